@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { encryptionNotConfigured } from '../errors/index.js';
+import { open, seal } from './aes-gcm.js';
+import { isUsableMasterKey, Keyring } from './keyring.js';
+import { decryptLegacy, isLegacyCiphertext } from './legacy.js';
+
+export interface EncryptionOptions {
+  /** The master key that encrypts. Falls back to `BYOK_ENCRYPTION_KEY`, then `ENCRYPTION_MASTER_KEY`. */
+  encryptionKey?: string | undefined;
+  /** Extra master keys that may only decrypt. Falls back to `BYOK_DECRYPTION_KEYS` (comma-separated). */
+  decryptionKeys?: readonly string[] | undefined;
+}
+
+export function resolveMasterKeys(
+  options: EncryptionOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): { encryptionKey: string | undefined; decryptionKeys: string[] } {
+  const encryptionKey =
+    options.encryptionKey || env.BYOK_ENCRYPTION_KEY || env.ENCRYPTION_MASTER_KEY || undefined;
+  const decryptionKeys =
+    options.decryptionKeys ??
+    (env.BYOK_DECRYPTION_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
+  return { encryptionKey, decryptionKeys: [...decryptionKeys] };
+}
+
+/**
+ * Holds the master-key ring of this process. Derives each KEK once (asynchronously) in `ready()`.
+ * Without a usable master key it still constructs, so that a service can start and report itself
+ * unhealthy; every credential operation then fails with `ENCRYPTION_NOT_CONFIGURED`.
+ */
+export class EncryptionService {
+  readonly #encryptionKey: string | undefined;
+  readonly #decryptionKeys: string[];
+  #keyring: Keyring | undefined;
+  #ready: Promise<void> | undefined;
+
+  constructor(options: EncryptionOptions = {}) {
+    const resolved = resolveMasterKeys(options);
+    this.#encryptionKey = resolved.encryptionKey;
+    this.#decryptionKeys = resolved.decryptionKeys;
+  }
+
+  /** A fresh random master key: 32 bytes, base64 (44 characters). */
+  static generateMasterKey(): string {
+    return randomBytes(32).toString('base64');
+  }
+
+  /** Whether a usable (≥ 32 characters) master key was supplied. */
+  get isConfigured(): boolean {
+    return isUsableMasterKey(this.#encryptionKey);
+  }
+
+  /** Derives the key ring. Safe to call many times; rejects if no usable master key was supplied. */
+  ready(): Promise<void> {
+    this.#ready ??= (async () => {
+      if (!isUsableMasterKey(this.#encryptionKey)) throw encryptionNotConfigured();
+      this.#keyring = await Keyring.create(this.#encryptionKey, this.#decryptionKeys);
+    })();
+    return this.#ready;
+  }
+
+  /** The ring; throws `ENCRYPTION_NOT_CONFIGURED` until `ready()` has succeeded. */
+  get keyring(): Keyring {
+    if (!this.#keyring) throw encryptionNotConfigured();
+    return this.#keyring;
+  }
+
+  /** Fingerprint of the master key that encrypts, or null when not configured. */
+  get activeFingerprint(): string | null {
+    return this.#keyring?.active.fingerprint ?? null;
+  }
+
+  /** Self-test: seals and opens a random value with the active key. False if anything is wrong. */
+  test(): boolean {
+    try {
+      const master = this.keyring.active;
+      const probe = randomBytes(32);
+      const box = seal(master.kek, probe, 'byok/self-test');
+      return open(master.kek, box, 'byok/self-test').equals(probe);
+    } catch {
+      return false;
+    }
+  }
+
+  isLegacy(ciphertext: string): boolean {
+    return isLegacyCiphertext(ciphertext);
+  }
+
+  /** Reads a value in the spec's legacy `iv:authTag:ciphertext` format with any key of the ring. */
+  decryptLegacy(ciphertext: string): string {
+    if (!this.isConfigured) throw encryptionNotConfigured();
+    return decryptLegacy([this.#encryptionKey as string, ...this.#decryptionKeys], ciphertext);
+  }
+}

@@ -1,0 +1,10 @@
+export {
+  BYOKError,
+  type BYOKErrorOptions,
+  decryptionFailed,
+  encryptionNotConfigured,
+  invalidInput,
+  isBYOKError,
+  keyNotFound,
+} from './byok-error.js';
+export { ERROR_STATUS, type ErrorCode } from './codes.js';

@@ -1,0 +1,31 @@
+export type { AuditAction, AuditEntry, ChainVerification, RequestContext } from './audit/index.js';
+export { AuditLog } from './audit/index.js';
+export type { CacheStats, KeyCache, RedisLike } from './cache/index.js';
+export { type BYOKSystem, type CreateBYOKOptions, createBYOKForStack2025 } from './create-byok.js';
+export { type EncryptionOptions, EncryptionService } from './crypto/index.js';
+export { BYOKError, type ErrorCode, isBYOKError } from './errors/index.js';
+export { type RewrapOptions, type RewrapProgress, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
+export type {
+  ActiveKey,
+  AddKeyInput,
+  KeyDetails,
+  KeyStatus,
+  ListKeysFilter,
+  OwnerSelector,
+  UpdateKeyInput,
+} from './keys/types.js';
+export { createLogger, type Logger } from './logging/index.js';
+export { BYOKManager } from './manager/byok-manager.js';
+export type { BYOKManagerOptions } from './manager/options.js';
+export type { Workspace, WorkspaceMember, WorkspaceRole } from './owners/workspace-service.js';
+export {
+  Environment,
+  getProvider,
+  type KeyData,
+  listProviders,
+  type ProviderDefinition,
+  ProviderType,
+} from './providers/index.js';
+export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';
+export { BYOKDatabase, type SystemStats } from './store/system-database.js';
+export type { Database, SqlClient } from './store/types.js';

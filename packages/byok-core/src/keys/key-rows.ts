@@ -1,0 +1,49 @@
+import type { Owner } from '../crypto/index.js';
+import type { Environment, ProviderType } from '../providers/index.js';
+import type { KeyDetails, KeyRow } from './types.js';
+
+const asDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+export function toKeyDetails(row: KeyRow): KeyDetails {
+  const owner: Owner = { type: row.owner_type, id: row.owner_id };
+  return {
+    id: row.id,
+    provider: row.provider as ProviderType,
+    environment: row.environment as Environment,
+    owner,
+    userId: owner.type === 'user' ? owner.id : null,
+    workspaceId: owner.type === 'workspace' ? owner.id : null,
+    alias: row.alias,
+    description: row.description,
+    status: row.status,
+    isActive: row.status === 'active',
+    keyHint: row.key_hint,
+    fingerprint: row.key_fingerprint,
+    healthScore: Number(row.health_score),
+    lastValidatedAt: asDate(row.last_validated_at),
+    lastValidationStatus: row.last_validation_status,
+    cooldownUntil: asDate(row.cooldown_until),
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    revokedAt: asDate(row.revoked_at),
+  };
+}
+
+/** Cache entries that hold a key: its own, and its owner's active-key lists for every environment. */
+export function cacheKeysFor(row: Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' | 'provider'>): string[] {
+  return [
+    `key:${row.id}`,
+    ...(['development', 'staging', 'production'] as const).map((env) =>
+      activeListCacheKey({ type: row.owner_type, id: row.owner_id }, row.provider, env),
+    ),
+  ];
+}
+
+export const activeListCacheKey = (owner: Owner, provider: string, environment: string): string =>
+  `active:${owner.type}:${owner.id}:${provider}:${environment}`;
+
+/** Columns of a key row plus its owner's wrapped data key. */
+export const KEY_WITH_DATA_KEY_COLUMNS = 'k.*, d.id AS data_key_id, d.wrapped_key';
+export const KEY_WITH_DATA_KEY_FROM =
+  'byok.keys k JOIN byok.data_keys d ON d.owner_type = k.owner_type AND d.owner_id = k.owner_id';

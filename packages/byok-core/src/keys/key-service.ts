@@ -1,0 +1,402 @@
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import type { AccessCounter, AuditLog, RequestContext } from '../audit/index.js';
+import type { KeyCache } from '../cache/index.js';
+import {
+  type DataKey,
+  decryptCredential,
+  type EncryptionService,
+  encryptCredential,
+  type Owner,
+} from '../crypto/index.js';
+import { BYOKError, decryptionFailed, invalidInput, isBYOKError, keyNotFound } from '../errors/index.js';
+import { newId } from '../ids/index.js';
+import type { Logger } from '../logging/index.js';
+import { Environment, type KeyData, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
+import type { Database, SqlClient } from '../store/types.js';
+import type { DataKeyService } from './data-keys.js';
+import {
+  activeListCacheKey,
+  cacheKeysFor,
+  KEY_WITH_DATA_KEY_COLUMNS,
+  KEY_WITH_DATA_KEY_FROM,
+  toKeyDetails,
+} from './key-rows.js';
+import { ownerCondition, toOwner } from './owner.js';
+import type {
+  ActiveKey,
+  AddKeyInput,
+  KeyDetails,
+  KeyRow,
+  KeyRowWithDataKey,
+  ListKeysFilter,
+  OwnerSelector,
+  UpdateKeyInput,
+} from './types.js';
+
+export interface KeyServiceDeps {
+  db: Database;
+  encryption: EncryptionService;
+  dataKeys: DataKeyService;
+  cache: KeyCache;
+  audit: AuditLog;
+  access: AccessCounter;
+  logger: Logger;
+  onDecryptionError?: (provider: string) => void;
+}
+
+/** Scope of a call by key id: when given, the key must belong to this owner or it is "not found". */
+export interface KeyCallOptions {
+  scope?: OwnerSelector | undefined;
+  context?: RequestContext | undefined;
+}
+
+const idField = z.string().min(1).max(255);
+const addKeySchema = z.strictObject({
+  userId: idField.optional(),
+  workspaceId: idField.optional(),
+  provider: z.enum(ProviderType, { error: 'Unknown provider' }),
+  keyData: z.record(z.string(), z.unknown()),
+  alias: z.string().trim().max(100).optional(),
+  description: z.string().trim().max(500).optional(),
+  environment: z.enum(Environment).optional(),
+  priority: z.number().int().min(-1000).max(1000).optional(),
+});
+const updateKeySchema = z.strictObject({
+  alias: z.string().trim().max(100).nullable().optional(),
+  description: z.string().trim().max(500).nullable().optional(),
+  enabled: z.boolean().optional(),
+  keyData: z.record(z.string(), z.unknown()).optional(),
+  priority: z.number().int().min(-1000).max(1000).optional(),
+});
+const listFilterSchema = z.strictObject({
+  provider: z.enum(ProviderType).optional(),
+  environment: z.enum(Environment).optional(),
+  status: z.enum(['active', 'disabled', 'invalid', 'revoked']).optional(),
+});
+
+/** Parses with zod and turns a failure into INVALID_INPUT naming the fields (never their values). */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const unknownProvider = issues.find((i) => i.path === 'provider');
+  if (unknownProvider)
+    throw new BYOKError(
+      'UNKNOWN_PROVIDER',
+      `Unknown provider; expected one of ${Object.values(ProviderType).join(', ')}`,
+    );
+  throw invalidInput(
+    `Invalid ${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    { issues },
+  );
+}
+
+/** Stores, finds and changes keys. Every write and its audit entry share one transaction. */
+export class KeyService {
+  readonly #d: KeyServiceDeps;
+
+  constructor(deps: KeyServiceDeps) {
+    this.#d = deps;
+  }
+
+  async addKey(input: AddKeyInput, context?: RequestContext): Promise<string> {
+    const parsed = parseInput(addKeySchema, input, 'key');
+    const owner = toOwner(parsed);
+    const provider = parsed.provider;
+    const keyData = parseKeyData(provider, parsed.keyData);
+    const id = newId('key');
+    const environment = parsed.environment ?? Environment.PRODUCTION;
+    await this.#d.db.transaction(async (tx) => {
+      await this.#ensureOwner(tx, owner);
+      const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
+      await tx.query(
+        `INSERT INTO byok.keys (id, owner_type, owner_id, provider, environment, alias, description, ciphertext, key_hint, key_fingerprint, priority, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          id,
+          owner.type,
+          owner.id,
+          provider,
+          environment,
+          parsed.alias ?? null,
+          parsed.description ?? null,
+          encryptCredential(dataKey, JSON.stringify(keyData), { keyId: id, owner, provider }),
+          maskKeyData(provider, keyData),
+          keyFingerprint(dataKey, provider, keyData),
+          parsed.priority ?? 0,
+          context?.actor ?? (owner.type === 'user' ? owner.id : null),
+        ],
+      );
+      await this.#d.audit.append(tx, {
+        action: 'key.created',
+        targetType: 'key',
+        targetId: id,
+        owner,
+        context: withActor(context, owner),
+        details: { provider, environment, alias: parsed.alias ?? null },
+      });
+    });
+    await this.#d.cache.invalidate(
+      cacheKeysFor({ id, owner_type: owner.type, owner_id: owner.id, provider }),
+    );
+    this.#d.logger.debug({ keyId: id, provider, owner: owner.type }, 'key added');
+    return id;
+  }
+
+  /**
+   * The key to use now for this owner, provider and environment: the first active key by priority,
+   * then age, that is not cooling down after a provider refusal. Null when there is none.
+   * Answers from the cache when it can; records the use in the hourly access counts.
+   */
+  async getActiveKey(
+    ownerSelector: string | OwnerSelector,
+    provider: ProviderType | `${ProviderType}`,
+    environment: Environment | `${Environment}` = Environment.PRODUCTION,
+  ): Promise<ActiveKey | null> {
+    const owner = toOwner(ownerSelector);
+    const candidates = await this.activeCandidates(owner, provider, environment);
+    const now = Date.now();
+    for (const row of candidates) {
+      if (row.cooldown_until && Date.parse(String(row.cooldown_until)) > now) continue;
+      const key = this.decryptRow(row);
+      this.#d.access.record(row.id, now);
+      return key;
+    }
+    return null;
+  }
+
+  /** Active rows (ciphertext) for an owner, provider and environment, in the order they are tried. */
+  async activeCandidates(owner: Owner, provider: string, environment: string): Promise<KeyRowWithDataKey[]> {
+    const cacheKey = activeListCacheKey(owner, provider, environment);
+    const cached =
+      this.#d.cache.peek<KeyRowWithDataKey[]>(cacheKey) ??
+      (await this.#d.cache.get<KeyRowWithDataKey[]>(cacheKey));
+    if (cached) return cached;
+    const { rows } = await this.#d.db.query<KeyRowWithDataKey>(
+      `SELECT ${KEY_WITH_DATA_KEY_COLUMNS} FROM ${KEY_WITH_DATA_KEY_FROM}
+        WHERE k.owner_type = $1 AND k.owner_id = $2 AND k.provider = $3 AND k.environment = $4 AND k.status = 'active'
+        ORDER BY k.priority, k.created_at, k.id`,
+      [owner.type, owner.id, provider, environment],
+    );
+    await this.#d.cache.set(cacheKey, rows);
+    return rows;
+  }
+
+  /** Decrypts one row. Internal: plaintext leaves only to server-side callers. */
+  decryptRow(row: KeyRowWithDataKey): ActiveKey {
+    const owner: Owner = { type: row.owner_type, id: row.owner_id };
+    let keyData: KeyData;
+    try {
+      if (this.#d.encryption.isLegacy(row.ciphertext)) {
+        const plaintext = this.#d.encryption.decryptLegacy(row.ciphertext);
+        keyData = plaintext.startsWith('{') ? (JSON.parse(plaintext) as KeyData) : { apiKey: plaintext };
+      } else {
+        const dataKey = this.#d.dataKeys.unwrap(row, owner);
+        keyData = JSON.parse(
+          decryptCredential(dataKey, row.ciphertext, { keyId: row.id, owner, provider: row.provider }),
+        ) as KeyData;
+      }
+    } catch (error) {
+      this.#d.onDecryptionError?.(row.provider);
+      this.#d.logger.error(
+        {
+          keyId: row.id,
+          provider: row.provider,
+          code: isBYOKError(error) ? error.code : 'DECRYPTION_FAILED',
+        },
+        'Failed to decrypt API key',
+      );
+      if (isBYOKError(error) && error.code !== 'DECRYPTION_FAILED') throw error;
+      throw decryptionFailed();
+    }
+    return {
+      id: row.id,
+      provider: row.provider as ProviderType,
+      environment: row.environment as Environment,
+      alias: row.alias,
+      keyData,
+      healthScore: Number(row.health_score),
+      status: row.status,
+      owner,
+    };
+  }
+
+  /** One key row with its data key, by id, filtered by owner when a scope is given. */
+  async findRow(
+    keyId: string,
+    scope?: OwnerSelector,
+    tx: SqlClient = this.#d.db,
+    forUpdate = false,
+  ): Promise<KeyRowWithDataKey | null> {
+    if (typeof keyId !== 'string' || keyId.length === 0 || keyId.length > 255) return null;
+    const params: unknown[] = [keyId];
+    const ownerSql = ownerCondition(scope ? toOwner(scope) : undefined, params, 'k.');
+    const { rows } = await tx.query<KeyRowWithDataKey>(
+      `SELECT ${KEY_WITH_DATA_KEY_COLUMNS} FROM ${KEY_WITH_DATA_KEY_FROM} WHERE k.id = $1 AND ${ownerSql}${forUpdate ? ' FOR UPDATE OF k' : ''}`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+
+  async getKeyDetails(keyId: string, options: KeyCallOptions = {}): Promise<KeyDetails | null> {
+    const row = await this.findRow(keyId, options.scope);
+    return row ? toKeyDetails(row) : null;
+  }
+
+  async listKeys(ownerSelector: string | OwnerSelector, filter: ListKeysFilter = {}): Promise<KeyDetails[]> {
+    const owner = toOwner(ownerSelector);
+    const parsed = parseInput(listFilterSchema, filter, 'filter');
+    const params: unknown[] = [];
+    const where = [ownerCondition(owner, params)];
+    for (const [column, value] of Object.entries(parsed)) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    }
+    const { rows } = await this.#d.db.query<KeyRow>(
+      `SELECT * FROM byok.keys WHERE ${where.join(' AND ')} ORDER BY provider, environment, priority, created_at, id`,
+      params,
+    );
+    return rows.map(toKeyDetails);
+  }
+
+  async updateKey(keyId: string, patch: UpdateKeyInput, options: KeyCallOptions = {}): Promise<KeyDetails> {
+    const parsed = parseInput(updateKeySchema, patch, 'update');
+    const updated = await this.#d.db.transaction(async (tx) => {
+      const row = await this.findRow(keyId, options.scope, tx, true);
+      if (!row) throw keyNotFound(keyId);
+      const owner: Owner = { type: row.owner_type, id: row.owner_id };
+      const sets: string[] = [];
+      const params: unknown[] = [row.id];
+      const set = (column: string, value: unknown) => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      };
+      const changed: string[] = [];
+      let action: 'key.updated' | 'key.enabled' | 'key.disabled' | 'key.secret_replaced' = 'key.updated';
+      for (const column of ['alias', 'description', 'priority'] as const) {
+        if (parsed[column] === undefined) continue;
+        set(column, parsed[column]);
+        changed.push(column);
+      }
+      if (parsed.enabled !== undefined) {
+        if (row.status === 'revoked')
+          throw new BYOKError(
+            'CONFLICT',
+            'A revoked key cannot be enabled or disabled; add a new key instead',
+          );
+        set('status', parsed.enabled ? 'active' : 'disabled');
+        if (parsed.enabled) set('cooldown_until', null);
+        changed.push('enabled');
+        action = parsed.enabled ? 'key.enabled' : 'key.disabled';
+      }
+      if (parsed.keyData !== undefined) {
+        if (row.status === 'revoked')
+          throw new BYOKError(
+            'CONFLICT',
+            'A revoked key cannot be given a new secret; add a new key instead',
+          );
+        const keyData = parseKeyData(row.provider as ProviderType, parsed.keyData);
+        const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
+        set(
+          'ciphertext',
+          encryptCredential(dataKey, JSON.stringify(keyData), {
+            keyId: row.id,
+            owner,
+            provider: row.provider,
+          }),
+        );
+        set('key_hint', maskKeyData(row.provider as ProviderType, keyData));
+        set('key_fingerprint', keyFingerprint(dataKey, row.provider, keyData));
+        set('health_score', 100);
+        set('last_validation_status', null);
+        set('cooldown_until', null);
+        if (row.status === 'invalid') set('status', 'active');
+        changed.push('secret');
+        action = 'key.secret_replaced';
+      }
+      if (changed.length === 0) return row;
+      const { rows } = await tx.query<KeyRow>(
+        `UPDATE byok.keys SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
+        params,
+      );
+      await this.#d.audit.append(tx, {
+        action,
+        targetType: 'key',
+        targetId: row.id,
+        owner,
+        context: withActor(options.context, owner),
+        details: { provider: row.provider, changed },
+      });
+      return rows[0] as KeyRow;
+    });
+    await this.#d.cache.invalidate(cacheKeysFor(updated));
+    return toKeyDetails(updated);
+  }
+
+  /** Marks a key revoked for good and erases its ciphertext. */
+  async revokeKey(keyId: string, options: KeyCallOptions & { reason?: string } = {}): Promise<KeyDetails> {
+    const revoked = await this.#d.db.transaction(async (tx) => {
+      const row = await this.findRow(keyId, options.scope, tx, true);
+      if (!row) throw keyNotFound(keyId);
+      const owner: Owner = { type: row.owner_type, id: row.owner_id };
+      const { rows } = await tx.query<KeyRow>(
+        `UPDATE byok.keys SET status = 'revoked', ciphertext = 'revoked', revoked_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
+        [row.id],
+      );
+      await this.#d.audit.append(tx, {
+        action: 'key.revoked',
+        targetType: 'key',
+        targetId: row.id,
+        owner,
+        context: withActor(options.context, owner),
+        details: { provider: row.provider, reason: options.reason ?? null },
+      });
+      return rows[0] as KeyRow;
+    });
+    await this.#d.cache.invalidate(cacheKeysFor(revoked));
+    return toKeyDetails(revoked);
+  }
+
+  async deleteKey(keyId: string, options: KeyCallOptions = {}): Promise<void> {
+    const deleted = await this.#d.db.transaction(async (tx) => {
+      const row = await this.findRow(keyId, options.scope, tx, true);
+      if (!row) throw keyNotFound(keyId);
+      const owner: Owner = { type: row.owner_type, id: row.owner_id };
+      await tx.query('DELETE FROM byok.keys WHERE id = $1', [row.id]);
+      await this.#d.audit.append(tx, {
+        action: 'key.deleted',
+        targetType: 'key',
+        targetId: row.id,
+        owner,
+        context: withActor(options.context, owner),
+        details: { provider: row.provider, environment: row.environment },
+      });
+      return row;
+    });
+    await this.#d.cache.invalidate(cacheKeysFor(deleted));
+  }
+
+  async #ensureOwner(tx: SqlClient, owner: Owner): Promise<void> {
+    if (owner.type === 'user') {
+      await tx.query('INSERT INTO byok.users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [owner.id]);
+      return;
+    }
+    const { rows } = await tx.query('SELECT 1 FROM byok.workspaces WHERE id = $1', [owner.id]);
+    if (rows.length === 0) throw new BYOKError('NOT_FOUND', `Workspace ${owner.id} not found`);
+  }
+}
+
+/** A keyed fingerprint of a credential (HMAC under the owner's DEK): shows two keys are the same, reveals nothing. */
+function keyFingerprint(dataKey: DataKey, provider: string, keyData: KeyData): string {
+  return `fp_${createHmac('sha256', dataKey.key)
+    .update(`byok/key-fingerprint/v1|${provider}|${JSON.stringify(keyData)}`)
+    .digest('hex')
+    .slice(0, 16)}`;
+}
+
+const withActor = (context: RequestContext | undefined, owner: Owner): RequestContext => ({
+  ...context,
+  actor: context?.actor ?? (owner.type === 'user' ? owner.id : 'system'),
+});

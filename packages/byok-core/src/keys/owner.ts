@@ -1,0 +1,36 @@
+import type { Owner } from '../crypto/index.js';
+import { invalidInput } from '../errors/index.js';
+
+/** Resolves `{ userId }`, `{ workspaceId }` or a bare user id to an owner. */
+export function toOwner(
+  selector: string | { userId?: string | undefined; workspaceId?: string | undefined },
+): Owner {
+  if (typeof selector === 'string') return { type: 'user', id: checkedId(selector, 'userId') };
+  const { userId, workspaceId } = selector;
+  if (userId && workspaceId) throw invalidInput('Give either userId or workspaceId, not both');
+  if (workspaceId) return { type: 'workspace', id: checkedId(workspaceId, 'workspaceId') };
+  if (userId) return { type: 'user', id: checkedId(userId, 'userId') };
+  throw invalidInput('userId or workspaceId is required', { field: 'userId' });
+}
+
+function checkedId(value: unknown, field: string): string {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > 255 ||
+    /\s/.test(value) ||
+    value.includes('\0')
+  ) {
+    throw invalidInput(`${field} must be a non-empty string of at most 255 characters without spaces`, {
+      field,
+    });
+  }
+  return value;
+}
+
+/** SQL condition on a table's owner columns, with its parameters appended to `params`. */
+export function ownerCondition(owner: Owner | undefined, params: unknown[], alias = ''): string {
+  if (!owner) return 'TRUE';
+  params.push(owner.type, owner.id);
+  return `${alias}owner_type = $${params.length - 1} AND ${alias}owner_id = $${params.length}`;
+}

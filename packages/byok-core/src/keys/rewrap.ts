@@ -1,0 +1,135 @@
+import { type EncryptionService, type Owner, unwrapDataKey, wrapDataKey } from '../crypto/index.js';
+import type { Database } from '../store/types.js';
+
+export interface RewrapProgress {
+  total: number;
+  processed: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface RewrapOptions {
+  batchSize?: number;
+  onProgress?: (progress: RewrapProgress) => void;
+  /** Stops after the current batch; a later run picks up where this one stopped. */
+  signal?: AbortSignal;
+  /** Count what would be rewrapped, change nothing. */
+  dryRun?: boolean;
+}
+
+export interface RewrapReport extends RewrapProgress {
+  fromFingerprints: string[];
+  toFingerprint: string;
+  completed: boolean;
+  dryRun: boolean;
+  failures: { dataKeyId: string; reason: string }[];
+}
+
+interface DataKeyRow {
+  id: string;
+  owner_type: 'user' | 'workspace';
+  owner_id: string;
+  wrapped_key: string;
+  master_fingerprint: string;
+}
+
+/**
+ * Rewraps every owner's DEK from any older master key to the active one: online, in batches of
+ * `batchSize` rows each committed on its own, every row verified by unwrapping it again under the
+ * new key before it is written. Plaintext credentials are never touched. Resumable: rows already
+ * under the active key are skipped, so running it again after a stop finishes the job.
+ * When no row is left under an old key, that key is marked retired in `byok.master_keys`.
+ */
+export async function rewrapDataKeys(
+  db: Database,
+  encryption: EncryptionService,
+  options: RewrapOptions = {},
+): Promise<RewrapReport> {
+  await encryption.ready();
+  const keyring = encryption.keyring;
+  const target = keyring.active;
+  const batchSize = options.batchSize ?? 500;
+  const { rows: pending } = await db.query<{ master_fingerprint: string; n: string | number }>(
+    'SELECT master_fingerprint, count(*) AS n FROM byok.data_keys WHERE master_fingerprint <> $1 GROUP BY master_fingerprint',
+    [target.fingerprint],
+  );
+  const report: RewrapReport = {
+    total: pending.reduce((sum, row) => sum + Number(row.n), 0),
+    processed: 0,
+    succeeded: 0,
+    failed: 0,
+    fromFingerprints: pending.map((row) => row.master_fingerprint),
+    toFingerprint: target.fingerprint,
+    completed: false,
+    dryRun: Boolean(options.dryRun),
+    failures: [],
+  };
+  const progress = () =>
+    options.onProgress?.({
+      total: report.total,
+      processed: report.processed,
+      succeeded: report.succeeded,
+      failed: report.failed,
+    });
+  if (options.dryRun) {
+    progress();
+    return report;
+  }
+  await db.query(
+    'INSERT INTO byok.master_keys (fingerprint) VALUES ($1) ON CONFLICT (fingerprint) DO NOTHING',
+    [target.fingerprint],
+  );
+
+  let afterId = '';
+  for (;;) {
+    if (options.signal?.aborted) return report;
+    const batch = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<DataKeyRow>(
+        `SELECT id, owner_type, owner_id, wrapped_key, master_fingerprint FROM byok.data_keys
+          WHERE master_fingerprint <> $1 AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [target.fingerprint, afterId, batchSize],
+      );
+      const updates: { id: string; wrapped: string }[] = [];
+      for (const row of rows) {
+        const owner: Owner = { type: row.owner_type, id: row.owner_id };
+        try {
+          const dataKey = unwrapDataKey(keyring, row.wrapped_key, row.id, owner);
+          const wrapped = wrapDataKey(target, dataKey, owner);
+          const check = unwrapDataKey(keyring, wrapped, row.id, owner);
+          if (!check.key.equals(dataKey.key)) throw new Error('verification failed');
+          updates.push({ id: row.id, wrapped });
+        } catch (error) {
+          report.failures.push({ dataKeyId: row.id, reason: (error as Error).message });
+        }
+      }
+      if (updates.length > 0) {
+        await tx.query(
+          `UPDATE byok.data_keys d SET wrapped_key = u.wrapped, master_fingerprint = $3, rewrapped_at = now()
+             FROM unnest($1::text[], $2::text[]) AS u(id, wrapped) WHERE d.id = u.id`,
+          [updates.map((u) => u.id), updates.map((u) => u.wrapped), target.fingerprint],
+        );
+      }
+      return { rows: rows.length, succeeded: updates.length, lastId: rows.at(-1)?.id };
+    });
+    report.processed += batch.rows;
+    report.succeeded += batch.succeeded;
+    report.failed = report.processed - report.succeeded;
+    progress();
+    if (!batch.lastId || batch.rows < batchSize) break;
+    afterId = batch.lastId;
+  }
+
+  const { rows: left } = await db.query<{ n: string | number }>(
+    'SELECT count(*) AS n FROM byok.data_keys WHERE master_fingerprint <> $1',
+    [target.fingerprint],
+  );
+  report.completed =
+    Number(left[0]?.n ?? 0) === 0 && report.failed === 0 && report.processed === report.succeeded;
+  if (report.completed) {
+    await db.query(
+      'UPDATE byok.master_keys SET retired_at = now() WHERE fingerprint <> $1 AND retired_at IS NULL',
+      [target.fingerprint],
+    );
+  }
+  return report;
+}

@@ -1,0 +1,225 @@
+import { AccessCounter, AuditLog, type RequestContext } from '../audit/index.js';
+import { createKeyCache, type KeyCache } from '../cache/index.js';
+import { EncryptionService } from '../crypto/index.js';
+import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
+import { DataKeyService } from '../keys/data-keys.js';
+import { type KeyCallOptions, KeyService } from '../keys/key-service.js';
+import type {
+  ActiveKey,
+  AddKeyInput,
+  KeyDetails,
+  ListKeysFilter,
+  OwnerSelector,
+  UpdateKeyInput,
+} from '../keys/types.js';
+import { createLogger, type Logger } from '../logging/index.js';
+import { WorkspaceService } from '../owners/workspace-service.js';
+import { type Environment, type ProviderType, secretValues } from '../providers/index.js';
+import { toDatabase } from '../store/database.js';
+import { DatabaseMigration } from '../store/migrator.js';
+import type { Database } from '../store/types.js';
+import { type BYOKManagerOptions, cacheOptions } from './options.js';
+
+/** Everything one manager (and its debug views) share. @internal */
+export interface ManagerContext {
+  options: BYOKManagerOptions;
+  db: Database;
+  encryption: EncryptionService;
+  dataKeys: DataKeyService;
+  cache: KeyCache;
+  audit: AuditLog;
+  access: AccessCounter;
+  workspaces: WorkspaceService;
+  logger: Logger;
+  ready: () => Promise<void>;
+  isReady: () => boolean;
+  counters: { decryptionErrors: Map<string, number> };
+}
+
+function createContext(options: BYOKManagerOptions): ManagerContext {
+  const logger = options.logger ?? createLogger();
+  const db = toDatabase(options.database?.client);
+  const encryption = new EncryptionService({
+    encryptionKey: options.encryptionKey,
+    decryptionKeys: options.decryptionKeys,
+  });
+  if (!encryption.isConfigured) {
+    logger.warn(
+      'ENCRYPTION_MASTER_KEY not configured (or shorter than 32 characters): credential operations will fail until it is set',
+    );
+  }
+  const audit = new AuditLog(db, {
+    retentionDays: options.audit?.retentionDays ?? envNumber('BYOK_AUDIT_RETENTION_DAYS') ?? 2555,
+  });
+  const dataKeys = new DataKeyService(db, encryption);
+  let readyFlag = false;
+  let readyPromise: Promise<void> | undefined;
+  const ready = () => {
+    readyPromise ??= (async () => {
+      await encryption.ready();
+      if (options.database?.migrate !== false) await new DatabaseMigration(db).runMigrations();
+      await dataKeys.checkMasterKey();
+      readyFlag = true;
+    })();
+    return readyPromise;
+  };
+  return {
+    options,
+    db,
+    encryption,
+    dataKeys,
+    cache: createKeyCache(cacheOptions(options, process.env, logger)),
+    audit,
+    access: new AccessCounter(db, {
+      logger,
+      enabled: options.audit?.enabled !== false,
+      ...(options.audit?.accessFlushIntervalMs
+        ? { flushIntervalMs: options.audit.accessFlushIntervalMs }
+        : {}),
+    }),
+    workspaces: new WorkspaceService(db, audit),
+    logger,
+    ready,
+    isReady: () => readyFlag,
+    counters: { decryptionErrors: new Map() },
+  };
+}
+
+function envNumber(name: string): number | undefined {
+  const value = process.env[name];
+  const parsed = value === undefined ? Number.NaN : Number(value);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/**
+ * The library's facade: add, find, use, change and remove users' and workspaces' keys.
+ *
+ * @example
+ * const manager = new BYOKManager({ encryptionKey: process.env.BYOK_ENCRYPTION_KEY, database: { client: pool } });
+ * const keyId = await manager.addKey({ userId: 'user_123', provider: ProviderType.OPENAI, keyData: { apiKey } });
+ * const key = await manager.getActiveKey('user_123', ProviderType.OPENAI);
+ */
+export class BYOKManager {
+  /** @internal */
+  readonly context: ManagerContext;
+  readonly #keys: KeyService;
+
+  constructor(options: BYOKManagerOptions, context?: ManagerContext) {
+    this.context = context ?? createContext(options);
+    const ctx = this.context;
+    this.#keys = new KeyService({
+      db: ctx.db,
+      encryption: ctx.encryption,
+      dataKeys: ctx.dataKeys,
+      cache: ctx.cache,
+      audit: ctx.audit,
+      access: ctx.access,
+      logger: ctx.logger,
+      onDecryptionError: (provider) =>
+        ctx.counters.decryptionErrors.set(provider, (ctx.counters.decryptionErrors.get(provider) ?? 0) + 1),
+    });
+  }
+
+  /** Resolves once the master key is derived, migrations are applied and the key is known to fit. */
+  ready(): Promise<void> {
+    if (!this.context.encryption.isConfigured) return Promise.reject(encryptionNotConfigured());
+    return this.context.ready();
+  }
+
+  async #gate(): Promise<void> {
+    if (!this.context.isReady()) await this.ready();
+  }
+
+  /** A view of this manager that logs every operation at debug level (still redacted). */
+  withDebug(enabled = true): BYOKManager {
+    const logger = this.context.logger.child({ debug: enabled });
+    logger.level = enabled ? 'debug' : this.context.logger.level;
+    return new BYOKManager(this.context.options, { ...this.context, logger });
+  }
+
+  /** Stores a credential, encrypted; returns its id (`key_…`). The credential is checked against the provider's shape first. */
+  async addKey(input: AddKeyInput, context?: RequestContext): Promise<string> {
+    await this.#gate();
+    this.context.logger.debug(
+      { provider: input.provider, environment: input.environment, hasWorkspace: Boolean(input.workspaceId) },
+      'addKey',
+    );
+    return this.#keys.addKey(input, context);
+  }
+
+  /** The key to use now, decrypted, or null. Server-side only. */
+  async getActiveKey(
+    owner: string | OwnerSelector,
+    provider: ProviderType | `${ProviderType}`,
+    environment?: Environment | `${Environment}`,
+  ): Promise<ActiveKey | null> {
+    if (!this.context.isReady()) await this.ready();
+    return this.#keys.getActiveKey(owner, provider, environment);
+  }
+
+  /** A key's public details (masked hint, fingerprint, health), or null. Never the secret. */
+  async getKeyDetails(keyId: string, options?: KeyCallOptions): Promise<KeyDetails | null> {
+    await this.#gate();
+    return this.#keys.getKeyDetails(keyId, options);
+  }
+
+  async listKeys(owner: string | OwnerSelector, filter?: ListKeysFilter): Promise<KeyDetails[]> {
+    await this.#gate();
+    return this.#keys.listKeys(owner, filter);
+  }
+
+  /** Changes alias, description, enabled state or priority, or replaces the secret. */
+  async updateKey(keyId: string, patch: UpdateKeyInput, options?: KeyCallOptions): Promise<KeyDetails> {
+    await this.#gate();
+    return this.#keys.updateKey(keyId, patch, options);
+  }
+
+  /** Revokes a key for good: it is never served again and its ciphertext is erased. */
+  async revokeKey(keyId: string, options?: KeyCallOptions & { reason?: string }): Promise<KeyDetails> {
+    await this.#gate();
+    return this.#keys.revokeKey(keyId, options);
+  }
+
+  async deleteKey(keyId: string, options?: KeyCallOptions): Promise<void> {
+    await this.#gate();
+    return this.#keys.deleteKey(keyId, options);
+  }
+
+  /**
+   * The decrypted main secret of a key (`apiKey`, or Twilio's `authToken`).
+   * @internal Server-side use only; never return it through a public API.
+   */
+  async getDecryptedApiKey(keyId: string, options?: KeyCallOptions): Promise<string> {
+    const key = await this.decryptKey(keyId, options);
+    const secret = key.keyData.apiKey ?? secretValues(key.provider, key.keyData)[0];
+    if (secret === undefined) throw encryptionNotConfigured();
+    return secret;
+  }
+
+  /** @internal Decrypts any key by id (whatever its status), for validation and integrations. */
+  async decryptKey(keyId: string, options?: KeyCallOptions): Promise<ActiveKey> {
+    await this.#gate();
+    const row = await this.#keys.findRow(keyId, options?.scope);
+    if (!row || row.status === 'revoked') throw keyNotFound(keyId);
+    return this.#keys.decryptRow(row);
+  }
+
+  /** @internal */
+  get keys(): KeyService {
+    return this.#keys;
+  }
+
+  get workspaces(): WorkspaceService {
+    return this.context.workspaces;
+  }
+
+  get audit(): AuditLog {
+    return this.context.audit;
+  }
+
+  /** Flushes pending access counts and closes the cache's subscriber. Does not close the database client. */
+  async close(): Promise<void> {
+    await this.context.access.close();
+    await this.context.cache.close();
+  }
+}

@@ -1,0 +1,66 @@
+import type { KeyCacheOptions, RedisLike } from '../cache/index.js';
+import type { Logger } from '../logging/index.js';
+import type { KeyData, ProviderType } from '../providers/index.js';
+
+/** Options of `new BYOKManager(options)`; the shape the spec's samples use. */
+export interface BYOKManagerOptions {
+  /** Master key that encrypts (≥ 32 characters). Falls back to `BYOK_ENCRYPTION_KEY`, then `ENCRYPTION_MASTER_KEY`. */
+  encryptionKey?: string | undefined;
+  /** Older master keys that may only decrypt. Falls back to `BYOK_DECRYPTION_KEYS`. */
+  decryptionKeys?: string[];
+  database: {
+    /** A `pg.Client`, a `pg.Pool` or a PGlite: anything with `query(text, params)`. */
+    client: unknown;
+    /** Apply pending migrations on first use (under an advisory lock). Default true. */
+    migrate?: boolean;
+  };
+  cache?: {
+    redis?: { client: RedisLike | unknown; keyPrefix?: string } | undefined;
+    /** Seconds a cached ciphertext row lives; 0 turns caching off. Default 300 (`BYOK_CACHE_TTL`). */
+    ttl?: number;
+    maxEntries?: number;
+  };
+  validation?: {
+    enabled?: boolean;
+    /** true (default bound 10), false (one at a time) or the number of keys tested at once. */
+    parallelValidation?: boolean | number;
+    /** Hard limit of one validation request, in ms. Default 10,000 (`BYOK_VALIDATION_TIMEOUT`). */
+    timeout?: number;
+  };
+  audit?: {
+    /** Per-hour key access counts; change entries are always written (they cannot be turned off). */
+    enabled?: boolean;
+    retentionDays?: number;
+    accessFlushIntervalMs?: number;
+  };
+  fallback?: {
+    enabled?: boolean;
+    systemKeys?: Partial<Record<ProviderType | `${ProviderType}`, Partial<KeyData> | undefined>>;
+  };
+  /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
+  providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
+  logger?: Logger;
+}
+
+export function cacheOptions(
+  options: BYOKManagerOptions,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): KeyCacheOptions {
+  const envTtl = env.BYOK_CACHE_TTL === undefined ? undefined : Number(env.BYOK_CACHE_TTL);
+  const ttl = options.cache?.ttl ?? (Number.isFinite(envTtl) ? envTtl : undefined) ?? 300;
+  const redis = options.cache?.redis;
+  return {
+    ttl,
+    logger,
+    ...(options.cache?.maxEntries ? { maxEntries: options.cache.maxEntries } : {}),
+    ...(redis?.client
+      ? {
+          redis: {
+            client: redis.client as RedisLike,
+            ...(redis.keyPrefix ? { keyPrefix: redis.keyPrefix } : {}),
+          },
+        }
+      : {}),
+  };
+}

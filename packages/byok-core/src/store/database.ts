@@ -1,0 +1,127 @@
+import { performance } from 'node:perf_hooks';
+import { BYOKError } from '../errors/index.js';
+import type { Database, SqlClient } from './types.js';
+
+interface PoolLike extends SqlClient {
+  connect(): Promise<SqlClient & { release(error?: Error | boolean): void }>;
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+const isPool = (client: SqlClient): client is PoolLike =>
+  typeof (client as Partial<PoolLike>).connect === 'function' &&
+  typeof (client as Partial<PoolLike>).totalCount === 'number';
+
+const isSqlClient = (client: unknown): client is SqlClient =>
+  typeof client === 'object' && client !== null && typeof (client as SqlClient).query === 'function';
+
+const DATABASE_MARKER = Symbol.for('@stack-2025/byok-core/database');
+
+/** A FIFO lock: single-connection clients must not interleave a transaction with other statements. */
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tail;
+    let release!: () => void;
+    this.#tail = new Promise((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+class QueryTimer {
+  queries = 0;
+  totalMs = 0;
+
+  async time<T>(fn: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.queries += 1;
+      this.totalMs += performance.now() - start;
+    }
+  }
+
+  snapshot() {
+    return {
+      queries: this.queries,
+      averageQueryTimeMs: this.queries === 0 ? 0 : this.totalMs / this.queries,
+    };
+  }
+}
+
+async function inTransaction<T>(conn: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  await conn.query('BEGIN');
+  try {
+    const result = await fn(conn);
+    await conn.query('COMMIT');
+    return result;
+  } catch (error) {
+    await conn.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+function wrapPool(pool: PoolLike): Database {
+  const timer = new QueryTimer();
+  return {
+    kind: 'pool',
+    query: (text, params) => timer.time(() => pool.query(text, params)),
+    async transaction(fn) {
+      const conn = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await inTransaction(conn, fn);
+      } catch (error) {
+        broken = error instanceof Error && !('code' in error) ? error : undefined;
+        throw error;
+      } finally {
+        conn.release(broken);
+      }
+    },
+    stats: () => ({
+      ...timer.snapshot(),
+      poolTotal: pool.totalCount,
+      poolIdle: pool.idleCount,
+      poolWaiting: pool.waitingCount,
+    }),
+  };
+}
+
+function wrapSingleConnection(conn: SqlClient): Database {
+  const timer = new QueryTimer();
+  const lock = new Mutex();
+  return {
+    kind: 'single-connection',
+    query: (text, params) => lock.run(() => timer.time(() => conn.query(text, params))),
+    transaction: (fn) => lock.run(() => inTransaction(conn, fn)),
+    stats: () => timer.snapshot(),
+  };
+}
+
+/**
+ * Wraps a `pg.Pool`, a `pg.Client` or a PGlite instance. The same client always gets the same
+ * wrapper, so that every part of the library shares one lock on a single connection.
+ */
+export function toDatabase(client: unknown): Database {
+  if (!isSqlClient(client)) {
+    throw new BYOKError('INVALID_INPUT', 'database.client must have a query(text, params) method');
+  }
+  const holder = client as unknown as Record<symbol, Database | undefined>;
+  const existing = holder[DATABASE_MARKER];
+  if (existing) return existing;
+  if ((client as Partial<Database>).transaction && (client as Partial<Database>).kind)
+    return client as Database;
+  const db = isPool(client) ? wrapPool(client) : wrapSingleConnection(client);
+  Object.defineProperty(client, DATABASE_MARKER, { value: db, enumerable: false });
+  return db;
+}
