@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../src/logging/index.js';
 
 /** A database the suites run against: in-memory PGlite always, real PostgreSQL when TEST_DATABASE_URL is set. */
@@ -55,6 +55,8 @@ export const postgresBackend: DatabaseBackend = {
   async open() {
     const scratch = await createScratchDatabase();
     const pool = new pg.Pool({ connectionString: scratch.url, max: 8 });
+    // Connections ended by the final DROP DATABASE … WITH (FORCE) report an error; nothing to do.
+    pool.on('error', () => undefined);
     return {
       client: pool,
       url: scratch.url,

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, OTHER_MASTER_KEY, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import {
+  capturingLogger,
+  databaseBackends,
+  OTHER_MASTER_KEY,
+  TEST_MASTER_KEY,
+  uniqueId,
+} from '../../test/backends.js';
 import { encryptLegacy } from '../crypto/index.js';
 import { isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
@@ -25,7 +31,11 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
 
   beforeAll(async () => {
     ({ client, close } = await backend.open());
-    manager = new BYOKManager({ encryptionKey: TEST_MASTER_KEY, database: { client }, logger: capturingLogger().logger });
+    manager = new BYOKManager({
+      encryptionKey: TEST_MASTER_KEY,
+      database: { client },
+      logger: capturingLogger().logger,
+    });
     await manager.ready();
   });
   afterAll(async () => {
@@ -47,7 +57,11 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
     });
     expect(keyId).toMatch(/^key_[0-9a-z]{20}$/);
     const key = await manager.getActiveKey(userId, ProviderType.OPENAI);
-    expect(key).toMatchObject({ id: keyId, provider: 'openai', keyData: { apiKey, organization: 'org-123' } });
+    expect(key).toMatchObject({
+      id: keyId,
+      provider: 'openai',
+      keyData: { apiKey, organization: 'org-123' },
+    });
     const details = await manager.getKeyDetails(keyId);
     expect(details).toMatchObject({ id: keyId, alias: 'My OpenAI Key', status: 'active', healthScore: 100 });
     expect(details?.keyHint).toBe(`sk-proj-…${apiKey.slice(-4)}`);
@@ -56,7 +70,12 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
 
   it('returns null when the owner has no key for the provider or environment', async () => {
     const userId = uniqueId();
-    await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey() }, environment: 'development' });
+    await manager.addKey({
+      userId,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey() },
+      environment: 'development',
+    });
     expect(await manager.getActiveKey(userId, ProviderType.ANTHROPIC)).toBeNull();
     expect(await manager.getActiveKey(userId, ProviderType.OPENAI)).toBeNull();
     expect(await manager.getActiveKey(userId, ProviderType.OPENAI, Environment.DEVELOPMENT)).not.toBeNull();
@@ -65,11 +84,17 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   it('keeps owners apart: another owner gets nothing and "not found", never the row', async () => {
     const alice = uniqueId('alice');
     const mallory = uniqueId('mallory');
-    const keyId = await manager.addKey({ userId: alice, provider: 'openai', keyData: { apiKey: openaiKey('b') } });
+    const keyId = await manager.addKey({
+      userId: alice,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('b') },
+    });
     expect(await manager.getActiveKey(mallory, 'openai')).toBeNull();
     expect(await manager.getKeyDetails(keyId, { scope: { userId: mallory } })).toBeNull();
     expect(await manager.listKeys(mallory)).toEqual([]);
-    expect(await codeOf(manager.updateKey(keyId, { alias: 'mine' }, { scope: { userId: mallory } }))).toBe('KEY_NOT_FOUND');
+    expect(await codeOf(manager.updateKey(keyId, { alias: 'mine' }, { scope: { userId: mallory } }))).toBe(
+      'KEY_NOT_FOUND',
+    );
     expect(await codeOf(manager.deleteKey(keyId, { scope: { userId: mallory } }))).toBe('KEY_NOT_FOUND');
     expect(await codeOf(manager.revokeKey(keyId, { scope: { userId: mallory } }))).toBe('KEY_NOT_FOUND');
     expect(await codeOf(manager.decryptKey(keyId, { scope: { userId: mallory } }))).toBe('KEY_NOT_FOUND');
@@ -78,7 +103,11 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
 
   it('updates alias, disables, enables, replaces the secret, revokes and deletes, each audited', async () => {
     const userId = uniqueId();
-    const keyId = await manager.addKey({ userId, provider: 'anthropic', keyData: { apiKey: `sk-ant-api03-${'x'.repeat(90)}` } });
+    const keyId = await manager.addKey({
+      userId,
+      provider: 'anthropic',
+      keyData: { apiKey: `sk-ant-api03-${'x'.repeat(90)}` },
+    });
     await manager.updateKey(keyId, { alias: 'renamed', description: 'desc' });
     await manager.updateKey(keyId, { enabled: false });
     expect(await manager.getActiveKey(userId, 'anthropic')).toBeNull();
@@ -92,7 +121,9 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
     expect(await codeOf(manager.updateKey(keyId, { enabled: true }))).toBe('CONFLICT');
     await manager.deleteKey(keyId);
     expect(await manager.getKeyDetails(keyId)).toBeNull();
-    const actions = (await manager.audit.list({ owner: { type: 'user', id: userId } })).map((e) => e.action).reverse();
+    const actions = (await manager.audit.list({ owner: { type: 'user', id: userId } }))
+      .map((e) => e.action)
+      .reverse();
     expect(actions).toEqual([
       'key.created',
       'key.updated',
@@ -107,25 +138,52 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
 
   it('lists with filters and serves keys in priority order', async () => {
     const userId = uniqueId();
-    const first = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('c') }, priority: 5 });
-    const second = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('d') }, priority: 1 });
-    await manager.addKey({ userId, provider: 'deepgram', keyData: { apiKey: 'f'.repeat(40) }, environment: 'staging' });
+    const first = await manager.addKey({
+      userId,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('c') },
+      priority: 5,
+    });
+    const second = await manager.addKey({
+      userId,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('d') },
+      priority: 1,
+    });
+    await manager.addKey({
+      userId,
+      provider: 'deepgram',
+      keyData: { apiKey: 'f'.repeat(40) },
+      environment: 'staging',
+    });
     expect((await manager.getActiveKey(userId, 'openai'))?.id).toBe(second);
     expect((await manager.listKeys(userId)).length).toBe(3);
-    expect((await manager.listKeys(userId, { provider: 'openai' })).map((k) => k.id).sort()).toEqual([first, second].sort());
-    expect((await manager.listKeys(userId, { environment: 'staging' })).map((k) => k.provider)).toEqual(['deepgram']);
-    expect(await codeOf(manager.listKeys(userId, { provider: 'nope' as ProviderType }))).toBe('UNKNOWN_PROVIDER');
+    expect((await manager.listKeys(userId, { provider: 'openai' })).map((k) => k.id).sort()).toEqual(
+      [first, second].sort(),
+    );
+    expect((await manager.listKeys(userId, { environment: 'staging' })).map((k) => k.provider)).toEqual([
+      'deepgram',
+    ]);
+    expect(await codeOf(manager.listKeys(userId, { provider: 'nope' as ProviderType }))).toBe(
+      'UNKNOWN_PROVIDER',
+    );
   });
 
   it('stores workspace keys the same way, apart from the members own keys', async () => {
     const owner = uniqueId('owner');
     const workspace = await manager.workspaces.createWorkspace({ name: 'Acme', ownerUserId: owner });
-    const keyId = await manager.addKey({ workspaceId: workspace.id, provider: 'twilio', keyData: twilioKeyData() });
+    const keyId = await manager.addKey({
+      workspaceId: workspace.id,
+      provider: 'twilio',
+      keyData: twilioKeyData(),
+    });
     expect((await manager.getActiveKey({ workspaceId: workspace.id }, 'twilio'))?.id).toBe(keyId);
     expect(await manager.getActiveKey(owner, 'twilio')).toBeNull();
-    expect(await codeOf(manager.addKey({ workspaceId: 'ws_missing', provider: 'openai', keyData: { apiKey: openaiKey() } }))).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      await codeOf(
+        manager.addKey({ workspaceId: 'ws_missing', provider: 'openai', keyData: { apiKey: openaiKey() } }),
+      ),
+    ).toBe('NOT_FOUND');
   });
 
   it('refuses bad input before anything is stored', async () => {
@@ -136,9 +194,15 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
       [{ userId, provider: 'openai', keyData: {} }, 'INVALID_INPUT'],
       [{ userId, provider: 'openai', keyData: { apiKey: openaiKey(), extra: 'x' } }, 'INVALID_INPUT'],
       [{ provider: 'openai', keyData: { apiKey: openaiKey() } }, 'INVALID_INPUT'],
-      [{ userId, provider: 'openai', keyData: { apiKey: openaiKey() }, environment: 'prod' }, 'INVALID_INPUT'],
+      [
+        { userId, provider: 'openai', keyData: { apiKey: openaiKey() }, environment: 'prod' },
+        'INVALID_INPUT',
+      ],
       [{ userId, provider: 'openai', keyData: { apiKey: openaiKey() }, surprise: true }, 'INVALID_INPUT'],
-      [{ userId, workspaceId: 'ws_x', provider: 'openai', keyData: { apiKey: openaiKey() } }, 'INVALID_INPUT'],
+      [
+        { userId, workspaceId: 'ws_x', provider: 'openai', keyData: { apiKey: openaiKey() } },
+        'INVALID_INPUT',
+      ],
     ];
     for (const [input, code] of cases) {
       expect(await codeOf(manager.addKey(input as never))).toBe(code);
@@ -150,7 +214,10 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   it('refuses a flipped byte in the IV, the tag or the ciphertext', async () => {
     const userId = uniqueId();
     const keyId = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('e') } });
-    const { rows } = await db().query<{ ciphertext: string }>('SELECT ciphertext FROM byok.keys WHERE id = $1', [keyId]);
+    const { rows } = await db().query<{ ciphertext: string }>(
+      'SELECT ciphertext FROM byok.keys WHERE id = $1',
+      [keyId],
+    );
     const original = rows[0]?.ciphertext as string;
     for (const part of [2, 3, 4]) {
       const pieces = original.split(':');
@@ -169,10 +236,25 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   it('refuses a ciphertext copied onto another row or another owner', async () => {
     const alice = uniqueId('alice');
     const bob = uniqueId('bob');
-    const source = await manager.addKey({ userId: alice, provider: 'openai', keyData: { apiKey: openaiKey('f') } });
-    const sameOwner = await manager.addKey({ userId: alice, provider: 'openai', keyData: { apiKey: openaiKey('g') } });
-    const otherOwner = await manager.addKey({ userId: bob, provider: 'openai', keyData: { apiKey: openaiKey('h') } });
-    const { rows } = await db().query<{ ciphertext: string }>('SELECT ciphertext FROM byok.keys WHERE id = $1', [source]);
+    const source = await manager.addKey({
+      userId: alice,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('f') },
+    });
+    const sameOwner = await manager.addKey({
+      userId: alice,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('g') },
+    });
+    const otherOwner = await manager.addKey({
+      userId: bob,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('h') },
+    });
+    const { rows } = await db().query<{ ciphertext: string }>(
+      'SELECT ciphertext FROM byok.keys WHERE id = $1',
+      [source],
+    );
     for (const target of [sameOwner, otherOwner]) {
       await db().query('UPDATE byok.keys SET ciphertext = $2 WHERE id = $1', [target, rows[0]?.ciphertext]);
       expect(await codeOf(manager.decryptKey(target))).toBe('DECRYPTION_FAILED');
@@ -180,7 +262,11 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   });
 
   it('refuses the wrong master key and names the fingerprint it needs', async () => {
-    const wrong = new BYOKManager({ encryptionKey: OTHER_MASTER_KEY, database: { client }, logger: capturingLogger().logger });
+    const wrong = new BYOKManager({
+      encryptionKey: OTHER_MASTER_KEY,
+      database: { client },
+      logger: capturingLogger().logger,
+    });
     const error = await wrong.ready().catch((e: unknown) => e);
     expect(isBYOKError(error) && error.code).toBe('MASTER_KEY_MISMATCH');
     expect((error as Error).message).toContain(manager.context.encryption.activeFingerprint as string);
@@ -232,10 +318,17 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
       const userId = uniqueId();
       const before = await db().query<{ n: number }>('SELECT count(*)::int AS n FROM byok.audit_log');
       await expect(
-        manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey() }, alias: 'fail-in-audit' }),
+        manager.addKey({
+          userId,
+          provider: 'openai',
+          keyData: { apiKey: openaiKey() },
+          alias: 'fail-in-audit',
+        }),
       ).rejects.toThrow();
       expect((await db().query('SELECT 1 FROM byok.keys WHERE owner_id = $1', [userId])).rows).toEqual([]);
-      expect((await db().query('SELECT 1 FROM byok.data_keys WHERE owner_id = $1', [userId])).rows).toEqual([]);
+      expect((await db().query('SELECT 1 FROM byok.data_keys WHERE owner_id = $1', [userId])).rows).toEqual(
+        [],
+      );
       const after = await db().query<{ n: number }>('SELECT count(*)::int AS n FROM byok.audit_log');
       expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
       expect((await manager.audit.verifyChain()).ok).toBe(true);
@@ -248,7 +341,10 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
     const userId = uniqueId();
     const keyId = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('i') } });
     const legacySecret = openaiKey('j');
-    await db().query('UPDATE byok.keys SET ciphertext = $2 WHERE id = $1', [keyId, encryptLegacy(TEST_MASTER_KEY, legacySecret)]);
+    await db().query('UPDATE byok.keys SET ciphertext = $2 WHERE id = $1', [
+      keyId,
+      encryptLegacy(TEST_MASTER_KEY, legacySecret),
+    ]);
     await manager.context.cache.invalidate([`key:${keyId}`, `active:user:${userId}:openai:production`]);
     expect((await manager.getActiveKey(userId, 'openai'))?.keyData).toEqual({ apiKey: legacySecret });
   });
@@ -257,11 +353,16 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
     const userId = uniqueId();
     const keyId = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('k') } });
     for (let i = 0; i < 5; i += 1) await manager.getActiveKey(userId, 'openai');
-    expect((await db().query('SELECT 1 FROM byok.key_access_hourly WHERE key_id = $1', [keyId])).rows).toEqual([]);
+    expect(
+      (await db().query('SELECT 1 FROM byok.key_access_hourly WHERE key_id = $1', [keyId])).rows,
+    ).toEqual([]);
     await manager.context.access.flush();
     await manager.getActiveKey(userId, 'openai');
     await manager.context.access.flush();
-    const { rows } = await db().query<{ access_count: string }>('SELECT access_count FROM byok.key_access_hourly WHERE key_id = $1', [keyId]);
+    const { rows } = await db().query<{ access_count: string }>(
+      'SELECT access_count FROM byok.key_access_hourly WHERE key_id = $1',
+      [keyId],
+    );
     expect(Number(rows[0]?.access_count)).toBe(6);
   });
 

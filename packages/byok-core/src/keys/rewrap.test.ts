@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
+import { EncryptionService } from '../crypto/index.js';
+import { isBYOKError } from '../errors/index.js';
+import { BYOKManager } from '../manager/byok-manager.js';
+import { toDatabase } from '../store/database.js';
+import { rewrapDataKeys } from './rewrap.js';
+
+const OLD_KEY = 'rotation-old-master-key-0123456789abcdef';
+const NEW_KEY = 'rotation-new-master-key-0123456789abcdef';
+
+describe.each(databaseBackends)('master-key rotation (DEK rewrap) on $name', (backend) => {
+  let client: unknown;
+  let close: () => Promise<void>;
+  const logger = capturingLogger().logger;
+  const owners: { userId: string; apiKey: string }[] = [];
+
+  beforeAll(async () => {
+    ({ client, close } = await backend.open());
+    const old = new BYOKManager({ encryptionKey: OLD_KEY, database: { client }, logger });
+    for (let i = 0; i < 25; i += 1) {
+      const owner = { userId: uniqueId(), apiKey: `sk-proj-rotation${i}xxxxxxxxxx` };
+      owners.push(owner);
+      await old.addKey({ userId: owner.userId, provider: 'openai', keyData: { apiKey: owner.apiKey } });
+    }
+    await old.close();
+  });
+  afterAll(async () => close());
+
+  it('dry run counts and changes nothing', async () => {
+    const encryption = new EncryptionService({ encryptionKey: NEW_KEY, decryptionKeys: [OLD_KEY] });
+    const report = await rewrapDataKeys(toDatabase(client), encryption, { dryRun: true });
+    expect(report).toMatchObject({ total: 25, processed: 0, dryRun: true, completed: false });
+  });
+
+  it('resumes after being stopped halfway, then finishes with processed == succeeded', async () => {
+    const encryption = new EncryptionService({ encryptionKey: NEW_KEY, decryptionKeys: [OLD_KEY] });
+    const stop = new AbortController();
+    const progress: number[] = [];
+    const first = await rewrapDataKeys(toDatabase(client), encryption, {
+      batchSize: 10,
+      signal: stop.signal,
+      onProgress: (p) => {
+        progress.push(p.processed);
+        if (p.processed >= 10) stop.abort();
+      },
+    });
+    expect(first).toMatchObject({ total: 25, processed: 10, succeeded: 10, completed: false });
+
+    // Meanwhile a server holding both keys keeps reading every key.
+    const during = new BYOKManager({
+      encryptionKey: NEW_KEY,
+      decryptionKeys: [OLD_KEY],
+      database: { client },
+      logger,
+    });
+    for (const owner of owners)
+      expect((await during.getActiveKey(owner.userId, 'openai'))?.keyData.apiKey).toBe(owner.apiKey);
+    await during.close();
+
+    const second = await rewrapDataKeys(toDatabase(client), encryption, { batchSize: 10 });
+    expect(second).toMatchObject({ total: 15, processed: 15, succeeded: 15, failed: 0, completed: true });
+  });
+
+  it('leaves every credential readable under the new key only', async () => {
+    const fresh = new BYOKManager({ encryptionKey: NEW_KEY, database: { client }, logger });
+    for (const owner of owners)
+      expect((await fresh.getActiveKey(owner.userId, 'openai'))?.keyData.apiKey).toBe(owner.apiKey);
+    await fresh.close();
+
+    const stale = new BYOKManager({ encryptionKey: OLD_KEY, database: { client }, logger });
+    const error = await stale.getActiveKey(owners[0]?.userId as string, 'openai').catch((e: unknown) => e);
+    expect(isBYOKError(error) && error.code).toBe('MASTER_KEY_MISMATCH');
+    await stale.close();
+
+    const { rows } = await toDatabase(client).query<{ fingerprint: string; retired: boolean }>(
+      'SELECT fingerprint, retired_at IS NOT NULL AS retired FROM byok.master_keys ORDER BY first_seen_at',
+    );
+    expect(rows.map((r) => r.retired)).toEqual([true, false]);
+  });
+});
