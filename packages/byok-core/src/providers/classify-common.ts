@@ -105,7 +105,7 @@ export function outcomeForStatus(status: number): ProviderOutcome {
 // Anything shaped like a credential: prefixed keys (also partially masked echoes such as
 // "sk-abc***wxyz"), Google keys, and any long opaque token.
 const KEY_LIKE =
-  /(?:\b(?:sk|pk|rk)[-_][A-Za-z0-9_*.-]{3,})|(?:\bAIza[A-Za-z0-9_*-]{3,})|(?:\bAQ\.[A-Za-z0-9_*.-]{3,})|(?:[A-Za-z0-9_-]{32,})/g;
+  /(?:\b(?:sk|pk|rk)[-_][A-Za-z0-9_*-]{3,})|(?:\bAIza[A-Za-z0-9_*-]{3,})|(?:\bAQ\.[A-Za-z0-9_*.-]{3,})|(?:[A-Za-z0-9_-]{32,})/g;
 
 /** A provider message made safe to show: key-like tokens redacted, whitespace collapsed, length capped. */
 export function sanitizeProviderMessage(value: unknown): string | undefined {

@@ -79,7 +79,9 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 export function parseKeyData(provider: ProviderType, keyData: unknown): KeyData {
   const definition = getProvider(provider);
   const result = definition.credentialSchema.safeParse(keyData);
-  if (result.success) return result.data;
+  // Optional fields given as `undefined` are dropped: KeyData holds strings only.
+  if (result.success)
+    return Object.fromEntries(Object.entries(result.data).filter(([, value]) => value !== undefined));
   const issues = result.error.issues;
   const isFormat = (issue: z.core.$ZodIssue): boolean =>
     issue.code === 'custom' && issue.params?.kind === KEY_FORMAT_ISSUE;
@@ -134,7 +136,7 @@ export type BaseUrlOverrides = Partial<Record<ProviderType, { baseUrl?: string }
 export function resolveBaseUrl(
   provider: ProviderType,
   overrides?: BaseUrlOverrides,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): string {
   const definition = getProvider(provider);
   const envName = baseUrlEnvVar(provider);

@@ -59,7 +59,7 @@ export async function probeKey(
       ? classification(definition.displayName, 'timeout', {
           providerMessage: `no complete answer within ${opts.timeoutMs} ms`,
         })
-      : classification(definition.displayName, 'network_error', { providerCode: networkErrorCode(error) });
+      : networkError(definition.displayName, error);
   }
   const responseTimeMs = Math.round(performance.now() - started);
   return { ...result, message: scrubSecrets(result.message, secrets), responseTimeMs };
@@ -72,6 +72,15 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+function networkError(providerName: string, error: unknown): Classification {
+  const code = networkErrorCode(error);
+  return classification(
+    providerName,
+    'network_error',
+    code ? { providerCode: code, providerMessage: code } : {},
+  );
 }
 
 /** The system error code behind a failed fetch (`ECONNREFUSED`, `ENOTFOUND`…), never its message. */

@@ -1,1 +1,8 @@
+export {
+  FAKE_USAGE,
+  type FakeBehavior,
+  type FakeProviders,
+  type RecordedRequest,
+  startFakeProviders,
+} from './fake-providers.js';
 export { createTestDatabase } from './test-database.js';
