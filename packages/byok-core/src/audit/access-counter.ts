@@ -3,10 +3,10 @@ import type { SqlClient } from '../store/types.js';
 
 interface Tally {
   keyId: string;
-  hour: Date;
+  hour: number;
   count: number;
-  first: Date;
-  last: Date;
+  first: number;
+  last: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -37,15 +37,9 @@ export class AccessCounter {
     const tally = this.#pending.get(slot);
     if (tally) {
       tally.count += 1;
-      tally.last = new Date(now);
+      tally.last = now;
     } else {
-      this.#pending.set(slot, {
-        keyId,
-        hour: new Date(hourStart),
-        count: 1,
-        first: new Date(now),
-        last: new Date(now),
-      });
+      this.#pending.set(slot, { keyId, hour: hourStart, count: 1, first: now, last: now });
     }
   }
 
@@ -71,15 +65,15 @@ export class AccessCounter {
            last_used_at = GREATEST(byok.key_access_hourly.last_used_at, EXCLUDED.last_used_at)`,
         [
           batch.map((t) => t.keyId),
-          batch.map((t) => t.hour),
+          batch.map((t) => new Date(t.hour)),
           batch.map((t) => t.count),
-          batch.map((t) => t.first),
-          batch.map((t) => t.last),
+          batch.map((t) => new Date(t.first)),
+          batch.map((t) => new Date(t.last)),
         ],
       );
     } catch (error) {
       for (const tally of batch) {
-        const slot = `${tally.keyId}@${tally.hour.getTime()}`;
+        const slot = `${tally.keyId}@${tally.hour}`;
         const newer = this.#pending.get(slot);
         if (newer) {
           newer.count += tally.count;

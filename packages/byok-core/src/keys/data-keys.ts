@@ -8,6 +8,7 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from '../crypto/index.js';
+import { decryptionFailed } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import type { Database, SqlClient } from '../store/types.js';
 
@@ -81,6 +82,19 @@ export class DataKeyService {
     const dataKey = unwrapDataKey(this.#encryption.keyring, row.wrapped_key, row.data_key_id, owner);
     this.#unwrapped.set(row.data_key_id, dataKey);
     return dataKey;
+  }
+
+  /** The owner's DEK with this id, from memory or the database. */
+  async load(dataKeyId: string, owner: Owner): Promise<DataKey> {
+    const cached = this.#unwrapped.get(dataKeyId);
+    if (cached) return cached;
+    const { rows } = await this.#db.query<WrappedDataKey>(
+      'SELECT id AS data_key_id, wrapped_key FROM byok.data_keys WHERE id = $1 AND owner_type = $2 AND owner_id = $3',
+      [dataKeyId, owner.type, owner.id],
+    );
+    const row = rows[0];
+    if (!row) throw decryptionFailed();
+    return this.unwrap(row, owner);
   }
 
   peek(dataKeyId: string): DataKey | undefined {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AccessCounter, AuditLog, RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import {
+  credentialDataKeyId,
   type DataKey,
   decryptCredential,
   type EncryptionService,
@@ -155,11 +156,16 @@ export class KeyService {
     environment: Environment | `${Environment}` = Environment.PRODUCTION,
   ): Promise<ActiveKey | null> {
     const owner = toOwner(ownerSelector);
-    const candidates = await this.activeCandidates(owner, provider, environment);
+    // The hot path stays synchronous while everything it needs is in memory.
+    const candidates =
+      this.#d.cache.peek<KeyRow[]>(activeListCacheKey(owner, provider, environment)) ??
+      (await this.activeCandidates(owner, provider, environment));
     const now = Date.now();
     for (const row of candidates) {
       if (row.cooldown_until && Date.parse(String(row.cooldown_until)) > now) continue;
-      const key = this.decryptRow(row);
+      const dataKeyId = credentialDataKeyId(row.ciphertext);
+      const dataKey = dataKeyId === null ? undefined : this.#d.dataKeys.peek(dataKeyId);
+      const key = dataKey ? this.#decryptWith(row, dataKey) : await this.decryptRow(row);
       this.#d.access.record(row.id, now);
       return key;
     }
@@ -167,16 +173,15 @@ export class KeyService {
   }
 
   /** Active rows (ciphertext) for an owner, provider and environment, in the order they are tried. */
-  async activeCandidates(owner: Owner, provider: string, environment: string): Promise<KeyRowWithDataKey[]> {
+  async activeCandidates(owner: Owner, provider: string, environment: string): Promise<KeyRow[]> {
     const cacheKey = activeListCacheKey(owner, provider, environment);
-    const cached =
-      this.#d.cache.peek<KeyRowWithDataKey[]>(cacheKey) ??
-      (await this.#d.cache.get<KeyRowWithDataKey[]>(cacheKey));
+    const cached = this.#d.cache.peek<KeyRow[]>(cacheKey) ?? (await this.#d.cache.get<KeyRow[]>(cacheKey));
     if (cached) return cached;
-    const { rows } = await this.#d.db.query<KeyRowWithDataKey>(
-      `SELECT ${KEY_WITH_DATA_KEY_COLUMNS} FROM ${KEY_WITH_DATA_KEY_FROM}
-        WHERE k.owner_type = $1 AND k.owner_id = $2 AND k.provider = $3 AND k.environment = $4 AND k.status = 'active'
-        ORDER BY k.priority, k.created_at, k.id`,
+    const { rows } = await this.#d.db.queryPrepared<KeyRow>(
+      'byok_active_candidates',
+      `SELECT * FROM byok.keys
+        WHERE owner_type = $1 AND owner_id = $2 AND provider = $3 AND environment = $4 AND status = 'active'
+        ORDER BY priority, created_at, id`,
       [owner.type, owner.id, provider, environment],
     );
     await this.#d.cache.set(cacheKey, rows);
@@ -184,31 +189,33 @@ export class KeyService {
   }
 
   /** Decrypts one row. Internal: plaintext leaves only to server-side callers. */
-  decryptRow(row: KeyRowWithDataKey): ActiveKey {
+  async decryptRow(row: KeyRow): Promise<ActiveKey> {
+    const dataKeyId = credentialDataKeyId(row.ciphertext);
+    let dataKey: DataKey | null = null;
+    try {
+      if (dataKeyId !== null)
+        dataKey = await this.#d.dataKeys.load(dataKeyId, { type: row.owner_type, id: row.owner_id });
+    } catch (error) {
+      this.#decryptionFailed(row, error);
+    }
+    return this.#decryptWith(row, dataKey);
+  }
+
+  /** Decrypts with a data key already in hand (null: the legacy format, keyed by the master key). */
+  #decryptWith(row: KeyRow, dataKey: DataKey | null): ActiveKey {
     const owner: Owner = { type: row.owner_type, id: row.owner_id };
     let keyData: KeyData;
     try {
-      if (this.#d.encryption.isLegacy(row.ciphertext)) {
+      if (dataKey === null) {
         const plaintext = this.#d.encryption.decryptLegacy(row.ciphertext);
         keyData = plaintext.startsWith('{') ? (JSON.parse(plaintext) as KeyData) : { apiKey: plaintext };
       } else {
-        const dataKey = this.#d.dataKeys.unwrap(row, owner);
         keyData = JSON.parse(
           decryptCredential(dataKey, row.ciphertext, { keyId: row.id, owner, provider: row.provider }),
         ) as KeyData;
       }
     } catch (error) {
-      this.#d.onDecryptionError?.(row.provider);
-      this.#d.logger.error(
-        {
-          keyId: row.id,
-          provider: row.provider,
-          code: isBYOKError(error) ? error.code : 'DECRYPTION_FAILED',
-        },
-        'Failed to decrypt API key',
-      );
-      if (isBYOKError(error) && error.code !== 'DECRYPTION_FAILED') throw error;
-      throw decryptionFailed();
+      this.#decryptionFailed(row, error);
     }
     return {
       id: row.id,
@@ -220,6 +227,16 @@ export class KeyService {
       status: row.status,
       owner,
     };
+  }
+
+  #decryptionFailed(row: KeyRow, error: unknown): never {
+    this.#d.onDecryptionError?.(row.provider);
+    this.#d.logger.error(
+      { keyId: row.id, provider: row.provider, code: isBYOKError(error) ? error.code : 'DECRYPTION_FAILED' },
+      'Failed to decrypt API key',
+    );
+    if (isBYOKError(error) && error.code !== 'DECRYPTION_FAILED') throw error;
+    throw decryptionFailed();
   }
 
   /** One key row with its data key, by id, filtered by owner when a scope is given. */

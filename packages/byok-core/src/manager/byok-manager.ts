@@ -201,7 +201,7 @@ export class BYOKManager {
     await this.#gate();
     const row = await this.#keys.findRow(keyId, options?.scope);
     if (!row || row.status === 'revoked') throw keyNotFound(keyId);
-    return this.#keys.decryptRow(row);
+    return await this.#keys.decryptRow(row);
   }
 
   /** @internal */

@@ -2,6 +2,18 @@ import { performance } from 'node:perf_hooks';
 import { BYOKError } from '../errors/index.js';
 import type { Database, SqlClient } from './types.js';
 
+/** pg's clients and pools take `{ name, text, values }`; PGlite does not. */
+type NamedQueryRunner = (name: string, text: string, params: unknown[]) => Promise<{ rows: never[] }>;
+
+function namedQueryRunner(client: SqlClient): NamedQueryRunner {
+  const isPg = typeof (client as { connect?: unknown }).connect === 'function';
+  if (!isPg) return (_name, text, params) => client.query<never>(text, params);
+  const pgClient = client as unknown as {
+    query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: never[] }>;
+  };
+  return (name, text, params) => pgClient.query({ name, text, values: params });
+}
+
 interface PoolLike extends SqlClient {
   connect(): Promise<SqlClient & { release(error?: Error | boolean): void }>;
   totalCount: number;
@@ -73,9 +85,11 @@ async function inTransaction<T>(conn: SqlClient, fn: (tx: SqlClient) => Promise<
 
 function wrapPool(pool: PoolLike): Database {
   const timer = new QueryTimer();
+  const named = namedQueryRunner(pool);
   return {
     kind: 'pool',
     query: (text, params) => timer.time(() => pool.query(text, params)),
+    queryPrepared: (name, text, params) => timer.time(() => named(name, text, params)),
     async transaction(fn) {
       const conn = await pool.connect();
       let broken: Error | undefined;
@@ -100,9 +114,11 @@ function wrapPool(pool: PoolLike): Database {
 function wrapSingleConnection(conn: SqlClient): Database {
   const timer = new QueryTimer();
   const lock = new Mutex();
+  const named = namedQueryRunner(conn);
   return {
     kind: 'single-connection',
     query: (text, params) => lock.run(() => timer.time(() => conn.query(text, params))),
+    queryPrepared: (name, text, params) => lock.run(() => timer.time(() => named(name, text, params))),
     transaction: (fn) => lock.run(() => inTransaction(conn, fn)),
     stats: () => timer.snapshot(),
   };

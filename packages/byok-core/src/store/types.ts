@@ -11,6 +11,12 @@ export interface SqlClient {
 export interface Database extends SqlClient {
   readonly kind: 'pool' | 'single-connection';
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** Like `query`, as a named prepared statement where the driver supports it (pg), so it is planned once per connection. */
+  queryPrepared<R = Record<string, unknown>>(
+    name: string,
+    text: string,
+    params: unknown[],
+  ): Promise<{ rows: R[] }>;
   /** Wall-clock statistics of the queries this wrapper has run. */
   stats(): {
     queries: number;
