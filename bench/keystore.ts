@@ -42,7 +42,12 @@ try {
   const hotOps = await throughput(() => hot.getActiveKey('bench_user', 'openai'));
 
   // Baseline 2: a raw pg primary-key select of the same row.
-  const cold = new BYOKManager({ encryptionKey: OLD_KEY, database: { client: pool }, cache: { ttl: 0 }, logger: silent });
+  const cold = new BYOKManager({
+    encryptionKey: OLD_KEY,
+    database: { client: pool },
+    cache: { ttl: 0 },
+    logger: silent,
+  });
   await cold.getActiveKey('bench_user', 'openai');
   const rawSelect = () => pool.query('SELECT * FROM byok.keys WHERE id = $1', [keyId]);
   const selectMs = await medianLatency(rawSelect);

@@ -57,6 +57,8 @@ export async function medianLatency(fn: () => Promise<unknown>, n = 2000): Promi
   return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
 }
 
-export function report(rows: { figure: string; value: string; baseline: string; ratio: number; goal: string }[]): void {
+export function report(
+  rows: { figure: string; value: string; baseline: string; ratio: number; goal: string }[],
+): void {
   console.table(rows.map((r) => ({ ...r, ratio: `${r.ratio.toFixed(2)}x` })));
 }
