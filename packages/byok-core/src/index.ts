@@ -17,6 +17,12 @@ export type {
 export { createLogger, type Logger } from './logging/index.js';
 export { BYOKManager } from './manager/byok-manager.js';
 export type { BYOKManagerOptions } from './manager/options.js';
+export {
+  createMigrationTools,
+  type MigrationCandidate,
+  type MigrationPlan,
+  type MigrationResults,
+} from './migration/index.js';
 export type { Workspace, WorkspaceMember, WorkspaceRole } from './owners/workspace-service.js';
 export {
   Environment,
