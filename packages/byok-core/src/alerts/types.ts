@@ -1,0 +1,120 @@
+import type { Owner } from '../crypto/index.js';
+
+/** What an alert watches: USD spent (priced usage only), requests, tokens (input + output) or failed requests. */
+export type AlertType = 'cost' | 'requests' | 'tokens' | 'errors';
+/** The window an alert adds usage over, in UTC: a day, an ISO week (Monday to Sunday) or a month. */
+export type ThresholdPeriod = 'daily' | 'weekly' | 'monthly';
+export type NotificationChannel = 'webhook' | 'email';
+
+/** Input of `createUsageAlert`; the spec's shape. */
+export interface CreateUsageAlertInput {
+  userId?: string;
+  workspaceId?: string;
+  alertType: AlertType;
+  /** Fires when the period's total reaches this value (USD for `cost`). */
+  thresholdValue: number;
+  thresholdPeriod: ThresholdPeriod;
+  notificationChannels: NotificationChannel[];
+  /** Where the webhook goes; default `BYOK_ALERT_WEBHOOK_URL`. */
+  webhookUrl?: string;
+  /** Who gets the e-mail; default `BYOK_ALERT_EMAIL_TO`. */
+  email?: string;
+}
+
+export interface UsageAlert {
+  id: string;
+  owner: Owner;
+  userId: string | null;
+  workspaceId: string | null;
+  alertType: AlertType;
+  thresholdValue: number;
+  thresholdPeriod: ThresholdPeriod;
+  notificationChannels: NotificationChannel[];
+  /** The alert's own webhook URL; null means the default (`BYOK_ALERT_WEBHOOK_URL`) is used. */
+  webhookUrl: string | null;
+  /** The alert's own address; null means the default (`BYOK_ALERT_EMAIL_TO`) is used. */
+  email: string | null;
+  /** The last period it fired in (`2026-11-21`, `2026-W47`, `2026-11`), or null. */
+  lastFiredPeriod: string | null;
+  lastFiredAt: Date | null;
+  createdAt: Date;
+}
+
+/** What a fired alert says. The webhook body is this object as JSON; the e-mail is written from it. */
+export interface AlertNotificationPayload {
+  type: 'usage_alert.fired';
+  /** Stable per alert and period (`alert_…:2026-11`): receivers can drop repeats with it. */
+  id: string;
+  alert: {
+    id: string;
+    alertType: AlertType;
+    thresholdValue: number;
+    thresholdPeriod: ThresholdPeriod;
+  };
+  owner: Owner;
+  period: { label: string; start: string; end: string };
+  /** The period's total when the threshold was crossed. */
+  value: number;
+  unit: 'USD' | 'requests' | 'tokens' | 'errors';
+  /** Requests in the period that had no price: a cost total leaves them out. */
+  unpricedRequests: number;
+  firedAt: string;
+}
+
+/** One notification on its way to one destination. */
+export interface OutboundNotification {
+  /** Outbox row id; sent as `x-byok-delivery` so that a receiver can tell retries apart from repeats. */
+  id: string;
+  channel: NotificationChannel;
+  /** Webhook URL or e-mail address. */
+  destination: string;
+  payload: AlertNotificationPayload;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+export type SendResult =
+  | { ok: true; statusCode?: number; detail?: string }
+  | { ok: false; retryable: boolean; statusCode?: number; error: string };
+
+/**
+ * A way to deliver alert notifications (webhook, e-mail).
+ *
+ * `send` makes exactly one attempt and never throws for a delivery failure: it resolves with
+ * `ok: false` and says whether trying again can help. The alert service retries with exponential
+ * backoff, records every attempt in the outbox row and logs it. Nothing a sender returns may hold
+ * a secret (signing key, SMTP password).
+ */
+export interface NotificationSender {
+  readonly channel: NotificationChannel;
+  send(notification: OutboundNotification, signal: AbortSignal): Promise<SendResult>;
+  /** Releases connections (an SMTP pool). */
+  close?(): Promise<void>;
+}
+
+/** One delivery attempt as the outbox row records it. */
+export interface DeliveryAttempt {
+  attempt: number;
+  at: string;
+  ok: boolean;
+  statusCode?: number;
+  error?: string;
+  durationMs: number;
+}
+
+export type NotificationStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+
+/** An outbox row: one notification of one fired alert to one channel. */
+export interface AlertNotificationRecord {
+  id: string;
+  alertId: string;
+  channel: NotificationChannel;
+  period: string;
+  status: NotificationStatus;
+  attempts: number;
+  attemptLog: DeliveryAttempt[];
+  lastError: string | null;
+  payload: AlertNotificationPayload;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}

@@ -1,0 +1,102 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { NotificationSender, OutboundNotification, SendResult } from './types.js';
+
+/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the value of `x-byok-signature`. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Checks an alert webhook on the receiving side: the signature must match the raw body and the
+ * timestamp must be recent (default 5 minutes), so that a captured request cannot be replayed later.
+ *
+ * @example
+ * const ok = verifyWebhookSignature({
+ *   secret: process.env.BYOK_ALERT_WEBHOOK_SECRET!,
+ *   timestamp: req.headers['x-byok-timestamp'],
+ *   signature: req.headers['x-byok-signature'],
+ *   body: rawBody,
+ * });
+ */
+export function verifyWebhookSignature(input: {
+  secret: string;
+  timestamp: string | undefined | null;
+  signature: string | undefined | null;
+  body: string;
+  toleranceSeconds?: number;
+  now?: Date;
+}): boolean {
+  const { secret, timestamp, signature, body } = input;
+  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
+  const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
+  if (Math.abs(now - Number(timestamp)) > (input.toleranceSeconds ?? 300)) return false;
+  const expected = Buffer.from(signWebhook(secret, timestamp, body));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export interface WebhookSenderOptions {
+  /** Signing key (`BYOK_ALERT_WEBHOOK_SECRET`). Without one, webhooks go out unsigned. */
+  secret?: string | undefined;
+  /** Injected for tests; default the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Called once, the first time a webhook goes out unsigned. */
+  onUnsigned?: () => void;
+}
+
+/** A short reason for a failed request: error name, message and network code, never the URL's path or query. */
+function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+  return `${error.name}: ${error.message}${code}`;
+}
+
+/** POSTs the notification as JSON, signed with `x-byok-timestamp` and `x-byok-signature`. One attempt per call. */
+export class WebhookSender implements NotificationSender {
+  readonly channel = 'webhook' as const;
+  readonly #secret: string | undefined;
+  readonly #fetch: typeof fetch;
+  #onUnsigned: (() => void) | undefined;
+
+  constructor(options: WebhookSenderOptions = {}) {
+    this.#secret = options.secret || undefined;
+    this.#fetch = options.fetch ?? fetch;
+    this.#onUnsigned = options.onUnsigned;
+  }
+
+  async send(notification: OutboundNotification, signal: AbortSignal): Promise<SendResult> {
+    const body = JSON.stringify(notification.payload);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'byok-alerts/1',
+      'x-byok-event': notification.payload.type,
+      'x-byok-delivery': notification.id,
+      'x-byok-timestamp': timestamp,
+    };
+    if (this.#secret) headers['x-byok-signature'] = signWebhook(this.#secret, timestamp, body);
+    else {
+      this.#onUnsigned?.();
+      this.#onUnsigned = undefined;
+    }
+    let response: Response;
+    try {
+      // Redirects are not followed: a signed alert goes only where it was configured to go.
+      response = await this.#fetch(notification.destination, {
+        method: 'POST',
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+      });
+      await response.body?.cancel().catch(() => undefined);
+    } catch (error) {
+      return { ok: false, retryable: true, error: describeFetchError(error) };
+    }
+    const statusCode = response.status;
+    if (statusCode >= 200 && statusCode < 300) return { ok: true, statusCode };
+    const retryable = statusCode === 408 || statusCode === 429 || statusCode >= 500;
+    return { ok: false, retryable, statusCode, error: `HTTP ${statusCode}` };
+  }
+}

@@ -1,0 +1,24 @@
+export { bucketStarts, floorTo, MAX_BUCKETS } from './analytics.js';
+export {
+  defaultPriceTable,
+  findModelPrice,
+  type ModelPrice,
+  normalizeModelId,
+  type PriceResult,
+  type PriceTable,
+  type PriceUsageInput,
+  parsePriceTable,
+  priceUsage,
+} from './pricing.js';
+export type {
+  AnalyticsGroupBy,
+  AnalyticsMetric,
+  AnalyticsOptions,
+  AnalyticsTimeRange,
+  RecordUsageInput,
+  UsageAnalytics,
+  UsageEvent,
+  UsageFigures,
+  UsageRecorded,
+} from './types.js';
+export { UsageService, type UsageServiceOptions } from './usage-service.js';

@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { BYOKError, invalidInput } from '../errors/index.js';
+
+const rate = z.number().nonnegative();
+const rateSet = z.strictObject({ input: rate, cachedInput: rate.nullable(), output: rate });
+const modelPrice = z.strictObject({
+  ...rateSet.shape,
+  aliases: z.array(z.string()).optional(),
+  longContext: z.strictObject({ aboveInputTokens: z.number().int().positive(), ...rateSet.shape }).optional(),
+  peak: rateSet.optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  after: rateSet.optional(),
+  source: z.string().optional(),
+});
+const priceTableSchema = z.strictObject({
+  asOf: z.iso.date(),
+  currency: z.literal('USD'),
+  unit: z.literal('per 1M tokens'),
+  source: z.string(),
+  conventions: z.string(),
+  providers: z.record(
+    z.string(),
+    z.strictObject({
+      costFromResponse: z.boolean().optional(),
+      note: z.string().optional(),
+      peak: z
+        .strictObject({
+          utcOffsetMinutes: z.number().int(),
+          weekdays: z.array(z.number().int().min(0).max(6)),
+          windows: z.array(z.tuple([z.string().regex(/^\d\d:\d\d$/), z.string().regex(/^\d\d:\d\d$/)])),
+          note: z.string().optional(),
+        })
+        .optional(),
+      models: z.record(z.string(), modelPrice),
+    }),
+  ),
+});
+
+/** The price snapshot: USD per 1M tokens per provider and model (see `price-table.json`). */
+export type PriceTable = z.infer<typeof priceTableSchema>;
+/** One model's prices in a {@link PriceTable}. */
+export type ModelPrice = z.infer<typeof modelPrice>;
+
+let defaultTable: PriceTable | undefined;
+
+/**
+ * The bundled price snapshot (`usage/price-table.json`), read and checked once.
+ * Its `asOf` says when the prices were read; they go stale.
+ */
+export function defaultPriceTable(): PriceTable {
+  if (!defaultTable) {
+    const url = new URL('./price-table.json', import.meta.url);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(url, 'utf8'));
+    } catch (cause) {
+      throw new BYOKError('INTERNAL_ERROR', `Cannot read the price table at ${url.pathname}`, { cause });
+    }
+    defaultTable = parsePriceTable(raw);
+  }
+  return defaultTable;
+}
+
+/** Checks a price table's shape (the bundled one, or one the application brings). */
+export function parsePriceTable(value: unknown): PriceTable {
+  const result = priceTableSchema.safeParse(value);
+  if (!result.success) {
+    throw new BYOKError('INTERNAL_ERROR', `Invalid price table: ${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+/** Prefixes other tools put in front of a model id (`models/…` from Gemini, `openai/…` from routers). */
+const PROVIDER_PREFIXES: Record<string, string[]> = {
+  openai: ['openai/'],
+  anthropic: ['anthropic/'],
+  gemini: ['models/', 'google/'],
+  deepseek: ['deepseek/'],
+};
+/** Snapshot markers that do not change a model's price: `-2026-09-29`, `-20261007`, `@20261007`, `-latest`. */
+const SNAPSHOT_SUFFIX = /[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
+
+/**
+ * The id a model is listed under: lower case, provider prefix and dated snapshot suffix removed.
+ * It never maps one model onto another (`gpt-6-luna-mini` stays `gpt-6-luna-mini`).
+ */
+export function normalizeModelId(provider: string, model: string): string {
+  let id = model.trim().toLowerCase();
+  for (const prefix of PROVIDER_PREFIXES[provider] ?? []) {
+    if (id.startsWith(prefix)) id = id.slice(prefix.length);
+  }
+  while (SNAPSHOT_SUFFIX.test(id)) id = id.replace(SNAPSHOT_SUFFIX, '');
+  return id;
+}
+
+/** The table entry for a model, matched leniently (see {@link normalizeModelId}), or undefined. */
+export function findModelPrice(
+  provider: string,
+  model: string,
+  table: PriceTable = defaultPriceTable(),
+): { id: string; price: ModelPrice } | undefined {
+  const models = table.providers[provider]?.models;
+  if (!models) return undefined;
+  const id = normalizeModelId(provider, model);
+  for (const [name, price] of Object.entries(models)) {
+    if (name.toLowerCase() === id || price.aliases?.some((alias) => alias.toLowerCase() === id)) {
+      return { id: name, price };
+    }
+  }
+  return undefined;
+}
+
+export interface PriceUsageInput {
+  provider: string;
+  model?: string | null | undefined;
+  /** Every input token, cached ones included. */
+  inputTokens: number;
+  outputTokens: number;
+  /** The part of `inputTokens` read from the provider's cache. */
+  cachedTokens?: number | undefined;
+  /** Number of requests these tokens came from (decides long-context rates); default 1. */
+  requests?: number | undefined;
+  /** When the usage happened (DeepSeek peak hours, dated promotions); default now. */
+  at?: Date | undefined;
+}
+
+export interface PriceResult {
+  /** USD, rounded to 8 decimals; null when the model is not in the table (never a made-up $0). */
+  costUsd: number | null;
+  priced: boolean;
+  /** The table entry used. */
+  model?: string;
+}
+
+const UNPRICED: PriceResult = { costUsd: null, priced: false };
+
+function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+function isPeak(peak: NonNullable<PriceTable['providers'][string]['peak']>, at: Date): boolean {
+  const local = new Date(at.getTime() + peak.utcOffsetMinutes * 60_000);
+  if (!peak.weekdays.includes(local.getUTCDay())) return false;
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+  return peak.windows.some(([start, end]) => minutes >= minutesOf(start) && minutes < minutesOf(end));
+}
+
+/**
+ * What a call cost, from the price table.
+ *
+ * A provider or model the table does not know is unpriced (`{ costUsd: null, priced: false }`), and
+ * so is OpenRouter, whose cost comes with each response (`usage.cost`): record that as `costUsd`.
+ *
+ * @example
+ * priceUsage({ provider: 'openai', model: 'gpt-6.1-sol-2026-09-29', inputTokens: 1200, cachedTokens: 200, outputTokens: 300 });
+ * // → { costUsd: 0.00502, priced: true, model: 'gpt-6.1-sol' }
+ */
+export function priceUsage(input: PriceUsageInput, table: PriceTable = defaultPriceTable()): PriceResult {
+  const { inputTokens, outputTokens } = input;
+  const cachedTokens = input.cachedTokens ?? 0;
+  const requests = input.requests ?? 1;
+  for (const [field, value] of Object.entries({ inputTokens, outputTokens, cachedTokens, requests })) {
+    if (!Number.isFinite(value) || value < 0) throw invalidInput(`${field} must be a non-negative number`);
+  }
+  if (cachedTokens > inputTokens) {
+    throw invalidInput('cachedTokens is part of inputTokens and cannot be larger', { field: 'cachedTokens' });
+  }
+  const providerTable = table.providers[input.provider];
+  if (!providerTable || providerTable.costFromResponse || !input.model) return UNPRICED;
+  const found = findModelPrice(input.provider, input.model, table);
+  if (!found) return UNPRICED;
+  const { price } = found;
+  const at = input.at ?? new Date();
+
+  let rates: z.infer<typeof rateSet> = price;
+  if (price.until && price.after && at.getTime() >= Date.parse(price.until)) rates = price.after;
+  if (price.peak && providerTable.peak && isPeak(providerTable.peak, at)) rates = price.peak;
+  if (price.longContext && requests > 0 && inputTokens / requests > price.longContext.aboveInputTokens) {
+    rates = price.longContext;
+  }
+
+  const cachedRate = rates.cachedInput ?? rates.input;
+  const micros =
+    (inputTokens - cachedTokens) * rates.input + cachedTokens * cachedRate + outputTokens * rates.output;
+  return { costUsd: Math.round(micros * 100) / 1e8, priced: true, model: found.id };
+}
