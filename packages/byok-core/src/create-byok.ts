@@ -1,12 +1,19 @@
-import type { AuditLog } from './audit/index.js';
-import type { KeyCache } from './cache/index.js';
+import type { CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
+import type { AuditLog, RequestContext } from './audit/index.js';
+import type { KeyCache, RedisLike } from './cache/index.js';
 import type { EncryptionService } from './crypto/index.js';
+import type { FallbackManager } from './fallback/index.js';
+import { registerSystemForHealth, unregisterSystemForHealth } from './health/index.js';
+import { cacheKeysFor } from './keys/key-rows.js';
 import { type RewrapOptions, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
+import type { OwnerSelector } from './keys/types.js';
 import type { Logger } from './logging/index.js';
 import { BYOKManager } from './manager/byok-manager.js';
 import type { BYOKManagerOptions } from './manager/options.js';
+import type { BYOKMetrics } from './metrics/prometheus.js';
 import type { ProviderType } from './providers/index.js';
 import { BYOKDatabase } from './store/system-database.js';
+import type { KeyValidator } from './validation/index.js';
 
 export interface CreateBYOKOptions {
   encryptionKey?: string | undefined;
@@ -22,14 +29,27 @@ export interface CreateBYOKOptions {
   fallback?: BYOKManagerOptions['fallback'];
   providers?: BYOKManagerOptions['providers'];
   audit?: BYOKManagerOptions['audit'];
+  metrics?: BYOKManagerOptions['metrics'];
+}
+
+/** The `database` part of a system: statistics, migrations and usage alerts. */
+export interface BYOKSystemDatabase extends BYOKDatabase {
+  createUsageAlert(input: CreateUsageAlertInput, context?: RequestContext): Promise<UsageAlert>;
+  listUsageAlerts(owner: string | OwnerSelector): Promise<UsageAlert[]>;
+  deleteUsageAlert(alertId: string, owner: string | OwnerSelector, context?: RequestContext): Promise<void>;
 }
 
 export interface BYOKSystem {
   manager: BYOKManager;
   encryption: EncryptionService;
-  database: BYOKDatabase;
+  database: BYOKSystemDatabase;
   cache: KeyCache;
   audit: AuditLog;
+  validator: KeyValidator;
+  fallback: FallbackManager;
+  metrics: BYOKMetrics;
+  /** The Redis client given to `createBYOKForStack2025`, for callers that share state through it (rate limits). */
+  redis: RedisLike | undefined;
   enabledProviders: (ProviderType | `${ProviderType}`)[] | undefined;
   /** Rewraps every data key to the active master key (see `rewrapDataKeys`). */
   rotateMasterKey(options?: RewrapOptions): Promise<RewrapReport>;
@@ -54,19 +74,50 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     ...(options.fallback ? { fallback: options.fallback } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const ctx = manager.context;
-  const database = new BYOKDatabase(ctx.db);
+  const alerts = ctx.alerts;
+  const database: BYOKSystemDatabase = Object.assign(new BYOKDatabase(ctx.db), {
+    createUsageAlert: (input: CreateUsageAlertInput, context?: RequestContext) =>
+      alerts.createUsageAlert(input, context),
+    listUsageAlerts: (owner: string | OwnerSelector) => alerts.listUsageAlerts(owner),
+    deleteUsageAlert: (alertId: string, owner: string | OwnerSelector, context?: RequestContext) =>
+      alerts.deleteUsageAlert(alertId, owner, context),
+  });
   if (ctx.encryption.isConfigured) await manager.ready();
   else await database.runMigrations();
-  return {
+  const system: BYOKSystem = {
     manager,
     encryption: ctx.encryption,
     database,
     cache: ctx.cache,
     audit: ctx.audit,
+    validator: manager.validator,
+    fallback: manager.fallback,
+    metrics: ctx.metrics,
+    redis: options.redisClient as RedisLike | undefined,
     enabledProviders: options.enabledProviders,
-    rotateMasterKey: (rewrapOptions) => rewrapDataKeys(ctx.db, ctx.encryption, rewrapOptions),
-    close: () => manager.close(),
+    async rotateMasterKey(rewrapOptions) {
+      const report = await rewrapDataKeys(ctx.db, ctx.encryption, rewrapOptions);
+      // Rows whose ciphertext changed must not be served from a stale cache entry anywhere.
+      const { rows } = await ctx.db.query<{
+        id: string;
+        owner_type: 'user' | 'workspace';
+        owner_id: string;
+        provider: string;
+      }>('SELECT id, owner_type, owner_id, provider FROM byok.keys WHERE id = ANY($1)', [
+        report.legacyUpgraded,
+      ]);
+      await ctx.cache.invalidate(rows.flatMap(cacheKeysFor));
+      return report;
+    },
+    close: async () => {
+      unregisterSystemForHealth(system);
+      await manager.close();
+    },
   };
+  // The spec calls `checkKeyRotationStatus()` with no argument: it reads the system made last.
+  registerSystemForHealth(system);
+  return system;
 }

@@ -1,9 +1,56 @@
+export { BYOKAIMiddleware, type BYOKAIMiddlewareOptions } from './adapters/express.js';
+export type { AlertNotificationPayload, CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
+export { signWebhook, verifyWebhookSignature } from './alerts/index.js';
 export type { AuditAction, AuditEntry, ChainVerification, RequestContext } from './audit/index.js';
 export { AuditLog } from './audit/index.js';
 export type { CacheStats, KeyCache, RedisLike } from './cache/index.js';
-export { type BYOKSystem, type CreateBYOKOptions, createBYOKForStack2025 } from './create-byok.js';
+export {
+  type BYOKSystem,
+  type BYOKSystemDatabase,
+  type CreateBYOKOptions,
+  createBYOKForStack2025,
+} from './create-byok.js';
 export { type EncryptionOptions, EncryptionService } from './crypto/index.js';
 export { BYOKError, type ErrorCode, isBYOKError } from './errors/index.js';
+export {
+  type ExecuteWithFallbackResult,
+  type FallbackChain,
+  type FallbackChainConfig,
+  type FallbackKeyResult,
+  FallbackManager,
+  ProviderCallError,
+} from './fallback/index.js';
+export {
+  type BYOKHealthReport,
+  checkKeyRotationStatus,
+  type KeyRotationStatus,
+  validateBYOKHealth,
+} from './health/index.js';
+export {
+  AI_PROVIDERS,
+  type AIProviderType,
+  type BYOKAIConfig,
+  type BYOKAIProviderConfig,
+  type BYOKTelephonyClient,
+  type BYOKVoiceAgentConfig,
+  type ChatMessage,
+  type CompleteFunction,
+  type CompleteOptions,
+  type CompletionInput,
+  type CompletionResult,
+  type CompletionUsage,
+  type CreateAIConfigOptions,
+  createBYOKAIIntegration,
+  createBYOKDeepgramIntegration,
+  createBYOKTelephonyIntegration,
+  type TelephonyCapability,
+  type TelephonyClientOptions,
+  type TelephonyResult,
+  type TranscribeInput,
+  type TranscribeOptions,
+  type TranscriptionResult,
+  type VoiceAgentOptions,
+} from './integrations/index.js';
 export { type RewrapOptions, type RewrapProgress, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
 export type {
   ActiveKey,
@@ -17,6 +64,7 @@ export type {
 export { createLogger, type Logger } from './logging/index.js';
 export { BYOKManager } from './manager/byok-manager.js';
 export type { BYOKManagerOptions } from './manager/options.js';
+export { type BYOKMetrics, createMetrics } from './metrics/prometheus.js';
 export {
   createMigrationTools,
   type MigrationCandidate,
@@ -32,6 +80,9 @@ export {
   type ProviderDefinition,
   ProviderType,
 } from './providers/index.js';
+export { toDatabase } from './store/database.js';
 export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';
 export { BYOKDatabase, type SystemStats } from './store/system-database.js';
 export type { Database, SqlClient } from './store/types.js';
+export type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from './usage/index.js';
+export { KeyValidator, type ValidationResult } from './validation/index.js';

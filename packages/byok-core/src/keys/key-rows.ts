@@ -20,6 +20,7 @@ export function toKeyDetails(row: KeyRow): KeyDetails {
     keyHint: row.key_hint,
     fingerprint: row.key_fingerprint,
     healthScore: Number(row.health_score),
+    priority: Number(row.priority),
     lastValidatedAt: asDate(row.last_validated_at),
     lastValidationStatus: row.last_validation_status,
     cooldownUntil: asDate(row.cooldown_until),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
-import { EncryptionService } from '../crypto/index.js';
+import { EncryptionService, encryptLegacy } from '../crypto/index.js';
 import { isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
@@ -27,10 +27,26 @@ describe.each(databaseBackends)('master-key rotation (DEK rewrap) on $name', (ba
   });
   afterAll(async () => close());
 
+  it('moves values in the legacy format into the envelope format, readable under the new key', async () => {
+    const legacyOwner = { userId: uniqueId(), apiKey: 'sk-proj-legacyvalue000001' };
+    const seeding = new BYOKManager({ encryptionKey: OLD_KEY, database: { client }, logger });
+    const keyId = await seeding.addKey({
+      userId: legacyOwner.userId,
+      provider: 'openai',
+      keyData: { apiKey: 'sk-proj-placeholder0000' },
+    });
+    await seeding.close();
+    await toDatabase(client).query('UPDATE byok.keys SET ciphertext = $2 WHERE id = $1', [
+      keyId,
+      encryptLegacy(OLD_KEY, legacyOwner.apiKey),
+    ]);
+    owners.push(legacyOwner);
+  });
+
   it('dry run counts and changes nothing', async () => {
     const encryption = new EncryptionService({ encryptionKey: NEW_KEY, decryptionKeys: [OLD_KEY] });
     const report = await rewrapDataKeys(toDatabase(client), encryption, { dryRun: true });
-    expect(report).toMatchObject({ total: 25, processed: 0, dryRun: true, completed: false });
+    expect(report).toMatchObject({ total: 26, processed: 0, dryRun: true, completed: false });
   });
 
   it('resumes after being stopped halfway, then finishes with processed == succeeded', async () => {
@@ -45,7 +61,7 @@ describe.each(databaseBackends)('master-key rotation (DEK rewrap) on $name', (ba
         if (p.processed >= 10) stop.abort();
       },
     });
-    expect(first).toMatchObject({ total: 25, processed: 10, succeeded: 10, completed: false });
+    expect(first).toMatchObject({ total: 26, processed: 10, succeeded: 10, completed: false });
 
     // Meanwhile a server holding both keys keeps reading every key.
     const during = new BYOKManager({
@@ -59,7 +75,15 @@ describe.each(databaseBackends)('master-key rotation (DEK rewrap) on $name', (ba
     await during.close();
 
     const second = await rewrapDataKeys(toDatabase(client), encryption, { batchSize: 10 });
-    expect(second).toMatchObject({ total: 15, processed: 15, succeeded: 15, failed: 0, completed: true });
+    expect(second).toMatchObject({
+      total: 16,
+      processed: 16,
+      succeeded: 16,
+      failed: 0,
+      completed: true,
+      legacyFailed: [],
+    });
+    expect(second.legacyUpgraded.length).toBe(1);
   });
 
   it('leaves every credential readable under the new key only', async () => {

@@ -1,5 +1,13 @@
-import { type EncryptionService, type Owner, unwrapDataKey, wrapDataKey } from '../crypto/index.js';
+import {
+  decryptCredential,
+  type EncryptionService,
+  encryptCredential,
+  type Owner,
+  unwrapDataKey,
+  wrapDataKey,
+} from '../crypto/index.js';
 import type { Database } from '../store/types.js';
+import { DataKeyService } from './data-keys.js';
 
 export interface RewrapProgress {
   total: number;
@@ -23,6 +31,9 @@ export interface RewrapReport extends RewrapProgress {
   completed: boolean;
   dryRun: boolean;
   failures: { dataKeyId: string; reason: string }[];
+  /** Credentials found in the legacy `iv:authTag:ciphertext` format and moved into the envelope format. */
+  legacyUpgraded: string[];
+  legacyFailed: { keyId: string; reason: string }[];
 }
 
 interface DataKeyRow {
@@ -63,6 +74,8 @@ export async function rewrapDataKeys(
     completed: false,
     dryRun: Boolean(options.dryRun),
     failures: [],
+    legacyUpgraded: [],
+    legacyFailed: [],
   };
   const progress = () =>
     options.onProgress?.({
@@ -119,12 +132,18 @@ export async function rewrapDataKeys(
     afterId = batch.lastId;
   }
 
+  if (options.signal?.aborted) return report;
+  await upgradeLegacyCredentials(db, encryption, batchSize, report, options.signal);
+
   const { rows: left } = await db.query<{ n: string | number }>(
-    'SELECT count(*) AS n FROM byok.data_keys WHERE master_fingerprint <> $1',
+    "SELECT (SELECT count(*) FROM byok.data_keys WHERE master_fingerprint <> $1) + (SELECT count(*) FROM byok.keys WHERE status <> 'revoked' AND ciphertext NOT LIKE 'ck1:%') AS n",
     [target.fingerprint],
   );
   report.completed =
-    Number(left[0]?.n ?? 0) === 0 && report.failed === 0 && report.processed === report.succeeded;
+    Number(left[0]?.n ?? 0) === 0 &&
+    report.failed === 0 &&
+    report.legacyFailed.length === 0 &&
+    report.processed === report.succeeded;
   if (report.completed) {
     await db.query(
       'UPDATE byok.master_keys SET retired_at = now() WHERE fingerprint <> $1 AND retired_at IS NULL',
@@ -132,4 +151,58 @@ export async function rewrapDataKeys(
     );
   }
   return report;
+}
+
+/**
+ * Values in the spec's legacy format are encrypted under a master key directly, so rewrapping DEKs
+ * does not cover them: they are decrypted with the ring and re-encrypted under the owner's DEK,
+ * each verified before it is written, a batch per transaction.
+ */
+async function upgradeLegacyCredentials(
+  db: Database,
+  encryption: EncryptionService,
+  batchSize: number,
+  report: RewrapReport,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const dataKeys = new DataKeyService(db, encryption);
+  let afterId = '';
+  for (;;) {
+    if (signal?.aborted) return;
+    const batch = await db.transaction(async (tx) => {
+      const { rows } = await tx.query<{
+        id: string;
+        owner_type: 'user' | 'workspace';
+        owner_id: string;
+        provider: string;
+        ciphertext: string;
+      }>(
+        `SELECT id, owner_type, owner_id, provider, ciphertext FROM byok.keys
+          WHERE status <> 'revoked' AND ciphertext NOT LIKE 'ck1:%' AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [afterId, batchSize],
+      );
+      for (const row of rows) {
+        const owner: Owner = { type: row.owner_type, id: row.owner_id };
+        const binding = { keyId: row.id, owner, provider: row.provider };
+        try {
+          const plaintext = encryption.decryptLegacy(row.ciphertext);
+          const json = plaintext.startsWith('{') ? plaintext : JSON.stringify({ apiKey: plaintext });
+          const dataKey = await dataKeys.forOwner(tx, owner);
+          const ciphertext = encryptCredential(dataKey, json, binding);
+          if (decryptCredential(dataKey, ciphertext, binding) !== json)
+            throw new Error('verification failed');
+          await tx.query('UPDATE byok.keys SET ciphertext = $2, updated_at = now() WHERE id = $1', [
+            row.id,
+            ciphertext,
+          ]);
+          report.legacyUpgraded.push(row.id);
+        } catch (error) {
+          report.legacyFailed.push({ keyId: row.id, reason: (error as Error).message });
+        }
+      }
+      return rows;
+    });
+    if (batch.length < batchSize) return;
+    afterId = batch.at(-1)?.id ?? afterId;
+  }
 }

@@ -48,6 +48,8 @@ export interface KeyDetails {
   keyHint: string;
   fingerprint: string;
   healthScore: number;
+  /** Lower is tried first. */
+  priority: number;
   lastValidatedAt: Date | null;
   lastValidationStatus: string | null;
   cooldownUntil: Date | null;

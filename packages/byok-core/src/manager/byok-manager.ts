@@ -1,7 +1,9 @@
+import { AlertService } from '../alerts/index.js';
 import { AccessCounter, AuditLog, type RequestContext } from '../audit/index.js';
 import { createKeyCache, type KeyCache } from '../cache/index.js';
 import { EncryptionService } from '../crypto/index.js';
 import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
+import { FallbackManager } from '../fallback/index.js';
 import { DataKeyService } from '../keys/data-keys.js';
 import { type KeyCallOptions, KeyService } from '../keys/key-service.js';
 import type {
@@ -13,11 +15,21 @@ import type {
   UpdateKeyInput,
 } from '../keys/types.js';
 import { createLogger, type Logger } from '../logging/index.js';
+import { type BYOKMetrics, createMetrics } from '../metrics/prometheus.js';
 import { WorkspaceService } from '../owners/workspace-service.js';
-import { type Environment, type ProviderType, secretValues } from '../providers/index.js';
+import { type Environment, type KeyData, type ProviderType, secretValues } from '../providers/index.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
+import type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from '../usage/index.js';
+import { UsageService } from '../usage/index.js';
+import type {
+  CredentialTestResult,
+  TestKeyOptions,
+  ValidateAllOptions,
+  ValidationResult,
+} from '../validation/index.js';
+import { KeyValidator } from '../validation/index.js';
 import { type BYOKManagerOptions, cacheOptions } from './options.js';
 
 /** Everything one manager (and its debug views) share. @internal */
@@ -30,6 +42,9 @@ export interface ManagerContext {
   audit: AuditLog;
   access: AccessCounter;
   workspaces: WorkspaceService;
+  alerts: AlertService;
+  usage: UsageService;
+  metrics: BYOKMetrics;
   logger: Logger;
   ready: () => Promise<void>;
   isReady: () => boolean;
@@ -52,6 +67,9 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     retentionDays: options.audit?.retentionDays ?? envNumber('BYOK_AUDIT_RETENTION_DAYS') ?? 2555,
   });
   const dataKeys = new DataKeyService(db, encryption);
+  const metrics = createMetrics(options.metrics?.registry);
+  const alerts = new AlertService({ db, audit, logger });
+  const usage = new UsageService({ db, logger, alerts, onUsage: (event) => metrics.onUsage(event) });
   let readyFlag = false;
   let readyPromise: Promise<void> | undefined;
   const ready = () => {
@@ -78,6 +96,9 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
         : {}),
     }),
     workspaces: new WorkspaceService(db, audit),
+    alerts,
+    usage,
+    metrics,
     logger,
     ready,
     isReady: () => readyFlag,
@@ -103,6 +124,10 @@ export class BYOKManager {
   /** @internal */
   readonly context: ManagerContext;
   readonly #keys: KeyService;
+  /** Tests keys against their providers and records their health. */
+  readonly validator: KeyValidator;
+  /** Fallback chains: which key serves when the first one cannot. */
+  readonly fallback: FallbackManager;
 
   constructor(options: BYOKManagerOptions, context?: ManagerContext) {
     this.context = context ?? createContext(options);
@@ -115,9 +140,23 @@ export class BYOKManager {
       audit: ctx.audit,
       access: ctx.access,
       logger: ctx.logger,
-      onDecryptionError: (provider) =>
-        ctx.counters.decryptionErrors.set(provider, (ctx.counters.decryptionErrors.get(provider) ?? 0) + 1),
+      onDecryptionError: (provider) => {
+        ctx.counters.decryptionErrors.set(provider, (ctx.counters.decryptionErrors.get(provider) ?? 0) + 1);
+        ctx.metrics.onDecryptionError(provider);
+      },
     });
+    const shared = {
+      db: ctx.db,
+      keys: this.#keys,
+      audit: ctx.audit,
+      cache: ctx.cache,
+      logger: ctx.logger,
+      options: ctx.options,
+      metrics: ctx.metrics,
+      ready: () => this.#gate(),
+    };
+    this.validator = new KeyValidator(shared);
+    this.fallback = new FallbackManager({ ...shared, access: ctx.access });
   }
 
   /** Resolves once the master key is derived, migrations are applied and the key is known to fit. */
@@ -204,6 +243,36 @@ export class BYOKManager {
     return await this.#keys.decryptRow(row);
   }
 
+  /** Tests one key against its provider now; stores the result and updates the key's health. */
+  testKey(keyId: string, options?: TestKeyOptions): Promise<ValidationResult> {
+    return this.validator.testKey(keyId, options);
+  }
+
+  /** Tests every key of an owner, a bounded number at a time (`validation.parallelValidation`). */
+  validateAllKeys(owner: string | OwnerSelector, options?: ValidateAllOptions): Promise<ValidationResult[]> {
+    return this.validator.validateAllKeys(owner, options);
+  }
+
+  /** Tests a credential that is not stored (to check it before saving). Stores nothing. */
+  testCredential(
+    provider: ProviderType | `${ProviderType}`,
+    keyData: KeyData,
+  ): Promise<CredentialTestResult> {
+    return this.validator.testCredential(provider, keyData);
+  }
+
+  /** Records requests, tokens and cost; prices from the dated table when no cost is given; checks alerts. */
+  async recordUsage(input: RecordUsageInput): Promise<UsageRecorded> {
+    await this.#gate();
+    return this.context.usage.recordUsage(input);
+  }
+
+  /** Requests, tokens and cost over a time range, grouped by time, provider or key. */
+  async getAnalytics(owner: string | OwnerSelector, options?: AnalyticsOptions): Promise<UsageAnalytics> {
+    await this.#gate();
+    return this.context.usage.getAnalytics(owner, options);
+  }
+
   /** @internal */
   get keys(): KeyService {
     return this.#keys;
@@ -219,6 +288,8 @@ export class BYOKManager {
 
   /** Flushes pending access counts and closes the cache's subscriber. Does not close the database client. */
   async close(): Promise<void> {
+    await this.validator.close();
+    await this.context.alerts.close();
     await this.context.access.close();
     await this.context.cache.close();
   }

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { KeyCacheOptions, RedisLike } from '../cache/index.js';
 import type { Logger } from '../logging/index.js';
 import type { KeyData, ProviderType } from '../providers/index.js';
@@ -40,6 +41,8 @@ export interface BYOKManagerOptions {
   /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
   providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
   logger?: Logger;
+  /** Where the Prometheus metrics go; a registry of their own by default. */
+  metrics?: { registry?: Registry };
 }
 
 export function cacheOptions(

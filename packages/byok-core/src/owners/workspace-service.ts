@@ -122,6 +122,14 @@ export class WorkspaceService {
         workspaceId,
       ]);
       if (rows.length === 0) throw new BYOKError('NOT_FOUND', `Workspace ${workspaceId} not found`);
+      // The workspace row lock above serialises membership changes, so this check cannot race.
+      const { rows: owners } = await tx.query<{ user_id: string }>(
+        "SELECT user_id FROM byok.workspace_members WHERE workspace_id = $1 AND role = 'owner'",
+        [workspaceId],
+      );
+      if (parsedRole !== 'owner' && owners.length === 1 && owners[0]?.user_id === userId) {
+        throw new BYOKError('CONFLICT', 'The last owner of a workspace cannot be demoted');
+      }
       await tx.query('INSERT INTO byok.users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [userId]);
       await tx.query(
         `INSERT INTO byok.workspace_members (workspace_id, user_id, role) VALUES ($1, $2, $3)
@@ -141,8 +149,9 @@ export class WorkspaceService {
 
   async removeMember(workspaceId: string, userId: string, context?: RequestContext): Promise<void> {
     await this.#db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM byok.workspaces WHERE id = $1 FOR UPDATE', [workspaceId]);
       const { rows: owners } = await tx.query<{ user_id: string }>(
-        "SELECT user_id FROM byok.workspace_members WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE",
+        "SELECT user_id FROM byok.workspace_members WHERE workspace_id = $1 AND role = 'owner'",
         [workspaceId],
       );
       if (owners.length === 1 && owners[0]?.user_id === userId) {

@@ -1,0 +1,45 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { ServerConfig } from './config.js';
+
+/** Where the embedded database lives inside the data folder. */
+export const pgliteDir = (dataDir: string): string => join(dataDir, 'pglite');
+
+export interface OpenDatabase {
+  /** A `pg.Pool` or a PGlite: what `createBYOKForStack2025({ postgresClient })` takes. */
+  client: unknown;
+  kind: 'postgres' | 'pglite';
+  /** Where it is, without credentials. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** `DATABASE_URL` → a pg pool; otherwise the embedded PGlite in `<dataDir>/pglite`. */
+export async function openDatabase(
+  config: Pick<ServerConfig, 'databaseUrl' | 'dataDir' | 'poolSize'>,
+): Promise<OpenDatabase> {
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.poolSize,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'byok-service',
+    });
+    // An idle client's error (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    const url = new URL(config.databaseUrl);
+    return {
+      client: pool,
+      kind: 'postgres',
+      description: `postgres://${url.host}${url.pathname}`,
+      close: () => pool.end(),
+    };
+  }
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const dir = pgliteDir(config.dataDir);
+  const db = await PGlite.create(dir);
+  return { client: db, kind: 'pglite', description: `pglite:${dir}`, close: () => db.close() };
+}

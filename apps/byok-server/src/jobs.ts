@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { BYOKSystem, Logger } from '@stack-2025/byok-core';
+
+/** The deployment guide's provider health service: every key validated every 15 minutes. */
+export const VALIDATION_INTERVAL_MS = 15 * 60_000;
+/** Audit retention purge: at most once a day across every instance. */
+export const AUDIT_PURGE_PERIOD_MS = 24 * 60 * 60_000;
+/** How often an instance asks whether the daily purge is due. */
+export const AUDIT_PURGE_CHECK_MS = 60 * 60_000;
+/** Alert outbox sweep: notifications left pending (or by a crashed deliverer) go out within a minute. */
+export const OUTBOX_SWEEP_MS = 60_000;
+const AUDIT_PURGE_LEASE = 'byok:audit-purge';
+
+export interface JobOptions {
+  /** `BYOK_ENABLE_VALIDATION`: false leaves periodic validation off. */
+  validation: boolean;
+  /** Overrides for tests; the constants above by default. */
+  validationIntervalMs?: number;
+  auditPurgeCheckMs?: number;
+  outboxSweepMs?: number;
+  /** Delay of the first purge check and outbox sweep after start-up. Default 30 s. */
+  firstRunDelayMs?: number;
+}
+
+export interface BackgroundJobs {
+  /** Runs the daily purge now if no instance ran it in the last 24 h; returns the rows removed, or null. */
+  purgeAuditIfDue(): Promise<number | null>;
+  /** Delivers pending alert notifications now; returns how many were claimed. */
+  sweepOutbox(): Promise<number>;
+  /** Stops every timer, waits for running jobs, hands the validation lease back. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Takes `name` for `ttlMs` only when nobody holds it — this process included — so that the lease
+ * itself says "ran within the last ttl": of all instances checking every hour, exactly one runs the
+ * daily job, and a restart does not run it again. The SQL is the core's `acquireLease` (same
+ * `byok.leases` table) with a fresh holder per attempt.
+ */
+async function takeExpiredLease(system: BYOKSystem, name: string, ttlMs: number): Promise<boolean> {
+  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const { rows } = await system.database.db.query<{ holder: string }>(
+    `INSERT INTO byok.leases (name, holder, expires_at)
+     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
+     ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+      WHERE byok.leases.expires_at < now()
+     RETURNING holder`,
+    [name, holder, ttlMs],
+  );
+  return rows[0]?.holder === holder;
+}
+
+/**
+ * The service's scheduled work, each safe with many instances on one database:
+ * - periodic key validation every 15 minutes (the core's lease: one instance runs each round);
+ * - audit retention purge once a day (a 24-hour lease taken only when free);
+ * - alert outbox sweep every minute (rows are claimed with SKIP LOCKED, so instances share them).
+ * Every timer is unref'd: none keeps the process alive.
+ */
+export async function startBackgroundJobs(
+  system: BYOKSystem,
+  logger: Logger,
+  options: JobOptions,
+): Promise<BackgroundJobs> {
+  const log = logger.child({ component: 'jobs' });
+  const running = new Set<Promise<unknown>>();
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    running.add(promise);
+    promise.finally(() => running.delete(promise)).catch(() => undefined);
+    return promise;
+  };
+
+  const schedule =
+    options.validation && system.encryption.isConfigured
+      ? await system.validator.schedulePeriodicValidation(
+          options.validationIntervalMs ?? VALIDATION_INTERVAL_MS,
+        )
+      : undefined;
+  if (!options.validation) log.info('periodic key validation is off (BYOK_ENABLE_VALIDATION=false)');
+
+  let purging: Promise<number | null> | undefined;
+  const purgeAuditIfDue = (): Promise<number | null> => {
+    if (stopped) return Promise.resolve(null);
+    purging ??= track(
+      (async () => {
+        if (!(await takeExpiredLease(system, AUDIT_PURGE_LEASE, AUDIT_PURGE_PERIOD_MS))) return null;
+        const removed = await system.audit.purgeExpired();
+        log.info({ removed }, 'audit retention purge done');
+        return removed;
+      })()
+        .catch((error: unknown) => {
+          log.error({ err: { message: (error as Error).message } }, 'audit retention purge failed');
+          return null;
+        })
+        .finally(() => {
+          purging = undefined;
+        }),
+    );
+    return purging;
+  };
+
+  let sweeping: Promise<number> | undefined;
+  const sweepOutbox = (): Promise<number> => {
+    if (stopped) return Promise.resolve(0);
+    sweeping ??= track(
+      system.manager.context.alerts
+        .processOutbox()
+        .then((claimed) => {
+          if (claimed > 0) log.info({ claimed }, 'alert outbox swept');
+          return claimed;
+        })
+        .catch((error: unknown) => {
+          log.warn({ err: { message: (error as Error).message } }, 'alert outbox sweep failed');
+          return 0;
+        })
+        .finally(() => {
+          sweeping = undefined;
+        }),
+    );
+    return sweeping;
+  };
+
+  const every = (ms: number, fn: () => unknown) => {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  const first = setTimeout(() => {
+    void purgeAuditIfDue();
+    void sweepOutbox();
+  }, options.firstRunDelayMs ?? 30_000);
+  first.unref();
+  timers.push(first);
+  every(options.auditPurgeCheckMs ?? AUDIT_PURGE_CHECK_MS, purgeAuditIfDue);
+  every(options.outboxSweepMs ?? OUTBOX_SWEEP_MS, sweepOutbox);
+  log.info(
+    {
+      validationIntervalMs: schedule ? schedule.intervalMs : null,
+      auditPurge: 'daily',
+      outboxSweepMs: options.outboxSweepMs ?? OUTBOX_SWEEP_MS,
+    },
+    'background jobs started',
+  );
+
+  return {
+    purgeAuditIfDue,
+    sweepOutbox,
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      await schedule?.stop();
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type BYOKSystem, createBYOKForStack2025, createLogger, type Logger } from '@stack-2025/byok-core';
+import { createBYOKHttpHandler } from '@stack-2025/byok-core/http';
+import { Redis } from 'ioredis';
+import { ensureJwtSecret, ensureMasterKey, type ServerConfig } from './config.js';
+import { createDashboard, type Dashboard } from './dashboard.js';
+import { openDatabase } from './database.js';
+import { createDemoSignIn, type DemoSignIn } from './demo.js';
+import { type BackgroundJobs, type JobOptions, startBackgroundJobs } from './jobs.js';
+
+export interface RunningServer {
+  /** `http://host:port` it listens on. */
+  url: string;
+  /** The address to open in a browser (`localhost` when listening on every interface). */
+  openUrl: string;
+  system: BYOKSystem;
+  jobs: BackgroundJobs;
+  /** Whether the built dashboard was found. */
+  dashboard: boolean;
+  /** Stops accepting, lets in-flight requests finish (up to `drainMs`), then closes pools, PGlite and Redis. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** How long `close()` waits for in-flight requests before cutting connections. Default 10 s. */
+  drainMs?: number;
+  /** Intervals of the background jobs (tests shorten them). */
+  jobs?: Partial<Omit<JobOptions, 'validation'>>;
+}
+
+const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/**
+ * One `fetch` for the whole service: the demo sign-in, then the REST API (`basePath`, `/health*`,
+ * `/metrics`), then the dashboard for every other GET. A non-GET outside the API goes to the API
+ * handler, which answers its JSON 404. With an empty base path every path is the API's.
+ */
+export function createServiceFetch(parts: {
+  handler: (request: Request, client?: { remoteAddress?: string | undefined }) => Promise<Response>;
+  dashboard: Dashboard;
+  demo: DemoSignIn;
+  basePath: string;
+}): (request: Request, client?: { remoteAddress?: string | undefined }) => Promise<Response> {
+  const { handler, dashboard, demo, basePath } = parts;
+  const isApi = (path: string) =>
+    basePath === '' ||
+    path === basePath ||
+    path.startsWith(`${basePath}/`) ||
+    path === '/health' ||
+    path.startsWith('/health/') ||
+    path === '/metrics';
+  return async (request, client) => {
+    const path = new URL(request.url).pathname;
+    if (isApi(path)) return (await demo.handle(request)) ?? handler(request, client);
+    if (request.method === 'GET' || request.method === 'HEAD') return dashboard.serve(request);
+    return handler(request, client);
+  };
+}
+
+/** Opens the database (and Redis), builds the BYOK system and serves the REST API over HTTP. */
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const resolved = await ensureJwtSecret(await ensureMasterKey(config, logger), logger);
+  const database = await openDatabase(resolved);
+  let redis: Redis | undefined;
+  let system: BYOKSystem | undefined;
+  try {
+    if (resolved.redisUrl) {
+      redis = new Redis(resolved.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'byok-service' });
+      let lastWarning = 0;
+      redis.on('error', (error: Error) => {
+        if (Date.now() - lastWarning < 30_000) return;
+        lastWarning = Date.now();
+        logger.warn({ err: { message: error.message } }, 'Redis error; the cache falls back to the database');
+      });
+    }
+    system = await createBYOKForStack2025({
+      encryptionKey: resolved.encryptionKey,
+      decryptionKeys: resolved.decryptionKeys,
+      postgresClient: database.client,
+      ...(redis ? { redisClient: redis } : {}),
+      ...(resolved.enabledProviders ? { enabledProviders: resolved.enabledProviders } : {}),
+      cacheTtl: resolved.cacheTtl,
+      logger,
+      validation: { enabled: resolved.enableValidation, timeout: resolved.validationTimeout },
+      fallback: { enabled: resolved.enableFallback },
+      audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
+      providers: resolved.providerBaseUrls,
+    });
+  } catch (error) {
+    redis?.disconnect();
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+  const byok = system;
+
+  const handler = createBYOKHttpHandler({
+    system: byok,
+    auth: resolved.auth,
+    basePath: resolved.basePath,
+    trustProxy: resolved.trustProxy,
+    logger,
+    // Outside production an alert may go to a local receiver; in production only to public hosts.
+    alerts: { allowPrivateWebhookHosts: !resolved.production },
+    rateLimit:
+      resolved.rateLimitWritesPerMinute === 0
+        ? false
+        : { writesPerMinute: resolved.rateLimitWritesPerMinute, ...(redis ? { redis } : {}) },
+  });
+  if (!resolved.auth.jwtSecret && !resolved.auth.jwksUrl && !resolved.auth.adminToken) {
+    logger.warn(
+      'No BYOK_JWT_SECRET, BYOK_JWKS_URL or BYOK_ADMIN_TOKEN is set: every API call will answer 401',
+    );
+  }
+
+  const dashboard = await createDashboard(resolved.dashboardDir);
+  if (!dashboard.available) {
+    logger.warn(
+      { dir: resolved.dashboardDir },
+      'Dashboard not built: `/` explains how (npm run build:app -w @stack-2025/byok-ui). The API works without it.',
+    );
+  }
+  const demo = createDemoSignIn({
+    system: byok,
+    basePath: resolved.basePath,
+    enabled: !resolved.production,
+    jwtSecret: resolved.auth.jwtSecret,
+    logger,
+  });
+  const fetch = createServiceFetch({ handler, dashboard, demo, basePath: resolved.basePath });
+  const jobs = await startBackgroundJobs(byok, logger, {
+    validation: resolved.enableValidation,
+    ...options.jobs,
+  });
+
+  const server = serve({
+    fetch: (request, env) => fetch(request, { remoteAddress: env.incoming.socket.remoteAddress }),
+    port: resolved.port,
+    hostname: resolved.host,
+  });
+  if (resolved.maxConnections) server.maxConnections = resolved.maxConnections;
+  await new Promise<void>((resolve, reject) => {
+    if (server.listening) return resolve();
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch(async (error) => {
+    await jobs.stop().catch(() => undefined);
+    await byok.close().catch(() => undefined);
+    redis?.disconnect();
+    await database.close().catch(() => undefined);
+    throw error;
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${formatHost(resolved.host)}:${port}`;
+  const everywhere = resolved.host === '0.0.0.0' || resolved.host === '::';
+  const openUrl = `http://${everywhere ? 'localhost' : formatHost(resolved.host)}:${port}/`;
+  logger.info(
+    {
+      url,
+      openUrl,
+      database: database.description,
+      redis: Boolean(redis),
+      masterKey: resolved.encryptionKeySource,
+      dashboard: dashboard.available,
+      demo: !resolved.production,
+    },
+    `BYOK server listening on ${url}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      logger.info('shutting down: draining in-flight requests');
+      const http = server as import('node:http').Server;
+      const drained = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections?.();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        drained,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            http.closeAllConnections?.();
+            resolve();
+          }, options.drainMs ?? 10_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      await jobs.stop().catch((error) => logger.warn({ err: { message: (error as Error).message } }, 'jobs'));
+      await byok
+        .close()
+        .catch((error) => logger.warn({ err: { message: (error as Error).message } }, 'close'));
+      await database.close().catch(() => undefined);
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+
+  return { url, openUrl, system: byok, jobs, dashboard: dashboard.available, close };
+}

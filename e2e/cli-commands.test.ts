@@ -1,0 +1,131 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createBYOKForStack2025, createLogger } from '@stack-2025/byok-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteDir } from '../apps/byok-server/src/database.js';
+import { MASTER_KEY, openaiKey, runCli, tempDir, uid } from '../apps/byok-server/test/helpers.js';
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let dataDir: string;
+const env = () => ({ BYOK_DATA_DIR: dataDir });
+
+/** Opens the data folder's PGlite in this process (the CLI must not be running). */
+async function withData<T>(fn: (db: PGlite) => Promise<T>): Promise<T> {
+  const db = await PGlite.create(pgliteDir(dataDir));
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+beforeAll(async () => {
+  dir = await tempDir();
+  dataDir = join(dir.path, 'data');
+});
+afterAll(async () => {
+  await dir.remove();
+});
+
+describe('byok generate-key', () => {
+  it('prints a fresh key of at least 32 characters each time', async () => {
+    const [a, b] = await Promise.all([
+      runCli(['generate-key'], {}, dir.path),
+      runCli(['generate-key'], {}, dir.path),
+    ]);
+    expect(a.code).toBe(0);
+    const key = a.stdout.trim();
+    expect(key.length).toBeGreaterThanOrEqual(32);
+    expect(key).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(b.stdout.trim()).not.toBe(key);
+  });
+});
+
+describe('byok migrate', () => {
+  it('reports pending migrations, applies them once, then reports up to date', {
+    timeout: 120_000,
+  }, async () => {
+    const before = await runCli(['migrate', 'status'], env(), dir.path);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain('PENDING');
+    expect(before.stdout).toMatch(/pending\s+0001_init/);
+    const applied = await runCli(['migrate'], env(), dir.path);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/Applied migrations: 1/);
+    const again = await runCli(['migrate'], env(), dir.path);
+    expect(again.stdout).toContain('nothing to apply');
+    const after = await runCli(['migrate', 'status', '--json'], env(), dir.path);
+    const status = JSON.parse(after.stdout);
+    expect(status).toMatchObject({ upToDate: true, pending: [] });
+    expect(status.applied.length).toBe(status.latestVersion);
+  });
+
+  it('refuses a bad DATABASE_URL with exit 2, naming the variable', async () => {
+    const res = await runCli(['migrate', 'status'], { DATABASE_URL: 'mysql://x' }, dir.path);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('DATABASE_URL');
+  });
+});
+
+describe('byok audit', () => {
+  const secret = openaiKey();
+
+  beforeAll(async () => {
+    await withData(async (db) => {
+      const system = await createBYOKForStack2025({
+        encryptionKey: MASTER_KEY,
+        decryptionKeys: [],
+        postgresClient: db,
+        logger: createLogger({ level: 'silent' }),
+      });
+      const user = uid();
+      const keyId = await system.manager.addKey({
+        userId: user,
+        provider: 'openai',
+        keyData: { apiKey: secret },
+      });
+      await system.manager.updateKey(keyId, { alias: 'renamed' });
+      await system.manager.workspaces.createWorkspace({ name: 'W', ownerUserId: user });
+      await system.close();
+    });
+  });
+
+  it('verify exits 0 on an intact log', async () => {
+    const res = await runCli(['audit', 'verify'], env(), dir.path);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Audit log intact: 3 entries verified/);
+  });
+
+  it('export writes one JSON line per entry, oldest first, to stdout or a 0600 file, with no secret', {
+    timeout: 120_000,
+  }, async () => {
+    const res = await runCli(['audit', 'export'], env(), dir.path);
+    expect(res.code).toBe(0);
+    const lines = res.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((e) => e.action)).toEqual(['key.created', 'key.updated', 'workspace.created']);
+    expect(lines[0]).toMatchObject({ id: expect.any(String), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(res.stdout).not.toContain(secret);
+    const out = join(dir.path, 'audit.jsonl');
+    const toFile = await runCli(['audit', 'export', '--out', out], env(), dir.path);
+    expect(toFile.code).toBe(0);
+    expect(toFile.stdout).toBe('');
+    expect(await readFile(out, 'utf8')).toBe(res.stdout);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+  });
+
+  it('verify exits 1 and names the entry after a change', async () => {
+    const tampered = await withData(async (db) => {
+      const { rows } = await db.query<{ id: string }>(
+        `UPDATE byok.audit_log SET details = '{"alias":"evil"}' WHERE id = (SELECT min(id) FROM byok.audit_log WHERE action = 'key.updated') RETURNING id::text`,
+      );
+      return rows[0]?.id;
+    });
+    const res = await runCli(['audit', 'verify'], env(), dir.path);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(`first bad entry id ${tampered}`);
+  });
+});

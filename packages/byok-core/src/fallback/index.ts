@@ -1,0 +1,17 @@
+export { FallbackManager, type FallbackManagerDeps, SYSTEM_KEY_ID } from './fallback-manager.js';
+export {
+  classifyProviderFailure,
+  type FailureClassification,
+  ProviderCallError,
+  type ProviderCallErrorOptions,
+} from './provider-call-error.js';
+export { SYSTEM_KEY_ENV, type SystemKeyLookup, systemKeyFor } from './system-keys.js';
+export type {
+  ExecuteWithFallbackResult,
+  FallbackAttempt,
+  FallbackChain,
+  FallbackChainConfig,
+  FallbackKeyResult,
+  SkippedKey,
+  SkipReason,
+} from './types.js';

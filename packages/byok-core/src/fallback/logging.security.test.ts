@@ -1,0 +1,102 @@
+import { Writable } from 'node:stream';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { createLogger } from '../logging/index.js';
+import { BYOKManager } from '../manager/byok-manager.js';
+import { FallbackManager } from './fallback-manager.js';
+import { ProviderCallError } from './provider-call-error.js';
+
+/**
+ * Fallback logs at debug level (BYOK_LOG_LEVEL=debug and `withDebug(true)`) never contain a key —
+ * not even when the failing call's own error message carries it — and neither do its errors.
+ */
+describe('fallback logs contain no key', () => {
+  const lines: string[] = [];
+  let db: PGlite;
+  let manager: BYOKManager;
+  let fallback: FallbackManager;
+  const previousLevel = process.env.BYOK_LOG_LEVEL;
+  const systemKey = `sk-system-${uniqueId('s')}-${'z4'.repeat(14)}`;
+
+  beforeAll(async () => {
+    process.env.BYOK_LOG_LEVEL = 'debug';
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    });
+    db = new PGlite();
+    manager = new BYOKManager({
+      encryptionKey: TEST_MASTER_KEY,
+      database: { client: db },
+      logger: createLogger({ destination }),
+      fallback: { enabled: true, systemKeys: { openai: { apiKey: systemKey } } },
+    });
+    await manager.ready();
+    const debug = manager.withDebug(true);
+    fallback = new FallbackManager({
+      db: debug.context.db,
+      keys: debug.keys,
+      audit: debug.context.audit,
+      cache: debug.context.cache,
+      logger: debug.context.logger,
+      options: debug.context.options,
+      ready: () => debug.ready(),
+    });
+  });
+  afterAll(async () => {
+    if (previousLevel === undefined) delete process.env.BYOK_LOG_LEVEL;
+    else process.env.BYOK_LOG_LEVEL = previousLevel;
+    await manager.close();
+    await db.close();
+  });
+
+  it('while keys fail, cool down and fall back to the system key', async () => {
+    const userId = uniqueId();
+    const secrets = [systemKey];
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const apiKey = `sk-test-${i}-${uniqueId('k')}-${'p9'.repeat(14)}`;
+      secrets.push(apiKey);
+      ids.push(await manager.addKey({ userId, provider: 'openai', keyData: { apiKey } }));
+    }
+    await fallback.configureFallbackChain(userId, 'openai', 'production', {
+      primaryKeyId: ids[0],
+      fallbackSequence: [ids[1]!, ids[2]!],
+      useSystemFallback: true,
+      retryDelayMs: 0,
+    });
+    const statuses = [401, 429, 402];
+    const run = await fallback.executeWithFallback(userId, 'openai', 'production', async (key) => {
+      const status = statuses.shift();
+      if (status === undefined) return 'served';
+      // The caller's own error repeats the key, as careless integrations do.
+      throw Object.assign(
+        new ProviderCallError(`Request with ${key.keyData.apiKey} failed`, { statusCode: status }),
+        {
+          apiKey: key.keyData.apiKey,
+        },
+      );
+    });
+    expect(run).toMatchObject({ keyId: 'system', wasSystemFallback: true });
+    expect((await fallback.getKeyWithFallback(userId, 'openai', 'production')).keyId).toBe('system');
+    const error = (await fallback
+      .executeWithFallback(userId, 'openai', 'production', async (key) => {
+        throw new ProviderCallError(`refused ${key.keyData.apiKey}`, { statusCode: 503 });
+      })
+      .catch((e: unknown) => e)) as Error;
+    expect(error.message).not.toContain(systemKey);
+    expect(JSON.stringify(error)).not.toContain(systemKey);
+
+    const log = lines.join('');
+    expect(log).toContain('"level":20');
+    expect(log).toContain('provider call failed');
+    expect(log).toContain('key served with fallback');
+    for (const secret of secrets) {
+      expect(log).not.toContain(secret);
+      expect(log).not.toContain(secret.slice(8, 24));
+    }
+  });
+});

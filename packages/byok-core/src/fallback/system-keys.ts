@@ -1,0 +1,53 @@
+import type { BYOKManagerOptions } from '../manager/options.js';
+import { type KeyData, ProviderType, parseKeyData } from '../providers/index.js';
+
+/** The environment variables a system (application-owned) credential is read from, field → variable. */
+export const SYSTEM_KEY_ENV: Readonly<Record<ProviderType, Readonly<Record<string, string>>>> = {
+  [ProviderType.OPENAI]: { apiKey: 'SYSTEM_OPENAI_KEY' },
+  [ProviderType.ANTHROPIC]: { apiKey: 'SYSTEM_ANTHROPIC_KEY' },
+  [ProviderType.GEMINI]: { apiKey: 'SYSTEM_GEMINI_KEY' },
+  [ProviderType.DEEPSEEK]: { apiKey: 'SYSTEM_DEEPSEEK_KEY' },
+  [ProviderType.OPENROUTER]: { apiKey: 'SYSTEM_OPENROUTER_KEY' },
+  [ProviderType.DEEPGRAM]: { apiKey: 'SYSTEM_DEEPGRAM_KEY' },
+  [ProviderType.TWILIO]: { accountSid: 'SYSTEM_TWILIO_ACCOUNT_SID', authToken: 'SYSTEM_TWILIO_AUTH_TOKEN' },
+};
+
+const present = (entries: [string, unknown][]): KeyData =>
+  Object.fromEntries(
+    entries.filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '',
+    ),
+  );
+
+export type SystemKeyLookup =
+  | { kind: 'none' }
+  | { kind: 'ok'; keyData: KeyData; source: 'options' | 'env' }
+  | { kind: 'malformed'; source: 'options' | 'env'; code: string };
+
+/**
+ * The application's own credential for a provider: `fallback.systemKeys[provider]` when it has a
+ * value (the spec writes `{ apiKey: process.env.SYSTEM_OPENAI_KEY }`, which may be undefined), else
+ * the `SYSTEM_*` environment variables. A credential that cannot be this provider's is reported as
+ * malformed (by error code only) and never used.
+ */
+export function systemKeyFor(
+  provider: ProviderType,
+  options: Pick<BYOKManagerOptions, 'fallback'> | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): SystemKeyLookup {
+  const configured: Partial<Record<string, Partial<KeyData> | undefined>> =
+    options?.fallback?.systemKeys ?? {};
+  const fromOptions = present(Object.entries(configured[provider] ?? {}));
+  const fromEnv = present(
+    Object.entries(SYSTEM_KEY_ENV[provider]).map(([field, name]) => [field, env[name]]),
+  );
+  const source = Object.keys(fromOptions).length > 0 ? 'options' : 'env';
+  const candidate = source === 'options' ? fromOptions : fromEnv;
+  if (Object.keys(candidate).length === 0) return { kind: 'none' };
+  try {
+    return { kind: 'ok', keyData: parseKeyData(provider, candidate), source };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { kind: 'malformed', source, code: typeof code === 'string' ? code : 'INVALID_INPUT' };
+  }
+}

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import type { CacheStats } from '../cache/index.js';
+import { EncryptionService } from '../crypto/index.js';
+import { BYOKManager } from '../manager/byok-manager.js';
+import type { Database } from '../store/types.js';
+import {
+  checkKeyRotationStatus,
+  registeredHealthSystem,
+  registerSystemForHealth,
+  unregisterSystemForHealth,
+  validateBYOKHealth,
+} from './health.js';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+const redisDown: { getStats(): CacheStats } = {
+  getStats: () => ({
+    hits: 0,
+    misses: 0,
+    hitRate: 0,
+    size: 0,
+    redis: { enabled: true, connected: false, hits: 0, misses: 0, errors: 3 },
+  }),
+};
+
+describe.each(databaseBackends)('health on $name', (backend) => {
+  let close: () => Promise<void>;
+  let manager: BYOKManager;
+
+  beforeAll(async () => {
+    const opened = await backend.open();
+    close = opened.close;
+    manager = new BYOKManager({
+      encryptionKey: TEST_MASTER_KEY,
+      database: { client: opened.client },
+      logger: capturingLogger().logger,
+    });
+    await manager.ready();
+  });
+  afterAll(async () => {
+    await manager.close();
+    await close();
+  });
+
+  const db = () => manager.context.db;
+
+  it('is healthy when the database, cache, master key and recent validations are fine', async () => {
+    const health = await validateBYOKHealth({ manager });
+    expect(health.status).toBe('healthy');
+    expect(health.message).toBeUndefined();
+    expect(health.checks.database).toMatchObject({
+      status: 'pass',
+      details: { currentVersion: expect.any(Number) },
+    });
+    expect(health.checks.encryption).toMatchObject({ status: 'pass' });
+    expect(health.checks.cache).toMatchObject({ status: 'pass' });
+    expect(health.checks.validation).toMatchObject({ status: 'pass' });
+    expect(health.timestamp).toBeInstanceOf(Date);
+    expect(JSON.stringify(health)).not.toContain(TEST_MASTER_KEY);
+  });
+
+  it('is unhealthy without a usable master key, with the spec’s message', async () => {
+    const health = await validateBYOKHealth({
+      manager,
+      encryption: new EncryptionService({ encryptionKey: 'short' }),
+    });
+    expect(health).toMatchObject({
+      status: 'unhealthy',
+      message: 'ENCRYPTION_MASTER_KEY not configured',
+      checks: { encryption: { status: 'fail', message: 'ENCRYPTION_MASTER_KEY not configured' } },
+    });
+  });
+
+  it('is degraded when a configured Redis is down', async () => {
+    const health = await validateBYOKHealth({ manager, cache: redisDown });
+    expect(health).toMatchObject({ status: 'degraded', checks: { cache: { status: 'warn' } } });
+    expect(health.message).toMatch(/Redis/);
+  });
+
+  it('is unhealthy when the database does not answer, and says so without throwing', async () => {
+    const broken: Database = {
+      ...db(),
+      kind: 'pool',
+      query: () => Promise.reject(new Error('connection refused')),
+      queryPrepared: () => Promise.reject(new Error('connection refused')),
+      transaction: () => Promise.reject(new Error('connection refused')),
+      stats: () => ({ queries: 0, averageQueryTimeMs: 0 }),
+    };
+    const hanging: Database = { ...broken, query: () => new Promise(() => undefined) };
+    const context = { ...manager.context, db: broken };
+    const health = await validateBYOKHealth({ manager: { context } });
+    expect(health).toMatchObject({
+      status: 'unhealthy',
+      message: 'Database unreachable',
+      checks: { database: { status: 'fail' }, validation: { status: 'warn' } },
+    });
+    const started = performance.now();
+    const slow = await validateBYOKHealth(
+      { manager: { context: { ...context, db: hanging } } },
+      { databaseTimeoutMs: 100 },
+    );
+    expect(slow.status).toBe('unhealthy');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('is degraded when most recent validations failed (past the minimum count)', async () => {
+    const keyId = await manager.addKey({
+      userId: uniqueId(),
+      provider: 'openai',
+      keyData: { apiKey: 'sk-test-health-0123456789abcdef' },
+    });
+    const insert = (valid: boolean, status: string) =>
+      db().query(
+        `INSERT INTO byok.key_validations (key_id, is_valid, status, health_score, response_time_ms)
+         VALUES ($1, $2, $3, 50, 100)`,
+        [keyId, valid, status],
+      );
+    for (let i = 0; i < 3; i += 1) await insert(false, 'outage');
+    // 3 of 3 failed, but fewer than 5 validations say nothing yet.
+    expect((await validateBYOKHealth({ manager })).checks.validation.status).toBe('pass');
+    for (let i = 0; i < 3; i += 1) await insert(false, 'invalid_key');
+    await insert(true, 'valid');
+    const health = await validateBYOKHealth({ manager });
+    expect(health.status).toBe('degraded');
+    expect(health.checks.validation).toMatchObject({ status: 'warn', details: { total: 7, failed: 6 } });
+    expect(health.message).toMatch(/^Provider validation failed for 6 of 7 validations/);
+    expect((await validateBYOKHealth({ manager }, { validationFailureThreshold: 0.9 })).status).toBe(
+      'healthy',
+    );
+    await db().query('DELETE FROM byok.key_validations WHERE key_id = $1', [keyId]);
+  });
+
+  it('is degraded while a migration is not applied', async () => {
+    const { rows } = await db().query<{ version: number }>(
+      'SELECT max(version) AS version FROM byok.schema_migrations',
+    );
+    const latest = Number(rows[0]?.version);
+    await db().query('UPDATE byok.schema_migrations SET version = version + 1000 WHERE version = $1', [
+      latest,
+    ]);
+    try {
+      const health = await validateBYOKHealth({ manager });
+      expect(health.status).toBe('degraded');
+      expect(health.checks.database.message).toMatch(/migration.* not applied/);
+    } finally {
+      await db().query('UPDATE byok.schema_migrations SET version = version - 1000 WHERE version = $1', [
+        latest + 1000,
+      ]);
+    }
+  });
+
+  describe('checkKeyRotationStatus', () => {
+    it('reports the active master key’s age against BYOK_KEY_ROTATION_DAYS (default 90)', async () => {
+      const status = await checkKeyRotationStatus({ manager }, {});
+      const fingerprint = manager.context.encryption.activeFingerprint;
+      expect(status.activeFingerprint).toBe(fingerprint);
+      expect(status.rotationDays).toBe(90);
+      expect(status.isOverdue).toBe(false);
+      expect(Date.now() - (status.lastRotation?.getTime() ?? 0)).toBeLessThan(DAY_MS);
+      expect((status.nextRotation?.getTime() ?? 0) - (status.lastRotation?.getTime() ?? 0)).toBe(90 * DAY_MS);
+
+      await db().query(
+        "UPDATE byok.master_keys SET promoted_at = now() - interval '40 days' WHERE fingerprint = $1",
+        [fingerprint],
+      );
+      expect((await checkKeyRotationStatus({ manager }, {})).isOverdue).toBe(false);
+      const monthly = await checkKeyRotationStatus({ manager }, { BYOK_KEY_ROTATION_DAYS: '30' });
+      expect(monthly).toMatchObject({ rotationDays: 30, isOverdue: true });
+    });
+
+    it('reads the registered system when called without an argument, as the spec does', async () => {
+      const first = { manager };
+      const second = { manager };
+      registerSystemForHealth(first);
+      registerSystemForHealth(second);
+      expect(registeredHealthSystem()).toBe(second);
+      const status = await checkKeyRotationStatus();
+      expect(status.activeFingerprint).toBe(manager.context.encryption.activeFingerprint);
+      // Closing the newest hands the role back to the one before; an unknown system changes nothing.
+      unregisterSystemForHealth({ manager });
+      expect(registeredHealthSystem()).toBe(second);
+      unregisterSystemForHealth(second);
+      expect(registeredHealthSystem()).toBe(first);
+      unregisterSystemForHealth(first);
+      await expect(checkKeyRotationStatus()).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    });
+  });
+});

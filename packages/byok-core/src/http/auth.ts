@@ -1,0 +1,90 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
+import type { Logger } from '../logging/index.js';
+import { invalid, unauthenticated } from './problem.js';
+import type { HttpAuthOptions, Principal } from './types.js';
+
+/** Asymmetric algorithms accepted from a JWKS; pinned so that a token cannot pick its own. */
+const JWKS_ALGORITHMS = ['RS256', 'ES256'];
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/** A user id as the store accepts it: 1–255 characters, no whitespace or NUL. */
+export function isValidUserId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 255 && !/[\s\0]/.test(value);
+}
+
+export type Authenticate = (
+  authorization: string | undefined,
+  actingUser: string | undefined,
+) => Promise<Principal>;
+
+/**
+ * Resolves `Authorization: Bearer …` to a principal: the service token (compared in constant time
+ * on equal-length digests) or a JWT from the host app (`sub` is the user id, `exp` is required).
+ * Every failure is the same 401, except an expired token, which says so.
+ */
+export function createAuthenticator(options: HttpAuthOptions, logger: Logger): Authenticate {
+  const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+  const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  const adminDigest = options.adminToken ? digest(options.adminToken) : undefined;
+  const claims = {
+    requiredClaims: ['sub', 'exp'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+    ...(options.audience ? { audience: options.audience } : {}),
+  };
+
+  const verifyJwt = async (token: string): Promise<JWTPayload> => {
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthenticated();
+    }
+    try {
+      if (alg === 'HS256' && secret) {
+        return (await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })).payload;
+      }
+      if (alg && JWKS_ALGORITHMS.includes(alg) && jwks) {
+        return (await jwtVerify(token, jwks, { ...claims, algorithms: JWKS_ALGORITHMS })).payload;
+      }
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token expired');
+      if (
+        error instanceof joseErrors.JWKSTimeout ||
+        (error instanceof Error && !(error instanceof joseErrors.JOSEError))
+      ) {
+        logger.warn(
+          { err: { name: (error as Error).name, message: (error as Error).message } },
+          'JWKS unavailable',
+        );
+      }
+      throw unauthenticated();
+    }
+    throw unauthenticated();
+  };
+
+  return async (authorization, actingUser) => {
+    const token = /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw unauthenticated();
+    if (adminDigest && timingSafeEqual(digest(token), adminDigest)) {
+      if (actingUser === undefined) return { userId: null, isServiceToken: true };
+      if (!isValidUserId(actingUser)) {
+        throw invalid('X-BYOK-User-Id must be 1-255 characters without spaces');
+      }
+      return { userId: actingUser, isServiceToken: true };
+    }
+    if (!secret && !jwks) throw unauthenticated();
+    const payload = await verifyJwt(token);
+    if (!isValidUserId(payload.sub)) throw unauthenticated();
+    return { userId: payload.sub, isServiceToken: false };
+  };
+}

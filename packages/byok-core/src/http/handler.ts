@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { Registry } from 'prom-client';
+import { createAuthenticator } from './auth.js';
+import { jsonBody } from './body.js';
+import { renderDocsPage } from './docs-page.js';
+import { checkBYOKHealth } from './health.js';
+import { createHttpMetrics } from './metrics.js';
+import {
+  errorBody,
+  type HttpProblem,
+  notFound,
+  rateLimited,
+  toProblem,
+  validationProblem,
+} from './problem.js';
+import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './rate-limit.js';
+import { registerAccountRoutes } from './routes/account.js';
+import { registerAlertRoutes } from './routes/alerts.js';
+import { json } from './routes/common.js';
+import { registerFallbackRoutes } from './routes/fallback.js';
+import { registerKeyRoutes, registerWorkspaceKeyRoutes } from './routes/keys.js';
+import { registerUsageRoutes } from './routes/usage.js';
+import { registerWorkspaceRoutes } from './routes/workspaces.js';
+import { HealthResponse, LivenessResponse, ReadinessResponse } from './schemas.js';
+import type { BYOKHttpHandler, BYOKHttpHandlerOptions, HttpEnv, Principal } from './types.js';
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_WRITES_PER_MINUTE = 60;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function normalizeBasePath(path: string | undefined): string {
+  const trimmed = (path ?? '/api').trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(trimmed)) throw new Error(`Invalid basePath: ${path}`);
+  return trimmed;
+}
+
+/** The route pattern that answered (`/api/keys/:id`), or `unmatched`; never a raw path. */
+function routeLabel(c: Context<HttpEnv>): string {
+  const routes = matchedRoutes(c).filter((route) => route.method !== 'ALL');
+  return routes.at(-1)?.path ?? 'unmatched';
+}
+
+function clientIp(c: Context<HttpEnv>, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  return c.env?.client?.remoteAddress;
+}
+
+/**
+ * The BYOK REST API as one Web-standard `fetch` handler: mount it in `@hono/node-server`, a Next.js
+ * route handler (`export const GET = handler`) or Express (through a Request/Response bridge).
+ *
+ * @example
+ * const system = await createBYOKForStack2025({ encryptionKey, postgresClient: pool });
+ * const handler = createBYOKHttpHandler({ system, auth: { jwtSecret: process.env.BYOK_JWT_SECRET } });
+ * serve({ fetch: (request, env) => handler(request, { remoteAddress: env.incoming.socket.remoteAddress }) });
+ */
+export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttpHandler {
+  const { system } = options;
+  const basePath = normalizeBasePath(options.basePath);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logger = (options.logger ?? system.manager.context.logger).child({ component: 'http' });
+  const authenticate = createAuthenticator(options.auth, logger);
+  const metrics = createHttpMetrics(options.metrics);
+  const health = options.health ?? checkBYOKHealth;
+  const trustProxy = options.trustProxy ?? false;
+  let limiter: RateLimiter | undefined;
+  if (options.rateLimit !== false) {
+    const limit = options.rateLimit?.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE;
+    const redis = options.rateLimit?.redis;
+    limiter = redis
+      ? redisRateLimiter(redis, limit, {
+          logger,
+          ...(options.rateLimit?.keyPrefix ? { keyPrefix: options.rateLimit.keyPrefix } : {}),
+        })
+      : memoryRateLimiter(limit);
+  }
+  const publicPaths = new Set([
+    `${basePath}/openapi.json`,
+    `${basePath}/docs`,
+    '/health',
+    '/health/byok',
+    '/health/ready',
+    '/metrics',
+  ]);
+
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result) => {
+      // zod-validator passes the raw input as `data` (untyped): used to tell "missing" from "wrong".
+      if (!result.success)
+        throw validationProblem(result.error, result.target, (result as { data?: unknown }).data);
+    },
+  });
+
+  const respond = (c: Context<HttpEnv>, problem: HttpProblem) => {
+    for (const [name, value] of Object.entries(problem.headers)) c.header(name, value);
+    return c.json(errorBody(problem, c.get('requestId') ?? 'unknown'), problem.status as 400);
+  };
+
+  app.onError((error, c) => {
+    const { problem, unexpected } = toProblem(error);
+    if (unexpected) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      logger.error(
+        { requestId: c.get('requestId'), err: { name: err.name, message: err.message, stack: err.stack } },
+        'unexpected error',
+      );
+    }
+    return respond(c, problem);
+  });
+
+  app.notFound((c) => {
+    const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path;
+    return respond(c, notFound(`No route for ${c.req.method} ${path}`));
+  });
+
+  // Request id, standard headers and metrics for every answer, errors included.
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId =
+      incoming && INCOMING_REQUEST_ID.test(incoming) ? incoming : `req_${randomBytes(10).toString('hex')}`;
+    c.set('requestId', requestId);
+    await next();
+    c.header('x-request-id', requestId);
+    c.header('x-content-type-options', 'nosniff');
+    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    const route = routeLabel(c);
+    metrics.observe(c.req.method, route, c.res.status, (performance.now() - start) / 1000);
+    logger.debug({ requestId, method: c.req.method, route, status: c.res.status }, 'request');
+  });
+
+  const auth: MiddlewareHandler<HttpEnv> = async (c, next) => {
+    if (publicPaths.has(c.req.path)) return next();
+    const principal: Principal = await authenticate(
+      c.req.header('authorization'),
+      c.req.header('x-byok-user-id'),
+    );
+    c.set('principal', principal);
+    const userAgent = c.req.header('user-agent');
+    const ip = clientIp(c, trustProxy);
+    c.set('requestContext', {
+      actor: principal.isServiceToken
+        ? principal.userId
+          ? `service:${principal.userId}`
+          : 'service'
+        : (principal.userId as string),
+      requestId: c.get('requestId'),
+      ...(ip ? { ip } : {}),
+      ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
+    });
+    if (limiter && WRITE_METHODS.has(c.req.method)) {
+      const decision = await limiter.hit(principal.userId ?? 'service');
+      if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+    }
+    return next();
+  };
+  app.use(`${basePath}/*`, auth, jsonBody(maxBodyBytes));
+
+  registerAccountRoutes(app, system, basePath);
+  registerKeyRoutes(app, system, basePath);
+  registerWorkspaceRoutes(app, system, basePath);
+  registerWorkspaceKeyRoutes(app, system, basePath);
+  registerUsageRoutes(app, system, basePath);
+  registerFallbackRoutes(app, system, basePath);
+  registerAlertRoutes(app, system, basePath, {
+    allowPrivateWebhookHosts: options.alerts?.allowPrivateWebhookHosts ?? false,
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags: ['Operations'],
+      summary: 'Liveness: the process is up',
+      responses: { 200: json(LivenessResponse, 'Up') },
+    }),
+    (c) => c.json({ status: 'ok' as const }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health/byok',
+      tags: ['Operations'],
+      summary: 'BYOK health: database, master key, cache and recent validations',
+      description:
+        'The spec’s health check (`validateBYOKHealth`): 200 only when healthy; 503 when degraded (e.g. Redis down, most recent validations failing) or unhealthy (e.g. "ENCRYPTION_MASTER_KEY not configured"). For monitoring and alerts; use `/health/ready` for load-balancer readiness.',
+      responses: {
+        200: json(HealthResponse, 'Healthy'),
+        503: json(HealthResponse, 'Degraded or unhealthy; `message` says why'),
+      },
+    }),
+    async (c) => {
+      const report = await health(system);
+      return report.status === 'healthy' ? c.json(report, 200) : c.json(report, 503);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health/ready',
+      tags: ['Operations'],
+      summary: 'Readiness: can this instance serve requests?',
+      description:
+        'The same checks as `/health/byok`, but only `unhealthy` (database unreachable, master key missing or wrong) is "not ready". A degraded service still serves: a provider outage or users’ failing keys must not take every instance out of a load balancer.',
+      responses: {
+        200: json(ReadinessResponse, 'Ready (healthy or degraded)'),
+        503: json(ReadinessResponse, 'Not ready (unhealthy)'),
+      },
+    }),
+    async (c) => {
+      const report = await health(system);
+      return report.status === 'unhealthy'
+        ? c.json({ status: 'not_ready' as const, health: report.status }, 503)
+        : c.json({ status: 'ready' as const, health: report.status }, 200);
+    },
+  );
+
+  // One page for everything: the library's metrics (validations, decryption errors, token usage)
+  // and the HTTP metrics, unless both already live in one registry.
+  const scraped =
+    metrics.registry === system.metrics.registry
+      ? metrics.registry
+      : Registry.merge([metrics.registry, system.metrics.registry]);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      tags: ['Operations'],
+      summary: 'Prometheus metrics',
+      description:
+        '`ai_provider_validation_success_total`, `ai_provider_validation_failure_total`, `api_key_decryption_errors_total`, `token_usage_daily`, `byok_key_lookups_total` and the HTTP metrics. Labels are provider ids, route patterns and fixed words only.',
+      responses: {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+      },
+    }),
+    async (c) => c.text(await scraped.metrics(), 200, { 'content-type': scraped.contentType }),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'A JWT from the host app (HS256 with BYOK_JWT_SECRET, or RS256/ES256 from BYOK_JWKS_URL; `sub` is the user id, `exp` required), or the service token BYOK_ADMIN_TOKEN with `X-BYOK-User-Id`.',
+  });
+
+  let document: Record<string, unknown> | undefined;
+  const openapi = (): Record<string, unknown> => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'BYOK API',
+        version: '0.1.0',
+        description:
+          'Store, list and manage your own third-party API keys and your workspaces’ keys. Credentials are encrypted at rest and never returned: keys show a masked hint and a fingerprint.',
+      },
+    }) as unknown as Record<string, unknown>;
+    return document;
+  };
+  let docsPage: string | undefined;
+  app.get(`${basePath}/openapi.json`, (c) => c.json(openapi()));
+  app.get(`${basePath}/docs`, (c) => {
+    docsPage ??= renderDocsPage(openapi());
+    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+    c.header('cache-control', 'no-cache');
+    return c.html(docsPage);
+  });
+
+  const handler = (async (request: Request, client?: { remoteAddress?: string | undefined }) =>
+    app.fetch(request, { client })) as BYOKHttpHandler;
+  Object.defineProperty(handler, 'registry', { value: metrics.registry, enumerable: true });
+  Object.defineProperty(handler, 'openapi', { value: openapi, enumerable: true });
+  return handler;
+}

@@ -1,0 +1,60 @@
+import {
+  Counter,
+  collectDefaultMetrics,
+  Histogram,
+  Registry as PromRegistry,
+  type Registry,
+} from 'prom-client';
+
+export interface HttpMetrics {
+  registry: Registry;
+  observe(method: string, route: string, status: number, seconds: number): void;
+}
+
+function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+/**
+ * `byok_http_requests_total{method,route,status}` and `byok_http_request_duration_seconds`.
+ * `route` is always a route pattern (`/api/keys/:id`) or `unmatched`, never a raw path, so ids
+ * never become label values.
+ */
+export function createHttpMetrics(
+  options: { registry?: Registry; collectDefaultMetrics?: boolean } = {},
+): HttpMetrics {
+  const registry = options.registry ?? new PromRegistry();
+  if (options.collectDefaultMetrics !== false && !registry.getSingleMetric('process_cpu_seconds_total')) {
+    collectDefaultMetrics({ register: registry });
+  }
+  const requests = getOrCreate(
+    registry,
+    'byok_http_requests_total',
+    () =>
+      new Counter({
+        name: 'byok_http_requests_total',
+        help: 'HTTP requests answered, by method, route pattern and status',
+        labelNames: ['method', 'route', 'status'] as const,
+        registers: [registry],
+      }),
+  );
+  const duration = getOrCreate(
+    registry,
+    'byok_http_request_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'byok_http_request_duration_seconds',
+        help: 'Time to answer an HTTP request, by method and route pattern',
+        labelNames: ['method', 'route'] as const,
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      }),
+  );
+  return {
+    registry,
+    observe(method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) });
+      duration.observe({ method, route }, seconds);
+    },
+  };
+}

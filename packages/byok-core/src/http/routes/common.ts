@@ -1,0 +1,38 @@
+import { ErrorResponse } from '../schemas.js';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input (INVALID_INPUT, UNKNOWN_PROVIDER, INVALID_KEY_FORMAT)',
+  401: 'Missing, invalid or expired token (UNAUTHENTICATED)',
+  403: 'Member without the needed role (FORBIDDEN)',
+  404: 'Not found, or not yours (KEY_NOT_FOUND, NOT_FOUND)',
+  409: 'Conflicts with the current state (CONFLICT)',
+  413: 'Body larger than the limit (PAYLOAD_TOO_LARGE)',
+  415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
+  429: 'Too many writes; see Retry-After (RATE_LIMITED)',
+  503: 'Master key not configured (ENCRYPTION_NOT_CONFIGURED)',
+};
+
+/** Error answers of a route, for the OpenAPI document. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { 'application/json': { schema: ErrorResponse } },
+      },
+    ]),
+  );
+}
+
+export const security = [{ bearerAuth: [] }];
+
+export const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T>(schema: T, required = true) => ({
+  required,
+  content: { 'application/json': { schema } },
+});

@@ -1,0 +1,427 @@
+import { z } from '@hono/zod-openapi';
+import { Environment, ProviderType } from '../providers/types.js';
+
+// Request schemas are strict: an unknown field is refused, never silently dropped.
+
+const id = (description: string) => z.string().min(1).max(255).openapi({ description });
+const userIdField = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\s\0]+$/, { message: 'must not contain spaces' });
+
+export const ProviderId = z.enum(ProviderType).openapi('ProviderId');
+export const EnvironmentName = z.enum(Environment).openapi('Environment');
+export const KeyStatusName = z.enum(['active', 'disabled', 'invalid', 'revoked']).openapi('KeyStatus');
+export const WorkspaceRoleName = z.enum(['owner', 'admin', 'member']).openapi('WorkspaceRole');
+
+const keyData = z.record(z.string(), z.string()).openapi({
+  description: 'The credential, field by field (see GET /providers). Encrypted at rest; never returned.',
+  example: { apiKey: 'sk-proj-…' },
+});
+const alias = z.string().trim().max(100);
+const description = z.string().trim().max(500);
+const priority = z.number().int().min(-1000).max(1000).openapi({ description: 'Lower is tried first' });
+
+export const CreateKeyBody = z
+  .strictObject({
+    provider: ProviderId,
+    keyData,
+    alias: alias.optional(),
+    description: description.optional(),
+    environment: EnvironmentName.optional().openapi({ description: 'Default production' }),
+    priority: priority.optional(),
+  })
+  .openapi('CreateKeyInput');
+
+export const UpdateKeyBody = z
+  .strictObject({
+    alias: alias.nullable().optional(),
+    description: description.nullable().optional(),
+    enabled: z.boolean().optional(),
+    keyData: keyData.optional(),
+    priority: priority.optional(),
+  })
+  .refine((value) => Object.keys(value).length > 0, { message: 'give at least one field to change' })
+  .openapi('UpdateKeyInput');
+
+export const RevokeKeyBody = z
+  .strictObject({ reason: z.string().trim().max(500).optional() })
+  .openapi('RevokeKeyInput');
+
+export const ListKeysQuery = z.strictObject({
+  provider: ProviderId.optional(),
+  environment: EnvironmentName.optional(),
+  status: KeyStatusName.optional(),
+});
+
+export const KeyIdParams = z.strictObject({ id: id('Key id (`key_…`)') });
+export const WorkspaceParams = z.strictObject({ id: id('Workspace id (`ws_…`)') });
+export const WorkspaceKeyParams = z.strictObject({ id: id('Workspace id'), keyId: id('Key id') });
+export const WorkspaceMemberParams = z.strictObject({ id: id('Workspace id'), userId: id('User id') });
+
+export const CreateWorkspaceBody = z
+  .strictObject({ name: z.string().trim().min(1).max(100) })
+  .openapi('CreateWorkspaceInput');
+
+export const AddMemberBody = z
+  .strictObject({ userId: userIdField, role: WorkspaceRoleName })
+  .openapi('AddMemberInput');
+
+export const AuditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: 'Default 100' }),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/, { message: 'must be an entry id' })
+    .optional()
+    .openapi({ description: 'Entries older than this id (paging)' }),
+  workspaceId: z.string().min(1).max(255).optional(),
+});
+
+const isoDate = z.string().openapi({ format: 'date-time' });
+const Owner = z.object({ type: z.enum(['user', 'workspace']), id: z.string() }).openapi('Owner');
+
+export const Key = z
+  .object({
+    id: z.string(),
+    provider: ProviderId,
+    environment: EnvironmentName,
+    owner: Owner,
+    userId: z.string().nullable(),
+    workspaceId: z.string().nullable(),
+    alias: z.string().nullable(),
+    description: z.string().nullable(),
+    status: KeyStatusName,
+    isActive: z.boolean(),
+    keyHint: z
+      .string()
+      .openapi({ description: 'Masked: known prefix and last 4 characters', example: 'sk-…abcd' }),
+    fingerprint: z.string().openapi({ description: 'Keyed fingerprint (HMAC); equal for equal secrets' }),
+    healthScore: z.number(),
+    lastValidatedAt: isoDate.nullable(),
+    lastValidationStatus: z.string().nullable(),
+    cooldownUntil: isoDate.nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+    revokedAt: isoDate.nullable(),
+  })
+  .openapi('Key');
+
+export const KeyResponse = z.object({ key: Key }).openapi('KeyResponse');
+export const KeyListResponse = z.object({ keys: z.array(Key) }).openapi('KeyListResponse');
+
+export const Workspace = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: WorkspaceRoleName,
+    createdBy: z.string(),
+    createdAt: isoDate,
+  })
+  .openapi('Workspace');
+export const WorkspaceResponse = z.object({ workspace: Workspace }).openapi('WorkspaceResponse');
+export const WorkspaceListResponse = z
+  .object({ workspaces: z.array(Workspace) })
+  .openapi('WorkspaceListResponse');
+export const Member = z
+  .object({ userId: z.string(), role: WorkspaceRoleName, addedAt: isoDate })
+  .openapi('WorkspaceMember');
+export const MemberListResponse = z.object({ members: z.array(Member) }).openapi('WorkspaceMemberList');
+export const MemberResponse = z.object({ member: Member }).openapi('WorkspaceMemberResponse');
+
+export const MeResponse = z
+  .object({
+    userId: z.string().nullable(),
+    isServiceToken: z.boolean(),
+    workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: WorkspaceRoleName })),
+  })
+  .openapi('Me');
+
+export const CredentialField = z
+  .object({ name: z.string(), label: z.string(), secret: z.boolean(), required: z.boolean() })
+  .openapi('CredentialField');
+export const Provider = z
+  .object({
+    id: ProviderId,
+    displayName: z.string(),
+    category: z.enum(['ai', 'voice', 'telephony']),
+    credentialFields: z.array(CredentialField),
+  })
+  .openapi('Provider');
+export const ProviderListResponse = z.object({ providers: z.array(Provider) }).openapi('ProviderList');
+
+export const AuditEntry = z
+  .object({
+    id: z.string(),
+    action: z.string(),
+    actor: z.string(),
+    targetType: z.string(),
+    targetId: z.string().nullable(),
+    owner: Owner.nullable(),
+    context: z.record(z.string(), z.unknown()),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: isoDate,
+    hash: z.string(),
+  })
+  .openapi('AuditEntry');
+export const AuditListResponse = z
+  .object({
+    entries: z.array(AuditEntry),
+    nextBefore: z.string().nullable().openapi({ description: 'Pass as `before` for the next page' }),
+  })
+  .openapi('AuditList');
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'KEY_NOT_FOUND' }),
+      message: z.string(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi('Error');
+
+const Check = z.object({
+  status: z.enum(['pass', 'warn', 'fail']),
+  message: z.string().optional(),
+  latencyMs: z.number().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export const HealthResponse = z
+  .object({
+    status: z.enum(['healthy', 'degraded', 'unhealthy']),
+    message: z.string().optional(),
+    checks: z
+      .object({ database: Check, encryption: Check, cache: Check, validation: Check.optional() })
+      .catchall(Check),
+    timestamp: isoDate.optional(),
+  })
+  .openapi('Health');
+export const LivenessResponse = z.object({ status: z.literal('ok') }).openapi('Liveness');
+export const ReadinessResponse = z
+  .object({ status: z.enum(['ready', 'not_ready']), health: z.enum(['healthy', 'degraded', 'unhealthy']) })
+  .openapi('Readiness');
+
+// ---------------------------------------------------------------------------------------------
+// Key tests
+
+const workspaceIdField = z
+  .string()
+  .min(1)
+  .max(255)
+  .openapi({ description: 'Act on this workspace’s resources instead of your own (you must be a member)' });
+
+export const ScopeQuery = z.strictObject({ workspaceId: workspaceIdField.optional() });
+
+/** `{}` or no body at all. */
+export const EmptyBody = z.strictObject({}).openapi('EmptyInput');
+
+export const TestCredentialBody = z
+  .strictObject({ provider: ProviderId, keyData })
+  .openapi('TestCredentialInput');
+
+const validationFields = {
+  provider: ProviderId,
+  isValid: z.boolean(),
+  healthScore: z.number().openapi({ description: '0–100, after this validation' }),
+  status: z.string().openapi({
+    description:
+      '`valid`, `invalid_key`, `revoked`, `permission_denied`, `billing`, `rate_limited`, `outage`, `timeout`, `network_error`, `unexpected` or `decryption_failed`',
+  }),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional().openapi({ example: 'Provider validation failed: invalid API key' }),
+  providerCode: z.string().optional(),
+  statusCode: z.number().int().optional().openapi({ description: 'HTTP status of the provider’s answer' }),
+  responseTime: z.number().openapi({ description: 'Milliseconds' }),
+  testsRun: z.array(z.string()),
+  balance: z.object({ amount: z.number(), currency: z.string() }).optional(),
+  retryAfterMs: z.number().optional(),
+  validatedAt: isoDate,
+};
+
+export const KeyTestResult = z
+  .object({
+    keyId: z.string(),
+    ...validationFields,
+    cooldownUntil: isoDate.nullable().openapi({ description: 'Kept out of rotation until then' }),
+  })
+  .openapi('KeyTestResult');
+export const CredentialTestResult = z
+  .object({ keyId: z.null(), ...validationFields })
+  .openapi('CredentialTestResult');
+export const KeyTestResponse = z.object({ result: KeyTestResult }).openapi('KeyTestResponse');
+export const ValidateAllResponse = z
+  .object({ results: z.array(KeyTestResult) })
+  .openapi('ValidateAllResponse');
+export const CredentialTestResponse = z
+  .object({ result: CredentialTestResult })
+  .openapi('CredentialTestResponse');
+
+// ---------------------------------------------------------------------------------------------
+// Usage
+
+const PROVIDER_LIST = /^[a-z]+(,[a-z]+)*$/;
+
+export const AnalyticsQuery = z.strictObject({
+  timeRange: z
+    .enum(['24h', '7d', '30d', '90d'])
+    .optional()
+    .openapi({ description: 'Rolling window ending now; default 30d. Or give `from` and `to`.' }),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'Start (ISO instant), with `to`' }),
+  to: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'End (ISO instant, excluded), with `from`' }),
+  groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']).optional(),
+  providers: z
+    .string()
+    .max(500)
+    .regex(PROVIDER_LIST, { message: 'must be provider ids separated by commas' })
+    .optional()
+    .openapi({ description: 'Comma-separated provider ids', example: 'openai,anthropic' }),
+  metrics: z
+    .string()
+    .max(100)
+    .regex(/^(requests|tokens|cost)(,(requests|tokens|cost))*$/, {
+      message: 'must be requests, tokens or cost, separated by commas',
+    })
+    .optional(),
+  workspaceId: workspaceIdField.optional(),
+});
+
+const nullableCost = z.number().nullable().openapi({
+  description: 'USD of the priced requests; null when every request is unpriced (unknown, not $0)',
+});
+const Figures = {
+  requests: z.number(),
+  errors: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cachedTokens: z.number(),
+  totalTokens: z.number(),
+  costUsd: nullableCost,
+  unpricedRequests: z.number(),
+};
+export const UsageFigures = z.object(Figures).openapi('UsageFigures');
+export const UsageAnalyticsResponse = z
+  .object({
+    owner: Owner,
+    timeRange: z.object({ from: isoDate, to: isoDate }),
+    groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']),
+    metrics: z.array(z.enum(['requests', 'tokens', 'cost'])),
+    providers: z.array(z.string()).nullable(),
+    totals: UsageFigures,
+    series: z.array(z.object({ bucket: z.string(), ...Figures })),
+    byProvider: z.array(z.object({ provider: z.string(), ...Figures })),
+    byKey: z.array(z.object({ keyId: z.string().nullable(), ...Figures })),
+  })
+  .openapi('UsageAnalytics');
+
+const tokens = z.number().int().min(0).max(1e12);
+export const RecordUsageBody = z
+  .strictObject({
+    keyId: id('The key that was used: yours, or the workspace’s with `?workspaceId=`'),
+    provider: ProviderId,
+    model: z.string().trim().min(1).max(200).optional(),
+    requests: z.number().int().min(1).max(1_000_000).optional().openapi({ description: 'Default 1' }),
+    inputTokens: tokens.optional().openapi({ description: 'Every input token, cached ones included' }),
+    outputTokens: tokens.optional(),
+    cachedTokens: tokens.optional().openapi({ description: 'The part of inputTokens read from a cache' }),
+    costUsd: z
+      .number()
+      .min(0)
+      .max(1e9)
+      .optional()
+      .openapi({ description: 'What the provider charged, when it said; otherwise priced from the table' }),
+    latencyMs: z.number().int().min(0).max(86_400_000).optional(),
+    success: z.boolean().optional().openapi({ description: 'false counts the requests as errors' }),
+    at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'When it happened (ISO instant); default now' }),
+  })
+  .openapi('RecordUsageInput');
+export const RecordUsageResponse = z
+  .object({
+    usage: z.object({ id: z.string(), costUsd: nullableCost, priced: z.boolean() }),
+  })
+  .openapi('RecordUsageResponse');
+
+// ---------------------------------------------------------------------------------------------
+// Fallback chains
+
+export const FallbackChainParams = z.strictObject({ provider: ProviderId });
+export const FallbackChainQuery = z.strictObject({
+  environment: EnvironmentName.optional().openapi({ description: 'Default production' }),
+  workspaceId: workspaceIdField.optional(),
+});
+const chainKeyId = z.string().min(1).max(255);
+export const FallbackChainBody = z
+  .strictObject({
+    primaryKeyId: chainKeyId.nullable().optional().openapi({ description: 'Tried first' }),
+    fallbackSequence: z.array(chainKeyId).max(20).optional().openapi({ description: 'Tried next, in order' }),
+    useSystemFallback: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'After every key of the chain, the application’s own key. Default false' }),
+    maxRetries: z.number().int().min(0).max(10).optional().openapi({ description: 'Default 3' }),
+    retryDelayMs: z.number().int().min(0).max(60_000).optional().openapi({ description: 'Default 1000' }),
+  })
+  .openapi('FallbackChainInput');
+export const FallbackChain = z
+  .object({
+    owner: Owner,
+    provider: ProviderId,
+    environment: EnvironmentName,
+    primaryKeyId: z.string().nullable(),
+    fallbackSequence: z.array(z.string()),
+    useSystemFallback: z.boolean(),
+    maxRetries: z.number(),
+    retryDelayMs: z.number(),
+    configured: z.boolean().openapi({ description: 'False: nothing was saved; the defaults apply' }),
+    updatedAt: isoDate.nullable(),
+  })
+  .openapi('FallbackChain');
+export const FallbackChainResponse = z.object({ chain: FallbackChain }).openapi('FallbackChainResponse');
+
+// ---------------------------------------------------------------------------------------------
+// Usage alerts
+
+export const AlertParams = z.strictObject({ id: id('Alert id (`alert_…`)') });
+export const CreateAlertBody = z
+  .strictObject({
+    alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
+    thresholdValue: z.number().positive().max(1e12).openapi({ description: 'USD for `cost`' }),
+    thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
+    notificationChannels: z
+      .array(z.enum(['webhook', 'email']))
+      .min(1)
+      .max(2),
+    webhookUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2048)
+      .optional(),
+    email: z.email().max(320).optional(),
+  })
+  .openapi('CreateUsageAlertInput');
+export const UsageAlert = z
+  .object({
+    id: z.string(),
+    owner: Owner,
+    alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
+    thresholdValue: z.number(),
+    thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
+    notificationChannels: z.array(z.enum(['webhook', 'email'])),
+    webhookUrl: z.string().nullable(),
+    email: z.string().nullable(),
+    lastFiredPeriod: z.string().nullable(),
+    lastFiredAt: isoDate.nullable(),
+    createdAt: isoDate,
+  })
+  .openapi('UsageAlert');
+export const UsageAlertResponse = z.object({ alert: UsageAlert }).openapi('UsageAlertResponse');
+export const UsageAlertListResponse = z.object({ alerts: z.array(UsageAlert) }).openapi('UsageAlertList');

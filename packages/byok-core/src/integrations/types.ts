@@ -1,0 +1,196 @@
+import type { FallbackAttempt } from '../fallback/index.js';
+import type { Environment, ProviderType } from '../providers/index.js';
+
+/** The chat providers `createBYOKAIIntegration` configures. */
+export type AIProviderType =
+  | ProviderType.OPENAI
+  | ProviderType.ANTHROPIC
+  | ProviderType.GEMINI
+  | ProviderType.DEEPSEEK
+  | ProviderType.OPENROUTER;
+
+/** One chat message; `system` messages become Anthropic's `system` and Gemini's `systemInstruction`. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** A chat request: a plain user message, or messages with an optional model and output limit. */
+export type CompletionInput =
+  | string
+  | {
+      messages: ChatMessage[];
+      /** Default: the provider config's `defaultModel`. */
+      model?: string;
+      /** Most output tokens to generate. Anthropic requires a value: 1,024 when not given. */
+      maxTokens?: number;
+    };
+
+export interface CompleteOptions {
+  /** Return `{ text, usage, keyId, … }` instead of the text alone. */
+  includeUsage?: boolean;
+  /** Cancels the call (and the fallback to further keys). */
+  signal?: AbortSignal;
+  /** Limit of one provider call, in ms. Default: the config's `timeoutMs` (60,000). */
+  timeoutMs?: number;
+}
+
+/** Usage as the provider reported it, in the library's convention (`inputTokens` includes cached ones). */
+export interface CompletionUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** The part of `inputTokens` read from the provider's prompt cache. */
+  cachedTokens: number;
+  /** What the provider charged, when it says (OpenRouter `usage.cost`). */
+  costUsd?: number;
+}
+
+export interface CompletionResult {
+  text: string;
+  /** The model that answered, as the provider named it. */
+  model: string;
+  usage: CompletionUsage;
+  /** The key that served: a `key_…` id, or `'system'` for the application's own key. */
+  keyId: string;
+  wasSystemFallback: boolean;
+  /** Every call made along the fallback chain; the last one succeeded. */
+  attempts: FallbackAttempt[];
+  /** Time of the successful provider call, in ms. */
+  latencyMs: number;
+}
+
+export interface CompleteFunction {
+  (input: CompletionInput, options?: CompleteOptions & { includeUsage?: false }): Promise<string>;
+  (input: CompletionInput, options: CompleteOptions & { includeUsage: true }): Promise<CompletionResult>;
+  (input: CompletionInput, options?: CompleteOptions): Promise<string | CompletionResult>;
+}
+
+/**
+ * One chat provider configured with the user's key. Server-side only: `apiKey` is the plaintext
+ * credential (for SDKs that want it). It is not enumerable, and `JSON.stringify`, `util.inspect`
+ * and loggers see a masked hint (`sk-…abcd`) instead.
+ */
+export interface BYOKAIProviderConfig {
+  provider: AIProviderType;
+  apiKey: string;
+  /** OpenAI only: sent as `OpenAI-Organization`. */
+  organization?: string;
+  /** OpenAI only: sent as `OpenAI-Project`. */
+  project?: string;
+  baseURL: string;
+  /** The key picked when the config was made (`'system'` for the application's key). */
+  keyId: string;
+  wasSystemFallback: boolean;
+  defaultModel: string;
+  /** Calls the provider's chat API through the fallback chain and records the usage it reports. */
+  complete: CompleteFunction;
+}
+
+/** What `createConfigWithBYOK` returns: one entry per chat provider the user has a usable key for. */
+export interface BYOKAIConfig {
+  userId: string;
+  environment: Environment;
+  providers: Partial<Record<AIProviderType, BYOKAIProviderConfig>>;
+  /** The first configured provider in preference order; null when the user has no usable key. */
+  defaultProvider: AIProviderType | null;
+}
+
+export interface CreateAIConfigOptions {
+  /** Allow the application's own keys (`fallback.systemKeys`, `SYSTEM_*`) where the fallback chain offers them. Default false. */
+  fallbackToSystem?: boolean;
+  /** Providers to list first, in this order; the other chat providers follow in the default order. */
+  preferredProviders?: (AIProviderType | `${AIProviderType}`)[];
+  /** Only these providers are looked up (default: every chat provider). */
+  providers?: (AIProviderType | `${AIProviderType}`)[];
+  /** Default `production`. */
+  environment?: Environment | `${Environment}`;
+  /** Default model per provider, overriding the built-in ones. */
+  models?: Partial<Record<AIProviderType, string>>;
+  /** Limit of one provider call in ms. Default 60,000. */
+  timeoutMs?: number;
+}
+
+/** Deepgram voice-agent settings (the spec's shape; other fields are passed through). */
+export interface VoiceAgentOptions {
+  listen?: { model?: string; language?: string; [setting: string]: unknown };
+  speak?: { model?: string; [setting: string]: unknown };
+  think?: Record<string, unknown>;
+  fallbackToSystem?: boolean;
+  environment?: Environment | `${Environment}`;
+  /** Limit of one transcription request in ms. Default 120,000. */
+  timeoutMs?: number;
+}
+
+export type TranscribeInput = Uint8Array | ArrayBuffer | { url: string };
+
+export interface TranscribeOptions {
+  /** Content type of raw audio. Default `application/octet-stream` (Deepgram sniffs the format). */
+  mimeType?: string;
+  /** Extra query parameters (`smart_format`, `punctuate`, …); `model` defaults to `listen.model`. */
+  query?: Record<string, string | number | boolean>;
+  signal?: AbortSignal;
+}
+
+export interface TranscriptionResult {
+  transcript: string;
+  /** Audio length in seconds (`metadata.duration`). */
+  audioSeconds: number;
+  channels: number;
+  requestId: string | undefined;
+  model: string;
+  keyId: string;
+  wasSystemFallback: boolean;
+  attempts: FallbackAttempt[];
+  /** The whole Deepgram answer. */
+  raw: unknown;
+}
+
+/** A voice-agent configuration built on the user's Deepgram key. Server-side only; `apiKey` is masked like the AI configs'. */
+export interface BYOKVoiceAgentConfig {
+  userId: string;
+  apiKey: string;
+  baseUrl: string;
+  keyId: string;
+  wasSystemFallback: boolean;
+  listen: { model: string; [setting: string]: unknown };
+  speak: { model: string; [setting: string]: unknown };
+  think?: Record<string, unknown>;
+  /** Pre-recorded transcription (`POST {baseUrl}/listen`), through the fallback chain, usage recorded. */
+  transcribe(audio: TranscribeInput, options?: TranscribeOptions): Promise<TranscriptionResult>;
+}
+
+export type TelephonyCapability = 'voice' | 'sms';
+
+export interface TelephonyClientOptions {
+  /** What the client may do; anything else is refused with FORBIDDEN. Default both. */
+  capabilities?: TelephonyCapability[];
+  fallbackToSystem?: boolean;
+  environment?: Environment | `${Environment}`;
+  /** Limit of one Twilio request in ms. Default 30,000. */
+  timeoutMs?: number;
+}
+
+export interface TelephonyResult {
+  /** Twilio's `CA…` / `SM…` id. */
+  sid: string;
+  status: string;
+  /** USD charged, when Twilio says (positive; Twilio sends a negative string); null until priced. */
+  priceUsd: number | null;
+  priceUnit: string | null;
+  keyId: string;
+  wasSystemFallback: boolean;
+  attempts: FallbackAttempt[];
+  /** The whole Twilio answer. */
+  raw: Record<string, unknown>;
+}
+
+/** A Twilio client on the user's credential. */
+export interface BYOKTelephonyClient {
+  provider: 'twilio';
+  accountSid: string;
+  capabilities: TelephonyCapability[];
+  /** Places a call (`POST /Accounts/{sid}/Calls.json`); `webhookUrl` answers with TwiML. */
+  makeCall(from: string, to: string, webhookUrl: string): Promise<TelephonyResult>;
+  /** Sends a text (`POST /Accounts/{sid}/Messages.json`). */
+  sendSms(from: string, to: string, body: string): Promise<TelephonyResult>;
+}

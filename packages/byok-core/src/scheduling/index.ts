@@ -1,0 +1,1 @@
+export { acquireLease, leaseHolder, newHolderId, releaseLease } from './lease.js';

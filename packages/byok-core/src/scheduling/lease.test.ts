@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../test/backends.js';
+import { toDatabase } from '../store/database.js';
+import { DatabaseMigration } from '../store/migrator.js';
+import type { Database } from '../store/types.js';
+import { acquireLease, leaseHolder, newHolderId, releaseLease } from './lease.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(databaseBackends)('database lease on $name', (backend) => {
+  let db: Database;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const opened = await backend.open();
+    close = opened.close;
+    db = toDatabase(opened.client);
+    await new DatabaseMigration(db).runMigrations();
+  });
+  afterAll(() => close());
+
+  it('is held by one holder at a time, renewed by its holder, taken over once it expires', async () => {
+    const [a, b] = [newHolderId(), newHolderId()];
+    expect(a).not.toBe(b);
+    expect(await acquireLease(db, 'test:expiry', a, 400)).toBe(true);
+    expect(await acquireLease(db, 'test:expiry', b, 400)).toBe(false);
+    expect(await acquireLease(db, 'test:expiry', a, 400)).toBe(true);
+    expect(await leaseHolder(db, 'test:expiry')).toBe(a);
+    await sleep(450);
+    expect(await leaseHolder(db, 'test:expiry')).toBeNull();
+    expect(await acquireLease(db, 'test:expiry', b, 400)).toBe(true);
+    expect(await acquireLease(db, 'test:expiry', a, 400)).toBe(false);
+  });
+
+  it('is handed back at once by release, and only by its holder', async () => {
+    const [a, b] = [newHolderId(), newHolderId()];
+    expect(await acquireLease(db, 'test:release', a, 60_000)).toBe(true);
+    await releaseLease(db, 'test:release', b);
+    expect(await acquireLease(db, 'test:release', b, 60_000)).toBe(false);
+    await releaseLease(db, 'test:release', a);
+    expect(await acquireLease(db, 'test:release', b, 60_000)).toBe(true);
+  });
+
+  it('goes to exactly one of many instances racing for it', async () => {
+    const holders = Array.from({ length: 8 }, () => newHolderId());
+    const won = await Promise.all(holders.map((holder) => acquireLease(db, 'test:race', holder, 60_000)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    expect(await leaseHolder(db, 'test:race')).toBe(holders[won.indexOf(true)]);
+  });
+});

@@ -1,0 +1,100 @@
+import { Writable } from 'node:stream';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { createLogger } from '../logging/index.js';
+import { BYOKManager } from '../manager/byok-manager.js';
+import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
+import { KeyValidator } from './key-validator.js';
+
+/**
+ * Validation logs at debug level (BYOK_LOG_LEVEL=debug and `withDebug(true)`) never contain a key,
+ * even when the provider echoes the key back in its error (the fake OpenAI does, in full).
+ */
+describe('validation logs contain no key', () => {
+  const lines: string[] = [];
+  const secrets: string[] = [];
+  let fake: FakeProviders;
+  let db: PGlite;
+  let manager: BYOKManager;
+  let validator: KeyValidator;
+  const previousLevel = process.env.BYOK_LOG_LEVEL;
+
+  beforeAll(async () => {
+    process.env.BYOK_LOG_LEVEL = 'debug';
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    });
+    fake = await startFakeProviders();
+    db = new PGlite();
+    manager = new BYOKManager({
+      encryptionKey: TEST_MASTER_KEY,
+      database: { client: db },
+      logger: createLogger({ destination }),
+      providers: {
+        openai: { baseUrl: fake.baseUrls.openai },
+        twilio: { baseUrl: fake.baseUrls.twilio },
+      },
+      validation: { timeout: 5000 },
+    });
+    await manager.ready();
+    const debug = manager.withDebug(true);
+    validator = new KeyValidator({
+      db: debug.context.db,
+      keys: debug.keys,
+      audit: debug.context.audit,
+      cache: debug.context.cache,
+      logger: debug.context.logger,
+      options: debug.context.options,
+      ready: () => debug.ready(),
+    });
+  });
+  afterAll(async () => {
+    if (previousLevel === undefined) delete process.env.BYOK_LOG_LEVEL;
+    else process.env.BYOK_LOG_LEVEL = previousLevel;
+    await manager.close();
+    await db.close();
+    await fake.close();
+  });
+
+  it('across every outcome, scheduled rounds and credential tests', async () => {
+    const userId = uniqueId();
+    for (const marker of ['ok', 'invalid', 'billing', 'ratelimit', 'outage', 'forbidden']) {
+      const apiKey = `sk-test-${marker}-${uniqueId('s')}-${'q7'.repeat(14)}`;
+      secrets.push(apiKey);
+      await manager.addKey({ userId, provider: 'openai', keyData: { apiKey } });
+    }
+    const authToken = `invalid${uniqueId('t').replace('_', '')}${'5e'.repeat(12)}`;
+    secrets.push(authToken);
+    await manager.addKey({
+      userId,
+      provider: 'twilio',
+      keyData: { accountSid: `AC${'3c'.repeat(16)}`, authToken },
+    });
+    const results = await validator.validateAllKeys(userId);
+    expect(results).toHaveLength(7);
+    expect(results.map((r) => r.status)).toContain('invalid_key');
+    const loose = `sk-test-invalid-${uniqueId('c')}-${'w3'.repeat(14)}`;
+    secrets.push(loose);
+    await validator.testCredential('openai', { apiKey: loose });
+    const schedule = await validator.schedulePeriodicValidation(60_000);
+    await db.query("UPDATE byok.keys SET last_validated_at = now() - interval '1 hour', status = 'active'");
+    await schedule.runOnce();
+    await schedule.stop();
+
+    const log = lines.join('');
+    expect(log).toContain('"level":20');
+    expect(log).toContain('key validated');
+    expect(log).toContain('Key validation failed');
+    for (const secret of secrets) {
+      expect(log).not.toContain(secret);
+      // Not even the distinctive middle of a key.
+      expect(log).not.toContain(secret.slice(8, 24));
+    }
+    for (const result of results)
+      for (const secret of secrets) expect(JSON.stringify(result)).not.toContain(secret);
+  });
+});
