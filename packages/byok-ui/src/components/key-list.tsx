@@ -1,0 +1,514 @@
+import { type ReactNode, useId, useMemo, useState } from 'react';
+import type { Key, KeyData, KeyTestResult, ListKeysFilter } from '../api/types.js';
+import {
+  cleanKeyData,
+  credentialProblems,
+  DEFAULT_PROVIDERS,
+  environmentLabel,
+  formFields,
+  providerName,
+} from '../credentials.js';
+import { formatDateTime, formatRelative, healthLabel } from '../format.js';
+import { useKeyActions } from '../hooks/use-key-actions.js';
+import { useKeys } from '../hooks/use-keys.js';
+import { useProviders } from '../hooks/use-providers.js';
+import { CredentialFields } from './credential-fields.js';
+import { Dialog } from './dialog.js';
+import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { TestResultText } from './test-result.js';
+
+export interface KeyListProps {
+  /** Show each key's health score and last validation. Default true. */
+  showHealthStatus?: boolean | undefined;
+  /** Checkboxes to test, enable, disable or delete several keys at once. Default false. */
+  enableBulkActions?: boolean | undefined;
+  /** Makes each key's name a button that calls this. */
+  onKeySelect?: ((key: Key) => void) | undefined;
+  /** Only these keys. */
+  filter?: ListKeysFilter | undefined;
+  /** Shown in the empty state (e.g. an "Add key" button). */
+  emptyAction?: ReactNode;
+}
+
+type RowResult =
+  | { kind: 'test'; result: KeyTestResult }
+  | { kind: 'error'; message: string }
+  | { kind: 'info'; message: string };
+
+type Pending = { kind: 'delete'; keys: Key[] } | { kind: 'replace'; key: Key };
+
+/** A key's name for people: its alias, or provider and masked hint. */
+export function keyName(key: Key, providers?: Parameters<typeof providerName>[0]): string {
+  return key.alias ?? `${providerName(providers, key.provider)} ${key.keyHint}`;
+}
+
+/**
+ * The keys of the current scope with their status and health, and per-key Test, Enable/Disable,
+ * Replace secret and Delete (after a confirmation). Secrets are never shown: only the masked hint.
+ *
+ * @example
+ * <KeyList showHealthStatus={true} enableBulkActions={true} onKeySelect={(key) => setSelectedKey(key)} />
+ */
+export function KeyList({
+  showHealthStatus = true,
+  enableBulkActions = false,
+  onKeySelect,
+  filter,
+  emptyAction,
+}: KeyListProps) {
+  const keys = useKeys(filter);
+  const providers = useProviders();
+  const actions = useKeyActions();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const [results, setResults] = useState<Record<string, RowResult>>({});
+  const [pending, setPending] = useState<Pending | undefined>();
+  const [bulkNotice, setBulkNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
+  const captionId = useId();
+
+  const list = keys.data ?? [];
+  const visibleSelected = useMemo(() => list.filter((key) => selected.has(key.id)), [list, selected]);
+
+  const setRowBusy = (ids: string[], on: boolean) =>
+    setBusy((previous) => {
+      const next = new Set(previous);
+      for (const id of ids) on ? next.add(id) : next.delete(id);
+      return next;
+    });
+  const setResult = (id: string, result: RowResult | undefined) =>
+    setResults((previous) => {
+      const next = { ...previous };
+      if (result) next[id] = result;
+      else delete next[id];
+      return next;
+    });
+
+  /** Runs one action on one key, showing its outcome on the row; true when it worked. */
+  const run = async (key: Key, work: () => Promise<RowResult | undefined>): Promise<boolean> => {
+    setRowBusy([key.id], true);
+    try {
+      setResult(key.id, await work());
+      return true;
+    } catch (error) {
+      setResult(key.id, { kind: 'error', message: errorMessage(error) });
+      return false;
+    } finally {
+      setRowBusy([key.id], false);
+    }
+  };
+
+  const test = (key: Key) => run(key, async () => ({ kind: 'test', result: await actions.test(key.id) }));
+  const toggle = (key: Key) =>
+    run(key, async () => {
+      const enable = key.status === 'disabled';
+      await actions.setEnabled(key.id, enable);
+      return {
+        kind: 'info',
+        message: enable ? 'Enabled.' : 'Disabled: this key is not used until you enable it.',
+      };
+    });
+
+  const bulk = async (label: string, work: (key: Key) => Promise<boolean>) => {
+    const targets = visibleSelected;
+    setBulkNotice(undefined);
+    let ok = 0;
+    for (const key of targets) if (await work(key)) ok += 1;
+    const failed = targets.length - ok;
+    setBulkNotice(
+      failed === 0
+        ? { tone: 'success', text: `${label}: done for ${ok} key${ok === 1 ? '' : 's'}.` }
+        : { tone: 'error', text: `${label}: ${ok} done, ${failed} failed (see the rows).` },
+    );
+  };
+
+  const confirmDelete = async (targets: Key[]) => {
+    setPending(undefined);
+    let ok = 0;
+    for (const key of targets) {
+      const removed = await run(key, async () => {
+        await actions.remove(key.id);
+        return undefined;
+      });
+      if (removed) ok += 1;
+    }
+    setSelected((previous) => {
+      const next = new Set(previous);
+      for (const key of targets) next.delete(key.id);
+      return next;
+    });
+    const failed = targets.length - ok;
+    setBulkNotice(
+      failed === 0
+        ? { tone: 'success', text: `Deleted ${ok} key${ok === 1 ? '' : 's'}.` }
+        : { tone: 'error', text: `Deleted ${ok}; ${failed} could not be deleted (see the rows).` },
+    );
+  };
+
+  if (keys.loading && !keys.data) return <LoadingState label="Loading keys…" />;
+  if (keys.error && !keys.data)
+    return <ErrorState title="Could not load your keys" error={keys.error} onRetry={keys.reload} />;
+  if (list.length === 0) {
+    return (
+      <EmptyState title="No keys yet">
+        <p>Add a provider key to start. It is stored encrypted; only a masked hint is ever shown.</p>
+        {emptyAction}
+      </EmptyState>
+    );
+  }
+
+  const allSelected = visibleSelected.length === list.length;
+  const providerList = providers.data ?? DEFAULT_PROVIDERS;
+
+  return (
+    <div className="byok byok-keylist">
+      {keys.error ? (
+        <ErrorState title="Could not refresh the list" error={keys.error} onRetry={keys.reload} />
+      ) : null}
+      {bulkNotice ? <Notice tone={bulkNotice.tone}>{bulkNotice.text}</Notice> : null}
+      {enableBulkActions ? (
+        <div className="byok-bulkbar">
+          <label className="byok-check">
+            <input
+              type="checkbox"
+              checked={allSelected}
+              ref={(el) => {
+                if (el) el.indeterminate = visibleSelected.length > 0 && !allSelected;
+              }}
+              onChange={() => setSelected(allSelected ? new Set() : new Set(list.map((key) => key.id)))}
+            />
+            Select all keys
+          </label>
+          {visibleSelected.length > 0 ? (
+            <fieldset className="byok-bulkbar__actions">
+              <legend className="byok-bulkbar__count">{visibleSelected.length} selected</legend>
+              <button
+                type="button"
+                className="byok-button byok-button--small"
+                onClick={() => bulk('Test', test)}
+              >
+                Test selected
+              </button>
+              <button
+                type="button"
+                className="byok-button byok-button--small"
+                onClick={() =>
+                  bulk('Enable', (key) => (key.status === 'disabled' ? toggle(key) : Promise.resolve(true)))
+                }
+              >
+                Enable selected
+              </button>
+              <button
+                type="button"
+                className="byok-button byok-button--small"
+                onClick={() =>
+                  bulk('Disable', (key) => (key.status === 'active' ? toggle(key) : Promise.resolve(true)))
+                }
+              >
+                Disable selected
+              </button>
+              <button
+                type="button"
+                className="byok-button byok-button--small byok-button--danger"
+                onClick={() => setPending({ kind: 'delete', keys: visibleSelected })}
+              >
+                Delete selected
+              </button>
+            </fieldset>
+          ) : null}
+        </div>
+      ) : null}
+
+      <table className="byok-table" aria-labelledby={captionId}>
+        <caption id={captionId} className="byok-sr-only">
+          Stored keys
+        </caption>
+        <thead>
+          <tr>
+            {enableBulkActions ? (
+              <th scope="col">
+                <span className="byok-sr-only">Selected</span>
+              </th>
+            ) : null}
+            <th scope="col">Key</th>
+            <th scope="col">Environment</th>
+            <th scope="col">Status</th>
+            {showHealthStatus ? <th scope="col">Health</th> : null}
+            {showHealthStatus ? <th scope="col">Last validated</th> : null}
+            <th scope="col">
+              <span className="byok-sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((key) => {
+            const name = keyName(key, providerList);
+            const rowBusy = busy.has(key.id);
+            const result = results[key.id];
+            const revoked = key.status === 'revoked';
+            return (
+              <tr key={key.id} aria-busy={rowBusy || undefined}>
+                {enableBulkActions ? (
+                  <td className="byok-table__select">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${name}`}
+                      checked={selected.has(key.id)}
+                      onChange={() =>
+                        setSelected((previous) => {
+                          const next = new Set(previous);
+                          next.has(key.id) ? next.delete(key.id) : next.add(key.id);
+                          return next;
+                        })
+                      }
+                    />
+                  </td>
+                ) : null}
+                <td>
+                  <div className="byok-table__key">
+                    <span className="byok-provider">{providerName(providerList, key.provider)}</span>
+                    {onKeySelect ? (
+                      <button type="button" className="byok-link" onClick={() => onKeySelect(key)}>
+                        {key.alias ?? 'Unnamed key'}
+                      </button>
+                    ) : (
+                      <span className="byok-alias">{key.alias ?? 'Unnamed key'}</span>
+                    )}
+                    <code className="byok-hint" title="Masked: the secret is never shown">
+                      {key.keyHint}
+                    </code>
+                  </div>
+                </td>
+                <td data-label="Environment">{environmentLabel(key.environment)}</td>
+                <td data-label="Status">
+                  <span className={`byok-badge byok-badge--${key.status}`}>{key.status}</span>
+                </td>
+                {showHealthStatus ? (
+                  <td data-label="Health">
+                    <HealthScore score={key.healthScore} />
+                  </td>
+                ) : null}
+                {showHealthStatus ? (
+                  <td data-label="Last validated">
+                    {key.lastValidatedAt ? (
+                      <time dateTime={key.lastValidatedAt} title={formatDateTime(key.lastValidatedAt)}>
+                        {formatRelative(key.lastValidatedAt)}
+                      </time>
+                    ) : (
+                      'Never'
+                    )}
+                  </td>
+                ) : null}
+                <td className="byok-table__actions">
+                  <div className="byok-row-actions">
+                    {revoked ? null : (
+                      <>
+                        <button
+                          type="button"
+                          className="byok-button byok-button--small"
+                          disabled={rowBusy}
+                          aria-label={`Test ${name}`}
+                          onClick={() => test(key)}
+                        >
+                          {rowBusy ? 'Working…' : 'Test'}
+                        </button>
+                        <button
+                          type="button"
+                          className="byok-button byok-button--small"
+                          disabled={rowBusy}
+                          aria-label={`${key.status === 'disabled' ? 'Enable' : 'Disable'} ${name}`}
+                          onClick={() => toggle(key)}
+                        >
+                          {key.status === 'disabled' ? 'Enable' : 'Disable'}
+                        </button>
+                        <button
+                          type="button"
+                          className="byok-button byok-button--small"
+                          disabled={rowBusy}
+                          aria-label={`Replace secret of ${name}`}
+                          onClick={() => setPending({ kind: 'replace', key })}
+                        >
+                          Replace secret
+                        </button>
+                      </>
+                    )}
+                    <button
+                      type="button"
+                      className="byok-button byok-button--small byok-button--danger"
+                      disabled={rowBusy}
+                      aria-label={`Delete ${name}`}
+                      onClick={() => setPending({ kind: 'delete', keys: [key] })}
+                    >
+                      Delete
+                    </button>
+                  </div>
+                  {result ? (
+                    <div className={`byok-row-result byok-row-result--${rowTone(result)}`} role="status">
+                      {result.kind === 'test' ? <TestResultText result={result.result} /> : result.message}
+                    </div>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      {pending?.kind === 'delete' ? (
+        <DeleteDialog
+          keys={pending.keys}
+          providers={providerList}
+          onCancel={() => setPending(undefined)}
+          onConfirm={() => confirmDelete(pending.keys)}
+        />
+      ) : null}
+      {pending?.kind === 'replace' ? (
+        <ReplaceSecretDialog
+          keyToReplace={pending.key}
+          onClose={() => setPending(undefined)}
+          onReplace={async (keyData) => {
+            await actions.replaceSecret(pending.key.id, keyData);
+            setResult(pending.key.id, {
+              kind: 'info',
+              message: 'Secret replaced. Test the key to check the new one.',
+            });
+            setPending(undefined);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function rowTone(result: RowResult): 'success' | 'error' | 'info' {
+  if (result.kind === 'error') return 'error';
+  if (result.kind === 'test') return result.result.isValid ? 'success' : 'error';
+  return 'info';
+}
+
+/** A score out of 100 as text (read by everyone) and a bar (decoration). */
+export function HealthScore({ score }: { score: number }) {
+  const rounded = Math.max(0, Math.min(100, Math.round(score)));
+  const label = healthLabel(rounded);
+  return (
+    <span className={`byok-health byok-health--${label}`}>
+      <span className="byok-health__bar" aria-hidden="true">
+        <span className="byok-health__fill" style={{ width: `${rounded}%` }} />
+      </span>
+      <span>
+        {rounded}/100 <span className="byok-muted">({label})</span>
+      </span>
+    </span>
+  );
+}
+
+function DeleteDialog({
+  keys,
+  providers,
+  onCancel,
+  onConfirm,
+}: {
+  keys: Key[];
+  providers: Parameters<typeof providerName>[0];
+  onCancel(): void;
+  onConfirm(): void;
+}) {
+  const one = keys.length === 1 ? keys[0] : undefined;
+  return (
+    <Dialog
+      title={one ? `Delete ${keyName(one, providers)}?` : `Delete ${keys.length} keys?`}
+      onClose={onCancel}
+      initialFocus="[data-cancel]"
+      actions={
+        <>
+          <button type="button" className="byok-button byok-button--danger" onClick={onConfirm}>
+            {one ? 'Delete key' : `Delete ${keys.length} keys`}
+          </button>
+          <button type="button" className="byok-button" data-cancel="" onClick={onCancel}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      <p>
+        Requests that use {one ? 'this key' : 'these keys'} will stop working, or fall back to another key.
+        This cannot be undone.
+      </p>
+      {one ? null : (
+        <ul>
+          {keys.map((key) => (
+            <li key={key.id}>{keyName(key, providers)}</li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
+  );
+}
+
+function ReplaceSecretDialog({
+  keyToReplace,
+  onClose,
+  onReplace,
+}: {
+  keyToReplace: Key;
+  onClose(): void;
+  onReplace(keyData: KeyData): Promise<void>;
+}) {
+  const providers = useProviders();
+  const idPrefix = useId();
+  const [values, setValues] = useState<KeyData>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const provider = (providers.data ?? DEFAULT_PROVIDERS).find((p) => p.id === keyToReplace.provider);
+  const fields = provider ? formFields(provider) : [];
+  const problems = credentialProblems(keyToReplace.provider, fields, values);
+  const formId = `${idPrefix}-form`;
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(problems).length > 0 || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onReplace(cleanKeyData(values));
+      setValues({});
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={`Replace the secret of ${keyToReplace.alias ?? keyToReplace.keyHint}`}
+      onClose={onClose}
+      actions={
+        <>
+          <button type="submit" form={formId} className="byok-button byok-button--primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save new secret'}
+          </button>
+          <button type="button" className="byok-button" onClick={onClose}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={submit} noValidate>
+        <p className="byok-muted">
+          The old secret is overwritten. The new one is stored encrypted and never shown again.
+        </p>
+        <CredentialFields
+          provider={keyToReplace.provider}
+          fields={fields}
+          values={values}
+          onChange={(name, value) => setValues((previous) => ({ ...previous, [name]: value }))}
+          submitProblems={submitted ? problems : {}}
+          idPrefix={idPrefix}
+        />
+        {error ? <Notice tone="error">{error}</Notice> : null}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,408 @@
+import type {
+  AuditEntry,
+  FallbackChain,
+  Key,
+  KeyData,
+  KeyTestResult,
+  Me,
+  ProviderInfo,
+  UsageAnalytics,
+  UsageFigures,
+} from '../api/types.js';
+import { DEFAULT_PROVIDERS } from '../credentials.js';
+
+/**
+ * An in-memory stand-in for the BYOK REST API, answering `fetch` calls the way
+ * packages/byok-core/src/http does (same paths, bodies and error shape). Component tests pass
+ * its `fetch` to the client; they can make any route fail or hang.
+ */
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  body: unknown;
+  authorization: string | null;
+}
+
+interface Failure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export interface FakeApiOptions {
+  keys?: Key[];
+  me?: Me;
+  usage?: UsageAnalytics;
+  chains?: Record<string, FallbackChain>;
+  audit?: AuditEntry[];
+  providers?: ProviderInfo[];
+  /** What `test` and `test-credential` answer; default: valid unless the secret contains "bad". */
+  testResult?: (keyData: KeyData | undefined, keyId: string | undefined) => KeyTestResult;
+}
+
+export interface FakeApi {
+  fetch: typeof fetch;
+  calls: RecordedCall[];
+  keys: Key[];
+  secrets: Map<string, KeyData>;
+  chains: Record<string, FallbackChain>;
+  /** Makes `METHOD /path-pattern` fail with this error until cleared (pattern: regex source). */
+  fail(route: string, failure: Failure): void;
+  /** Makes `METHOD /path-pattern` wait until the returned function is called. */
+  hold(route: string): () => void;
+  clear(): void;
+}
+
+export const NOW = new Date('2026-03-10T12:00:00.000Z');
+
+let counter = 0;
+
+export function makeKey(overrides: Partial<Key> = {}): Key {
+  counter += 1;
+  const id = overrides.id ?? `key_${counter.toString().padStart(4, '0')}`;
+  return {
+    id,
+    provider: 'openai',
+    environment: 'production',
+    owner: { type: 'user', id: 'user_1' },
+    userId: 'user_1',
+    workspaceId: null,
+    alias: `Key ${counter}`,
+    description: null,
+    status: 'active',
+    isActive: true,
+    keyHint: 'sk-proj-…abcd',
+    fingerprint: `fp_${id}`,
+    healthScore: 100,
+    lastValidatedAt: '2026-03-10T11:58:00.000Z',
+    lastValidationStatus: 'valid',
+    cooldownUntil: null,
+    createdBy: 'user_1',
+    createdAt: '2026-03-01T10:00:00.000Z',
+    updatedAt: '2026-03-01T10:00:00.000Z',
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+export const EMPTY_FIGURES: UsageFigures = {
+  requests: 0,
+  errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedTokens: 0,
+  totalTokens: 0,
+  costUsd: 0,
+  unpricedRequests: 0,
+};
+
+export function figures(partial: Partial<UsageFigures>): UsageFigures {
+  const merged = { ...EMPTY_FIGURES, ...partial };
+  return { ...merged, totalTokens: partial.totalTokens ?? merged.inputTokens + merged.outputTokens };
+}
+
+/** A week of usage: OpenAI priced, an unpriced model on Anthropic. */
+export function sampleUsage(keyIds: { openai: string; anthropic: string }): UsageAnalytics {
+  const days = [
+    '2026-03-04',
+    '2026-03-05',
+    '2026-03-06',
+    '2026-03-07',
+    '2026-03-08',
+    '2026-03-09',
+    '2026-03-10',
+  ];
+  return {
+    timeRange: { from: '2026-03-03T12:00:00.000Z', to: NOW.toISOString() },
+    groupBy: 'day',
+    totals: figures({
+      requests: 140,
+      errors: 3,
+      inputTokens: 12_000,
+      outputTokens: 4_000,
+      costUsd: 1.25,
+      unpricedRequests: 40,
+    }),
+    series: days.map(
+      (day, i) =>
+        figures({
+          bucket: `${day}T00:00:00.000Z`,
+          requests: 20,
+          inputTokens: 1500 + i * 100,
+          outputTokens: 500,
+          costUsd: i === 6 ? null : 0.2,
+          unpricedRequests: i === 6 ? 20 : 3,
+        } as Partial<UsageFigures>) as UsageFigures & { bucket: string },
+    ),
+    byProvider: [
+      {
+        provider: 'openai',
+        ...figures({ requests: 100, errors: 3, inputTokens: 9000, outputTokens: 3000, costUsd: 1.25 }),
+      },
+      {
+        provider: 'anthropic',
+        ...figures({
+          requests: 40,
+          inputTokens: 3000,
+          outputTokens: 1000,
+          costUsd: null,
+          unpricedRequests: 40,
+        }),
+      },
+    ],
+    byKey: [
+      {
+        keyId: keyIds.openai,
+        ...figures({ requests: 100, inputTokens: 9000, outputTokens: 3000, costUsd: 1.25 }),
+      },
+      {
+        keyId: keyIds.anthropic,
+        ...figures({
+          requests: 40,
+          inputTokens: 3000,
+          outputTokens: 1000,
+          costUsd: null,
+          unpricedRequests: 40,
+        }),
+      },
+    ],
+  };
+}
+
+// The server's labels (packages/byok-core/src/http/serialize.ts), which differ a little from the UI's defaults.
+const SERVER_LABELS: Record<string, string> = { authToken: 'Auth token' };
+
+function json(status: number, body: unknown): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'x-request-id': 'req_test' },
+  });
+}
+
+function error(status: number, code: string, message: string): Response {
+  return json(status, { error: { code, message, requestId: 'req_test' } });
+}
+
+const hint = (provider: string, keyData: KeyData): string => {
+  const value = provider === 'twilio' ? (keyData.accountSid ?? '') : (keyData.apiKey ?? '');
+  const prefix = ['sk-proj-', 'sk-ant-', 'sk-or-', 'sk-', 'AC'].find((p) => value.startsWith(p)) ?? '';
+  return value.length < 12 ? `${prefix}…` : `${prefix}…${value.slice(-4)}`;
+};
+
+export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
+  const keys: Key[] = [...(options.keys ?? [])];
+  const secrets = new Map<string, KeyData>();
+  const chains: Record<string, FallbackChain> = { ...(options.chains ?? {}) };
+  const calls: RecordedCall[] = [];
+  const failures = new Map<string, Failure>();
+  const holds = new Map<string, Promise<void>>();
+  const providers =
+    options.providers ??
+    DEFAULT_PROVIDERS.map((p) => ({
+      ...p,
+      credentialFields: p.credentialFields.map((f) => ({ ...f, label: SERVER_LABELS[f.name] ?? f.label })),
+    }));
+  const me: Me = options.me ?? { userId: 'user_1', isServiceToken: false, workspaces: [] };
+  const testResult =
+    options.testResult ??
+    ((keyData: KeyData | undefined, keyId: string | undefined): KeyTestResult => {
+      const secret = keyData ? Object.values(keyData).join(' ') : '';
+      const bad =
+        secret.includes('bad') ||
+        (keyId !== undefined && keys.find((k) => k.id === keyId)?.alias === 'Broken');
+      return bad
+        ? {
+            keyId: keyId ?? null,
+            isValid: false,
+            healthScore: 0,
+            status: 'invalid_key',
+            errorCode: 'invalid_api_key',
+            errorMessage: 'Incorrect API key provided',
+            responseTime: 87,
+            testsRun: ['authentication'],
+          }
+        : {
+            keyId: keyId ?? null,
+            isValid: true,
+            healthScore: 100,
+            status: 'valid',
+            responseTime: 123,
+            testsRun: ['authentication'],
+          };
+    });
+
+  const findFailure = (method: string, path: string) => {
+    for (const [route, failure] of failures) {
+      const [m, pattern] = route.split(' ') as [string, string];
+      if (m === method && new RegExp(`^${pattern}$`).test(path)) return failure;
+    }
+    return undefined;
+  };
+  const findHold = (method: string, path: string) => {
+    for (const [route, hold] of holds) {
+      const [m, pattern] = route.split(' ') as [string, string];
+      if (m === method && new RegExp(`^${pattern}$`).test(path)) return hold;
+    }
+    return undefined;
+  };
+
+  async function handle(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+  ): Promise<Response> {
+    const keyMatch = /^\/(?:keys|workspaces\/[^/]+\/ai-providers)\/([^/]+)(\/[a-z-]+)?$/.exec(path);
+    if (method === 'GET' && path === '/me') return json(200, me);
+    if (method === 'GET' && path === '/providers') return json(200, { providers });
+    if (method === 'POST' && path === '/keys/test-credential') {
+      const input = body as { provider: string; keyData: KeyData };
+      return json(200, { result: testResult(input.keyData, undefined) });
+    }
+    if (method === 'POST' && /^\/(?:keys|workspaces\/[^/]+\/ai-providers)\/validate-all$/.test(path)) {
+      return json(200, { results: keys.map((k) => testResult(undefined, k.id)) });
+    }
+    if (method === 'GET' && /^\/(?:keys|workspaces\/[^/]+\/ai-providers)$/.test(path)) {
+      const ws = /^\/workspaces\/([^/]+)/.exec(path)?.[1];
+      const list = keys.filter(
+        (k) =>
+          (ws ? k.workspaceId === ws : k.workspaceId === null) &&
+          (!query.get('provider') || k.provider === query.get('provider')) &&
+          (!query.get('environment') || k.environment === query.get('environment')) &&
+          (!query.get('status') || k.status === query.get('status')),
+      );
+      return json(200, { keys: list });
+    }
+    if (method === 'POST' && /^\/(?:keys|workspaces\/[^/]+\/ai-providers)$/.test(path)) {
+      const input = body as {
+        provider: Key['provider'];
+        keyData: KeyData;
+        alias?: string;
+        environment?: Key['environment'];
+      };
+      const ws = /^\/workspaces\/([^/]+)/.exec(path)?.[1] ?? null;
+      const key = makeKey({
+        provider: input.provider,
+        alias: input.alias ?? null,
+        environment: input.environment ?? 'production',
+        keyHint: hint(input.provider, input.keyData),
+        workspaceId: ws,
+        lastValidatedAt: null,
+        lastValidationStatus: null,
+      });
+      keys.push(key);
+      secrets.set(key.id, input.keyData);
+      return json(201, { key });
+    }
+    if (keyMatch) {
+      const [, id, action] = keyMatch;
+      const index = keys.findIndex((k) => k.id === id);
+      const key = keys[index];
+      if (!key) return error(404, 'KEY_NOT_FOUND', `Key ${id} not found`);
+      if (method === 'POST' && action === '/test') {
+        const result = testResult(undefined, key.id);
+        keys[index] = {
+          ...key,
+          healthScore: result.healthScore,
+          lastValidatedAt: NOW.toISOString(),
+          status: result.isValid ? key.status : 'invalid',
+        };
+        return json(200, { result });
+      }
+      if (method === 'PATCH' && !action) {
+        const patch = body as { enabled?: boolean; keyData?: KeyData; alias?: string };
+        const next = { ...key };
+        if (patch.enabled !== undefined) {
+          next.status = patch.enabled ? 'active' : 'disabled';
+          next.isActive = patch.enabled;
+        }
+        if (patch.keyData) {
+          secrets.set(key.id, patch.keyData);
+          next.keyHint = hint(key.provider, patch.keyData);
+        }
+        keys[index] = next;
+        return json(200, { key: next });
+      }
+      if (method === 'DELETE' && !action) {
+        keys.splice(index, 1);
+        return new Response(null, { status: 204 });
+      }
+    }
+    if (method === 'GET' && path === '/usage/analytics') {
+      if (!options.usage)
+        return json(200, {
+          ...sampleUsage({ openai: 'x', anthropic: 'y' }),
+          totals: EMPTY_FIGURES,
+          series: [],
+          byProvider: [],
+          byKey: [],
+        });
+      return json(200, options.usage);
+    }
+    const chainMatch = /^\/fallback-chains\/([a-z]+)$/.exec(path);
+    if (chainMatch) {
+      const id = `${chainMatch[1]}:${query.get('environment') ?? 'production'}`;
+      if (method === 'GET') return json(200, { chain: chains[id] ?? null });
+      if (method === 'PUT') {
+        chains[id] = body as FallbackChain;
+        return json(200, { chain: chains[id] });
+      }
+    }
+    if (method === 'GET' && path === '/audit') {
+      const all = options.audit ?? [];
+      const limit = Number(query.get('limit') ?? 100);
+      const before = query.get('before');
+      const start = before ? all.findIndex((e) => e.id === before) + 1 : 0;
+      const page = all.slice(start, start + limit);
+      const nextBefore =
+        page.length === limit && start + limit < all.length ? (page.at(-1)?.id ?? null) : null;
+      return json(200, { entries: page, nextBefore });
+    }
+    return error(404, 'NOT_FOUND', `No route for ${method} ${path}`);
+  }
+
+  const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(
+      new URL(String(input instanceof Request ? input.url : input), 'http://localhost'),
+      init,
+    );
+    const url = new URL(request.url);
+    const path = url.pathname.replace(/^\/api(?:\/byok)?/, '');
+    const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
+    const body = text ? JSON.parse(text) : undefined;
+    calls.push({
+      method: request.method,
+      path: `${path}${url.search}`,
+      body,
+      authorization: request.headers.get('authorization'),
+    });
+    const hold = findHold(request.method, path);
+    if (hold) await hold;
+    const failure = findFailure(request.method, path);
+    if (failure) return error(failure.status, failure.code, failure.message);
+    return handle(request.method, path, url.searchParams, body);
+  }) as typeof fetch;
+
+  return {
+    fetch: fakeFetch,
+    calls,
+    keys,
+    secrets,
+    chains,
+    fail(route, failure) {
+      failures.set(route, failure);
+    },
+    hold(route) {
+      let release!: () => void;
+      holds.set(route, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        holds.delete(route);
+        release();
+      };
+    },
+    clear() {
+      failures.clear();
+    },
+  };
+}
