@@ -72,9 +72,10 @@ describe('deploy/k8s', () => {
     expect(secret.kind).toBe('Secret');
   });
 
-  it('probes /health for liveness and /health/byok for readiness, paths the handler serves', async () => {
+  it('probes /health for liveness and /health/ready for readiness, paths the handler serves', async () => {
     expect(container.livenessProbe.httpGet.path).toBe('/health');
-    expect(container.readinessProbe.httpGet.path).toBe('/health/byok');
+    // Not /health/byok: that one is 503 when merely degraded (a provider outage), see the manifest.
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
     for (const probe of [container.livenessProbe, container.readinessProbe]) {
       expect([container.ports[0].name, container.ports[0].containerPort]).toContain(probe.httpGet.port);
       expect(await served(probe.httpGet.path)).toBe(true);
@@ -129,6 +130,11 @@ describe('deploy/Dockerfile', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK[\s\S]*\/health'/m);
     expect(dockerfile).toMatch(/^EXPOSE 3000$/m);
     expect(dockerfile).toMatch(/^CMD \["node", "apps\/byok-server\/dist\/cli\.js", "serve"\]$/m);
+    // The dashboard is built and shipped where the server looks for it.
+    expect(dockerfile).toContain('npm run build:app -w @stack-2025/byok-ui');
+    expect(dockerfile).toMatch(
+      /^COPY --from=build \/app\/packages\/byok-ui\/dist-app packages\/byok-ui\/dist-app$/m,
+    );
     const envBlock = /^ENV ([\s\S]*?)\nWORKDIR/m.exec(dockerfile)?.[1] ?? '';
     const names = [...envBlock.matchAll(/([A-Z_]+)=/g)].map((m) => m[1]);
     expect(names).toEqual(expect.arrayContaining(['NODE_ENV', 'HOST', 'PORT', 'BYOK_DATA_DIR']));

@@ -51,9 +51,15 @@ export function createServiceFetch(parts: {
     path === '/health' ||
     path.startsWith('/health/') ||
     path === '/metrics';
+  const demoPath = `${basePath}/auth/demo`;
   return async (request, client) => {
-    const path = new URL(request.url).pathname;
-    if (isApi(path)) return (await demo.handle(request)) ?? handler(request, client);
+    const url = request.url;
+    // The path without a URL parse per request: after the scheme and host, up to `?` or `#`.
+    const start = url.indexOf('/', url.indexOf('//') + 2);
+    const end = url.search(/[?#]/);
+    const path = start === -1 ? '/' : url.slice(start, end === -1 ? undefined : end);
+    if (path === demoPath) return (await demo.handle(request)) ?? handler(request, client);
+    if (isApi(path)) return handler(request, client);
     if (request.method === 'GET' || request.method === 'HEAD') return dashboard.serve(request);
     return handler(request, client);
   };

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, webcrypto } from 'node:crypto';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
@@ -6,6 +6,7 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logging/index.js';
 import { invalid, unauthenticated } from './problem.js';
 import type { HttpAuthOptions, Principal } from './types.js';
@@ -13,6 +14,9 @@ import type { HttpAuthOptions, Principal } from './types.js';
 /** Asymmetric algorithms accepted from a JWKS; pinned so that a token cannot pick its own. */
 const JWKS_ALGORITHMS = ['RS256', 'ES256'];
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** Tokens whose signature and claims were checked, remembered (until their `exp`, at most this long). */
+const VERIFIED_TTL_MS = 5 * 60_000;
+const VERIFIED_MAX = 10_000;
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -32,7 +36,23 @@ export type Authenticate = (
  * Every failure is the same 401, except an expired token, which says so.
  */
 export function createAuthenticator(options: HttpAuthOptions, logger: Logger): Authenticate {
-  const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+  // Imported once: given raw bytes, jose would import the HMAC key again for every request.
+  const secret = options.jwtSecret
+    ? webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(options.jwtSecret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      )
+    : undefined;
+  // A client sends the same token with every request until it expires: checking its signature
+  // and claims once is enough. Keyed by the whole token, so only an identical token hits; an entry
+  // never outlives the token's `exp` (nor 5 minutes, so a key dropped from a JWKS stops counting).
+  const verified = new LRUCache<string, { sub: unknown; exp: number }>({
+    max: VERIFIED_MAX,
+    ttl: VERIFIED_TTL_MS,
+  });
   const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
   const adminDigest = options.adminToken ? digest(options.adminToken) : undefined;
   const claims = {
@@ -51,7 +71,7 @@ export function createAuthenticator(options: HttpAuthOptions, logger: Logger): A
     }
     try {
       if (alg === 'HS256' && secret) {
-        return (await jwtVerify(token, secret, { ...claims, algorithms: ['HS256'] })).payload;
+        return (await jwtVerify(token, await secret, { ...claims, algorithms: ['HS256'] })).payload;
       }
       if (alg && JWKS_ALGORITHMS.includes(alg) && jwks) {
         return (await jwtVerify(token, jwks, { ...claims, algorithms: JWKS_ALGORITHMS })).payload;
@@ -83,7 +103,21 @@ export function createAuthenticator(options: HttpAuthOptions, logger: Logger): A
       return { userId: actingUser, isServiceToken: true };
     }
     if (!secret && !jwks) throw unauthenticated();
-    const payload = await verifyJwt(token);
+    const now = Date.now();
+    let payload: { sub?: unknown; exp?: number } | undefined = verified.get(token);
+    if (payload && (payload.exp ?? 0) * 1000 + CLOCK_TOLERANCE_SECONDS * 1000 <= now) {
+      verified.delete(token);
+      payload = undefined;
+    }
+    if (!payload) {
+      payload = await verifyJwt(token);
+      const exp = payload.exp as number;
+      verified.set(
+        token,
+        { sub: payload.sub, exp },
+        { ttl: Math.min(VERIFIED_TTL_MS, Math.max(1, exp * 1000 - now)) },
+      );
+    }
     if (!isValidUserId(payload.sub)) throw unauthenticated();
     return { userId: payload.sub, isServiceToken: false };
   };

@@ -32,6 +32,12 @@ const DEFAULT_WRITES_PER_MINUTE = 60;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+// Request ids: a random prefix per process and a counter — unique, not secret, and cheaper than
+// drawing random bytes for every request.
+const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
+let requestCounter = 0;
+const nextRequestId = (): string => `${REQUEST_ID_PREFIX}${(requestCounter++).toString(36).padStart(6, '0')}`;
+
 function normalizeBasePath(path: string | undefined): string {
   const trimmed = (path ?? '/api').trim().replace(/\/+$/, '');
   if (trimmed === '') return '';
@@ -121,20 +127,22 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
     return respond(c, notFound(`No route for ${c.req.method} ${path}`));
   });
 
-  // Request id, standard headers and metrics for every answer, errors included.
+  // Request id, standard headers and metrics for every answer, errors included. The headers are
+  // set before the route runs, on the context: setting them on a finished response would make
+  // Hono copy it into a streamed one, which costs a third of the throughput.
   app.use('*', async (c, next) => {
     const start = performance.now();
     const incoming = c.req.header('x-request-id');
-    const requestId =
-      incoming && INCOMING_REQUEST_ID.test(incoming) ? incoming : `req_${randomBytes(10).toString('hex')}`;
+    const requestId = incoming && INCOMING_REQUEST_ID.test(incoming) ? incoming : nextRequestId();
     c.set('requestId', requestId);
-    await next();
     c.header('x-request-id', requestId);
     c.header('x-content-type-options', 'nosniff');
-    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    c.header('cache-control', 'no-store');
+    await next();
     const route = routeLabel(c);
     metrics.observe(c.req.method, route, c.res.status, (performance.now() - start) / 1000);
-    logger.debug({ requestId, method: c.req.method, route, status: c.res.status }, 'request');
+    if (logger.isLevelEnabled('debug'))
+      logger.debug({ requestId, method: c.req.method, route, status: c.res.status }, 'request');
   });
 
   const auth: MiddlewareHandler<HttpEnv> = async (c, next) => {

@@ -50,11 +50,27 @@ export function createHttpMetrics(
         registers: [registry],
       }),
   );
+  // Bound children per label set: prom-client hashes the labels on every call otherwise. The sets
+  // are few (method × route pattern × status), so the maps stay small.
+  const requestChildren = new Map<string, { inc(): void }>();
+  const durationChildren = new Map<string, { observe(value: number): void }>();
   return {
     registry,
     observe(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
-      duration.observe({ method, route }, seconds);
+      const key = `${method} ${route}`;
+      const full = `${key} ${status}`;
+      let counter = requestChildren.get(full);
+      if (!counter) {
+        counter = requests.labels({ method, route, status: String(status) });
+        requestChildren.set(full, counter);
+      }
+      counter.inc();
+      let histogram = durationChildren.get(key);
+      if (!histogram) {
+        histogram = duration.labels({ method, route });
+        durationChildren.set(key, histogram);
+      }
+      histogram.observe(seconds);
     },
   };
 }

@@ -45,7 +45,8 @@ export class DataKeyService {
     const missing = rows.map((row) => row.fingerprint).find((fingerprint) => !keyring.has(fingerprint));
     if (missing) throw masterKeyMismatch(missing, keyring.fingerprints);
     await this.#db.query(
-      'INSERT INTO byok.master_keys (fingerprint) VALUES ($1) ON CONFLICT (fingerprint) DO NOTHING',
+      // A key used again (a rotation rolled back) is live again: the start-up check must cover it.
+      'INSERT INTO byok.master_keys (fingerprint) VALUES ($1) ON CONFLICT (fingerprint) DO UPDATE SET retired_at = NULL',
       [keyring.active.fingerprint],
     );
   }

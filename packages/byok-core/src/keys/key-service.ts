@@ -257,8 +257,14 @@ export class KeyService {
   }
 
   async getKeyDetails(keyId: string, options: KeyCallOptions = {}): Promise<KeyDetails | null> {
-    const row = await this.findRow(keyId, options.scope);
-    return row ? toKeyDetails(row) : null;
+    if (typeof keyId !== 'string' || keyId.length === 0 || keyId.length > 255) return null;
+    const params: unknown[] = [keyId];
+    const ownerSql = ownerCondition(options.scope ? toOwner(options.scope) : undefined, params);
+    const { rows } = await this.#d.db.query<KeyRow>(
+      `SELECT * FROM byok.keys WHERE id = $1 AND ${ownerSql}`,
+      params,
+    );
+    return rows[0] ? toKeyDetails(rows[0]) : null;
   }
 
   async listKeys(ownerSelector: string | OwnerSelector, filter: ListKeysFilter = {}): Promise<KeyDetails[]> {

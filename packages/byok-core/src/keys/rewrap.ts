@@ -89,7 +89,8 @@ export async function rewrapDataKeys(
     return report;
   }
   await db.query(
-    'INSERT INTO byok.master_keys (fingerprint) VALUES ($1) ON CONFLICT (fingerprint) DO NOTHING',
+    // A key used again (a rotation rolled back) is live again: the start-up check must cover it.
+    'INSERT INTO byok.master_keys (fingerprint) VALUES ($1) ON CONFLICT (fingerprint) DO UPDATE SET retired_at = NULL',
     [target.fingerprint],
   );
 

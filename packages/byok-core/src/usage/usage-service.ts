@@ -205,7 +205,11 @@ export class UsageService {
 
     this.#alerts.deliver(recorded.notifications);
     try {
-      this.#onUsage({ provider: parsed.provider, inputTokens, outputTokens, cachedTokens });
+      // `token_usage_daily` counts today's tokens (UTC): back-dated usage does not belong in it.
+      const today = new Date().toISOString().slice(0, 10);
+      if (at.toISOString().slice(0, 10) === today) {
+        this.#onUsage({ provider: parsed.provider, inputTokens, outputTokens, cachedTokens });
+      }
     } catch (error) {
       this.#logger.warn({ err: { message: (error as Error)?.message } }, 'onUsage listener threw');
     }

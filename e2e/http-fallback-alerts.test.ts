@@ -1,0 +1,319 @@
+/** `GET|PUT /api/fallback-chains/:provider`, `GET|POST /api/alerts` and `DELETE /api/alerts/:id`. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createHttpFixture,
+  expectError,
+  type HttpFixture,
+  openaiKey,
+  tokenFor,
+  uid,
+} from '../apps/byok-server/test/helpers.js';
+
+let fx: HttpFixture;
+beforeAll(async () => {
+  fx = await createHttpFixture({ rateLimit: { writesPerMinute: 100_000 } });
+});
+afterAll(async () => {
+  await fx.close();
+});
+
+async function user() {
+  const id = uid();
+  const token = await tokenFor(id);
+  const keys: string[] = [];
+  for (const alias of ['primary', 'backup']) {
+    const res = await fx.call('POST', '/api/keys', {
+      token,
+      body: { provider: 'openai', keyData: { apiKey: openaiKey() }, alias },
+    });
+    keys.push(res.json.key.id);
+  }
+  return { id, token, keys: keys as [string, string] };
+}
+
+async function teamOf(owner: Awaited<ReturnType<typeof user>>, member: { id: string }, role = 'member') {
+  const ws = await fx.call('POST', '/api/workspaces', { token: owner.token, body: { name: 'Team' } });
+  const workspaceId = ws.json.workspace.id as string;
+  await fx.call('POST', `/api/workspaces/${workspaceId}/members`, {
+    token: owner.token,
+    body: { userId: member.id, role },
+  });
+  const key = await fx.call('POST', `/api/workspaces/${workspaceId}/ai-providers`, {
+    token: owner.token,
+    body: { provider: 'openai', keyData: { apiKey: openaiKey() } },
+  });
+  return { workspaceId, keyId: key.json.key.id as string };
+}
+
+const chainRows = async () =>
+  Number(
+    (await fx.system.database.db.query<{ n: string }>('SELECT count(*)::text AS n FROM byok.fallback_chains'))
+      .rows[0]?.n,
+  );
+
+describe('GET /api/fallback-chains/:provider.happy', () => {
+  it('answers the defaults (configured false) before anything is saved', async () => {
+    const alice = await user();
+    const res = await fx.call('GET', '/api/fallback-chains/openai', { token: alice.token });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.chain).toMatchObject({
+      owner: { type: 'user', id: alice.id },
+      provider: 'openai',
+      environment: 'production',
+      primaryKeyId: null,
+      fallbackSequence: [],
+      configured: false,
+      updatedAt: null,
+    });
+  });
+});
+
+describe('PUT /api/fallback-chains/:provider.happy', () => {
+  it('saves a chain of the caller’s keys and reads it back; the facade serves the primary', async () => {
+    const alice = await user();
+    const [primary, backup] = alice.keys;
+    const res = await fx.call('PUT', '/api/fallback-chains/openai?environment=production', {
+      token: alice.token,
+      body: { primaryKeyId: backup, fallbackSequence: [primary], maxRetries: 2, retryDelayMs: 10 },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.chain).toMatchObject({
+      primaryKeyId: backup,
+      fallbackSequence: [primary],
+      useSystemFallback: false,
+      maxRetries: 2,
+      retryDelayMs: 10,
+      configured: true,
+    });
+    const read = await fx.call('GET', '/api/fallback-chains/openai', { token: alice.token });
+    expect(read.json.chain).toEqual(res.json.chain);
+    const picked = await fx.system.fallback.getKeyWithFallback(alice.id, 'openai', 'production');
+    expect(picked.keyId).toBe(backup);
+    const [entry] = await fx.system.audit.list({ owner: { type: 'user', id: alice.id }, limit: 1 });
+    expect(entry).toMatchObject({ action: 'fallback.configured', actor: alice.id });
+  });
+
+  it('saves a workspace chain for admins; members read it', async () => {
+    const owner = await user();
+    const member = await user();
+    const { workspaceId, keyId } = await teamOf(owner, member);
+    const saved = await fx.call('PUT', `/api/fallback-chains/openai?workspaceId=${workspaceId}`, {
+      token: owner.token,
+      body: { primaryKeyId: keyId },
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const read = await fx.call('GET', `/api/fallback-chains/openai?workspaceId=${workspaceId}`, {
+      token: member.token,
+    });
+    expect(read.json.chain).toMatchObject({
+      owner: { type: 'workspace', id: workspaceId },
+      primaryKeyId: keyId,
+    });
+  });
+});
+
+describe('PUT /api/fallback-chains/:provider.error', () => {
+  it.each([
+    ['a repeated key', (k: string[]) => ({ primaryKeyId: k[0], fallbackSequence: [k[0]] }), 'INVALID_INPUT'],
+    ['too many retries', () => ({ maxRetries: 11 }), 'INVALID_INPUT'],
+    ['an unknown field', () => ({ keys: [] }), 'INVALID_INPUT'],
+    ['a key of another environment', (k: string[]) => ({ primaryKeyId: k[0] }), 'INVALID_INPUT'],
+  ])('refuses %s with 400 and saves nothing', async (name, body, code) => {
+    const alice = await user();
+    const before = await chainRows();
+    const env = name === 'a key of another environment' ? '?environment=staging' : '';
+    expectError(
+      await fx.call('PUT', `/api/fallback-chains/openai${env}`, {
+        token: alice.token,
+        body: body(alice.keys),
+      }),
+      400,
+      code,
+    );
+    expect(await chainRows()).toBe(before);
+  });
+
+  it('refuses an unknown provider or environment', async () => {
+    const alice = await user();
+    expectError(
+      await fx.call('GET', '/api/fallback-chains/acme', { token: alice.token }),
+      400,
+      'UNKNOWN_PROVIDER',
+    );
+    expectError(
+      await fx.call('GET', '/api/fallback-chains/openai?environment=qa', { token: alice.token }),
+      400,
+      'INVALID_INPUT',
+    );
+  });
+
+  it('answers 403 to a member changing a workspace chain', async () => {
+    const owner = await user();
+    const member = await user();
+    const { workspaceId, keyId } = await teamOf(owner, member);
+    expectError(
+      await fx.call('PUT', `/api/fallback-chains/openai?workspaceId=${workspaceId}`, {
+        token: member.token,
+        body: { primaryKeyId: keyId },
+      }),
+      403,
+      'FORBIDDEN',
+    );
+  });
+});
+
+describe('PUT /api/fallback-chains/:provider.security', () => {
+  it('answers another user’s key id exactly like a missing one, and saves nothing', async () => {
+    const alice = await user();
+    const mallory = await user();
+    const before = await chainRows();
+    const theirs = await fx.call('PUT', '/api/fallback-chains/openai', {
+      token: mallory.token,
+      body: { primaryKeyId: alice.keys[0] },
+    });
+    const missing = await fx.call('PUT', '/api/fallback-chains/openai', {
+      token: mallory.token,
+      body: { primaryKeyId: 'key_missing00000' },
+    });
+    expectError(theirs, 404, 'KEY_NOT_FOUND');
+    expect(theirs.json.error.message.replace(alice.keys[0], 'K')).toBe(
+      missing.json.error.message.replace('key_missing00000', 'K'),
+    );
+    expect(await chainRows()).toBe(before);
+  });
+
+  it('answers a non-member like a missing workspace', async () => {
+    const owner = await user();
+    const { workspaceId } = await teamOf(owner, await user());
+    const mallory = await user();
+    expectError(
+      await fx.call('GET', `/api/fallback-chains/openai?workspaceId=${workspaceId}`, {
+        token: mallory.token,
+      }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+});
+
+const webhookAlert = (extra: Record<string, unknown> = {}) => ({
+  alertType: 'cost',
+  thresholdValue: 100,
+  thresholdPeriod: 'monthly',
+  notificationChannels: ['webhook'],
+  webhookUrl: 'https://hooks.example.com/byok?token=abc',
+  ...extra,
+});
+
+describe('POST /api/alerts.happy', () => {
+  it('creates an alert for the caller, lists it, deletes it', async () => {
+    const alice = await user();
+    const created = await fx.call('POST', '/api/alerts', { token: alice.token, body: webhookAlert() });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.alert).toMatchObject({
+      id: expect.stringMatching(/^alert_/),
+      owner: { type: 'user', id: alice.id },
+      alertType: 'cost',
+      thresholdValue: 100,
+      thresholdPeriod: 'monthly',
+      notificationChannels: ['webhook'],
+      webhookUrl: 'https://hooks.example.com/byok?token=abc',
+      lastFiredAt: null,
+    });
+    const list = await fx.call('GET', '/api/alerts', { token: alice.token });
+    expect(list.json.alerts.map((a: { id: string }) => a.id)).toEqual([created.json.alert.id]);
+    const removed = await fx.call('DELETE', `/api/alerts/${created.json.alert.id}`, { token: alice.token });
+    expect(removed.status).toBe(204);
+    expect((await fx.call('GET', '/api/alerts', { token: alice.token })).json.alerts).toEqual([]);
+  });
+
+  it('manages a workspace’s alerts for its admins', async () => {
+    const owner = await user();
+    const admin = await user();
+    const { workspaceId } = await teamOf(owner, admin, 'admin');
+    const created = await fx.call('POST', `/api/alerts?workspaceId=${workspaceId}`, {
+      token: admin.token,
+      body: webhookAlert({ alertType: 'requests', thresholdValue: 1000, thresholdPeriod: 'daily' }),
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.alert.owner).toEqual({ type: 'workspace', id: workspaceId });
+    const list = await fx.call('GET', `/api/alerts?workspaceId=${workspaceId}`, { token: owner.token });
+    expect(list.json.alerts).toHaveLength(1);
+  });
+});
+
+describe('POST /api/alerts.error', () => {
+  it.each([
+    ['an ftp webhook', webhookAlert({ webhookUrl: 'ftp://example.com/x' })],
+    ['a javascript: webhook', webhookAlert({ webhookUrl: 'javascript:alert(1)' })],
+    ['a webhook on localhost', webhookAlert({ webhookUrl: 'http://localhost:8080/hook' })],
+    ['a webhook on a private address', webhookAlert({ webhookUrl: 'http://10.1.2.3/hook' })],
+    ['a webhook on the metadata address', webhookAlert({ webhookUrl: 'http://169.254.169.254/latest' })],
+    ['a webhook on ::1', webhookAlert({ webhookUrl: 'http://[::1]:3000/' })],
+    ['a webhook channel without a URL', webhookAlert({ webhookUrl: undefined })],
+    ['a zero threshold', webhookAlert({ thresholdValue: 0 })],
+    ['an unknown period', webhookAlert({ thresholdPeriod: 'hourly' })],
+    ['no channel', webhookAlert({ notificationChannels: [] })],
+    ['an owner field', webhookAlert({ userId: 'someone' })],
+  ])('refuses %s with 400', async (_name, body) => {
+    const alice = await user();
+    expectError(await fx.call('POST', '/api/alerts', { token: alice.token, body }), 400, 'INVALID_INPUT');
+    expect((await fx.call('GET', '/api/alerts', { token: alice.token })).json.alerts).toEqual([]);
+  });
+
+  it('accepts private webhook hosts when the server allows them (development)', async () => {
+    const dev = await createHttpFixture({ alerts: { allowPrivateWebhookHosts: true } });
+    try {
+      const res = await dev.call('POST', '/api/alerts', {
+        token: await tokenFor(uid()),
+        body: webhookAlert({ webhookUrl: 'http://127.0.0.1:9/hook' }),
+      });
+      expect(res.status, res.text).toBe(201);
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('answers 403 to a member managing a workspace’s alerts', async () => {
+    const owner = await user();
+    const member = await user();
+    const { workspaceId } = await teamOf(owner, member);
+    expectError(
+      await fx.call('POST', `/api/alerts?workspaceId=${workspaceId}`, {
+        token: member.token,
+        body: webhookAlert(),
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(
+      await fx.call('GET', `/api/alerts?workspaceId=${workspaceId}`, { token: member.token }),
+      403,
+      'FORBIDDEN',
+    );
+  });
+});
+
+describe('DELETE /api/alerts/:id.security', () => {
+  it('answers another user’s alert exactly like a missing one, and keeps it', async () => {
+    const alice = await user();
+    const mallory = await user();
+    const created = await fx.call('POST', '/api/alerts', { token: alice.token, body: webhookAlert() });
+    const id = created.json.alert.id;
+    const theirs = await fx.call('DELETE', `/api/alerts/${id}`, { token: mallory.token });
+    const missing = await fx.call('DELETE', '/api/alerts/alert_missing0000', { token: mallory.token });
+    expectError(theirs, 404, 'NOT_FOUND');
+    expect(theirs.json.error.message.replace(id, 'A')).toBe(
+      missing.json.error.message.replace('alert_missing0000', 'A'),
+    );
+    expect((await fx.call('GET', '/api/alerts', { token: alice.token })).json.alerts).toHaveLength(1);
+    expect((await fx.call('GET', '/api/alerts', { token: mallory.token })).json.alerts).toEqual([]);
+  });
+
+  it('keeps webhook URLs out of the audit log', async () => {
+    const alice = await user();
+    await fx.call('POST', '/api/alerts', { token: alice.token, body: webhookAlert() });
+    const entries = await fx.system.audit.list({ owner: { type: 'user', id: alice.id } });
+    expect(JSON.stringify(entries)).not.toContain('hooks.example.com');
+  });
+});
