@@ -1,33 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import { createScratchDatabase } from '../packages/byok-core/test/backends.js';
 
-/** The PostgreSQL server benchmarks run against: BENCH_DATABASE_URL, else TEST_DATABASE_URL. */
-export function benchDatabaseUrl(): string {
+/**
+ * A throw-away database on the PostgreSQL server benchmarks run against (BENCH_DATABASE_URL, else
+ * TEST_DATABASE_URL); dropped by `drop()`.
+ */
+export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server');
-  return url;
-}
-
-/** A throw-away database on that server; dropped by `drop()`. */
-export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = benchDatabaseUrl();
-  const name = `byok_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: adminUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
+  process.env.TEST_DATABASE_URL = url;
+  return createScratchDatabase();
 }
 
 /** Runs `fn` repeatedly for about `ms` milliseconds (after a warm-up) and returns operations per second. */
