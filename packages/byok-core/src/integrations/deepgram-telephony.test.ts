@@ -35,6 +35,7 @@ describe('Deepgram and telephony integrations', () => {
         cost_usd: string | null;
         priced: boolean;
         success: boolean;
+        audio_seconds: string | null;
       }>('SELECT * FROM byok.key_usage WHERE owner_id = $1 ORDER BY id', [userId])
     ).rows;
 
@@ -101,6 +102,10 @@ describe('Deepgram and telephony integrations', () => {
       expect(rows.map((r) => [r.key_id, r.provider, r.model, r.requests, r.success])).toEqual([
         [keyId, 'deepgram', 'nova-2-conversational', 1, true],
         [keyId, 'deepgram', 'nova-2-conversational', 1, true],
+      ]);
+      expect(rows.map((r) => Number(r.audio_seconds))).toEqual([
+        FAKE_USAGE.deepgram.duration,
+        FAKE_USAGE.deepgram.duration,
       ]);
     });
 

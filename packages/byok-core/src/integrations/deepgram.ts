@@ -119,8 +119,8 @@ export function createBYOKDeepgramIntegration(manager: BYOKManager): {
                   requestId: typeof metadata.request_id === 'string' ? metadata.request_id : undefined,
                   raw: answer,
                 },
-                // Deepgram bills audio time and returns no price; the request is recorded unpriced.
-                usage: { model: query.get('model') ?? listen.model },
+                // Deepgram bills audio time and returns no price: the audio seconds are stored, the cost unpriced.
+                usage: { model: query.get('model') ?? listen.model, audioSeconds: duration },
               };
             },
             failureUsage: { model: query.get('model') ?? listen.model },

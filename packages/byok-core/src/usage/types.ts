@@ -24,6 +24,8 @@ export interface RecordUsageInput {
   /** What the provider charged, when it says (OpenRouter `usage.cost`, Twilio `price`); otherwise priced from the table. */
   costUsd?: number;
   latencyMs?: number;
+  /** Seconds of audio processed (voice providers such as Deepgram bill audio time). */
+  audioSeconds?: number;
   /** false counts the requests as errors. Default true. */
   success?: boolean;
   /** When it happened; default now. */

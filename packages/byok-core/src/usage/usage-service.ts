@@ -49,6 +49,7 @@ const recordSchema = z.strictObject({
   cachedTokens: count(1e12).optional(),
   costUsd: z.number().min(0).max(1e9).optional(),
   latencyMs: count(86_400_000).optional(),
+  audioSeconds: z.number().min(0).max(1e9).optional(),
   success: z.boolean().optional(),
   at: instant.optional(),
 });
@@ -162,8 +163,9 @@ export class UsageService {
       const { rows } = await tx.query<{ id: string }>(
         `WITH raw AS (
            INSERT INTO byok.key_usage (key_id, owner_type, owner_id, provider, model, requests, input_tokens,
-                                       output_tokens, cached_tokens, cost_usd, priced, latency_ms, success, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                       output_tokens, cached_tokens, cost_usd, priced, latency_ms, success, created_at,
+                                       audio_seconds)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            RETURNING *
          ), rollup AS (
            INSERT INTO byok.usage_daily AS d (owner_type, owner_id, day, provider, key_id, model, requests, errors,
@@ -197,6 +199,7 @@ export class UsageService {
           parsed.latencyMs ?? null,
           parsed.success ?? true,
           at,
+          parsed.audioSeconds ?? null,
         ],
       );
       const notifications = await this.#alerts.checkAlerts(tx, owner, at);
