@@ -1,16 +1,18 @@
 /*
  * The implementation guide's samples, as written, with only the values changed:
  * "Basic Setup", "Add Your First Key", "Use Keys in Your Application" (the key lookup),
- * "Database Migrations" and "Unit Tests".
+ * "Database Migrations", "Unit Tests" and "Programmatic Configuration".
  */
 import {
   BYOKManager,
+  type BYOKManagerOptions,
   createBYOKForStack2025,
   DatabaseMigration,
   EncryptionService,
   ProviderType,
 } from '@stack-2025/byok-core';
 import { createTestDatabase } from '@stack-2025/byok-core/testing';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../packages/byok-core/test/backends.js';
@@ -128,5 +130,69 @@ describe('BYOK Manager', () => {
     const key = await byokManager.getActiveKey('test-user', ProviderType.OPENAI);
     expect(key.keyData.apiKey).toBe('sk-test123');
     expect(keyId).toMatch(/^key_/);
+  });
+});
+
+// "Programmatic Configuration", as written (real Redis when CI provides one).
+describe('spec: Programmatic Configuration', () => {
+  it('builds a manager from the full options object and serves keys through it', async () => {
+    const postgresClient = await createTestDatabase();
+    const redisClient = process.env.TEST_REDIS_URL ? new Redis(process.env.TEST_REDIS_URL) : undefined;
+    process.env.BYOK_ENCRYPTION_KEY = EncryptionService.generateMasterKey();
+    process.env.SYSTEM_OPENAI_KEY = 'sk-proj-systemkey000000001';
+    try {
+      const config: BYOKManagerOptions = {
+        encryptionKey: process.env.BYOK_ENCRYPTION_KEY!,
+        database: {
+          client: postgresClient,
+        },
+        cache: {
+          redis: {
+            client: redisClient,
+          },
+          ttl: 300, // 5 minutes
+        },
+        validation: {
+          enabled: true,
+          parallelValidation: true,
+          timeout: 10000,
+        },
+        audit: {
+          enabled: true,
+          retentionDays: 2555, // 7 years for compliance
+        },
+        fallback: {
+          enabled: true,
+          systemKeys: {
+            [ProviderType.OPENAI]: {
+              apiKey: process.env.SYSTEM_OPENAI_KEY,
+            },
+          },
+        },
+      };
+
+      const byokManager = new BYOKManager(config);
+      const fromSystem = await byokManager.fallback.getKeyWithFallback(
+        'user_without_keys',
+        ProviderType.OPENAI,
+        'production',
+      );
+      expect(fromSystem).toMatchObject({ keyId: 'system', wasSystemFallback: true });
+      await byokManager.addKey({
+        userId: 'user_cfg',
+        provider: ProviderType.OPENAI,
+        keyData: { apiKey: 'sk-proj-usersown00000001' },
+      });
+      expect((await byokManager.getActiveKey('user_cfg', ProviderType.OPENAI))?.keyData.apiKey).toBe(
+        'sk-proj-usersown00000001',
+      );
+      expect(byokManager.context.cache.getStats().redis.enabled).toBe(Boolean(redisClient));
+      await byokManager.close();
+    } finally {
+      redisClient?.disconnect();
+      await postgresClient.close();
+      delete process.env.BYOK_ENCRYPTION_KEY;
+      delete process.env.SYSTEM_OPENAI_KEY;
+    }
   });
 });
