@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AuditLog, RequestContext } from '../audit/index.js';
 import type { Owner } from '../crypto/index.js';
-import { BYOKError, invalidInput } from '../errors/index.js';
+import { BYOKError, invalidInput, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { ownerCondition, toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
@@ -250,15 +250,7 @@ export class AlertService {
    * });
    */
   async createUsageAlert(input: CreateUsageAlertInput, context?: RequestContext): Promise<UsageAlert> {
-    const parsed = createSchema.safeParse(input);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      throw invalidInput(
-        `Invalid usage alert: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-        { issues },
-      );
-    }
-    const alert = parsed.data;
+    const alert = parseInput(createSchema, input, 'usage alert');
     const owner = toOwner(alert);
     for (const channel of alert.notificationChannels) this.#checkDeliverable(channel, alert);
 

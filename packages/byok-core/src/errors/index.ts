@@ -8,3 +8,4 @@ export {
   keyNotFound,
 } from './byok-error.js';
 export { ERROR_STATUS, type ErrorCode } from './codes.js';
+export { parseInput } from './parse-input.js';

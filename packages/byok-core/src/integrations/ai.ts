@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BYOKError, invalidInput, isBYOKError } from '../errors/index.js';
+import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/index.js';
 import type { FallbackKeyResult } from '../fallback/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment, ProviderType } from '../providers/index.js';
@@ -61,19 +61,6 @@ const completionSchema = z.union([
   }),
 ]);
 
-/** zod's verdict as INVALID_INPUT naming the paths, never the values (a message may hold anything). */
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  throw invalidInput(
-    `Invalid ${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    {
-      issues,
-    },
-  );
-}
-
 function order(options: z.infer<typeof optionsSchema>): AIProviderType[] {
   const allowed = new Set(options.providers ?? AI_PROVIDERS);
   const preferred = options.preferredProviders ?? [];
@@ -98,7 +85,7 @@ export function createBYOKAIIntegration(manager: BYOKManager): {
     configFactory: {
       async createConfigWithBYOK(userId, options = {}) {
         const user = userIdOf(userId);
-        const parsed = parse(optionsSchema, options, 'AI config options');
+        const parsed = parseInput(optionsSchema, options, 'AI config options');
         const environment = parsed.environment ?? Environment.PRODUCTION;
         const allowSystemKey = parsed.fallbackToSystem === true;
         const candidates = order(parsed);
@@ -153,7 +140,7 @@ function providerConfig(
   const baseURL = services.baseUrl(provider);
 
   const complete = (async (input: CompletionInput, options: CompleteOptions = {}) => {
-    const given = parse(completionSchema, input, 'completion request');
+    const given = parseInput(completionSchema, input, 'completion request');
     const request: ChatRequest =
       typeof given === 'string'
         ? { messages: [{ role: 'user', content: given }], model: settings.model, maxTokens: undefined }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BYOKError, invalidInput, isBYOKError } from '../errors/index.js';
+import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment, ProviderType } from '../providers/index.js';
 import { callWithFallback, count, maskSecrets, unexpectedAnswer, userIdOf } from './call.js';
@@ -50,14 +50,7 @@ export function createBYOKDeepgramIntegration(manager: BYOKManager): {
     config: {
       async createVoiceAgentConfig(userId, options = {}) {
         const user = userIdOf(userId);
-        const result = optionsSchema.safeParse(options);
-        if (!result.success) {
-          const paths = result.error.issues.map((issue) => issue.path.join('.') || '(root)');
-          throw invalidInput(`Invalid voice agent options: ${[...new Set(paths)].join(', ')}`, {
-            fields: paths,
-          });
-        }
-        const parsed = result.data;
+        const parsed = parseInput(optionsSchema, options, 'voice agent options');
         const environment = parsed.environment ?? Environment.PRODUCTION;
         const allowSystemKey = parsed.fallbackToSystem === true;
         let key: Awaited<ReturnType<typeof services.fallback.getKeyWithFallback>>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BYOKError, invalidInput, isBYOKError } from '../errors/index.js';
+import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/index.js';
 import type { FallbackKeyResult } from '../fallback/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment, ProviderType } from '../providers/index.js';
@@ -56,14 +56,7 @@ export function createBYOKTelephonyIntegration(manager: BYOKManager): {
             details: { field: 'provider' },
           });
         }
-        const result = optionsSchema.safeParse(options);
-        if (!result.success) {
-          const paths = result.error.issues.map((issue) => issue.path.join('.') || '(root)');
-          throw invalidInput(`Invalid telephony options: ${[...new Set(paths)].join(', ')}`, {
-            fields: paths,
-          });
-        }
-        const parsed = result.data;
+        const parsed = parseInput(optionsSchema, options, 'telephony options');
         const environment = parsed.environment ?? Environment.PRODUCTION;
         const allowSystemKey = parsed.fallbackToSystem === true;
         const capabilities = [...new Set<TelephonyCapability>(parsed.capabilities ?? ['voice', 'sms'])];

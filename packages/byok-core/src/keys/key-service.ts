@@ -10,7 +10,7 @@ import {
   encryptCredential,
   type Owner,
 } from '../crypto/index.js';
-import { BYOKError, decryptionFailed, invalidInput, isBYOKError, keyNotFound } from '../errors/index.js';
+import { BYOKError, decryptionFailed, isBYOKError, keyNotFound, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import type { Logger } from '../logging/index.js';
 import { Environment, type KeyData, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
@@ -75,23 +75,6 @@ const listFilterSchema = z.strictObject({
   environment: z.enum(Environment).optional(),
   status: z.enum(['active', 'disabled', 'invalid', 'revoked']).optional(),
 });
-
-/** Parses with zod and turns a failure into INVALID_INPUT naming the fields (never their values). */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  const unknownProvider = issues.find((i) => i.path === 'provider');
-  if (unknownProvider)
-    throw new BYOKError(
-      'UNKNOWN_PROVIDER',
-      `Unknown provider; expected one of ${Object.values(ProviderType).join(', ')}`,
-    );
-  throw invalidInput(
-    `Invalid ${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    { issues },
-  );
-}
 
 /** Stores, finds and changes keys. Every write and its audit entry share one transaction. */
 export class KeyService {

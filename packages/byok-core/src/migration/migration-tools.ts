@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { RequestContext } from '../audit/index.js';
-import { isBYOKError } from '../errors/index.js';
+import { isBYOKError, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { parseInput } from '../keys/key-service.js';
 import { toOwner } from '../keys/owner.js';
 import type { OwnerSelector } from '../keys/types.js';
 import type { BYOKManager } from '../manager/byok-manager.js';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { AuditLog, RequestContext } from '../audit/index.js';
-import { BYOKError } from '../errors/index.js';
+import { BYOKError, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { parseInput } from '../keys/key-service.js';
 import type { Database } from '../store/types.js';
 
 export type WorkspaceRole = 'owner' | 'admin' | 'member';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { Owner } from '../crypto/index.js';
-import { BYOKError, invalidInput, keyNotFound } from '../errors/index.js';
+import { invalidInput, keyNotFound, parseInput } from '../errors/index.js';
 import { toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
 import { ProviderType } from '../providers/index.js';
@@ -63,25 +63,6 @@ const analyticsSchema = z.strictObject({
   groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']).optional(),
 });
 
-/** Parses with zod; a failure is INVALID_INPUT (UNKNOWN_PROVIDER for a provider) naming fields, never values. */
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  if (issues.some((i) => /^providers?(\.\d+)?$/.test(i.path))) {
-    throw new BYOKError(
-      'UNKNOWN_PROVIDER',
-      `Unknown provider; expected one of ${Object.values(ProviderType).join(', ')}`,
-    );
-  }
-  throw invalidInput(
-    `Invalid ${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    {
-      issues,
-    },
-  );
-}
-
 /**
  * Records provider usage and answers analytics over it.
  *
@@ -111,7 +92,7 @@ export class UsageService {
    * // → { id: '42', costUsd: 0.00502, priced: true }
    */
   async recordUsage(input: RecordUsageInput): Promise<UsageRecorded> {
-    const parsed = parse(recordSchema, input, 'usage');
+    const parsed = parseInput(recordSchema, input, 'usage');
     const inputTokens = parsed.inputTokens ?? 0;
     const outputTokens = parsed.outputTokens ?? 0;
     const cachedTokens = parsed.cachedTokens ?? 0;
@@ -235,7 +216,7 @@ export class UsageService {
     options: AnalyticsOptions = {},
   ): Promise<UsageAnalytics> {
     const resolved = toOwner(owner);
-    const parsed = parse(analyticsSchema, options, 'analytics options');
+    const parsed = parseInput(analyticsSchema, options, 'analytics options');
     const groupBy = parsed.groupBy ?? 'day';
     const timeRange = parsed.timeRange ?? '30d';
     let from: Date;
