@@ -11,6 +11,9 @@ export const AUDIT_PURGE_CHECK_MS = 60 * 60_000;
 /** Alert outbox sweep: notifications left pending (or by a crashed deliverer) go out within a minute. */
 export const OUTBOX_SWEEP_MS = 60_000;
 const AUDIT_PURGE_LEASE = 'byok:audit-purge';
+/** Full audit verification for the `byok_audit_verification_failures` gauge: hourly, one instance. */
+export const AUDIT_VERIFY_PERIOD_MS = 60 * 60_000;
+const AUDIT_VERIFY_LEASE = 'byok:audit-verify';
 
 export interface JobOptions {
   /** `BYOK_ENABLE_VALIDATION`: false leaves periodic validation off. */
@@ -19,6 +22,7 @@ export interface JobOptions {
   validationIntervalMs?: number;
   auditPurgeCheckMs?: number;
   outboxSweepMs?: number;
+  auditVerifyMs?: number;
   /** Delay of the first purge check and outbox sweep after start-up. Default 30 s. */
   firstRunDelayMs?: number;
 }
@@ -28,6 +32,8 @@ export interface BackgroundJobs {
   purgeAuditIfDue(): Promise<number | null>;
   /** Delivers pending alert notifications now; returns how many were claimed. */
   sweepOutbox(): Promise<number>;
+  /** Verifies the whole audit log now if no instance did within the period; returns the failures, or null. */
+  verifyAuditIfDue(): Promise<number | null>;
   /** Stops every timer, waits for running jobs, hands the validation lease back. */
   stop(): Promise<void>;
 }
@@ -103,6 +109,30 @@ export async function startBackgroundJobs(
     return purging;
   };
 
+  const auditVerifyMs = options.auditVerifyMs ?? AUDIT_VERIFY_PERIOD_MS;
+  let verifying: Promise<number | null> | undefined;
+  const verifyAuditIfDue = (): Promise<number | null> => {
+    if (stopped) return Promise.resolve(null);
+    verifying ??= track(
+      (async () => {
+        if (!(await takeExpiredLease(system, AUDIT_VERIFY_LEASE, auditVerifyMs))) return null;
+        const result = await system.audit.verifyChain();
+        const failures = result.ok ? 0 : 1;
+        system.metrics.operational.onAuditVerification({ entries: result.checked, failures });
+        if (failures > 0) log.error({ checked: result.checked }, 'audit verification found tampering');
+        return failures;
+      })()
+        .catch((error: unknown) => {
+          log.error({ err: { message: (error as Error).message } }, 'audit verification failed to run');
+          return null;
+        })
+        .finally(() => {
+          verifying = undefined;
+        }),
+    );
+    return verifying;
+  };
+
   let sweeping: Promise<number> | undefined;
   const sweepOutbox = (): Promise<number> => {
     if (stopped) return Promise.resolve(0);
@@ -132,11 +162,13 @@ export async function startBackgroundJobs(
   const first = setTimeout(() => {
     void purgeAuditIfDue();
     void sweepOutbox();
+    void verifyAuditIfDue();
   }, options.firstRunDelayMs ?? 30_000);
   first.unref();
   timers.push(first);
   every(options.auditPurgeCheckMs ?? AUDIT_PURGE_CHECK_MS, purgeAuditIfDue);
   every(options.outboxSweepMs ?? OUTBOX_SWEEP_MS, sweepOutbox);
+  every(auditVerifyMs, verifyAuditIfDue);
   log.info(
     {
       validationIntervalMs: schedule ? schedule.intervalMs : null,
@@ -149,6 +181,7 @@ export async function startBackgroundJobs(
   return {
     purgeAuditIfDue,
     sweepOutbox,
+    verifyAuditIfDue,
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);

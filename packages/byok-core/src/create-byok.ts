@@ -117,6 +117,22 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
       await manager.close();
     },
   };
+  ctx.metrics.operational.track({
+    masterKeyConfigured: () => ctx.encryption.isConfigured,
+    databaseUp: async () => {
+      await ctx.db.query('SELECT 1');
+      return true;
+    },
+    cacheCounts: () => {
+      const stats = ctx.cache.getStats();
+      return {
+        hits: stats.hits,
+        misses: stats.misses,
+        redisHits: stats.redis.hits,
+        redisMisses: stats.redis.misses,
+      };
+    },
+  });
   // The spec calls `checkKeyRotationStatus()` with no argument: it reads the system made last.
   registerSystemForHealth(system);
   return system;

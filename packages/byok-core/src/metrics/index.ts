@@ -11,6 +11,12 @@ export {
   validateBYOKHealth,
 } from '../health/index.js';
 export { type BYOKMetricsSnapshot, collectBYOKMetrics, type MetricsSource } from './collect.js';
+export {
+  type AuditVerificationEvent,
+  createOperationalMetrics,
+  type OperationalMetrics,
+  type OperationalSources,
+} from './operational.js';
 export { type BYOKMetrics, createMetrics } from './prometheus.js';
 export {
   type KeyLookupResult,

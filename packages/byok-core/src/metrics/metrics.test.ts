@@ -56,7 +56,7 @@ describe('createMetrics', () => {
       'token_usage_daily{provider="deepseek",type="input"} 100',
     );
     now = Date.parse('2026-11-22T00:00:30Z');
-    expect(await metrics.registry.metrics()).not.toContain('provider="deepseek"');
+    expect(await metrics.registry.metrics()).not.toContain('token_usage_daily{provider="deepseek"');
     metrics.onUsage({ provider: 'deepseek', inputTokens: 3 });
     expect(await metrics.registry.metrics()).toContain(
       'token_usage_daily{provider="deepseek",type="input"} 3',

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import { isProviderType } from '../providers/index.js';
+import { isProviderType, listProviders } from '../providers/index.js';
+import { createOperationalMetrics, type OperationalMetrics } from './operational.js';
 import type { KeyLookupResult, MetricsRecorder, UsageEvent, ValidationFailureReason } from './types.js';
 
 /** The metrics of the deployment guide, registered in one prom-client registry. */
@@ -11,6 +12,8 @@ export interface BYOKMetrics extends MetricsRecorder {
   readonly decryptionErrors: Counter<'provider'>;
   readonly tokenUsageDaily: Gauge<'provider' | 'type'>;
   readonly keyLookups: Counter<'provider' | 'result'>;
+  /** Master key, database and audit-verification gauges for the alert rules. */
+  readonly operational: OperationalMetrics;
   /**
    * Reads a running count of decryption errors per provider (the manager's
    * `context.counters.decryptionErrors`) at every scrape and adds what is new to
@@ -103,6 +106,10 @@ export function createMetrics(
     },
   });
 
+  // Every provider's series exists from the first scrape, at 0, so that `increase()` in the alert
+  // rules sees the first error too (a series born at 1 shows no increase).
+  for (const provider of listProviders()) decryptionErrors.inc({ provider: provider.id }, 0);
+
   let day = utcDay(now());
   const rollOver = (): void => {
     const today = utcDay(now());
@@ -119,6 +126,19 @@ export function createMetrics(
     collect: rollOver,
   });
 
+  const usageTokens = new Counter({
+    name: 'byok_usage_tokens_total',
+    help: 'Tokens recorded by provider and type (input, output, cached)',
+    labelNames: ['provider', 'type'] as const,
+    registers: [registry],
+  });
+  const usageCost = new Counter({
+    name: 'byok_usage_cost_usd_total',
+    help: 'Priced cost of recorded usage in US dollars, by provider (unpriced usage adds nothing)',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+
   const keyLookups = new Counter({
     name: 'byok_key_lookups_total',
     help: 'Key lookups by provider and how they ended (user_key, fallback_key, system_key, none)',
@@ -133,6 +153,7 @@ export function createMetrics(
     decryptionErrors,
     tokenUsageDaily,
     keyLookups,
+    operational: createOperationalMetrics(registry),
     onValidation({ provider, isValid, reason }) {
       if (isValid) {
         validationSuccess.inc({ provider: providerLabel(provider) });
@@ -153,8 +174,13 @@ export function createMetrics(
         cached: nonNegative(event.cachedTokens),
       };
       for (const [type, value] of Object.entries(counts)) {
-        if (value > 0) tokenUsageDaily.inc({ provider, type }, value);
+        if (value > 0) {
+          tokenUsageDaily.inc({ provider, type }, value);
+          usageTokens.inc({ provider, type }, value);
+        }
       }
+      const cost = nonNegative(event.costUsd);
+      if (cost > 0) usageCost.inc({ provider }, cost);
     },
     onKeyLookup(provider, result) {
       keyLookups.inc({

@@ -12,6 +12,8 @@ export interface UsageEvent {
   inputTokens?: number;
   outputTokens?: number;
   cachedTokens?: number;
+  /** Priced cost in US dollars; absent when the model is unpriced. */
+  costUsd?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface MetricsRecorder {
   onValidation(event: { provider: string; isValid: boolean; reason?: ValidationFailureReason }): void;
   /** A stored credential failed to decrypt (`api_key_decryption_errors_total`). */
   onDecryptionError(provider: string): void;
-  /** Tokens one provider call used (`token_usage_daily`). */
+  /** Tokens and cost of one provider call (`token_usage_daily`, `byok_usage_*_total`). */
   onUsage(event: UsageEvent): void;
   /** A key lookup ended (`byok_key_lookups_total`). */
   onKeyLookup(provider: string, result: KeyLookupResult): void;

@@ -164,7 +164,9 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
       priced: true,
     });
     expect(Number(rows[0]?.cost_usd)).toBe(0.00502);
-    expect(events).toEqual([{ provider: 'openai', inputTokens: 1200, outputTokens: 300, cachedTokens: 200 }]);
+    expect(events).toEqual([
+      { provider: 'openai', inputTokens: 1200, outputTokens: 300, cachedTokens: 200, costUsd: 0.00502 },
+    ]);
   });
 
   it('takes the cost from the caller when given (OpenRouter usage.cost) and records unknown models as unpriced', async () => {

@@ -192,7 +192,13 @@ export class UsageService {
       // `token_usage_daily` counts today's tokens (UTC): back-dated usage does not belong in it.
       const today = new Date().toISOString().slice(0, 10);
       if (at.toISOString().slice(0, 10) === today) {
-        this.#onUsage({ provider: parsed.provider, inputTokens, outputTokens, cachedTokens });
+        this.#onUsage({
+          provider: parsed.provider,
+          inputTokens,
+          outputTokens,
+          cachedTokens,
+          ...(price.costUsd !== null ? { costUsd: price.costUsd } : {}),
+        });
       }
     } catch (error) {
       this.#logger.warn({ err: { message: (error as Error)?.message } }, 'onUsage listener threw');
