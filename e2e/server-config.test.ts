@@ -96,7 +96,7 @@ describe('ensureMasterKey', () => {
     try {
       const config = loadConfig({ BYOK_DATA_DIR: join(dir.path, 'd') });
       const first = await ensureMasterKey(config, quiet);
-      expect(first.encryptionKeySource).toBe('file');
+      expect(first.encryptionKeySource).toBe('generated');
       expect(first.encryptionKey?.length).toBeGreaterThanOrEqual(32);
       const path = devMasterKeyPath(config.dataDir);
       expect((await stat(path)).mode & 0o777).toBe(0o600);

@@ -20,6 +20,8 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, ensureMasterKey, loadConfig, type ServerConfig } from './config.js';
 import { openDatabase } from './database.js';
+import { resolveKeySources } from './master-key/resolve.js';
+import { createWrappedMasterKey } from './master-key/sources.js';
 import { startServer } from './server.js';
 
 /** Exit codes: 0 done, 1 the job failed (or found a problem), 2 bad configuration or usage, 130 interrupted. */
@@ -368,6 +370,7 @@ async function serveCommand(opts: { port?: number; host?: string }): Promise<voi
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    process.on('SIGHUP', () => void running.reloadMasterKey());
   });
 }
 
@@ -459,7 +462,7 @@ function progressReporter(): { update(p: RewrapProgress): void; stop(): void } {
 }
 
 async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Promise<void> {
-  const cfg = config();
+  const cfg = await resolveKeySources(config());
   const keys = rotationKeys(cfg);
   const logger = cliLogger(cfg);
   const controller = new AbortController();
@@ -623,6 +626,17 @@ export function buildProgram(): Command {
     .description('Print a new random master key (32 bytes, base64)')
     .action(() => {
       out(EncryptionService.generateMasterKey());
+    });
+
+  program
+    .command('master-key')
+    .description('Master keys held by a key service (BYOK_MASTER_KEY_SOURCE=aws-kms or vault-transit)')
+    .command('create')
+    .description(
+      'Make a master key wrapped by the configured KMS key (BYOK_KMS_KEY_ID) or Vault transit key; prints only the wrapped form, for BYOK_KMS_WRAPPED_MASTER_KEY / BYOK_VAULT_WRAPPED_MASTER_KEY',
+    )
+    .action(async () => {
+      out(await createWrappedMasterKey(config().keySource));
     });
 
   program

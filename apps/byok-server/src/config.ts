@@ -4,6 +4,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EncryptionService, type Logger, ProviderType } from '@stack-2025/byok-core';
 import { z } from 'zod';
+import { resolveKeySources } from './master-key/resolve.js';
+import {
+  KEY_SOURCE_ENV_VARS,
+  type KeySourceSettings,
+  parseKeySourceSettings,
+} from './master-key/settings.js';
 
 /**
  * Every environment variable the server and the CLI read. Tests and the deployment manifests are
@@ -41,6 +47,7 @@ export const ENV_VARS = [
   'BYOK_ENABLED_PROVIDERS',
   'BYOK_DASHBOARD_DIR',
   ...Object.values(ProviderType).map((p) => `BYOK_${p.toUpperCase()}_BASE_URL`),
+  ...KEY_SOURCE_ENV_VARS,
 ] as const;
 
 export type EnvVar = (typeof ENV_VARS)[number];
@@ -116,8 +123,15 @@ export interface ServerConfig {
   redisUrl: string | undefined;
   /** The master key that encrypts (`BYOK_ENCRYPTION_KEY`, else `ENCRYPTION_MASTER_KEY`). */
   encryptionKey: string | undefined;
-  /** Where the master key came from. `file` = the generated development key. */
-  encryptionKeySource: 'env' | 'file' | 'none';
+  /**
+   * Where the master key came from: `env`, a configured source (`file`, `aws-secrets-manager`,
+   * `aws-kms`, `vault-transit`), `generated` (the development key in the data folder) or `none`.
+   */
+  encryptionKeySource: 'env' | 'generated' | 'none' | Exclude<KeySourceSettings['kind'], 'env'>;
+  /** `BYOK_MASTER_KEY_SOURCE` and its settings; `env` by default. */
+  keySource: KeySourceSettings;
+  /** `BYOK_NEW_MASTER_KEY_SOURCE`: where the rotation target comes from, if not from the environment. */
+  newKeySource: KeySourceSettings | undefined;
   decryptionKeys: string[];
   /** The runbook's rotation target (`NEW_ENCRYPTION_MASTER_KEY`); only the CLI reads it. */
   newEncryptionKey: string | undefined;
@@ -175,9 +189,16 @@ export function loadConfig(
     ),
   );
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  const active = parseKeySourceSettings(present, 'active');
+  const next = parseKeySourceSettings(present, 'new');
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...active.errors,
+    ...next.errors,
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
   const enabled = e.BYOK_ENABLED_PROVIDERS;
   const known = new Set<string>(Object.values(ProviderType));
@@ -203,6 +224,8 @@ export function loadConfig(
     redisUrl: e.REDIS_URL,
     encryptionKey,
     encryptionKeySource: encryptionKey ? 'env' : 'none',
+    keySource: active.settings ?? { kind: 'env' },
+    newKeySource: next.settings,
     decryptionKeys: e.BYOK_DECRYPTION_KEYS ?? [],
     newEncryptionKey: e.NEW_ENCRYPTION_MASTER_KEY,
     legacyMasterKey: e.ENCRYPTION_MASTER_KEY,
@@ -292,7 +315,8 @@ export async function ensureJwtSecret(config: ServerConfig, logger: Logger): Pro
  * (mode 0600) and says so loudly. In production with no key: starts anyway, loudly, and credential
  * routes answer 503 until a key is configured. A key that is set but too short is never replaced.
  */
-export async function ensureMasterKey(config: ServerConfig, logger: Logger): Promise<ServerConfig> {
+export async function ensureMasterKey(given: ServerConfig, logger: Logger): Promise<ServerConfig> {
+  const config = await resolveKeySources(given);
   if (config.encryptionKey !== undefined) {
     if (config.encryptionKey.length < 32) {
       logger.warn(
@@ -315,5 +339,5 @@ export async function ensureMasterKey(config: ServerConfig, logger: Logger): Pro
     { path },
     `!!! DEVELOPMENT MASTER KEY ${created ? 'GENERATED' : 'IN USE'}: no BYOK_ENCRYPTION_KEY is set, so credentials are encrypted with the key in ${path}. Losing that file loses every stored key. Never use this in production: set BYOK_ENCRYPTION_KEY (NODE_ENV=production never generates one) !!!`,
   );
-  return { ...config, encryptionKey: key, encryptionKeySource: 'file' };
+  return { ...config, encryptionKey: key, encryptionKeySource: 'generated' };
 }

@@ -8,6 +8,7 @@ import { createDashboard, type Dashboard } from './dashboard.js';
 import { openDatabase } from './database.js';
 import { createDemoSignIn, type DemoSignIn } from './demo.js';
 import { type BackgroundJobs, type JobOptions, startBackgroundJobs } from './jobs.js';
+import { resolveKeySources } from './master-key/resolve.js';
 
 export interface RunningServer {
   /** `http://host:port` it listens on. */
@@ -20,6 +21,12 @@ export interface RunningServer {
   dashboard: boolean;
   /** Stops accepting, lets in-flight requests finish (up to `drainMs`), then closes pools, PGlite and Redis. */
   close(): Promise<void>;
+  /**
+   * Reads the master key again from its source (`SIGHUP`): a file, Secrets Manager, KMS or Vault.
+   * A new key is used only if it reads every stored data key; otherwise the old one stays.
+   * Resolves true when the key ring changed.
+   */
+  reloadMasterKey(): Promise<boolean>;
 }
 
 export interface StartOptions {
@@ -204,5 +211,35 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     return closing;
   };
 
-  return { url, openUrl, system: byok, jobs, dashboard: dashboard.available, close };
+  let currentKeys = JSON.stringify([resolved.encryptionKey, resolved.decryptionKeys]);
+  const reloadMasterKey = async (): Promise<boolean> => {
+    if (config.keySource.kind === 'env') {
+      logger.info('SIGHUP: the master key comes from the environment; restart the process to change it');
+      return false;
+    }
+    try {
+      const next = await resolveKeySources(config);
+      const nextKeys = JSON.stringify([next.encryptionKey, next.decryptionKeys]);
+      if (!next.encryptionKey || nextKeys === currentKeys) {
+        logger.info({ source: config.keySource.kind }, 'master key re-read: unchanged');
+        return false;
+      }
+      const fingerprint = await byok.reloadMasterKeys({
+        encryptionKey: next.encryptionKey,
+        decryptionKeys: next.decryptionKeys,
+      });
+      currentKeys = nextKeys;
+      logger.warn({ source: config.keySource.kind, fingerprint }, 'master key re-read: new key ring in use');
+      return true;
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      logger.error(
+        { source: config.keySource.kind, code: e.code, err: { message: e.message } },
+        'master key re-read failed: the previous key ring stays in use',
+      );
+      return false;
+    }
+  };
+
+  return { url, openUrl, system: byok, jobs, dashboard: dashboard.available, close, reloadMasterKey };
 }

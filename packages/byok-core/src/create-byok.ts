@@ -51,6 +51,12 @@ export interface BYOKSystem {
   /** The Redis client given to `createBYOKForStack2025`, for callers that share state through it (rate limits). */
   redis: RedisLike | undefined;
   enabledProviders: (ProviderType | `${ProviderType}`)[] | undefined;
+  /**
+   * Replaces the master keys of this process (a re-read secret: `SIGHUP` in the server). The new
+   * ring must read every stored data key, as at start-up, or nothing changes. Returns the active
+   * key's fingerprint.
+   */
+  reloadMasterKeys(keys: { encryptionKey: string; decryptionKeys?: readonly string[] }): Promise<string>;
   /** Rewraps every data key to the active master key (see `rewrapDataKeys`). */
   rotateMasterKey(options?: RewrapOptions): Promise<RewrapReport>;
   close(): Promise<void>;
@@ -98,6 +104,12 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     metrics: ctx.metrics,
     redis: options.redisClient as RedisLike | undefined,
     enabledProviders: options.enabledProviders,
+    async reloadMasterKeys(keys) {
+      await ctx.encryption.replaceKeys(keys.encryptionKey, keys.decryptionKeys ?? [], (ring) =>
+        ctx.dataKeys.checkMasterKey(ring),
+      );
+      return ctx.encryption.keyring.active.fingerprint;
+    },
     async rotateMasterKey(rewrapOptions) {
       const report = await rewrapDataKeys(ctx.db, ctx.encryption, rewrapOptions);
       // Rows whose ciphertext changed must not be served from a stale cache entry anywhere.

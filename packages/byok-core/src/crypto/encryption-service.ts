@@ -32,8 +32,8 @@ export function resolveMasterKeys(
  * unhealthy; every credential operation then fails with `ENCRYPTION_NOT_CONFIGURED`.
  */
 export class EncryptionService {
-  readonly #encryptionKey: string | undefined;
-  readonly #decryptionKeys: string[];
+  #encryptionKey: string | undefined;
+  #decryptionKeys: string[];
   #keyring: Keyring | undefined;
   #ready: Promise<void> | undefined;
 
@@ -60,6 +60,25 @@ export class EncryptionService {
       this.#keyring = await Keyring.create(this.#encryptionKey, this.#decryptionKeys);
     })();
     return this.#ready;
+  }
+
+  /**
+   * Swaps in a new key ring (a re-read secret) once `verify` accepts it; until then, and if it
+   * throws, the current ring stays in use. Data keys unwrapped under the old ring stay valid: they
+   * are the same keys.
+   */
+  async replaceKeys(
+    encryptionKey: string,
+    decryptionKeys: readonly string[],
+    verify: (ring: Keyring) => Promise<void>,
+  ): Promise<void> {
+    if (!isUsableMasterKey(encryptionKey)) throw encryptionNotConfigured();
+    const ring = await Keyring.create(encryptionKey, [...decryptionKeys]);
+    await verify(ring);
+    this.#encryptionKey = encryptionKey;
+    this.#decryptionKeys = [...decryptionKeys];
+    this.#keyring = ring;
+    this.#ready = Promise.resolve();
   }
 
   /** The ring; throws `ENCRYPTION_NOT_CONFIGURED` until `ready()` has succeeded. */

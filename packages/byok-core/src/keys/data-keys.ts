@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import {
   type DataKey,
   type EncryptionService,
+  type Keyring,
   masterKeyMismatch,
   newDataKey,
   type Owner,
@@ -36,8 +37,7 @@ export class DataKeyService {
    * Refuses a master key that cannot read what is stored, naming the fingerprint it needs, and
    * records the active key's fingerprint once it is known to be safe to write with.
    */
-  async checkMasterKey(): Promise<void> {
-    const keyring = this.#encryption.keyring;
+  async checkMasterKey(keyring: Keyring = this.#encryption.keyring): Promise<void> {
     const { rows } = await this.#db.query<{ fingerprint: string }>(
       `SELECT m.fingerprint FROM byok.master_keys m
         WHERE m.retired_at IS NULL AND EXISTS (SELECT 1 FROM byok.data_keys d WHERE d.master_fingerprint = m.fingerprint)`,

@@ -1,3 +1,4 @@
+export { type FakeKeyServices, type KeyServiceRequest, startFakeKeyServices } from './fake-key-services.js';
 export {
   FAKE_USAGE,
   type FakeBehavior,
