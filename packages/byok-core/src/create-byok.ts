@@ -4,6 +4,13 @@ import type { KeyCache, RedisLike } from './cache/index.js';
 import type { EncryptionService } from './crypto/index.js';
 import type { FallbackManager } from './fallback/index.js';
 import { registerSystemForHealth, unregisterSystemForHealth } from './health/index.js';
+import {
+  type IncidentReportEvent,
+  type IncidentSummary,
+  incidentReport,
+  type StartIncidentInput,
+  startIncident,
+} from './keys/incidents.js';
 import { cacheKeysFor } from './keys/key-rows.js';
 import { type RewrapOptions, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
 import type { OwnerSelector } from './keys/types.js';
@@ -57,6 +64,14 @@ export interface BYOKSystem {
    * key's fingerprint.
    */
   reloadMasterKeys(keys: { encryptionKey: string; decryptionKeys?: readonly string[] }): Promise<string>;
+  /**
+   * The key-compromise procedure's second step: marks the keys of `owners` (or of everyone)
+   * compromised so they are no longer served until re-entered, audited, and notifies each owner
+   * through their alert channels. See `byok incident start`.
+   */
+  startIncident(input: StartIncidentInput): Promise<IncidentSummary>;
+  /** Every use and audited action of every key in a time window (`byok incident report`). */
+  incidentReport(window: { since: Date; until?: Date }): Promise<IncidentReportEvent[]>;
   /** Rewraps every data key to the active master key (see `rewrapDataKeys`). */
   rotateMasterKey(options?: RewrapOptions): Promise<RewrapReport>;
   close(): Promise<void>;
@@ -104,6 +119,9 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     metrics: ctx.metrics,
     redis: options.redisClient as RedisLike | undefined,
     enabledProviders: options.enabledProviders,
+    startIncident: (input) =>
+      startIncident({ db: ctx.db, audit: ctx.audit, cache: ctx.cache, alerts: ctx.alerts }, input),
+    incidentReport: (window) => incidentReport(ctx.db, window),
     async reloadMasterKeys(keys) {
       await ctx.encryption.replaceKeys(keys.encryptionKey, keys.decryptionKeys ?? [], (ring) =>
         ctx.dataKeys.checkMasterKey(ring),

@@ -51,6 +51,12 @@ export {
   type TranscriptionResult,
   type VoiceAgentOptions,
 } from './integrations/index.js';
+export {
+  type IncidentReportEvent,
+  type IncidentSummary,
+  incidentReport,
+  type StartIncidentInput,
+} from './keys/incidents.js';
 export { type RewrapOptions, type RewrapProgress, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
 export type {
   ActiveKey,

@@ -16,6 +16,7 @@ import type {
   CreateUsageAlertInput,
   DeliveryAttempt,
   NotificationChannel,
+  NotificationPayload,
   NotificationSender,
   NotificationStatus,
   SendResult,
@@ -97,7 +98,7 @@ interface NotificationRow {
   channel: NotificationChannel;
   destination: string | null;
   period: string;
-  payload: AlertNotificationPayload | string;
+  payload: NotificationPayload | string;
   status: NotificationStatus;
   attempts: number;
   attempt_log: DeliveryAttempt[] | string;
@@ -420,41 +421,69 @@ export class AlertService {
         unpricedRequests: total.unpriced,
         firedAt: firedAt.toISOString(),
       };
-      for (const channel of alert.notificationChannels) {
-        const destination =
-          channel === 'webhook'
-            ? (alert.webhookUrl ?? this.#defaults.webhookUrl)
-            : (alert.email ?? this.#defaults.email);
-        const problem = !this.#senders.has(channel)
-          ? `no ${channel} sender is configured`
-          : !destination
-            ? `no ${channel} destination is configured`
-            : null;
-        const { rows } = await tx.query<{ id: string }>(
-          `INSERT INTO byok.alert_notifications (alert_id, owner_type, owner_id, channel, destination, period, payload, status, last_error)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT (alert_id, period, channel) DO NOTHING
-           RETURNING id::text AS id`,
-          [
-            alert.id,
-            owner.type,
-            owner.id,
-            channel,
-            destination ?? null,
-            period.label,
-            JSON.stringify(payload),
-            problem ? 'failed' : 'pending',
-            problem,
-          ],
-        );
-        const id = rows[0]?.id;
-        if (id && !problem) ids.push(id);
-        if (problem) this.#logger.warn({ alertId: alert.id, channel }, `alert fired but ${problem}`);
-      }
+      ids.push(...(await this.#enqueue(tx, alert, owner, period.label, payload)));
       this.#logger.info(
         { alertId: alert.id, alertType: alert.alertType, period: period.label, value },
         'usage alert fired',
       );
+    }
+    return ids;
+  }
+
+  /**
+   * Enqueues `payload` (inside `tx`) to every channel of every alert the owner has, once per
+   * `payload.id`: an owner with no alert gets nothing here (the dashboard still tells them).
+   * Returns the outbox ids to hand to `deliver` after commit.
+   */
+  async enqueueNotice(tx: SqlClient, owner: Owner, payload: NotificationPayload): Promise<string[]> {
+    const { rows } = await tx.query<AlertRow>(
+      'SELECT * FROM byok.usage_alerts WHERE owner_type = $1 AND owner_id = $2 ORDER BY created_at',
+      [owner.type, owner.id],
+    );
+    const ids: string[] = [];
+    for (const row of rows) ids.push(...(await this.#enqueue(tx, toAlert(row), owner, payload.id, payload)));
+    return ids;
+  }
+
+  /** Writes one outbox row per channel of `alert` for `period`; returns the ids that can go out now. */
+  async #enqueue(
+    tx: SqlClient,
+    alert: UsageAlert,
+    owner: Owner,
+    period: string,
+    payload: NotificationPayload,
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    for (const channel of alert.notificationChannels) {
+      const destination =
+        channel === 'webhook'
+          ? (alert.webhookUrl ?? this.#defaults.webhookUrl)
+          : (alert.email ?? this.#defaults.email);
+      const problem = !this.#senders.has(channel)
+        ? `no ${channel} sender is configured`
+        : !destination
+          ? `no ${channel} destination is configured`
+          : null;
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO byok.alert_notifications (alert_id, owner_type, owner_id, channel, destination, period, payload, status, last_error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (alert_id, period, channel) DO NOTHING
+         RETURNING id::text AS id`,
+        [
+          alert.id,
+          owner.type,
+          owner.id,
+          channel,
+          destination ?? null,
+          period,
+          JSON.stringify(payload),
+          problem ? 'failed' : 'pending',
+          problem,
+        ],
+      );
+      const id = rows[0]?.id;
+      if (id && !problem) ids.push(id);
+      if (problem) this.#logger.warn({ alertId: alert.id, channel }, `notification not sent: ${problem}`);
     }
     return ids;
   }

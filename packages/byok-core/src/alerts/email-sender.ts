@@ -1,6 +1,8 @@
 import { createTransport, type SendMailOptions } from 'nodemailer';
 import type {
   AlertNotificationPayload,
+  KeyCompromisePayload,
+  NotificationPayload,
   NotificationSender,
   OutboundNotification,
   SendResult,
@@ -30,8 +32,20 @@ const UNIT_TEXT: Record<AlertNotificationPayload['unit'], (value: number) => str
 
 const PERIOD_TEXT = { daily: 'today', weekly: 'this week', monthly: 'this month' } as const;
 
-/** Subject and plain-text body of an alert e-mail. */
-export function alertEmail(payload: AlertNotificationPayload): { subject: string; text: string } {
+function compromiseEmail(payload: KeyCompromisePayload): { subject: string; text: string } {
+  const lines = [
+    `A security incident (${payload.incident.id}, ${payload.incident.startedAt}) may have exposed stored API keys of ${payload.owner.type} ${payload.owner.id}.`,
+    `Reason: ${payload.incident.reason}`,
+    '',
+    'These keys are no longer used. Revoke each one at its provider, create a new one, and enter it again:',
+    ...payload.keys.map((key) => `- ${key.provider} ${key.alias ?? key.id} (${key.hint})`),
+  ];
+  return { subject: '[BYOK] Action needed: re-enter your API keys', text: lines.join('\n') };
+}
+
+/** Subject and plain-text body of a notification e-mail: a fired alert or a key-compromise notice. */
+export function alertEmail(payload: NotificationPayload): { subject: string; text: string } {
+  if (payload.type === 'key_compromise.notice') return compromiseEmail(payload);
   const format = UNIT_TEXT[payload.unit];
   const subject = `[BYOK] Usage alert: ${payload.alert.alertType} reached ${format(payload.value)} ${
     PERIOD_TEXT[payload.alert.thresholdPeriod]

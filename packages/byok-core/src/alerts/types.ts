@@ -61,6 +61,20 @@ export interface AlertNotificationPayload {
   firedAt: string;
 }
 
+/** What an owner is told when a security incident marks their keys compromised. */
+export interface KeyCompromisePayload {
+  type: 'key_compromise.notice';
+  /** Stable per incident and owner (`inc_…`): receivers can drop repeats with it. */
+  id: string;
+  incident: { id: string; startedAt: string; reason: string };
+  owner: Owner;
+  /** The keys that are no longer served until their secret is entered again. */
+  keys: { id: string; provider: string; alias: string | null; hint: string }[];
+}
+
+/** Anything the outbox delivers: a fired usage alert or a key-compromise notice. */
+export type NotificationPayload = AlertNotificationPayload | KeyCompromisePayload;
+
 /** One notification on its way to one destination. */
 export interface OutboundNotification {
   /** Outbox row id; sent as `x-byok-delivery` so that a receiver can tell retries apart from repeats. */
@@ -68,7 +82,7 @@ export interface OutboundNotification {
   channel: NotificationChannel;
   /** Webhook URL or e-mail address. */
   destination: string;
-  payload: AlertNotificationPayload;
+  payload: NotificationPayload;
   /** 1 for the first try. */
   attempt: number;
 }
@@ -114,7 +128,7 @@ export interface AlertNotificationRecord {
   attempts: number;
   attemptLog: DeliveryAttempt[];
   lastError: string | null;
-  payload: AlertNotificationPayload;
+  payload: NotificationPayload;
   createdAt: Date;
   deliveredAt: Date | null;
 }

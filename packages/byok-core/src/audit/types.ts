@@ -9,6 +9,8 @@ export type AuditAction =
   | 'key.revoked'
   | 'key.deleted'
   | 'key.tested'
+  | 'key.compromised'
+  | 'incident.started'
   | 'fallback.configured'
   | 'workspace.created'
   | 'workspace.member_added'
@@ -29,7 +31,7 @@ export interface RequestContext {
 
 export interface AuditEntryInput {
   action: AuditAction;
-  targetType: 'key' | 'workspace' | 'master_key' | 'fallback_chain' | 'alert' | 'owner';
+  targetType: 'key' | 'workspace' | 'master_key' | 'fallback_chain' | 'alert' | 'owner' | 'incident';
   targetId?: string | null;
   owner?: Owner | null;
   context?: RequestContext;

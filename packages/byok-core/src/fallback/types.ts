@@ -35,6 +35,7 @@ export type SkipReason =
   | 'disabled'
   | 'invalid'
   | 'revoked'
+  | 'compromised'
   | 'cooling_down'
   | 'missing'
   | 'decryption_failed';

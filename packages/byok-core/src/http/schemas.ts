@@ -12,7 +12,9 @@ const userIdField = z
 
 export const ProviderId = z.enum(ProviderType).openapi('ProviderId');
 export const EnvironmentName = z.enum(Environment).openapi('Environment');
-export const KeyStatusName = z.enum(['active', 'disabled', 'invalid', 'revoked']).openapi('KeyStatus');
+export const KeyStatusName = z
+  .enum(['active', 'disabled', 'invalid', 'revoked', 'compromised'])
+  .openapi('KeyStatus');
 export const WorkspaceRoleName = z.enum(['owner', 'admin', 'member']).openapi('WorkspaceRole');
 
 const keyData = z.record(z.string(), z.string()).openapi({

@@ -73,7 +73,7 @@ const updateKeySchema = z.strictObject({
 const listFilterSchema = z.strictObject({
   provider: z.enum(ProviderType).optional(),
   environment: z.enum(Environment).optional(),
-  status: z.enum(['active', 'disabled', 'invalid', 'revoked']).optional(),
+  status: z.enum(['active', 'disabled', 'invalid', 'revoked', 'compromised']).optional(),
 });
 
 /** Stores, finds and changes keys. Every write and its audit entry share one transaction. */
@@ -281,6 +281,7 @@ export class KeyService {
       };
       const changed: string[] = [];
       let action: 'key.updated' | 'key.enabled' | 'key.disabled' | 'key.secret_replaced' = 'key.updated';
+      let status: 'active' | 'disabled' | undefined;
       for (const column of ['alias', 'description', 'priority'] as const) {
         if (parsed[column] === undefined) continue;
         set(column, parsed[column]);
@@ -292,7 +293,12 @@ export class KeyService {
             'CONFLICT',
             'A revoked key cannot be enabled or disabled; add a new key instead',
           );
-        set('status', parsed.enabled ? 'active' : 'disabled');
+        if (row.status === 'compromised' && parsed.keyData === undefined)
+          throw new BYOKError(
+            'CONFLICT',
+            'A compromised key cannot be enabled or disabled: enter a new secret for it (keyData)',
+          );
+        status = parsed.enabled ? 'active' : 'disabled';
         if (parsed.enabled) set('cooldown_until', null);
         changed.push('enabled');
         action = parsed.enabled ? 'key.enabled' : 'key.disabled';
@@ -318,10 +324,13 @@ export class KeyService {
         set('health_score', 100);
         set('last_validation_status', null);
         set('cooldown_until', null);
-        if (row.status === 'invalid') set('status', 'active');
+        if (row.status === 'compromised') set('compromised_at', null);
+        if (status === undefined && (row.status === 'invalid' || row.status === 'compromised'))
+          status = 'active';
         changed.push('secret');
         action = 'key.secret_replaced';
       }
+      if (status !== undefined) set('status', status);
       if (changed.length === 0) return row;
       const { rows } = await tx.query<KeyRow>(
         `UPDATE byok.keys SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,

@@ -1,7 +1,7 @@
 import type { Owner } from '../crypto/index.js';
 import type { Environment, KeyData, ProviderType } from '../providers/types.js';
 
-export type KeyStatus = 'active' | 'disabled' | 'invalid' | 'revoked';
+export type KeyStatus = 'active' | 'disabled' | 'invalid' | 'revoked' | 'compromised';
 
 /** A stored key as the database holds it: ciphertext only. */
 export interface KeyRow {

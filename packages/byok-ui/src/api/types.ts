@@ -17,7 +17,7 @@ export type ProviderId =
 /** `Environment` values in byok-core. */
 export type EnvironmentName = 'development' | 'staging' | 'production';
 
-export type KeyStatus = 'active' | 'disabled' | 'invalid' | 'revoked';
+export type KeyStatus = 'active' | 'disabled' | 'invalid' | 'revoked' | 'compromised';
 
 export type WorkspaceRole = 'owner' | 'admin' | 'member';
 

@@ -45,6 +45,31 @@ describe('KeyList', () => {
     expect(within(table).getByRole('columnheader', { name: 'Last validated' })).toBeTruthy();
   });
 
+  it('tells the user which keys a security incident marked compromised', async () => {
+    renderWithApi(<KeyList />, {
+      keys: [
+        ...twoKeys(),
+        makeKey({
+          id: 'key_c',
+          alias: 'Leaked',
+          status: 'compromised',
+          isActive: false,
+          keyHint: 'sk-proj-…c3d4',
+        }),
+      ],
+    });
+    const banner = await screen.findByRole('alert');
+    expect(banner.textContent).toContain('One key needs replacing after a security incident');
+    expect(banner.textContent).toContain('OpenAI — Leaked');
+    expect(banner.textContent).not.toContain('Prod bot');
+  });
+
+  it('shows no incident banner when no key is compromised', async () => {
+    renderWithApi(<KeyList />, { keys: twoKeys() });
+    await screen.findByRole('table');
+    expect(screen.queryByText(/security incident/)).toBeNull();
+  });
+
   it('hides health columns when showHealthStatus is false', async () => {
     renderWithApi(<KeyList showHealthStatus={false} />, { keys: twoKeys() });
     await screen.findByRole('table');

@@ -17,6 +17,40 @@ import { Dialog } from './dialog.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
 
+/**
+ * Tells the user which keys a security incident marked compromised: they are no longer used until
+ * the user revokes them at the provider and enters a new secret (Replace secret).
+ */
+function CompromisedBanner({
+  keys,
+  providers,
+}: {
+  keys: readonly Key[];
+  providers: Parameters<typeof providerName>[0];
+}) {
+  const compromised = keys.filter((key) => key.status === 'compromised');
+  if (compromised.length === 0) return null;
+  return (
+    <div className="byok-notice byok-notice--error byok-incident" role="alert">
+      <p className="byok-state__title">
+        {compromised.length === 1 ? 'One key needs' : `${compromised.length} keys need`} replacing after a
+        security incident
+      </p>
+      <p>
+        They are no longer used. Revoke each one at its provider, create a new one there, and enter it here
+        with Replace secret.
+      </p>
+      <ul>
+        {compromised.map((key) => (
+          <li key={key.id}>
+            {providerName(providers, key.provider)} — {key.alias ?? key.keyHint}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export interface KeyListProps {
   /** Show each key's health score and last validation. Default true. */
   showHealthStatus?: boolean | undefined;
@@ -165,6 +199,7 @@ export function KeyList({
         <ErrorState title="Could not refresh the list" error={keys.error} onRetry={keys.reload} />
       ) : null}
       {bulkNotice ? <Notice tone={bulkNotice.tone}>{bulkNotice.text}</Notice> : null}
+      <CompromisedBanner keys={list} providers={providerList} />
       {enableBulkActions ? (
         <div className="byok-bulkbar">
           <label className="byok-check">
