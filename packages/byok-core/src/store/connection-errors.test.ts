@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../test/private-services.js';
 import { isBYOKError } from '../errors/index.js';
 import { isDatabaseConnectionError, toDatabaseError } from './connection-errors.js';
-import { toDatabase } from './database.js';
+import { guardIdleConnectionErrors, toDatabase } from './database.js';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -65,5 +65,28 @@ describe('the database wrapper maps connection failures in one place', () => {
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe('guardIdleConnectionErrors', () => {
+  it('gives a pool without an error listener one that logs, and leaves a pool with its own listener alone', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_details: object, message: string) => warnings.push(message) };
+    const bare = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/x' });
+    guardIdleConnectionErrors(bare, logger);
+    expect(bare.listenerCount('error')).toBe(1);
+    // What pg-pool emits when an idle client's connection dies; unhandled, it would throw here.
+    bare.emit(
+      'error',
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    );
+    expect(warnings).toEqual(['idle database connection lost; the pool reconnects']);
+
+    const own = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/x' });
+    const mine = () => undefined;
+    own.on('error', mine);
+    guardIdleConnectionErrors(own, logger);
+    expect(own.listeners('error')).toEqual([mine]);
+    await Promise.all([bare.end(), own.end()]);
   });
 });

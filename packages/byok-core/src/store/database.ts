@@ -166,6 +166,33 @@ function wrapSingleConnection(conn: SqlClient): Database {
   };
 }
 
+interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  listenerCount(event: 'error'): number;
+}
+
+/**
+ * A pg pool emits 'error' when an idle connection dies (a server restart, a terminated backend),
+ * and an 'error' nobody listens to ends the process. When the application gave us a pool with no
+ * listener of its own, this adds one that logs (at most every 10 s); the pool has already dropped
+ * the dead client and opens a new one on the next checkout. A pool that has a listener is left as is.
+ */
+export function guardIdleConnectionErrors(
+  client: unknown,
+  logger: { warn(details: object, message: string): void },
+): void {
+  if (!isSqlClient(client) || !isPool(client)) return;
+  const emitter = client as unknown as Partial<ErrorEmitter>;
+  if (typeof emitter.on !== 'function' || typeof emitter.listenerCount !== 'function') return;
+  if (emitter.listenerCount('error') > 0) return;
+  let lastWarning = 0;
+  emitter.on('error', (error) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    logger.warn({ err: { message: error.message } }, 'idle database connection lost; the pool reconnects');
+  });
+}
+
 /**
  * Wraps a `pg.Pool`, a `pg.Client` or a PGlite instance. The same client always gets the same
  * wrapper, so that every part of the library shares one lock on a single connection.
