@@ -648,6 +648,12 @@ async function main(): Promise<number> {
     ];
     console.log('Criteria');
     console.table(criteria.map((c) => ({ ...c, pass: c.pass ? 'PASS' : 'FAIL' })));
+    for (const revocation of revocations.filter((r) => lateKeys.has(r.keyId))) {
+      const late = staleness(revocation);
+      console.log(
+        `  late revocation: revoked at ${Math.round(revocation.acked - loadStart)} ms${revocation.whileRedisDown ? ' (Redis down)' : ''}, served by the library ${late.stillServed ? 'at least ' : ''}${Math.round(late.ms)} ms after`,
+      );
+    }
     for (const sample of [...bad5xx, ...network, ...stray503].slice(0, 10)) {
       console.log(
         `  e.g. ${sample.op} on ${sample.instance} at ${Math.round(sample.start - loadStart)} ms: ${sample.status} ${sample.code ?? ''}`,
