@@ -78,7 +78,11 @@ async function startInstance(name: Instance['name'], env: NodeJS.ProcessEnv): Pr
     output += String(chunk);
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance ${name} did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      child.kill('SIGKILL');
+      reject(new Error(`instance ${name} did not start:\n${output}`));
+    }, 60_000);
     const poll = setInterval(() => {
       const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
       if (match?.[1]) {
