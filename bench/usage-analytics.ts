@@ -80,6 +80,8 @@ await admin.end();
 const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
 const pool = new pg.Pool({ connectionString: url.toString(), max: CONCURRENCY + 2 });
+// An idle client whose connection drops (a server restart) emits 'error'; the pool replaces it.
+pool.on('error', (error) => console.warn(`pool: idle connection lost (${error.message})`));
 
 // A local receiver, so that the alert has somewhere to go (its threshold is never reached here).
 let webhookHits = 0;

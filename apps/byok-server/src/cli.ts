@@ -23,6 +23,7 @@ import { ConfigError, ensureMasterKey, loadConfig, type ServerConfig } from './c
 import { openDatabase } from './database.js';
 import { resolveKeySources } from './master-key/resolve.js';
 import { createWrappedMasterKey } from './master-key/sources.js';
+import { installProcessGuards } from './process-guards.js';
 import { startServer } from './server.js';
 
 /** Exit codes: 0 done, 1 the job failed (or found a problem), 2 bad configuration or usage, 130 interrupted. */
@@ -454,11 +455,16 @@ async function importEnvCommand(opts: {
 
 async function serveCommand(opts: { port?: number; host?: string }): Promise<void> {
   const cfg = config();
-  const running = await startServer({
-    ...cfg,
-    ...(opts.port !== undefined ? { port: opts.port } : {}),
-    ...(opts.host ? { host: opts.host } : {}),
-  });
+  const logger = createLogger({ level: cfg.logLevel });
+  installProcessGuards(logger);
+  const running = await startServer(
+    {
+      ...cfg,
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.host ? { host: opts.host } : {}),
+    },
+    { logger },
+  );
   // Where to go, for a person at a terminal; production keeps stdout to JSON log lines (which
   // carry the same `openUrl`).
   if (!cfg.production) {

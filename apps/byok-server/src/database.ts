@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from '@stack-2025/byok-core';
 import pg from 'pg';
 import type { ServerConfig } from './config.js';
 
@@ -33,6 +34,7 @@ export interface OpenDatabase {
 /** `DATABASE_URL` → a pg pool; otherwise the embedded PGlite in `<dataDir>/pglite`. */
 export async function openDatabase(
   config: Pick<ServerConfig, 'databaseUrl' | 'dataDir' | 'poolSize'>,
+  logger?: Logger,
 ): Promise<OpenDatabase> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({
@@ -42,8 +44,15 @@ export async function openDatabase(
       connectionTimeoutMillis: 5_000,
       application_name: 'byok-service',
     });
-    // An idle client's error (server restart) must not crash the process; the pool replaces it.
-    pool.on('error', () => undefined);
+    // An idle client's error (server restart) must not crash the process; the pool drops it and
+    // opens a new connection on the next checkout. Checked-out clients are guarded by the core's
+    // transaction wrapper (and pg-pool's own query path).
+    let lastWarning = 0;
+    pool.on('error', (error: Error) => {
+      if (Date.now() - lastWarning < 10_000) return;
+      lastWarning = Date.now();
+      logger?.warn({ err: { message: error.message } }, 'idle database connection lost; the pool reconnects');
+    });
     const url = new URL(config.databaseUrl);
     return {
       client: pool,

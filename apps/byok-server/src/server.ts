@@ -76,7 +76,7 @@ export function createServiceFetch(parts: {
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const resolved = await ensureJwtSecret(await ensureMasterKey(config, logger), logger);
-  const database = await openDatabase(resolved);
+  const database = await openDatabase(resolved, logger);
   let redis: Redis | undefined;
   let system: BYOKSystem | undefined;
   try {

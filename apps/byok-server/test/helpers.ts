@@ -181,7 +181,11 @@ export async function spawnServer(
   let output = '';
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A server that never said where it listens would otherwise outlive the test run.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += String(chunk);
       const match = /"url":"(http:\/\/[^"]+)"/.exec(output);

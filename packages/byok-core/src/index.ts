@@ -87,6 +87,7 @@ export {
   ProviderType,
 } from './providers/index.js';
 export { acquireLease, leaseHolder, newHolderId, releaseLease } from './scheduling/index.js';
+export { databaseUnavailable, isDatabaseConnectionError } from './store/connection-errors.js';
 export { toDatabase } from './store/database.js';
 export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';
 export { BYOKDatabase, type SystemStats } from './store/system-database.js';

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   ENCRYPTION_NOT_CONFIGURED: 503,
   MASTER_KEY_SOURCE_FAILED: 503,
   NO_KEY_AVAILABLE: 404,
+  DATABASE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

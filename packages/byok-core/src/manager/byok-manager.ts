@@ -18,7 +18,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { type BYOKMetrics, createMetrics } from '../metrics/prometheus.js';
 import { WorkspaceService } from '../owners/workspace-service.js';
 import { type Environment, type KeyData, type ProviderType, secretValues } from '../providers/index.js';
-import { toDatabase } from '../store/database.js';
+import { guardIdleConnectionErrors, toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from '../usage/index.js';
@@ -54,6 +54,7 @@ export interface ManagerContext {
 function createContext(options: BYOKManagerOptions): ManagerContext {
   const logger = options.logger ?? createLogger();
   const db = toDatabase(options.database?.client);
+  guardIdleConnectionErrors(options.database?.client, logger);
   const encryption = new EncryptionService({
     encryptionKey: options.encryptionKey,
     decryptionKeys: options.decryptionKeys,

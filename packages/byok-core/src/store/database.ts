@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BYOKError } from '../errors/index.js';
+import { isDatabaseConnectionError, toDatabaseError } from './connection-errors.js';
 import type { Database, SqlClient } from './types.js';
 
 /** pg's clients and pools take `{ name, text, values }`; PGlite does not. */
@@ -14,8 +15,15 @@ function namedQueryRunner(client: SqlClient): NamedQueryRunner {
   return (name, text, params) => pgClient.query({ name, text, values: params });
 }
 
+/** A client checked out of a pg pool: an EventEmitter that must have an 'error' listener while out. */
+interface PooledClient extends SqlClient {
+  release(error?: Error | boolean): void;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 interface PoolLike extends SqlClient {
-  connect(): Promise<SqlClient & { release(error?: Error | boolean): void }>;
+  connect(callback: (error: Error | undefined, client: PooledClient | undefined) => void): void;
   totalCount: number;
   idleCount: number;
   waitingCount: number;
@@ -46,6 +54,15 @@ class Mutex {
     } finally {
       release();
     }
+  }
+}
+
+/** Runs `fn`, turning a lost or unreachable database into `DATABASE_UNAVAILABLE` (see connection-errors.ts). */
+async function mapped<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toDatabaseError(error);
   }
 }
 
@@ -88,20 +105,9 @@ function wrapPool(pool: PoolLike): Database {
   const named = namedQueryRunner(pool);
   return {
     kind: 'pool',
-    query: (text, params) => timer.time(() => pool.query(text, params)),
-    queryPrepared: (name, text, params) => timer.time(() => named(name, text, params)),
-    async transaction(fn) {
-      const conn = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        return await inTransaction(conn, fn);
-      } catch (error) {
-        broken = error instanceof Error && !('code' in error) ? error : undefined;
-        throw error;
-      } finally {
-        conn.release(broken);
-      }
-    },
+    query: (text, params) => timer.time(() => mapped(() => pool.query(text, params))),
+    queryPrepared: (name, text, params) => timer.time(() => mapped(() => named(name, text, params))),
+    transaction: (fn) => mapped(() => pooledTransaction(pool, fn)),
     stats: () => ({
       ...timer.snapshot(),
       poolTotal: pool.totalCount,
@@ -111,17 +117,80 @@ function wrapPool(pool: PoolLike): Database {
   };
 }
 
+/**
+ * A transaction on a client checked out of the pool. pg-pool takes its own 'error' listener off a
+ * client while it is checked out, so a connection that dies between two statements (a server
+ * restart: 57P01) would emit an unhandled 'error' and end the process; the listener here keeps
+ * that error, and releasing with it makes the pool discard the client instead of reusing it.
+ */
+async function pooledTransaction<T>(pool: PoolLike, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost ??= error;
+  };
+  // The callback form, so the listener is on before anything else can run: the message that
+  // completes a new connection and a termination notice can arrive in one socket read, and the
+  // notice would otherwise be emitted in the gap before an awaited promise resumes.
+  const conn = await new Promise<PooledClient>((resolve, reject) => {
+    pool.connect((error, client) => {
+      if (error || !client) return reject(error ?? new Error('pool.connect returned no client'));
+      client.on?.('error', onError);
+      resolve(client);
+    });
+  });
+  let broken: Error | undefined;
+  try {
+    return await inTransaction(conn, fn);
+  } catch (error) {
+    // A connection error, or a failure that is not PostgreSQL's (no SQLSTATE), may leave the
+    // connection mid-transaction: it is not given back for reuse.
+    if (error instanceof Error && (isDatabaseConnectionError(error) || !('code' in error))) broken = error;
+    throw lost && !isDatabaseConnectionError(error) ? lost : error;
+  } finally {
+    conn.release(lost ?? broken);
+    conn.off?.('error', onError);
+  }
+}
+
 function wrapSingleConnection(conn: SqlClient): Database {
   const timer = new QueryTimer();
   const lock = new Mutex();
   const named = namedQueryRunner(conn);
   return {
     kind: 'single-connection',
-    query: (text, params) => lock.run(() => timer.time(() => conn.query(text, params))),
-    queryPrepared: (name, text, params) => lock.run(() => timer.time(() => named(name, text, params))),
-    transaction: (fn) => lock.run(() => inTransaction(conn, fn)),
+    query: (text, params) => lock.run(() => timer.time(() => mapped(() => conn.query(text, params)))),
+    queryPrepared: (name, text, params) =>
+      lock.run(() => timer.time(() => mapped(() => named(name, text, params)))),
+    transaction: (fn) => lock.run(() => mapped(() => inTransaction(conn, fn))),
     stats: () => timer.snapshot(),
   };
+}
+
+interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  listenerCount(event: 'error'): number;
+}
+
+/**
+ * A pg pool emits 'error' when an idle connection dies (a server restart, a terminated backend),
+ * and an 'error' nobody listens to ends the process. When the application gave us a pool with no
+ * listener of its own, this adds one that logs (at most every 10 s); the pool has already dropped
+ * the dead client and opens a new one on the next checkout. A pool that has a listener is left as is.
+ */
+export function guardIdleConnectionErrors(
+  client: unknown,
+  logger: { warn(details: object, message: string): void },
+): void {
+  if (!isSqlClient(client) || !isPool(client)) return;
+  const emitter = client as unknown as Partial<ErrorEmitter>;
+  if (typeof emitter.on !== 'function' || typeof emitter.listenerCount !== 'function') return;
+  if (emitter.listenerCount('error') > 0) return;
+  let lastWarning = 0;
+  emitter.on('error', (error) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    logger.warn({ err: { message: error.message } }, 'idle database connection lost; the pool reconnects');
+  });
 }
 
 /**

@@ -9,13 +9,17 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Body larger than the limit (PAYLOAD_TOO_LARGE)',
   415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
   429: 'Too many writes; see Retry-After (RATE_LIMITED)',
-  503: 'Master key not configured (ENCRYPTION_NOT_CONFIGURED)',
+  503: 'Database unavailable, retry after Retry-After seconds (DATABASE_UNAVAILABLE); or master key not configured (ENCRYPTION_NOT_CONFIGURED)',
 };
 
-/** Error answers of a route, for the OpenAPI document. */
+/**
+ * Error answers of a route, for the OpenAPI document. 503 is always among them: any route that
+ * reads or writes the database answers 503 DATABASE_UNAVAILABLE while it cannot reach it.
+ */
 export function errorResponses(...statuses: number[]) {
+  const all = statuses.includes(503) ? statuses : [...statuses, 503];
   return Object.fromEntries(
-    statuses.map((status) => [
+    all.map((status) => [
       status,
       {
         description: DESCRIPTIONS[status] ?? 'Error',
