@@ -1,0 +1,112 @@
+import type { Logger } from '../logging/index.js';
+import { chunkIds, Hearing } from './hearing.js';
+import { messageJson, Subscribers } from './in-process-bus.js';
+import type { InvalidationBus, RedisLike, RedisSubscriber } from './types.js';
+
+export interface RedisBusOptions {
+  client: RedisLike;
+  keyPrefix?: string;
+  logger?: Logger | undefined;
+  /** How often the subscriber connection is pinged, in ms. Default 250. */
+  heartbeatMs?: number;
+  /** A subscriber that has not answered for this long (ms) counts as deaf. Default 1000. */
+  staleMs?: number;
+}
+
+/**
+ * Invalidations over Redis pub/sub on a connection of its own (`client.duplicate()`). The process
+ * counts as listening only once its SUBSCRIBE was answered on the current connection, and only
+ * while that connection keeps answering pings; every reconnection starts a new epoch.
+ */
+export function redisBus(options: RedisBusOptions): InvalidationBus {
+  const { client, logger } = options;
+  const redisChannel = `${options.keyPrefix ?? 'byok:'}invalidate`;
+  const subscribers = new Subscribers();
+  const hearing = new Hearing(options.staleMs ?? 1000);
+  let subscriber: RedisSubscriber | undefined;
+  let connection = 0;
+  let pinging = false;
+  let closed = false;
+
+  const confirm = (sub: RedisSubscriber) => {
+    const attempt = connection;
+    sub.subscribe(redisChannel).then(
+      () => {
+        if (attempt === connection && !closed) hearing.confirmed();
+      },
+      (error: Error) => logger?.warn({ err: error.message }, 'redis subscribe failed; reading through'),
+    );
+  };
+  const lost = () => {
+    connection += 1;
+    hearing.lost();
+  };
+
+  try {
+    const sub = client.duplicate();
+    subscriber = sub;
+    sub.on('error', (error: Error) => logger?.warn({ err: error.message }, 'redis subscriber error'));
+    sub.on('close', lost);
+    sub.on('end', lost);
+    sub.on('reconnecting', lost);
+    sub.on('ready', () => {
+      connection += 1;
+      confirm(sub);
+    });
+    sub.on('message', (_channel: string, message: string) => subscribers.deliverJson(message));
+    if (sub.status === 'ready') confirm(sub);
+  } catch (error) {
+    logger?.warn({ err: (error as Error).message }, 'redis subscriber unavailable; reading through');
+  }
+
+  const heartbeat = setInterval(() => {
+    const sub = subscriber;
+    if (!sub || closed) return;
+    // A connection that stays silent for long is replaced rather than waited for.
+    if (hearing.lateForMs() > 5 * (options.staleMs ?? 1000)) {
+      lost();
+      sub.disconnect(true);
+      return;
+    }
+    if (pinging || sub.status !== 'ready' || !sub.ping) return;
+    pinging = true;
+    const attempt = connection;
+    sub.ping().then(
+      () => {
+        pinging = false;
+        if (attempt === connection) hearing.heard();
+      },
+      () => {
+        pinging = false;
+      },
+    );
+  }, options.heartbeatMs ?? 250);
+  heartbeat.unref();
+
+  return {
+    kind: 'redis',
+    listeningEpoch: () => hearing.epoch(),
+    subscribe: (channel, handler) => subscribers.add(channel, handler),
+    publishInTransaction: async () => undefined,
+    async publish(channel, ids, publishOptions) {
+      for (const chunk of chunkIds(ids)) {
+        try {
+          if (client.status !== 'ready') throw new Error(`redis is ${client.status}`);
+          await client.publish(redisChannel, messageJson(channel, chunk, publishOptions?.origin));
+        } catch (error) {
+          // Instances that missed it are deaf by now (their subscriber shares this Redis) and read through.
+          logger?.warn({ err: (error as Error).message, channel }, 'invalidation not published');
+        }
+      }
+    },
+    deafPeriods: () => hearing.deafPeriods(),
+    async close() {
+      closed = true;
+      clearInterval(heartbeat);
+      lost();
+      const sub = subscriber;
+      subscriber = undefined;
+      if (sub) await sub.quit().catch(() => sub.disconnect());
+    },
+  };
+}
