@@ -14,6 +14,19 @@ export interface ChooseBusOptions {
   logger?: Logger | undefined;
 }
 
+/**
+ * The connection settings of the pool or client, named after them in pg_stat_activity. pg keeps
+ * `password` non-enumerable (out of logs), so a spread alone would lose it.
+ */
+function listenerConfig(settings: unknown): Record<string, unknown> {
+  const config = settings as { application_name?: string; password?: unknown };
+  return {
+    ...config,
+    ...('password' in config ? { password: config.password } : {}),
+    application_name: `${config.application_name || 'byok'}:invalidations`,
+  };
+}
+
 type ClientConstructor = new (config: unknown) => ListenerClient;
 
 /** pg's pool keeps its client class and options: a listener made from them is not one of the pool's. */
@@ -28,7 +41,7 @@ function listenerFactory(client: unknown): (() => ListenerClient) | undefined {
   };
   if (typeof candidate.Client === 'function' && typeof candidate.totalCount === 'number') {
     const { Client, options } = candidate;
-    return () => new Client(options);
+    return () => new Client(listenerConfig(options));
   }
   if (
     typeof candidate.connect === 'function' &&
@@ -36,7 +49,7 @@ function listenerFactory(client: unknown): (() => ListenerClient) | undefined {
     candidate.connectionParameters !== undefined
   ) {
     const Client = (client as { constructor: ClientConstructor }).constructor;
-    return () => new Client(candidate.connectionParameters);
+    return () => new Client(listenerConfig(candidate.connectionParameters));
   }
   return undefined;
 }

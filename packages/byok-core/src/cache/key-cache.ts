@@ -275,7 +275,8 @@ class TieredKeyCache implements KeyCache {
       size: this.#local.size,
       redis: {
         enabled: Boolean(this.#redis),
-        connected: this.#redis?.status === 'ready',
+        // Usable: connected, and the server identified (see #redisRunId).
+        connected: this.#redis?.status === 'ready' && this.#redisRunId !== undefined,
         hits: redisHits,
         misses: redisMisses,
         errors: redisErrors,
