@@ -2,16 +2,18 @@
  * Whether a bus connection can vouch that this process hears every message, as a small state
  * machine shared by the Redis and PostgreSQL buses:
  * - `down`: no confirmed subscription (connecting, reconnecting, closed);
- * - `listening`: the subscription was confirmed and the connection answered a heartbeat lately;
- * - `late`: confirmed, but no heartbeat answer within `staleMs` (a silent network failure looks
- *   like this). An answer on the same connection later proves nothing was lost on the way
- *   (one ordered stream), so it starts a new listening period.
+ * - `listening`: the subscription was confirmed and no heartbeat has been waiting longer than `staleMs`;
+ * - `late`: a heartbeat sent on the confirmed connection has waited longer than `staleMs` (a
+ *   silent network failure looks like this). An answer on the same connection later proves
+ *   nothing was lost on the way (one ordered stream), so it starts a new listening period.
+ * Lateness counts from when a heartbeat was sent, not from the last answer, so that a process
+ * whose event loop stalled (and sent nothing meanwhile) does not count itself deaf for that.
  * Every listening period gets a new epoch; callers drop what they cached in an earlier one.
  */
 export class Hearing {
   #state: 'down' | 'listening' | 'late' = 'down';
   #epoch = 0;
-  #lastHeardAt = 0;
+  #pingSentAt: number | undefined;
   #lateSince = 0;
   #deafPeriods = 0;
   readonly #staleMs: number;
@@ -24,23 +26,30 @@ export class Hearing {
   confirmed(): void {
     this.#epoch += 1;
     this.#state = 'listening';
-    this.#lastHeardAt = Date.now();
+    this.#pingSentAt = undefined;
+  }
+
+  /** A heartbeat went out on the connection; the oldest one unanswered is the one that counts. */
+  pingSent(): void {
+    this.#pingSentAt ??= Date.now();
   }
 
   /** The confirmed connection answered a heartbeat. */
   heard(): void {
+    this.#pingSentAt = undefined;
     if (this.#state === 'late') this.confirmed();
-    else if (this.#state === 'listening') this.#lastHeardAt = Date.now();
   }
 
   /** The connection closed or failed: nothing is heard until the next confirmation. */
   lost(): void {
     if (this.#state === 'listening') this.#deafPeriods += 1;
     this.#state = 'down';
+    this.#pingSentAt = undefined;
   }
 
   epoch(): number | undefined {
-    if (this.#state === 'listening' && Date.now() - this.#lastHeardAt > this.#staleMs) {
+    const waiting = this.#pingSentAt === undefined ? 0 : Date.now() - this.#pingSentAt;
+    if (this.#state === 'listening' && waiting > this.#staleMs) {
       this.#state = 'late';
       this.#lateSince = Date.now();
       this.#deafPeriods += 1;

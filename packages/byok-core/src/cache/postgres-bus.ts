@@ -22,7 +22,7 @@ export interface PostgresBusOptions {
   logger?: Logger | undefined;
   /** How often the listening connection runs `SELECT 1`, in ms. Default 250. */
   heartbeatMs?: number;
-  /** A listener that has not answered for this long (ms) counts as deaf. Default 1000. */
+  /** A listener that has left a heartbeat unanswered for this long (ms) counts as deaf. Default 750. */
   staleMs?: number;
   /** Longest wait between reconnection attempts, in ms. Default 2000. */
   maxBackoffMs?: number;
@@ -39,7 +39,7 @@ export const NOTIFY_CHANNEL = 'byok_invalidate';
 export function postgresBus(options: PostgresBusOptions): InvalidationBus {
   const { logger } = options;
   const subscribers = new Subscribers();
-  const hearing = new Hearing(options.staleMs ?? 1000);
+  const hearing = new Hearing(options.staleMs ?? 750);
   const maxBackoffMs = options.maxBackoffMs ?? 2000;
   let listener: ListenerClient | undefined;
   let connection = 0;
@@ -52,6 +52,7 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
     if (listener !== client) return;
     listener = undefined;
     connection += 1;
+    pinging = false;
     hearing.lost();
     logger?.warn(
       { reason },
@@ -90,6 +91,8 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
     });
     try {
       await client.connect();
+      // The listener alone must not keep a process (a CLI command, a test) alive.
+      (client as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
       if (attempt !== connection || closed) return;
       backoffMs = 50;
@@ -102,7 +105,7 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
   const heartbeat = setInterval(() => {
     const client = listener;
     if (!client || closed) return;
-    if (hearing.lateForMs() > 5 * (options.staleMs ?? 1000)) {
+    if (hearing.lateForMs() > 5000) {
       drop(client, 'heartbeat unanswered');
       return;
     }
@@ -110,6 +113,7 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
     if (pinging || (hearing.epoch() === undefined && hearing.lateForMs() === 0)) return;
     pinging = true;
     const attempt = connection;
+    hearing.pingSent();
     client.query('SELECT 1').then(
       () => {
         pinging = false;

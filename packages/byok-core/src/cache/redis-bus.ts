@@ -9,7 +9,7 @@ export interface RedisBusOptions {
   logger?: Logger | undefined;
   /** How often the subscriber connection is pinged, in ms. Default 250. */
   heartbeatMs?: number;
-  /** A subscriber that has not answered for this long (ms) counts as deaf. Default 1000. */
+  /** A subscriber that has left a ping unanswered for this long (ms) counts as deaf. Default 750. */
   staleMs?: number;
 }
 
@@ -22,7 +22,7 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
   const { client, logger } = options;
   const redisChannel = `${options.keyPrefix ?? 'byok:'}invalidate`;
   const subscribers = new Subscribers();
-  const hearing = new Hearing(options.staleMs ?? 1000);
+  const hearing = new Hearing(options.staleMs ?? 750);
   let subscriber: RedisSubscriber | undefined;
   let connection = 0;
   let pinging = false;
@@ -39,6 +39,7 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
   };
   const lost = () => {
     connection += 1;
+    pinging = false;
     hearing.lost();
   };
 
@@ -63,7 +64,7 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
     const sub = subscriber;
     if (!sub || closed) return;
     // A connection that stays silent for long is replaced rather than waited for.
-    if (hearing.lateForMs() > 5 * (options.staleMs ?? 1000)) {
+    if (hearing.lateForMs() > 5000) {
       lost();
       sub.disconnect(true);
       return;
@@ -71,6 +72,7 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
     if (pinging || sub.status !== 'ready' || !sub.ping) return;
     pinging = true;
     const attempt = connection;
+    hearing.pingSent();
     sub.ping().then(
       () => {
         pinging = false;
