@@ -84,14 +84,22 @@ class PrivateRedis {
 interface Instance {
   name: string;
   system: BYOKSystem;
-  pool: pg.Pool;
   redis: Redis | undefined;
   close(): Promise<void>;
 }
 
-async function openInstance(url: string, name: string, redisPort?: number): Promise<Instance> {
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: name });
+/** An instance on a `pg.Pool` (the server's way), or on one `pg.Client` with `single`. */
+async function openInstance(
+  url: string,
+  name: string,
+  redisPort?: number,
+  single = false,
+): Promise<Instance> {
+  const pool = single
+    ? new pg.Client({ connectionString: url, application_name: name })
+    : new pg.Pool({ connectionString: url, max: 4, application_name: name });
   pool.on('error', () => undefined);
+  if (pool instanceof pg.Client) await pool.connect();
   const redis =
     redisPort === undefined
       ? undefined
@@ -106,7 +114,6 @@ async function openInstance(url: string, name: string, redisPort?: number): Prom
   return {
     name,
     system,
-    pool,
     redis,
     async close() {
       await system.close();
@@ -186,8 +193,8 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
   const open: Instance[] = [];
   const redises: PrivateRedis[] = [];
 
-  const instance = async (name: string, redisPort?: number) => {
-    const opened = await openInstance(scratch.url, name, redisPort);
+  const instance = async (name: string, redisPort?: number, single = false) => {
+    const opened = await openInstance(scratch.url, name, redisPort, single);
     open.push(opened);
     return opened;
   };
@@ -329,6 +336,17 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
     for (const sample of samples) expect(sample).toBeLessThan(REVOCATION_BOUND_MS);
     // Served from the cache between changes: the bus does not turn caching off.
     expect(b.system.cache.getStats().hits).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('(c′) the same with instances given one pg.Client each: the listener is a connection of its own', async () => {
+    const a = await instance('byok-a', undefined, true);
+    const b = await instance('byok-b', undefined, true);
+    await Promise.all([untilListening(a.system.manager), untilListening(b.system.manager)]);
+    expect(b.system.cache.getStats().invalidation?.bus).toBe('postgres');
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i += 1) samples.push(await revocationLatency(a, b));
+    summary('(c′) PostgreSQL LISTEN/NOTIFY, pg.Client', samples);
+    for (const sample of samples) expect(sample).toBeLessThan(REVOCATION_BOUND_MS);
   }, 60_000);
 
   it('(d) B’s listening connection terminated again and again: B reads through, never serves the revoked key, then listens again', async () => {
