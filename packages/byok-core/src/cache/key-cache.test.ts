@@ -49,6 +49,8 @@ describe.each(suites)('key cache: $name', (backend) => {
   beforeAll(async () => {
     ({ client, close: closeDb } = await backend.database.open());
     ({ redis, keyPrefix, close: closeCache } = await backend.open());
+    // Migrations and the key derivation once, under the hook's longer timeout.
+    await (await newManager()).context.ready();
   });
   afterAll(async () => {
     for (const manager of managers) await manager.close();

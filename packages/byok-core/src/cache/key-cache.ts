@@ -27,6 +27,7 @@ export const CACHE_CHANNEL = 'cache';
  */
 const TOMBSTONE = '~invalidated';
 const MAX_TOMBSTONE_MS = 30_000;
+const MAX_UNWRITTEN_TOMBSTONES = 10_000;
 
 /** A cache that holds nothing: `cache.ttl: 0`. Invalidations still reach the other instances. */
 class NoopKeyCache implements KeyCache {
@@ -98,6 +99,8 @@ class TieredKeyCache implements KeyCache {
   /** The Redis server's run_id: entries written before a Redis restart are never read after it. */
   #redisRunId: string | undefined;
   #redisConnection = 0;
+  /** Keys whose tombstone could not be written: written as soon as Redis answers again. */
+  readonly #unwrittenTombstones = new Set<string>();
   readonly #redisListeners: Array<[event: 'ready' | 'close' | 'end', listener: () => void]> = [];
   #stats = { hits: 0, misses: 0, redisHits: 0, redisMisses: 0, redisErrors: 0 };
 
@@ -130,6 +133,7 @@ class TieredKeyCache implements KeyCache {
         .then((info) => {
           if (connection !== this.#redisConnection) return;
           this.#redisRunId = /run_id:([0-9a-f]+)/.exec(info)?.[1];
+          return this.#writeTombstones([...this.#unwrittenTombstones]);
         })
         .catch(() => undefined);
     };
@@ -257,13 +261,25 @@ class TieredKeyCache implements KeyCache {
     if (keys.length === 0) return;
     this.#voidFills();
     for (const key of keys) this.#local.delete(key);
-    if (this.#redis) {
-      const tombstoneMs = Math.min(this.#ttlMs, MAX_TOMBSTONE_MS);
-      await this.#redisCall((redis, runId) =>
-        Promise.all(keys.map((key) => redis.set(this.#redisKey(runId, key), TOMBSTONE, 'PX', tombstoneMs))),
-      );
-    }
+    if (this.#redis) await this.#writeTombstones(keys);
     await this.#bus.publish(CACHE_CHANNEL, keys, { ...options, origin: this.#origin });
+  }
+
+  async #writeTombstones(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const tombstoneMs = Math.min(this.#ttlMs, MAX_TOMBSTONE_MS);
+    const written = await this.#redisCall((redis, runId) =>
+      Promise.all(keys.map((key) => redis.set(this.#redisKey(runId, key), TOMBSTONE, 'PX', tombstoneMs))),
+    );
+    if (written !== undefined) {
+      for (const key of keys) this.#unwrittenTombstones.delete(key);
+      return;
+    }
+    // Cut off from a Redis that others may still read: the old rows there must not outlive the outage.
+    for (const key of keys) {
+      if (this.#unwrittenTombstones.size >= MAX_UNWRITTEN_TOMBSTONES) break;
+      this.#unwrittenTombstones.add(key);
+    }
   }
 
   getStats(): CacheStats {

@@ -11,7 +11,12 @@ export interface RedisBusOptions {
   heartbeatMs?: number;
   /** A subscriber that has left a ping unanswered for this long (ms) counts as deaf. Default 750. */
   staleMs?: number;
+  /** Longest wait for a PUBLISH, in ms; a revoke never hangs on a stuck Redis. Default 500. */
+  publishTimeoutMs?: number;
 }
+
+/** Messages kept for sending again once Redis answers, at most this many ids. */
+const MAX_UNSENT_IDS = 10_000;
 
 /**
  * Invalidations over Redis pub/sub on a connection of its own (`client.duplicate()`). The process
@@ -85,26 +90,57 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
   }, options.heartbeatMs ?? 250);
   heartbeat.unref();
 
+  // Messages that could not be sent go out again when this client reconnects. Instances that
+  // shared the outage were deaf and dropped their caches; this covers those that were not (this
+  // client alone cut off from Redis), as soon as it is back.
+  const unsent: Array<{ channel: string; ids: readonly string[]; origin: string | undefined }> = [];
+  let unsentIds = 0;
+  const send = async (channel: string, ids: readonly string[], origin: string | undefined) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (client.status !== 'ready') throw new Error(`redis is ${client.status}`);
+      await Promise.race([
+        client.publish(redisChannel, messageJson(channel, ids, origin)),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('publish timed out')), options.publishTimeoutMs ?? 500);
+        }),
+      ]);
+      return true;
+    } catch (error) {
+      logger?.warn(
+        { err: (error as Error).message, channel },
+        'invalidation not published; sent again on reconnection',
+      );
+      if (unsentIds + ids.length <= MAX_UNSENT_IDS) {
+        unsent.push({ channel, ids, origin });
+        unsentIds += ids.length;
+      }
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const resend = async () => {
+    const pending = unsent.splice(0);
+    unsentIds = 0;
+    for (const message of pending) await send(message.channel, message.ids, message.origin);
+  };
+  const onReady = () => void resend();
+  client.on?.('ready', onReady);
+
   return {
     kind: 'redis',
     listeningEpoch: () => hearing.epoch(),
     subscribe: (channel, handler) => subscribers.add(channel, handler),
     publishInTransaction: async () => undefined,
     async publish(channel, ids, publishOptions) {
-      for (const chunk of chunkIds(ids)) {
-        try {
-          if (client.status !== 'ready') throw new Error(`redis is ${client.status}`);
-          await client.publish(redisChannel, messageJson(channel, chunk, publishOptions?.origin));
-        } catch (error) {
-          // Instances that missed it are deaf by now (their subscriber shares this Redis) and read through.
-          logger?.warn({ err: (error as Error).message, channel }, 'invalidation not published');
-        }
-      }
+      for (const chunk of chunkIds(ids)) await send(channel, chunk, publishOptions?.origin);
     },
     deafPeriods: () => hearing.deafPeriods(),
     async close() {
       closed = true;
       clearInterval(heartbeat);
+      client.off?.('ready', onReady);
       lost();
       const sub = subscriber;
       subscriber = undefined;
