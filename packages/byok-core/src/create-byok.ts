@@ -1,6 +1,6 @@
 import type { CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
 import type { AuditLog, RequestContext } from './audit/index.js';
-import type { KeyCache, RedisLike } from './cache/index.js';
+import type { InvalidationBus, KeyCache, RedisLike } from './cache/index.js';
 import type { EncryptionService } from './crypto/index.js';
 import type { FallbackManager } from './fallback/index.js';
 import { registerSystemForHealth, unregisterSystemForHealth } from './health/index.js';
@@ -51,6 +51,8 @@ export interface BYOKSystem {
   encryption: EncryptionService;
   database: BYOKSystemDatabase;
   cache: KeyCache;
+  /** The bus that carries invalidations between instances; reuse it for other revocable things (channel + id). */
+  invalidations: InvalidationBus;
   audit: AuditLog;
   validator: KeyValidator;
   fallback: FallbackManager;
@@ -113,6 +115,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     encryption: ctx.encryption,
     database,
     cache: ctx.cache,
+    invalidations: ctx.invalidations,
     audit: ctx.audit,
     validator: manager.validator,
     fallback: manager.fallback,

@@ -3,7 +3,7 @@ export type { AlertNotificationPayload, CreateUsageAlertInput, UsageAlert } from
 export { signWebhook, verifyWebhookSignature } from './alerts/index.js';
 export type { AuditAction, AuditEntry, ChainVerification, RequestContext } from './audit/index.js';
 export { AuditLog } from './audit/index.js';
-export type { CacheStats, KeyCache, RedisLike } from './cache/index.js';
+export type { CacheStats, InvalidationBus, KeyCache, RedisLike } from './cache/index.js';
 export {
   type BYOKSystem,
   type BYOKSystemDatabase,

@@ -123,3 +123,15 @@ export const TEST_MASTER_KEY = 'test-master-key-0123456789abcdef-0123456789';
 export const OTHER_MASTER_KEY = 'other-master-key-0123456789abcdef-987654321';
 
 export const uniqueId = (prefix = 'user'): string => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+/** Resolves once a manager's invalidation bus vouches that it hears every invalidation (a new instance does not, at first). */
+export async function untilListening(
+  manager: { context: { cache: { getStats(): { invalidation?: { listening: boolean } } } } },
+  timeoutMs = 10_000,
+): Promise<void> {
+  const started = Date.now();
+  while (!manager.context.cache.getStats().invalidation?.listening) {
+    if (Date.now() - started > timeoutMs) throw new Error('the invalidation bus never started listening');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -236,9 +236,10 @@ export class FallbackManager {
           retryDelayMs: Number(stored.retry_delay_ms),
         },
       });
+      await this.#d.cache.announce(tx, [chainCacheKey(owner, providerId, env)]);
       return stored;
     });
-    await this.#d.cache.invalidate([chainCacheKey(owner, providerId, env)]);
+    await this.#d.cache.invalidate([chainCacheKey(owner, providerId, env)], { announced: true });
     this.#d.logger.debug(
       { provider: providerId, environment: env, keys: ids.length },
       'fallback chain configured',
@@ -362,17 +363,16 @@ export class FallbackManager {
 
   async #chain(owner: Owner, provider: ProviderType, environment: Environment): Promise<FallbackChain> {
     const cacheKey = chainCacheKey(owner, provider, environment);
-    let cached =
-      this.#d.cache.peek<CachedChain>(cacheKey) ?? (await this.#d.cache.get<CachedChain>(cacheKey));
-    if (!cached) {
-      const { rows } = await this.#d.db.query<ChainRow>(
-        `SELECT primary_key_id, fallback_sequence, use_system_fallback, max_retries, retry_delay_ms, updated_at
-           FROM byok.fallback_chains WHERE owner_type = $1 AND owner_id = $2 AND provider = $3 AND environment = $4`,
-        [owner.type, owner.id, provider, environment],
-      );
-      cached = { row: rows[0] ?? null };
-      await this.#d.cache.set(cacheKey, cached);
-    }
+    const cached =
+      this.#d.cache.peek<CachedChain>(cacheKey) ??
+      (await this.#d.cache.load<CachedChain>(cacheKey, async () => {
+        const { rows } = await this.#d.db.query<ChainRow>(
+          `SELECT primary_key_id, fallback_sequence, use_system_fallback, max_retries, retry_delay_ms, updated_at
+             FROM byok.fallback_chains WHERE owner_type = $1 AND owner_id = $2 AND provider = $3 AND environment = $4`,
+          [owner.type, owner.id, provider, environment],
+        );
+        return { row: rows[0] ?? null };
+      }));
     if (cached.row) return toChain(owner, provider, environment, cached.row);
     return {
       owner,

@@ -91,6 +91,7 @@ export class KeyService {
     const keyData = parseKeyData(provider, parsed.keyData);
     const id = newId('key');
     const environment = parsed.environment ?? Environment.PRODUCTION;
+    const cacheKeys = cacheKeysFor({ id, owner_type: owner.type, owner_id: owner.id, provider });
     await this.#d.db.transaction(async (tx) => {
       await this.#ensureOwner(tx, owner);
       const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
@@ -120,10 +121,9 @@ export class KeyService {
         context: withActor(context, owner),
         details: { provider, environment, alias: parsed.alias ?? null },
       });
+      await this.#d.cache.announce(tx, cacheKeys);
     });
-    await this.#d.cache.invalidate(
-      cacheKeysFor({ id, owner_type: owner.type, owner_id: owner.id, provider }),
-    );
+    await this.#d.cache.invalidate(cacheKeys, { announced: true });
     this.#d.logger.debug({ keyId: id, provider, owner: owner.type }, 'key added');
     return id;
   }
@@ -158,17 +158,18 @@ export class KeyService {
   /** Active rows (ciphertext) for an owner, provider and environment, in the order they are tried. */
   async activeCandidates(owner: Owner, provider: string, environment: string): Promise<KeyRow[]> {
     const cacheKey = activeListCacheKey(owner, provider, environment);
-    const cached = this.#d.cache.peek<KeyRow[]>(cacheKey) ?? (await this.#d.cache.get<KeyRow[]>(cacheKey));
+    const cached = this.#d.cache.peek<KeyRow[]>(cacheKey);
     if (cached) return cached;
-    const { rows } = await this.#d.db.queryPrepared<KeyRow>(
-      'byok_active_candidates',
-      `SELECT * FROM byok.keys
-        WHERE owner_type = $1 AND owner_id = $2 AND provider = $3 AND environment = $4 AND status = 'active'
-        ORDER BY priority, created_at, id`,
-      [owner.type, owner.id, provider, environment],
-    );
-    await this.#d.cache.set(cacheKey, rows);
-    return rows;
+    return this.#d.cache.load(cacheKey, async () => {
+      const { rows } = await this.#d.db.queryPrepared<KeyRow>(
+        'byok_active_candidates',
+        `SELECT * FROM byok.keys
+          WHERE owner_type = $1 AND owner_id = $2 AND provider = $3 AND environment = $4 AND status = 'active'
+          ORDER BY priority, created_at, id`,
+        [owner.type, owner.id, provider, environment],
+      );
+      return rows;
+    });
   }
 
   /** Decrypts one row. Internal: plaintext leaves only to server-side callers. */
@@ -344,9 +345,10 @@ export class KeyService {
         context: withActor(options.context, owner),
         details: { provider: row.provider, changed },
       });
+      await this.#d.cache.announce(tx, cacheKeysFor(row));
       return rows[0] as KeyRow;
     });
-    await this.#d.cache.invalidate(cacheKeysFor(updated));
+    await this.#d.cache.invalidate(cacheKeysFor(updated), { announced: true });
     return toKeyDetails(updated);
   }
 
@@ -368,9 +370,10 @@ export class KeyService {
         context: withActor(options.context, owner),
         details: { provider: row.provider, reason: options.reason ?? null },
       });
+      await this.#d.cache.announce(tx, cacheKeysFor(row));
       return rows[0] as KeyRow;
     });
-    await this.#d.cache.invalidate(cacheKeysFor(revoked));
+    await this.#d.cache.invalidate(cacheKeysFor(revoked), { announced: true });
     return toKeyDetails(revoked);
   }
 
@@ -388,9 +391,10 @@ export class KeyService {
         context: withActor(options.context, owner),
         details: { provider: row.provider, environment: row.environment },
       });
+      await this.#d.cache.announce(tx, cacheKeysFor(row));
       return row;
     });
-    await this.#d.cache.invalidate(cacheKeysFor(deleted));
+    await this.#d.cache.invalidate(cacheKeysFor(deleted), { announced: true });
   }
 
   async #ensureOwner(tx: SqlClient, owner: Owner): Promise<void> {

@@ -1,6 +1,11 @@
 import { AlertService } from '../alerts/index.js';
 import { AccessCounter, AuditLog, type RequestContext } from '../audit/index.js';
-import { createKeyCache, type KeyCache } from '../cache/index.js';
+import {
+  chooseInvalidationBus,
+  createKeyCache,
+  type InvalidationBus,
+  type KeyCache,
+} from '../cache/index.js';
 import { EncryptionService } from '../crypto/index.js';
 import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
 import { FallbackManager } from '../fallback/index.js';
@@ -39,6 +44,10 @@ export interface ManagerContext {
   encryption: EncryptionService;
   dataKeys: DataKeyService;
   cache: KeyCache;
+  /** Carries invalidations between instances (key rows on channel `cache`; other parts may add channels). */
+  invalidations: InvalidationBus;
+  /** Whether `close()` closes `invalidations` (false when the caller gave it). */
+  ownsInvalidations: boolean;
   audit: AuditLog;
   access: AccessCounter;
   workspaces: WorkspaceService;
@@ -82,12 +91,23 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     })();
     return readyPromise;
   };
+  const keyCacheOptions = cacheOptions(options, process.env, logger);
+  const invalidations =
+    options.cache?.invalidationBus ??
+    chooseInvalidationBus({
+      databaseClient: options.database?.client,
+      db,
+      redis: keyCacheOptions.redis,
+      logger,
+    });
   return {
     options,
     db,
     encryption,
     dataKeys,
-    cache: createKeyCache(cacheOptions(options, process.env, logger)),
+    cache: createKeyCache({ ...keyCacheOptions, bus: invalidations }),
+    invalidations,
+    ownsInvalidations: options.cache?.invalidationBus === undefined,
     audit,
     access: new AccessCounter(db, {
       logger,
@@ -293,5 +313,6 @@ export class BYOKManager {
     await this.context.alerts.close();
     await this.context.access.close();
     await this.context.cache.close();
+    if (this.context.ownsInvalidations) await this.context.invalidations.close();
   }
 }

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { KeyCacheOptions, RedisLike } from '../cache/index.js';
+import type { InvalidationBus, KeyCacheOptions, RedisLike } from '../cache/index.js';
 import type { Logger } from '../logging/index.js';
 import type { KeyData, ProviderType } from '../providers/index.js';
 
@@ -20,6 +20,12 @@ export interface BYOKManagerOptions {
     /** Seconds a cached ciphertext row lives; 0 turns caching off. Default 300 (`BYOK_CACHE_TTL`). */
     ttl?: number;
     maxEntries?: number;
+    /**
+     * How instances tell each other about changes. Chosen by default from what is given: Redis
+     * pub/sub with `redis`, else PostgreSQL LISTEN/NOTIFY on a `pg` pool or client, else
+     * in-process (PGlite). Give one to share it (the caller then closes it).
+     */
+    invalidationBus?: InvalidationBus;
   };
   validation?: {
     enabled?: boolean;
