@@ -317,6 +317,105 @@ export class AuditLog {
   }
 
   /**
+   * Re-seals the whole log under the active master key, after a rotation, so that the old key can
+   * be dropped: every chain is verified first with the keys held (old ones decrypt-only) and only
+   * an intact chain is re-MACed, one chain per transaction (its head locked, so writers to it
+   * wait). Chains that do not verify are left as they are and named in the report.
+   */
+  async reseal(): Promise<{ chains: number; entries: number; failed: string[] }> {
+    const signer = this.#signer();
+    const active = signer.activeKeyId;
+    const { rows: stale } = await this.#db.query<{ chain: string }>(
+      `SELECT chain FROM byok.audit_chain_heads WHERE seal_key IS DISTINCT FROM $1
+       UNION SELECT DISTINCT chain FROM byok.audit_log WHERE mac_key IS NOT NULL AND mac_key <> $1
+       ORDER BY chain`,
+      [active],
+    );
+    const report = { chains: 0, entries: 0, failed: [] as string[] };
+    for (const { chain } of stale) {
+      const resealed = await this.#db.transaction((tx) => this.#resealChain(tx, chain, signer));
+      if (resealed === null) report.failed.push(chain);
+      else {
+        report.chains += 1;
+        report.entries += resealed;
+      }
+    }
+    await this.#db.transaction(async (tx) => {
+      const { rows } = await tx.query<StateRow>(
+        'SELECT chains, chain_set, rebuilt, seal, seal_key FROM byok.audit_state FOR UPDATE',
+      );
+      const state = rows[0];
+      if (!state || state.seal_key === active) return;
+      const payload = statePayload({
+        chains: Number(state.chains),
+        chainSet: state.chain_set,
+        rebuilt: state.rebuilt,
+      });
+      if (signer.check(state.seal_key, payload, state.seal) !== 'ok') return;
+      await tx.query('UPDATE byok.audit_state SET seal = $1, seal_key = $2, updated_at = now()', [
+        signer.mac(payload),
+        active,
+      ]);
+    });
+    return report;
+  }
+
+  /** Re-MACs one chain under the active key; null (nothing written) when it does not verify. */
+  async #resealChain(tx: SqlClient, chain: string, signer: AuditSigner): Promise<number | null> {
+    const headRow = await lockHead(tx, chain);
+    if (!headRow) return null;
+    const head = headState(headRow);
+    if (signer.check(headRow.seal_key, headPayload(head), headRow.seal) !== 'ok') return null;
+    const legacySeq = head.legacySeq ?? 0;
+    let oldPrev = head.anchorHash;
+    let newPrev = head.anchorHash;
+    let expected = head.anchorSeq + 1;
+    const updates: { id: string; prev: string; hash: string }[] = [];
+    let after = head.anchorSeq;
+    for (;;) {
+      const { rows } = await tx.query<AuditRow>(
+        'SELECT * FROM byok.audit_log WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [chain, after, PAGE],
+      );
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expected || seq > head.seq || row.prev_hash !== oldPrev) return null;
+        if (seq <= legacySeq) {
+          if (row.mac_key !== null || legacyHash(oldPrev, row) !== row.hash) return null;
+          newPrev = row.hash;
+        } else {
+          if (signer.check(row.mac_key, entryPayload(oldPrev, row), row.hash) !== 'ok') return null;
+          const resealed: AuditRow = { ...row, mac_key: signer.activeKeyId, prev_hash: newPrev };
+          const hash = signer.mac(entryPayload(newPrev, resealed));
+          updates.push({ id: String(row.id), prev: newPrev, hash });
+          newPrev = hash;
+        }
+        oldPrev = row.hash;
+        expected = seq + 1;
+      }
+      if (rows.length < PAGE) break;
+      after = Number(rows.at(-1)?.seq);
+    }
+    if (expected - 1 !== head.seq || oldPrev !== head.hash) return null;
+    for (let i = 0; i < updates.length; i += PAGE) {
+      const page = updates.slice(i, i + PAGE);
+      await tx.query(
+        `UPDATE byok.audit_log l SET prev_hash = u.prev, hash = u.hash, mac_key = $4
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, prev, hash) WHERE l.id = u.id`,
+        [page.map((u) => u.id), page.map((u) => u.prev), page.map((u) => u.hash), signer.activeKeyId],
+      );
+    }
+    const next: HeadState = { ...head, hash: newPrev };
+    await tx.query('UPDATE byok.audit_chain_heads SET hash = $2, seal = $3, seal_key = $4 WHERE chain = $1', [
+      chain,
+      next.hash,
+      signer.mac(headPayload(next)),
+      signer.activeKeyId,
+    ]);
+    return updates.length;
+  }
+
+  /**
    * A sealed record of every chain head as it is now, to keep outside the database (another
    * system, write-once storage). Refuses when any head or the state fails its seal.
    */

@@ -525,6 +525,20 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
       const result = await newOnly.verify();
       expect(result.ok).toBe(false);
       expect(reasons(result)).toEqual(['unknown-key']);
+
+      // Re-sealing (what the rotation does once every data key is rewrapped) lets the old key go;
+      // a chain that does not verify is not re-sealed, so its tampering stays visible.
+      const [bob] = await populate(1, 1);
+      await db().query("UPDATE byok.audit_log SET details = '{}' WHERE chain = $1 AND seq = 2", [bob]);
+      const report = await rotated.audit.reseal();
+      expect(report).toMatchObject({ failed: [bob] });
+      expect(report.chains).toBeGreaterThanOrEqual(1);
+      const after = await newOnly.verify();
+      expect(after.problems.filter((p) => p.chain !== bob && p.reason !== 'unknown-key')).toEqual([]);
+      expect(after.problems.filter((p) => p.chain === alice)).toEqual([]);
+      expect(after.problems.filter((p) => p.chain === bob).length).toBeGreaterThan(0);
+      const withBoth = await rotated.audit.verify();
+      expect(withBoth.problems.map((p) => [p.reason, p.chain, p.seq])).toEqual([['entry-mac', bob, 2]]);
       await rotated.close();
     });
   });
