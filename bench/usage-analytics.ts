@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { AlertService } from '../packages/byok-core/src/alerts/index.js';
 import { AuditLog } from '../packages/byok-core/src/audit/index.js';
+import { EncryptionService } from '../packages/byok-core/src/crypto/index.js';
 import { createLogger } from '../packages/byok-core/src/logging/index.js';
 import { toDatabase } from '../packages/byok-core/src/store/database.js';
 import { DatabaseMigration } from '../packages/byok-core/src/store/migrator.js';
@@ -92,10 +93,12 @@ const receiver = createServer((_req, res) => {
 await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 
 const db = toDatabase(pool);
+const encryption = new EncryptionService({ encryptionKey: randomBytes(32).toString('base64') });
+await encryption.ready();
 const logger = createLogger({ level: 'warn' });
 const alerts = new AlertService({
   db,
-  audit: new AuditLog(db),
+  audit: new AuditLog(db, { keys: encryption }),
   logger,
   env: {},
   webhook: {

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createBYOKForStack2025, createLogger } from '@stack-2025/byok-core';
@@ -91,10 +91,37 @@ describe('byok audit', () => {
     });
   });
 
+  const keyed = () => ({ ...env(), BYOK_ENCRYPTION_KEY: MASTER_KEY });
+
   it('verify exits 0 on an intact log', async () => {
-    const res = await runCli(['audit', 'verify'], env(), dir.path);
+    const res = await runCli(['audit', 'verify'], keyed(), dir.path);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/Audit log intact: 3 entries verified/);
+    expect(res.stdout).toMatch(/Audit log intact: 3 entries verified in 2 chain\(s\)/);
+  });
+
+  it('checkpoint writes a sealed file that verify --checkpoint accepts, and refuses when edited', {
+    timeout: 120_000,
+  }, async () => {
+    const file = join(dir.path, 'checkpoint.json');
+    const made = await runCli(['audit', 'checkpoint', '--out', file], keyed(), dir.path);
+    expect(made.code).toBe(0);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const checkpoint = JSON.parse(await readFile(file, 'utf8'));
+    expect(checkpoint).toMatchObject({ format: 'byok-audit-checkpoint/v1', chains: 2 });
+    const ok = await runCli(['audit', 'verify', '--checkpoint', file], keyed(), dir.path);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('nothing rewritten behind the checkpoint');
+    const edited = join(dir.path, 'edited.json');
+    await writeFile(edited, JSON.stringify({ ...checkpoint, chains: 1 }));
+    const refused = await runCli(['audit', 'verify', '--checkpoint', edited], keyed(), dir.path);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('checkpoint-invalid');
+  });
+
+  it('verify needs the master key that sealed the log', async () => {
+    const res = await runCli(['audit', 'verify'], { ...env(), NODE_ENV: 'production' }, dir.path);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('BYOK_ENCRYPTION_KEY');
   });
 
   it('export writes one JSON line per entry, oldest first, to stdout or a 0600 file, with no secret', {
@@ -124,8 +151,9 @@ describe('byok audit', () => {
       );
       return rows[0]?.id;
     });
-    const res = await runCli(['audit', 'verify'], env(), dir.path);
+    const res = await runCli(['audit', 'verify'], keyed(), dir.path);
     expect(res.code).toBe(1);
-    expect(res.stdout).toContain(`first bad entry id ${tampered}`);
+    expect(res.stdout).toContain('AUDIT LOG BROKEN: 1 problem(s)');
+    expect(res.stdout).toMatch(new RegExp(`seq 2 \\(entry id ${tampered}\\) entry-mac`));
   });
 });

@@ -128,7 +128,7 @@ describe('GET /api/audit.happy', () => {
     expect(first.json.entries).toHaveLength(2);
     expect(first.json.entries[0]).toMatchObject({
       action: 'key.created',
-      actor: alice.id,
+      actor: { type: 'user', id: alice.id },
       owner: { type: 'user', id: alice.id },
       createdAt: expect.any(String),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),

@@ -90,7 +90,7 @@ describe('PUT /api/fallback-chains/:provider.happy', () => {
     const picked = await fx.system.fallback.getKeyWithFallback(alice.id, 'openai', 'production');
     expect(picked.keyId).toBe(backup);
     const [entry] = await fx.system.audit.list({ owner: { type: 'user', id: alice.id }, limit: 1 });
-    expect(entry).toMatchObject({ action: 'fallback.configured', actor: alice.id });
+    expect(entry).toMatchObject({ action: 'fallback.configured', actor: { type: 'user', id: alice.id } });
   });
 
   it('saves a workspace chain for admins; members read it', async () => {

@@ -99,7 +99,11 @@ describe('POST /api/keys/:id/test.happy', () => {
     expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${apiKey}`);
     expect(await validations(id)).toBe(1);
     const [entry] = await fx.system.audit.list({ owner: { type: 'user', id: alice.id }, limit: 1 });
-    expect(entry).toMatchObject({ action: 'key.tested', actor: alice.id, targetId: id });
+    expect(entry).toMatchObject({
+      action: 'key.tested',
+      actor: { type: 'user', id: alice.id },
+      targetId: id,
+    });
     expect(JSON.stringify(entry)).not.toContain(apiKey);
   });
 

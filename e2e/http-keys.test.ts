@@ -87,7 +87,7 @@ describe('POST /api/keys.happy', () => {
     const [entry] = await fx.system.audit.list({ owner: { type: 'user', id: alice.id }, limit: 1 });
     expect(entry).toMatchObject({
       action: 'key.created',
-      actor: alice.id,
+      actor: { type: 'user', id: alice.id },
       targetId: res.json.key.id,
       context: { requestId: 'req-ctx-1', userAgent: 'ctx-agent/1.0' },
     });
@@ -168,6 +168,30 @@ describe('POST /api/keys.security', () => {
     });
     expect(res.status).toBe(201);
     expect(res.json.key).toMatchObject({ userId: carol, createdBy: `service:${carol}` });
+    const [entry] = await fx.system.audit.list({ owner: { type: 'user', id: carol }, limit: 1 });
+    expect(entry?.actor).toEqual({ type: 'service', id: 'service', onBehalfOf: carol });
+  });
+
+  it('records a JWT whose subject looks like the service as a user, never as the service', async () => {
+    const impostor = `service:${uid()}`;
+    const res = await fx.call('POST', '/api/keys', {
+      token: await tokenFor(impostor),
+      body: { provider: 'openai', keyData: { apiKey: openaiKey() } },
+    });
+    expect(res.status).toBe(201);
+    const [entry] = await fx.system.audit.list({ owner: { type: 'user', id: impostor }, limit: 1 });
+    expect(entry?.actor).toEqual({ type: 'user', id: impostor });
+    // The API shows the structured actor, so the two can be told apart by anyone reading the trail.
+    const listed = await fx.call('GET', '/api/audit?limit=1', { token: await tokenFor(impostor) });
+    expect(listed.json.entries[0].actor).toEqual({ type: 'user', id: impostor });
+    const viaService = await fx.call('GET', '/api/audit?limit=1000', { token: ADMIN_TOKEN });
+    const services = viaService.json.entries.filter(
+      (e: { actor: { type: string } }) => e.actor.type === 'service',
+    );
+    expect(services.every((e: { actor: { id: string } }) => e.actor.id === 'service')).toBe(true);
+    expect(
+      services.some((e: { actor: { onBehalfOf?: string } }) => e.actor.onBehalfOf === impostor.slice(8)),
+    ).toBe(false);
   });
 
   it('refuses the service token without a user for user routes, and a malformed user id', async () => {

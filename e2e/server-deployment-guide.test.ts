@@ -189,7 +189,12 @@ describe('the BYOAI deployment guide, step by step', { timeout: 300_000 }, () =>
     expect(await stop()).toBe(0);
 
     // Every step left its trace in an intact audit log.
-    const verify = await runCli(['audit', 'verify'], { BYOK_DATA_DIR: join(dir.path, 'data') }, dir.path);
+    // Verifying needs the master key: the reverse rotation re-sealed the log under the old key.
+    const verify = await runCli(
+      ['audit', 'verify'],
+      { BYOK_DATA_DIR: join(dir.path, 'data'), ENCRYPTION_MASTER_KEY: oldKey },
+      dir.path,
+    );
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 });

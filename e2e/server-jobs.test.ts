@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLogger } from '@stack-2025/byok-core';
+import { AuditLog, createLogger } from '@stack-2025/byok-core';
 import { type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,12 +101,17 @@ describe('background jobs on PGlite', () => {
   });
 
   it('purges expired audit entries once a day, whoever asks; the chain still verifies', async () => {
+    // Entries written 400 days ago, sealed like any other (editing their date would break their
+    // MAC, and the purge deletes only entries that verify).
     const userId = uid();
+    const past = new AuditLog(server.system.database.db, {
+      keys: server.system.encryption,
+      clock: () => new Date(Date.now() - 400 * 86_400_000),
+    });
+    for (let i = 0; i < 2; i += 1) {
+      await past.record({ action: 'key.updated', targetType: 'key', owner: { type: 'user', id: userId } });
+    }
     await server.system.manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey() } });
-    await server.system.database.db.query(
-      "UPDATE byok.audit_log SET created_at = now() - interval '400 days' WHERE owner_id = $1",
-      [userId],
-    );
     const old = await count(
       server,
       "SELECT count(*)::text AS n FROM byok.audit_log WHERE created_at < now() - interval '30 days'",

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
+  type AuditCheckpoint,
+  type AuditProblem,
   BYOKManager,
   type BYOKSystem,
   createBYOKForStack2025,
@@ -294,7 +296,7 @@ async function validateCommand(opts: {
     }
     if (!opts.json) err(`Validating ${rows.length} key(s), ${opts.concurrency} at a time…`);
     let done = 0;
-    const context = { actor: 'cli:validate', userAgent: 'byok-cli' };
+    const context = { actor: { type: 'system', id: 'cli:validate' } as const, userAgent: 'byok-cli' };
     const outcomes = await mapLimited(rows, opts.concurrency, async (row) => {
       let outcome: { result?: ValidationResult; error?: string };
       try {
@@ -367,7 +369,7 @@ async function importEnvCommand(opts: {
   rollback?: string;
 }): Promise<void> {
   const cfg = config();
-  const context = { actor: 'cli:import-env', userAgent: 'byok-cli' };
+  const context = { actor: { type: 'system', id: 'cli:import-env' } as const, userAgent: 'byok-cli' };
   if (opts.rollback) {
     const backupId = opts.rollback;
     await withSystem(cfg, async (system) => {
@@ -603,7 +605,7 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
         const oldFingerprints = ring.fingerprints.filter((fp) => fp !== ring.active.fingerprint);
         out(`Old master key fingerprint(s): ${oldFingerprints.join(', ') || '(none given)'}`);
         out(`New master key fingerprint:    ${ring.active.fingerprint}`);
-        const context = { actor: 'cli:rotate-encryption-keys' };
+        const context = { actor: { type: 'system', id: 'cli:rotate-encryption-keys' } as const };
         if (!opts.dryRun) {
           await system.audit.record({
             action: 'master_key.rotation_started',
@@ -632,6 +634,15 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
         );
         for (const failure of report.failures.slice(0, 20))
           err(`  failed: ${failure.dataKeyId}: ${failure.reason}`);
+        if (report.auditResealed) {
+          const { chains, entries, failed } = report.auditResealed;
+          out(`Audit log re-sealed under ${report.toFingerprint}: ${chains} chain(s), ${entries} entries`);
+          if (failed.length) {
+            err(
+              `  ${failed.length} chain(s) failed verification and keep their old seals (run "byok audit verify"): ${failed.slice(0, 20).join(', ')}`,
+            );
+          }
+        }
         if (report.completed) {
           await system.audit.record({
             action: 'master_key.rotation_completed',
@@ -661,15 +672,98 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
   }
 }
 
-async function auditVerifyCommand(): Promise<void> {
-  const cfg = config();
-  await withAudit(cfg, async (manager) => {
-    const result = await manager.audit.verifyChain();
-    if (result.ok) return out(`Audit log intact: ${result.checked} entries verified`);
-    out(
-      `AUDIT LOG BROKEN after ${result.checked} entries: ${result.firstBadId ? `first bad entry id ${result.firstBadId}` : `chain ${result.brokenChain} is missing entries at its end`}`,
+/**
+ * The audit log with the master key: verifying and checkpoints need the audit key derived from it
+ * (keys in BYOK_DECRYPTION_KEYS verify what was sealed before a rotation).
+ */
+async function withKeyedAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Promise<T>): Promise<T> {
+  const resolved = await ensureMasterKey(cfg, cliLogger(cfg, 'error'));
+  if (!resolved.encryptionKey) {
+    throw new CliExit(
+      EXIT.usage,
+      'The audit log is sealed with a key derived from the master key: set BYOK_ENCRYPTION_KEY to verify it',
     );
-    throw new CliExit(EXIT.failed);
+  }
+  return withDatabase(resolved, async (client) => {
+    const manager = new BYOKManager({
+      encryptionKey: resolved.encryptionKey,
+      decryptionKeys: resolved.decryptionKeys,
+      database: { client },
+      logger: createLogger({ level: 'error', destination: process.stderr }),
+      audit: { enabled: false },
+    });
+    try {
+      await manager.ready();
+      return await fn(manager);
+    } catch (error) {
+      if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
+      throw error;
+    } finally {
+      await manager.close();
+    }
+  });
+}
+
+async function readCheckpoint(file: string): Promise<AuditCheckpoint> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as AuditCheckpoint;
+  } catch (error) {
+    throw new CliExit(EXIT.usage, `Cannot read checkpoint ${file}: ${(error as Error).message}`);
+  }
+}
+
+function problemLine(problem: AuditProblem): string {
+  const where = problem.chain ?? '(state)';
+  const seq =
+    problem.seq === undefined
+      ? ''
+      : problem.toSeq !== undefined && problem.toSeq !== problem.seq
+        ? ` seq ${problem.seq}-${problem.toSeq}`
+        : ` seq ${problem.seq}`;
+  const id = problem.id ? ` (entry id ${problem.id})` : '';
+  return `  ${where}${seq}${id} ${problem.reason}: ${problem.message}`;
+}
+
+async function auditVerifyCommand(opts: { checkpoint?: string; json?: boolean }): Promise<void> {
+  const cfg = config();
+  const checkpoint = opts.checkpoint ? await readCheckpoint(opts.checkpoint) : undefined;
+  await withKeyedAudit(cfg, async (manager) => {
+    const result = await manager.audit.verify(checkpoint ? { checkpoint } : {});
+    if (opts.json) out(JSON.stringify(result, null, 2));
+    else if (result.ok) {
+      const legacy = result.legacyEntries
+        ? ` (${result.legacyEntries} written before MACs, checked by their SHA-256 links)`
+        : '';
+      const against = result.checkpointAt
+        ? `; nothing rewritten behind the checkpoint of ${result.checkpointAt}`
+        : '';
+      out(
+        `Audit log intact: ${result.checked} entries verified in ${result.chains} chain(s)${legacy}${against}`,
+      );
+    } else {
+      out(`AUDIT LOG BROKEN: ${result.problems.length} problem(s) after checking ${result.checked} entries`);
+      for (const problem of result.problems) out(problemLine(problem));
+    }
+    if (!result.ok) throw new CliExit(EXIT.failed);
+  });
+}
+
+async function auditCheckpointCommand(opts: { out?: string }): Promise<void> {
+  const cfg = config();
+  await withKeyedAudit(cfg, async (manager) => {
+    const checkpoint = await manager.audit.createCheckpoint();
+    const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+    if (opts.out) {
+      const file = await open(opts.out, 'w', 0o600);
+      try {
+        await file.write(text);
+      } finally {
+        await file.close();
+      }
+    } else await write(text, undefined);
+    err(
+      `Checkpoint of ${checkpoint.chains} chain(s) at ${checkpoint.createdAt}${opts.out ? ` written to ${opts.out}` : ''}: keep it outside the database`,
+    );
   });
 }
 
@@ -810,8 +904,20 @@ export function buildProgram(): Command {
   const audit = program.command('audit').description('Audit log');
   audit
     .command('verify')
-    .description('Recompute every hash chain; exit 1 if anything was changed, inserted or deleted')
+    .description(
+      'Check every entry, chain head and the chain count against their MACs (needs the master key); list every problem and exit 1 if any',
+    )
+    .option(
+      '--checkpoint <file>',
+      'also find history rewritten behind this checkpoint (from "byok audit checkpoint")',
+    )
+    .option('--json', 'print the full result as JSON')
     .action(auditVerifyCommand);
+  audit
+    .command('checkpoint')
+    .description('Print a sealed checkpoint of every chain head, to keep outside the database')
+    .option('-o, --out <file>', 'write to a file (mode 0600) instead of stdout')
+    .action(auditCheckpointCommand);
   audit
     .command('export')
     .description('Write every entry as JSON lines, oldest first')

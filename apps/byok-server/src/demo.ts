@@ -88,7 +88,7 @@ export async function seedDemoUser(system: BYOKSystem, logger: Logger, now = Dat
   const manager = system.manager;
   const existing = await manager.listKeys({ userId: DEMO_USER_ID });
   if (existing.length > 0) return false;
-  const context = { actor: 'demo-seed' };
+  const context = { actor: { type: 'system', id: 'demo-seed' } as const };
   const keyIds: string[] = [];
   for (const key of DEMO_KEYS) {
     keyIds.push(

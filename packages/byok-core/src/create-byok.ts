@@ -74,8 +74,10 @@ export interface BYOKSystem {
   startIncident(input: StartIncidentInput): Promise<IncidentSummary>;
   /** Every use and audited action of every key in a time window (`byok incident report`). */
   incidentReport(window: { since: Date; until?: Date }): Promise<IncidentReportEvent[]>;
-  /** Rewraps every data key to the active master key (see `rewrapDataKeys`). */
-  rotateMasterKey(options?: RewrapOptions): Promise<RewrapReport>;
+  /** Rewraps every data key under the active master key, then re-seals the audit log under it. */
+  rotateMasterKey(
+    options?: RewrapOptions,
+  ): Promise<RewrapReport & { auditResealed?: { chains: number; entries: number; failed: string[] } }>;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,12 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
         report.legacyUpgraded,
       ]);
       await ctx.cache.invalidate(rows.flatMap(cacheKeysFor));
+      // The audit log is sealed by a key derived from the master key: re-seal it under the new one
+      // once every data key is, so that the old key can go (chains that fail to verify are kept as is).
+      if (report.completed && !report.dryRun) {
+        const auditResealed = await ctx.audit.reseal();
+        return { ...report, auditResealed };
+      }
       return report;
     },
     close: async () => {

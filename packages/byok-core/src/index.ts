@@ -1,7 +1,19 @@
 export { BYOKAIMiddleware, type BYOKAIMiddlewareOptions } from './adapters/express.js';
 export type { AlertNotificationPayload, CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
 export { signWebhook, verifyWebhookSignature } from './alerts/index.js';
-export type { AuditAction, AuditEntry, ChainVerification, RequestContext } from './audit/index.js';
+export type {
+  ActorInput,
+  AuditAction,
+  AuditActor,
+  AuditActorType,
+  AuditCheckpoint,
+  AuditEntry,
+  AuditProblem,
+  AuditProblemReason,
+  AuditVerification,
+  ChainVerification,
+  RequestContext,
+} from './audit/index.js';
 export { AuditLog } from './audit/index.js';
 export type { CacheStats, InvalidationBus, KeyCache, RedisLike } from './cache/index.js';
 export {

@@ -2,8 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
+import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { AuditLog } from '../audit/index.js';
+import { Keyring } from '../crypto/keyring.js';
 import { isBYOKError } from '../errors/index.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
@@ -125,7 +126,7 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
     close = opened.close;
     db = toDatabase(opened.client);
     await new DatabaseMigration(db).runMigrations();
-    audit = new AuditLog(db);
+    audit = new AuditLog(db, { keys: { keyring: await Keyring.create(TEST_MASTER_KEY) } });
     receiver = await startReceiver();
     smtp = await startSmtp();
   });
@@ -352,7 +353,7 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
       thresholdPeriod: 'monthly',
       notificationChannels: ['email', 'webhook'],
     });
-    expect(entries[0]?.actor).toBe('user_123');
+    expect(entries[0]?.actor).toEqual({ type: 'user', id: 'user_123' });
     expect((await audit.verifyChain()).ok).toBe(true);
   });
 

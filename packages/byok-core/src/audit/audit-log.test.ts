@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
+import { AuditLog } from './audit-log.js';
 
 const apiKey = () => `sk-proj-${Math.random().toString(36).slice(2)}abcdefgh`;
 
@@ -25,7 +26,7 @@ describe.each(databaseBackends)('audit chain on $name', (backend) => {
     await close();
   });
   beforeEach(async () => {
-    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads');
+    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
   });
 
   async function busyOwners(): Promise<string[]> {
@@ -61,7 +62,7 @@ describe.each(databaseBackends)('audit chain on $name', (backend) => {
     );
     const [entry] = await manager.audit.list({ owner: { type: 'user', id: userId } });
     expect(entry).toMatchObject({
-      actor: 'admin_1',
+      actor: { type: 'user', id: 'admin_1' },
       action: 'key.created',
       targetType: 'key',
       targetId: keyId,
@@ -86,7 +87,7 @@ describe.each(databaseBackends)('audit chain on $name', (backend) => {
     );
     await db().query('DELETE FROM byok.audit_log WHERE id = $1', [rows[1]?.id]);
     expect((await manager.audit.verifyChain()).ok).toBe(false);
-    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads');
+    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
     await busyOwners();
     await db().query('DELETE FROM byok.audit_log WHERE id = (SELECT max(id) FROM byok.audit_log)');
     expect(await manager.audit.verifyChain()).toMatchObject({ ok: false });
@@ -103,14 +104,19 @@ describe.each(databaseBackends)('audit chain on $name', (backend) => {
   });
 
   it('purges entries past retention in batches and still verifies what is kept', async () => {
+    const past = new Date(Date.now() - 3000 * 86_400_000);
+    const old = new AuditLog(db(), { keys: manager.context.encryption, clock: () => past });
+    const owners = [uniqueId(), uniqueId()];
+    for (const id of owners) {
+      await old.record({ action: 'key.updated', targetType: 'key', owner: { type: 'user', id } });
+    }
     await busyOwners();
-    await db().query(
-      `UPDATE byok.audit_log SET created_at = created_at - interval '3000 days' WHERE seq = 1`,
-    );
-    // Editing created_at breaks those hashes, which is what the purge must then remove without a trace.
+    for (const id of owners) {
+      await manager.addKey({ userId: id, provider: 'openai', keyData: { apiKey: apiKey() } });
+    }
     const purged = await manager.audit.purgeExpired({ batchSize: 1 });
     expect(purged).toBe(2);
-    expect(await manager.audit.verifyChain()).toEqual({ ok: true, checked: 4 });
+    expect(await manager.audit.verifyChain()).toEqual({ ok: true, checked: 8 });
   });
 
   it('serialises concurrent writers to one owner into one unbroken chain', async () => {

@@ -1,125 +1,225 @@
-import { createHash } from 'node:crypto';
 import { ownerRef } from '../crypto/index.js';
+import { BYOKError, encryptionNotConfigured } from '../errors/index.js';
 import type { Database, SqlClient } from '../store/types.js';
-import { canonicalJson } from './canonical-json.js';
-import type { AuditEntry, AuditEntryInput, ChainVerification } from './types.js';
+import { toAuditActor } from './actor.js';
+import { type AuditKeySource, AuditSigner, addToChainSet, EMPTY_CHAIN_SET } from './audit-keys.js';
+import {
+  type AuditRow,
+  entryPayload,
+  GENESIS_HASH,
+  HEAD_COLUMNS,
+  type HeadRow,
+  type HeadState,
+  headPayload,
+  headState,
+  legacyHash,
+  type StateRow,
+  statePayload,
+  toEntry,
+} from './audit-rows.js';
+import { checkpointPayload, verifyAudit } from './audit-verify.js';
+import type {
+  AuditCheckpoint,
+  AuditEntry,
+  AuditEntryInput,
+  AuditVerification,
+  ChainVerification,
+} from './types.js';
 
-const GENESIS_HASH = '0'.repeat(64);
-const VERIFY_PAGE = 1000;
+const PAGE = 1000;
 
-interface AuditRow {
-  id: string;
-  chain: string;
-  seq: string | number;
-  prev_hash: string;
-  hash: string;
-  actor: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  owner_type: string | null;
-  owner_id: string | null;
-  context: Record<string, unknown>;
-  details: Record<string, unknown>;
-  created_at: Date | string;
+export interface AuditLogOptions {
+  retentionDays?: number;
+  /**
+   * The master keys: the audit key is derived from the active one (HKDF, label `byok/audit-mac/v1`)
+   * and never stored. Without it the log can be listed and exported, not written or verified.
+   */
+  keys?: AuditKeySource;
+  /** Time source for `createdAt` (tests write entries "in the past" this way, sealed like any other). */
+  clock?: () => Date;
 }
 
-function entryHash(prevHash: string, fields: Record<string, unknown>): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
-}
-
-function hashedFields(row: Omit<AuditRow, 'id' | 'prev_hash' | 'hash'>): Record<string, unknown> {
-  return {
-    chain: row.chain,
-    seq: Number(row.seq),
-    actor: row.actor,
-    action: row.action,
-    targetType: row.target_type,
-    targetId: row.target_id,
-    ownerType: row.owner_type,
-    ownerId: row.owner_id,
-    context: row.context,
-    details: row.details,
-    createdAt: new Date(row.created_at).toISOString(),
-  };
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    id: String(row.id),
-    chain: row.chain,
-    seq: Number(row.seq),
-    actor: row.actor,
-    action: row.action as AuditEntry['action'],
-    targetType: row.target_type,
-    targetId: row.target_id,
-    owner:
-      row.owner_type && row.owner_id
-        ? { type: row.owner_type as 'user' | 'workspace', id: row.owner_id }
-        : null,
-    context: row.context,
-    details: row.details,
-    createdAt: new Date(row.created_at),
-    hash: row.hash,
-  };
+async function lockHead(tx: SqlClient, chain: string): Promise<HeadRow | undefined> {
+  const { rows } = await tx.query<HeadRow>(
+    `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads WHERE chain = $1 FOR UPDATE`,
+    [chain],
+  );
+  return rows[0];
 }
 
 /**
- * The append-only, hash-chained audit trail. One chain per owner, so writers to different owners
- * never wait on each other; the chain head row is locked for the length of the writer's transaction.
+ * The append-only audit trail, tamper-evident against anyone who can write to the database but
+ * does not hold the master key:
+ * - one chain per owner (writers to different owners never wait on each other); each entry's MAC
+ *   covers its content, its position (chain, seq) and the MAC before it;
+ * - each chain head (newest seq and MAC, retention anchor, legacy boundary) is sealed by a MAC;
+ * - one sealed state row counts the chains and digests their names (a deleted chain is found);
+ * - `createCheckpoint()` seals every head into a file kept outside the database, against which
+ *   `verify({ checkpoint })` finds history rewound or replaced behind it.
+ * Rows written before MACs (SHA-256 links) are kept; the first start with the master key seals
+ * each chain's head at its current end (its legacy boundary), which pins those rows from then on.
  */
 export class AuditLog {
   readonly #db: Database;
+  readonly #keys: AuditKeySource | undefined;
+  readonly #clock: () => Date;
   readonly retentionDays: number;
 
-  constructor(db: Database, options: { retentionDays?: number } = {}) {
+  constructor(db: Database, options: AuditLogOptions = {}) {
     this.#db = db;
+    this.#keys = options.keys;
+    this.#clock = options.clock ?? (() => new Date());
     this.retentionDays = options.retentionDays ?? 2555;
+  }
+
+  #signer(): AuditSigner {
+    if (!this.#keys) throw encryptionNotConfigured();
+    const signer = new AuditSigner(this.#keys);
+    void signer.activeKeyId; // throws ENCRYPTION_NOT_CONFIGURED before anything is written
+    return signer;
+  }
+
+  /**
+   * Creates the sealed state on first use. On a database written before MACs, seals every existing
+   * chain head at its current end (its legacy boundary) in the same transaction. Idempotent; safe
+   * when several instances start at once.
+   */
+  async prepare(): Promise<void> {
+    const signer = this.#signer();
+    await this.#db.transaction((tx) => this.#ensureState(tx, signer));
+  }
+
+  async #ensureState(tx: SqlClient, signer: AuditSigner): Promise<void> {
+    if ((await tx.query('SELECT 1 FROM byok.audit_state')).rows.length) return;
+    await tx.query('LOCK TABLE byok.audit_state IN SHARE ROW EXCLUSIVE MODE');
+    if ((await tx.query('SELECT 1 FROM byok.audit_state')).rows.length) return;
+    const { rows: heads } = await tx.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads ORDER BY chain FOR UPDATE`,
+    );
+    const { rows: marks } = await tx.query<{ sealed: boolean }>(
+      `SELECT (EXISTS (SELECT 1 FROM byok.audit_chain_heads WHERE seal IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM byok.audit_log WHERE mac_key IS NOT NULL)) AS sealed`,
+    );
+    // Sealed data without a state row means the row was deleted: rebuild it, but say so for ever
+    // (verify reports it), and never bless unsealed heads found next to sealed data.
+    const rebuilt = Boolean(marks[0]?.sealed);
+    if (!rebuilt && heads.length > 0) {
+      const sealed = heads.map((row) => {
+        const head: HeadState = { ...headState(row), legacySeq: Number(row.seq) };
+        return { chain: head.chain, legacySeq: head.legacySeq, seal: signer.mac(headPayload(head)) };
+      });
+      await tx.query(
+        `UPDATE byok.audit_chain_heads h SET legacy_seq = u.legacy_seq, seal = u.seal, seal_key = $4
+           FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(chain, legacy_seq, seal)
+          WHERE h.chain = u.chain`,
+        [
+          sealed.map((s) => s.chain),
+          sealed.map((s) => s.legacySeq),
+          sealed.map((s) => s.seal),
+          signer.activeKeyId,
+        ],
+      );
+    }
+    const state = {
+      chains: heads.length,
+      chainSet: heads.reduce((acc, head) => addToChainSet(acc, head.chain), EMPTY_CHAIN_SET),
+      rebuilt,
+    };
+    await tx.query(
+      'INSERT INTO byok.audit_state (chains, chain_set, rebuilt, seal, seal_key) VALUES ($1, $2, $3, $4, $5)',
+      [state.chains, state.chainSet, state.rebuilt, signer.mac(statePayload(state)), signer.activeKeyId],
+    );
+  }
+
+  /** A new chain: its sealed empty head, and one more chain in the sealed state (locked only now). */
+  async #register(tx: SqlClient, chain: string, signer: AuditSigner): Promise<void> {
+    await this.#ensureState(tx, signer);
+    const head: HeadState = {
+      chain,
+      seq: 0,
+      hash: GENESIS_HASH,
+      anchorSeq: 0,
+      anchorHash: GENESIS_HASH,
+      legacySeq: 0,
+    };
+    const { rows } = await tx.query(
+      `INSERT INTO byok.audit_chain_heads (chain, seq, hash, anchor_seq, anchor_hash, legacy_seq, seal, seal_key)
+       VALUES ($1, 0, $2, 0, $2, 0, $3, $4) ON CONFLICT (chain) DO NOTHING RETURNING chain`,
+      [chain, GENESIS_HASH, signer.mac(headPayload(head)), signer.activeKeyId],
+    );
+    if (!rows.length) return; // another transaction created it first
+    const { rows: states } = await tx.query<StateRow>(
+      'SELECT chains, chain_set, rebuilt, seal, seal_key FROM byok.audit_state FOR UPDATE',
+    );
+    const current = states[0];
+    if (!current) throw new Error('audit state missing');
+    const before = { chains: Number(current.chains), chainSet: current.chain_set, rebuilt: current.rebuilt };
+    const after = { ...before, chains: before.chains + 1, chainSet: addToChainSet(before.chainSet, chain) };
+    // A state that no longer matches its seal stays unsealed: resealing it would hide the tamper.
+    const intact = signer.check(current.seal_key, statePayload(before), current.seal) === 'ok';
+    await tx.query(
+      'UPDATE byok.audit_state SET chains = $1, chain_set = $2, seal = $3, seal_key = $4, updated_at = now()',
+      [
+        after.chains,
+        after.chainSet,
+        intact ? signer.mac(statePayload(after)) : current.seal,
+        intact ? signer.activeKeyId : current.seal_key,
+      ],
+    );
   }
 
   /** Appends an entry inside the caller's transaction: it commits or rolls back with the change. */
   async append(tx: SqlClient, input: AuditEntryInput): Promise<void> {
+    const signer = this.#signer();
     const chain = input.owner ? ownerRef(input.owner) : 'system';
-    await tx.query(
-      'INSERT INTO byok.audit_chain_heads (chain, seq, hash, anchor_hash) VALUES ($1, 0, $2, $2) ON CONFLICT (chain) DO NOTHING',
-      [chain, GENESIS_HASH],
-    );
-    const { rows } = await tx.query<{ seq: string | number; hash: string }>(
-      'SELECT seq, hash FROM byok.audit_chain_heads WHERE chain = $1 FOR UPDATE',
-      [chain],
-    );
-    const head = rows[0];
-    if (!head) throw new Error('audit chain head missing');
-    const row = {
+    let headRow = await lockHead(tx, chain);
+    if (!headRow) {
+      await this.#register(tx, chain, signer);
+      headRow = await lockHead(tx, chain);
+    }
+    if (!headRow) throw new Error('audit chain head missing');
+    const head = headState(headRow);
+    const headIntact = signer.check(headRow.seal_key, headPayload(head), headRow.seal) === 'ok';
+    const actor = toAuditActor(input.context?.actor, { type: 'system', id: 'system' });
+    const row: AuditRow = {
+      id: '',
       chain,
-      seq: Number(head.seq) + 1,
-      actor: input.context?.actor ?? 'system',
+      seq: head.seq + 1,
+      prev_hash: head.hash,
+      hash: '',
+      mac_key: signer.activeKeyId,
+      actor: actor.id,
+      actor_type: actor.type,
+      actor_for: actor.onBehalfOf ?? null,
       action: input.action,
       target_type: input.targetType,
       target_id: input.targetId ?? null,
       owner_type: input.owner?.type ?? null,
       owner_id: input.owner?.id ?? null,
-      context: {
-        requestId: input.context?.requestId,
-        ip: input.context?.ip,
-        userAgent: input.context?.userAgent,
-      },
-      details: input.details ?? {},
-      created_at: new Date(),
+      // Round-trip through JSON so that what is sealed equals what jsonb gives back.
+      context: JSON.parse(
+        JSON.stringify({
+          requestId: input.context?.requestId,
+          ip: input.context?.ip,
+          userAgent: input.context?.userAgent,
+        }),
+      ),
+      details: JSON.parse(JSON.stringify(input.details ?? {})),
+      created_at: new Date(this.#clock().getTime()),
     };
-    // Round-trip through JSON so that what is hashed equals what jsonb gives back.
-    row.context = JSON.parse(JSON.stringify(row.context));
-    row.details = JSON.parse(JSON.stringify(row.details));
-    const hash = entryHash(head.hash, hashedFields(row));
+    row.hash = signer.mac(entryPayload(head.hash, row));
     await tx.query(
-      `INSERT INTO byok.audit_log (chain, seq, prev_hash, hash, actor, action, target_type, target_id, owner_type, owner_id, context, details, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      `INSERT INTO byok.audit_log (chain, seq, prev_hash, hash, mac_key, actor, actor_type, actor_for, action, target_type, target_id, owner_type, owner_id, context, details, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         row.chain,
         row.seq,
-        head.hash,
-        hash,
+        row.prev_hash,
+        row.hash,
+        row.mac_key,
         row.actor,
+        row.actor_type,
+        row.actor_for,
         row.action,
         row.target_type,
         row.target_id,
@@ -130,11 +230,18 @@ export class AuditLog {
         row.created_at,
       ],
     );
-    await tx.query('UPDATE byok.audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1', [
-      chain,
-      row.seq,
-      hash,
-    ]);
+    const next: HeadState = { ...head, seq: Number(row.seq), hash: row.hash };
+    // A head that does not match its seal keeps its broken seal, so that verify still reports it.
+    await tx.query(
+      'UPDATE byok.audit_chain_heads SET seq = $2, hash = $3, seal = $4, seal_key = $5 WHERE chain = $1',
+      [
+        chain,
+        next.seq,
+        next.hash,
+        headIntact ? signer.mac(headPayload(next)) : headRow.seal,
+        headIntact ? signer.activeKeyId : headRow.seal_key,
+      ],
+    );
   }
 
   /** Appends an entry in a transaction of its own (for events with no other write). */
@@ -179,91 +286,225 @@ export class AuditLog {
     for (;;) {
       const { rows } = await this.#db.query<AuditRow>(
         'SELECT * FROM byok.audit_log WHERE id > $1 ORDER BY id LIMIT $2',
-        [after, VERIFY_PAGE],
+        [after, PAGE],
       );
       for (const row of rows) yield toEntry(row);
-      if (rows.length < VERIFY_PAGE) return;
+      if (rows.length < PAGE) return;
       after = String(rows.at(-1)?.id);
     }
   }
 
-  /** Recomputes every chain; finds any changed, inserted or deleted entry. */
-  async verifyChain(): Promise<ChainVerification> {
-    const { rows: heads } = await this.#db.query<{
-      chain: string;
-      seq: string | number;
-      hash: string;
-      anchor_seq: string | number;
-      anchor_hash: string;
-    }>('SELECT chain, seq, hash, anchor_seq, anchor_hash FROM byok.audit_chain_heads ORDER BY chain');
-    let checked = 0;
-    const knownChains = new Set(heads.map((h) => h.chain));
-    const { rows: orphans } = await this.#db.query<{ id: string; chain: string }>(
-      'SELECT min(id)::text AS id, chain FROM byok.audit_log GROUP BY chain',
-    );
-    const orphan = orphans.find((o) => !knownChains.has(o.chain));
-    if (orphan) return { ok: false, checked, firstBadId: orphan.id };
+  /**
+   * Checks every entry, chain head and the global state with the audit key, and, given a
+   * checkpoint made earlier (`createCheckpoint`), that no chain is gone, shorter, or different at
+   * the position it recorded. Lists every problem, not only the first.
+   *
+   * @example
+   * const result = await manager.audit.verify({ checkpoint: JSON.parse(await readFile('cp.json', 'utf8')) });
+   * for (const p of result.problems) console.log(p.chain, p.seq, p.reason);
+   */
+  verify(options: { checkpoint?: AuditCheckpoint } = {}): Promise<AuditVerification> {
+    return verifyAudit(this.#db, this.#signer(), options.checkpoint);
+  }
 
-    for (const head of heads) {
-      let expectedSeq = Number(head.anchor_seq) + 1;
-      let prevHash = head.anchor_hash;
-      let afterSeq = Number(head.anchor_seq);
-      for (;;) {
-        const { rows } = await this.#db.query<AuditRow>(
-          'SELECT * FROM byok.audit_log WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-          [head.chain, afterSeq, VERIFY_PAGE],
-        );
-        for (const row of rows) {
-          checked += 1;
-          const bad =
-            Number(row.seq) !== expectedSeq ||
-            row.prev_hash !== prevHash ||
-            entryHash(prevHash, hashedFields(row)) !== row.hash;
-          if (bad) return { ok: false, checked, firstBadId: String(row.id) };
-          prevHash = row.hash;
-          expectedSeq += 1;
-        }
-        if (rows.length < VERIFY_PAGE) break;
-        afterSeq = Number(rows.at(-1)?.seq);
-      }
-      if (expectedSeq - 1 !== Number(head.seq) || prevHash !== head.hash) {
-        return { ok: false, checked, brokenChain: head.chain };
-      }
-    }
-    return { ok: true, checked };
+  /** `verify()` reduced to the first problem (the original API). */
+  async verifyChain(): Promise<ChainVerification> {
+    const result = await this.verify();
+    if (result.ok) return { ok: true, checked: result.checked };
+    const withId = result.problems.find((p) => p.id !== undefined);
+    if (withId?.id) return { ok: false, checked: result.checked, firstBadId: withId.id };
+    return { ok: false, checked: result.checked, brokenChain: result.problems[0]?.chain ?? 'state' };
   }
 
   /**
-   * Deletes entries older than `retentionDays`, oldest first, in batches. Each chain's anchor moves
-   * to the newest deleted entry so that verification still covers everything kept.
+   * Re-seals the whole log under the active master key, after a rotation, so that the old key can
+   * be dropped: every chain is verified first with the keys held (old ones decrypt-only) and only
+   * an intact chain is re-MACed, one chain per transaction (its head locked, so writers to it
+   * wait). Chains that do not verify are left as they are and named in the report.
+   */
+  async reseal(): Promise<{ chains: number; entries: number; failed: string[] }> {
+    const signer = this.#signer();
+    const active = signer.activeKeyId;
+    const { rows: stale } = await this.#db.query<{ chain: string }>(
+      `SELECT chain FROM byok.audit_chain_heads WHERE seal_key IS DISTINCT FROM $1
+       UNION SELECT DISTINCT chain FROM byok.audit_log WHERE mac_key IS NOT NULL AND mac_key <> $1
+       ORDER BY chain`,
+      [active],
+    );
+    const report = { chains: 0, entries: 0, failed: [] as string[] };
+    for (const { chain } of stale) {
+      const resealed = await this.#db.transaction((tx) => this.#resealChain(tx, chain, signer));
+      if (resealed === null) report.failed.push(chain);
+      else {
+        report.chains += 1;
+        report.entries += resealed;
+      }
+    }
+    await this.#db.transaction(async (tx) => {
+      const { rows } = await tx.query<StateRow>(
+        'SELECT chains, chain_set, rebuilt, seal, seal_key FROM byok.audit_state FOR UPDATE',
+      );
+      const state = rows[0];
+      if (!state || state.seal_key === active) return;
+      const payload = statePayload({
+        chains: Number(state.chains),
+        chainSet: state.chain_set,
+        rebuilt: state.rebuilt,
+      });
+      if (signer.check(state.seal_key, payload, state.seal) !== 'ok') return;
+      await tx.query('UPDATE byok.audit_state SET seal = $1, seal_key = $2, updated_at = now()', [
+        signer.mac(payload),
+        active,
+      ]);
+    });
+    return report;
+  }
+
+  /** Re-MACs one chain under the active key; null (nothing written) when it does not verify. */
+  async #resealChain(tx: SqlClient, chain: string, signer: AuditSigner): Promise<number | null> {
+    const headRow = await lockHead(tx, chain);
+    if (!headRow) return null;
+    const head = headState(headRow);
+    if (signer.check(headRow.seal_key, headPayload(head), headRow.seal) !== 'ok') return null;
+    const legacySeq = head.legacySeq ?? 0;
+    let oldPrev = head.anchorHash;
+    let newPrev = head.anchorHash;
+    let expected = head.anchorSeq + 1;
+    const updates: { id: string; prev: string; hash: string }[] = [];
+    let after = head.anchorSeq;
+    for (;;) {
+      const { rows } = await tx.query<AuditRow>(
+        'SELECT * FROM byok.audit_log WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [chain, after, PAGE],
+      );
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expected || seq > head.seq || row.prev_hash !== oldPrev) return null;
+        if (seq <= legacySeq) {
+          if (row.mac_key !== null || legacyHash(oldPrev, row) !== row.hash) return null;
+          newPrev = row.hash;
+        } else {
+          if (signer.check(row.mac_key, entryPayload(oldPrev, row), row.hash) !== 'ok') return null;
+          const resealed: AuditRow = { ...row, mac_key: signer.activeKeyId, prev_hash: newPrev };
+          const hash = signer.mac(entryPayload(newPrev, resealed));
+          updates.push({ id: String(row.id), prev: newPrev, hash });
+          newPrev = hash;
+        }
+        oldPrev = row.hash;
+        expected = seq + 1;
+      }
+      if (rows.length < PAGE) break;
+      after = Number(rows.at(-1)?.seq);
+    }
+    if (expected - 1 !== head.seq || oldPrev !== head.hash) return null;
+    for (let i = 0; i < updates.length; i += PAGE) {
+      const page = updates.slice(i, i + PAGE);
+      await tx.query(
+        `UPDATE byok.audit_log l SET prev_hash = u.prev, hash = u.hash, mac_key = $4
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, prev, hash) WHERE l.id = u.id`,
+        [page.map((u) => u.id), page.map((u) => u.prev), page.map((u) => u.hash), signer.activeKeyId],
+      );
+    }
+    const next: HeadState = { ...head, hash: newPrev };
+    await tx.query('UPDATE byok.audit_chain_heads SET hash = $2, seal = $3, seal_key = $4 WHERE chain = $1', [
+      chain,
+      next.hash,
+      signer.mac(headPayload(next)),
+      signer.activeKeyId,
+    ]);
+    return updates.length;
+  }
+
+  /**
+   * A sealed record of every chain head as it is now, to keep outside the database (another
+   * system, write-once storage). Refuses when any head or the state fails its seal.
+   */
+  async createCheckpoint(): Promise<AuditCheckpoint> {
+    const signer = this.#signer();
+    const { rows } = await this.#db.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads ORDER BY chain`,
+    );
+    const broken = rows.filter(
+      (row) => signer.check(row.seal_key, headPayload(headState(row)), row.seal) !== 'ok',
+    );
+    if (broken.length) {
+      throw new BYOKError(
+        'AUDIT_LOG_TAMPERED',
+        `Audit chain heads fail their seal (${broken.length}); run "byok audit verify" before taking a checkpoint`,
+        { details: { chains: broken.slice(0, 20).map((row) => row.chain) } },
+      );
+    }
+    const body: Omit<AuditCheckpoint, 'mac'> = {
+      format: 'byok-audit-checkpoint/v1',
+      createdAt: new Date().toISOString(),
+      keyId: signer.activeKeyId,
+      chains: rows.length,
+      heads: rows.map((row) => ({ chain: row.chain, seq: Number(row.seq), hash: row.hash })),
+    };
+    return { ...body, mac: signer.mac(checkpointPayload(body)) };
+  }
+
+  /**
+   * Deletes entries older than `retentionDays`, oldest first, in batches, and moves each chain's
+   * sealed anchor to the newest entry deleted. Only an unbroken run from the anchor whose every
+   * entry verifies is deleted: an entry whose date (or anything else) was edited to make it expire
+   * stays, and so does everything after it, so a purge cannot be used to erase evidence.
    */
   async purgeExpired(options: { batchSize?: number; now?: Date } = {}): Promise<number> {
-    const cutoff = new Date((options.now ?? new Date()).getTime() - this.retentionDays * 86_400_000);
+    const signer = this.#signer();
+    const cutoff = new Date((options.now ?? this.#clock()).getTime() - this.retentionDays * 86_400_000);
     const batchSize = options.batchSize ?? 1000;
+    const stuck: string[] = [];
     let total = 0;
     for (;;) {
-      const deleted = await this.#db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ chain: string; seq: string | number; hash: string }>(
-          `DELETE FROM byok.audit_log WHERE id IN (
-             SELECT id FROM byok.audit_log WHERE created_at < $1 ORDER BY id LIMIT $2
-           ) RETURNING chain, seq, hash`,
-          [cutoff, batchSize],
+      const { deleted, candidates } = await this.#db.transaction(async (tx) => {
+        const { rows } = await tx.query<AuditRow>(
+          `SELECT * FROM byok.audit_log WHERE created_at < $1 AND NOT (chain = ANY($3::text[]))
+            ORDER BY chain, seq LIMIT $2`,
+          [cutoff, batchSize, stuck],
         );
-        const newest = new Map<string, { seq: number; hash: string }>();
-        for (const row of rows) {
-          const seq = Number(row.seq);
-          if ((newest.get(row.chain)?.seq ?? -1) < seq) newest.set(row.chain, { seq, hash: row.hash });
-        }
-        for (const [chain, anchor] of newest) {
+        const byChain = new Map<string, AuditRow[]>();
+        for (const row of rows) byChain.set(row.chain, [...(byChain.get(row.chain) ?? []), row]);
+        let removed = 0;
+        for (const [chain, chainRows] of byChain) {
+          const headRow = await lockHead(tx, chain);
+          const head = headRow ? headState(headRow) : undefined;
+          if (!headRow || !head || signer.check(headRow.seal_key, headPayload(head), headRow.seal) !== 'ok') {
+            stuck.push(chain);
+            continue;
+          }
+          const legacySeq = head.legacySeq ?? 0;
+          let prev = head.anchorHash;
+          let expected = head.anchorSeq + 1;
+          const ids: string[] = [];
+          for (const row of chainRows) {
+            const seq = Number(row.seq);
+            const intact =
+              seq === expected &&
+              seq <= head.seq &&
+              row.prev_hash === prev &&
+              (seq <= legacySeq
+                ? row.mac_key === null && legacyHash(prev, row) === row.hash
+                : signer.check(row.mac_key, entryPayload(prev, row), row.hash) === 'ok');
+            if (!intact) break;
+            ids.push(String(row.id));
+            prev = row.hash;
+            expected = seq + 1;
+          }
+          if (ids.length < chainRows.length) stuck.push(chain);
+          if (!ids.length) continue;
+          await tx.query('DELETE FROM byok.audit_log WHERE id = ANY($1::bigint[])', [ids]);
+          const next: HeadState = { ...head, anchorSeq: expected - 1, anchorHash: prev };
           await tx.query(
-            'UPDATE byok.audit_chain_heads SET anchor_seq = $2, anchor_hash = $3 WHERE chain = $1 AND anchor_seq < $2',
-            [chain, anchor.seq, anchor.hash],
+            'UPDATE byok.audit_chain_heads SET anchor_seq = $2, anchor_hash = $3, seal = $4, seal_key = $5 WHERE chain = $1',
+            [chain, next.anchorSeq, next.anchorHash, signer.mac(headPayload(next)), signer.activeKeyId],
           );
+          removed += ids.length;
         }
-        return rows.length;
+        return { deleted: removed, candidates: rows.length };
       });
       total += deleted;
-      if (deleted < batchSize) return total;
+      if (candidates < batchSize) return total;
     }
   }
 }

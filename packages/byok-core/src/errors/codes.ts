@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   MASTER_KEY_SOURCE_FAILED: 503,
   NO_KEY_AVAILABLE: 404,
   DATABASE_UNAVAILABLE: 503,
+  AUDIT_LOG_TAMPERED: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

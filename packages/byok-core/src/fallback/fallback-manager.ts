@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccessCounter, AuditLog, RequestContext } from '../audit/index.js';
+import { type AccessCounter, type AuditLog, defaultActor, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, invalidInput, isBYOKError, keyNotFound, parseInput } from '../errors/index.js';
@@ -225,7 +225,7 @@ export class FallbackManager {
         targetType: 'fallback_chain',
         targetId: `${providerId}:${env}`,
         owner,
-        context: { ...context, actor: context?.actor ?? (owner.type === 'user' ? owner.id : 'system') },
+        context: { ...context, actor: context?.actor ?? defaultActor(owner) },
         details: {
           provider: providerId,
           environment: env,

@@ -155,11 +155,13 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
     const userAgent = c.req.header('user-agent');
     const ip = clientIp(c, trustProxy);
     c.set('requestContext', {
+      // The actor's type comes from how the caller authenticated: a JWT subject is always a user,
+      // whatever it looks like ("service:alice" included).
       actor: principal.isServiceToken
         ? principal.userId
-          ? `service:${principal.userId}`
-          : 'service'
-        : (principal.userId as string),
+          ? { type: 'service', id: 'service', onBehalfOf: principal.userId }
+          : { type: 'service', id: 'service' }
+        : { type: 'user', id: principal.userId as string },
       requestId: c.get('requestId'),
       ...(ip ? { ip } : {}),
       ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),

@@ -153,11 +153,18 @@ export const Provider = z
   .openapi('Provider');
 export const ProviderListResponse = z.object({ providers: z.array(Provider) }).openapi('ProviderList');
 
+export const AuditActor = z
+  .object({
+    type: z.enum(['user', 'service', 'system']),
+    id: z.string(),
+    onBehalfOf: z.string().optional(),
+  })
+  .openapi('AuditActor');
 export const AuditEntry = z
   .object({
     id: z.string(),
     action: z.string(),
-    actor: z.string(),
+    actor: AuditActor,
     targetType: z.string(),
     targetId: z.string().nullable(),
     owner: Owner.nullable(),

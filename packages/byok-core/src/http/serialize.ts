@@ -130,7 +130,7 @@ export function serializeAuditEntry(entry: AuditEntry) {
   return {
     id: entry.id,
     action: entry.action,
-    actor: entry.actor,
+    actor: { ...entry.actor },
     targetType: entry.targetType,
     targetId: entry.targetId,
     owner: entry.owner ? { type: entry.owner.type, id: entry.owner.id } : null,

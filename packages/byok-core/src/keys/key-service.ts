@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { AccessCounter, AuditLog, RequestContext } from '../audit/index.js';
+import {
+  type AccessCounter,
+  type AuditLog,
+  actorLabel,
+  defaultActor,
+  type RequestContext,
+} from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import {
   credentialDataKeyId,
@@ -110,7 +116,7 @@ export class KeyService {
           maskKeyData(provider, keyData),
           keyFingerprint(dataKey, provider, keyData),
           parsed.priority ?? 0,
-          context?.actor ?? (owner.type === 'user' ? owner.id : null),
+          context?.actor !== undefined ? actorLabel(context.actor) : owner.type === 'user' ? owner.id : null,
         ],
       );
       await this.#d.audit.append(tx, {
@@ -417,5 +423,5 @@ function keyFingerprint(dataKey: DataKey, provider: string, keyData: KeyData): s
 
 const withActor = (context: RequestContext | undefined, owner: Owner): RequestContext => ({
   ...context,
-  actor: context?.actor ?? (owner.type === 'user' ? owner.id : 'system'),
+  actor: context?.actor ?? defaultActor(owner),
 });

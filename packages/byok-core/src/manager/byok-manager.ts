@@ -74,6 +74,7 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     );
   }
   const audit = new AuditLog(db, {
+    keys: encryption,
     retentionDays: options.audit?.retentionDays ?? envNumber('BYOK_AUDIT_RETENTION_DAYS') ?? 2555,
   });
   const dataKeys = new DataKeyService(db, encryption);
@@ -87,6 +88,7 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
       await encryption.ready();
       if (options.database?.migrate !== false) await new DatabaseMigration(db).runMigrations();
       await dataKeys.checkMasterKey();
+      await audit.prepare();
       readyFlag = true;
     })();
     return readyPromise;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
+import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { AlertService } from '../alerts/index.js';
 import { AuditLog } from '../audit/index.js';
+import { Keyring } from '../crypto/keyring.js';
 import { isBYOKError } from '../errors/index.js';
 import { ProviderType } from '../providers/index.js';
 import { toDatabase } from '../store/database.js';
@@ -131,7 +132,8 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
     db = toDatabase(opened.client);
     await new DatabaseMigration(db).runMigrations();
     const { logger } = capturingLogger();
-    alerts = new AlertService({ db, audit: new AuditLog(db), logger, env: {} });
+    const audit = new AuditLog(db, { keys: { keyring: await Keyring.create(TEST_MASTER_KEY) } });
+    alerts = new AlertService({ db, audit, logger, env: {} });
     usage = new UsageService({ db, logger, alerts, onUsage: (event) => events.push(event) });
   });
   afterAll(async () => {

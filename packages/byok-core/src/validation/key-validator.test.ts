@@ -582,7 +582,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
       );
       const summary = first.find((e) => e.targetType === 'owner');
       expect(summary).toMatchObject({
-        actor: 'admin_1',
+        actor: { type: 'user', id: 'admin_1' },
         details: { trigger: 'bulk', keys: 2, valid: 1, invalidKeyIds: [bad] },
       });
       expect(first.find((e) => e.targetId === bad)?.details).toMatchObject({

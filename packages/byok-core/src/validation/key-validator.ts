@@ -1,4 +1,4 @@
-import type { AuditLog, RequestContext } from '../audit/index.js';
+import { type AuditLog, defaultActor, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, invalidInput, isBYOKError, keyNotFound } from '../errors/index.js';
@@ -462,7 +462,9 @@ export class KeyValidator {
         if (next.done) return;
         const row = next.value;
         try {
-          const { settled } = await this.#validateRowPipelined(row, 'scheduled', { actor: 'system' });
+          const { settled } = await this.#validateRowPipelined(row, 'scheduled', {
+            actor: { type: 'system', id: 'scheduled-validation' },
+          });
           settling.push(
             settled.then(
               (result) => {
@@ -616,5 +618,5 @@ function positive(value: number, name: string): number {
 
 const withActor = (context: RequestContext | undefined, owner: Owner): RequestContext => ({
   ...context,
-  actor: context?.actor ?? (owner.type === 'user' ? owner.id : 'system'),
+  actor: context?.actor ?? defaultActor(owner),
 });

@@ -157,10 +157,17 @@ export interface FallbackChain {
   configured?: boolean;
 }
 
+/** Who acted: a user, the service token (for the user in `onBehalfOf`), or the system. */
+export interface AuditActor {
+  type: 'user' | 'service' | 'system';
+  id: string;
+  onBehalfOf?: string;
+}
+
 export interface AuditEntry {
   id: string;
   action: string;
-  actor: string;
+  actor: AuditActor;
   targetType: string;
   targetId: string | null;
   createdAt: string;

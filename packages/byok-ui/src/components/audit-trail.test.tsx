@@ -8,7 +8,7 @@ import { AuditTrail } from './audit-trail.js';
 
 const entries: AuditEntry[] = Array.from({ length: 5 }, (_, i) => ({
   id: String(100 - i),
-  actor: 'user_1',
+  actor: i === 4 ? { type: 'service', id: 'service', onBehalfOf: 'user_1' } : { type: 'user', id: 'user_1' },
   action: i % 2 ? 'key.disabled' : 'key.created',
   targetType: 'key',
   targetId: `key_${i}`,
@@ -33,6 +33,7 @@ describe('AuditTrail', () => {
     await user.click(screen.getByRole('button', { name: 'Load older entries' }));
     expect(await within(table).findByText('key_4', { exact: false })).toBeTruthy();
     expect(within(table).getAllByRole('row')).toHaveLength(6);
+    expect(within(table).getAllByRole('row')[5]?.textContent).toContain('Service (for user_1)');
     expect(screen.queryByRole('button', { name: 'Load older entries' })).toBeNull();
     expect(api.calls.map((c) => c.path)).toEqual(['/audit?limit=3', '/audit?limit=3&before=98']);
   });

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { AuditEntry } from '../api/types.js';
+import type { AuditActor, AuditEntry } from '../api/types.js';
 import { formatDateTime } from '../format.js';
 import { useAuditTrail } from '../hooks/use-audit-trail.js';
 import { EmptyState, ErrorState, LoadingState } from './states.js';
@@ -54,7 +54,7 @@ export function AuditTrail({ pageSize = 50 }: AuditTrailProps) {
                   <td data-label="When">
                     <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
                   </td>
-                  <td data-label="Who">{entry.actor}</td>
+                  <td data-label="Who">{actorText(entry.actor)}</td>
                   <td data-label="What">{describeAction(entry.action)}</td>
                   <td data-label="Target">
                     {entry.targetType}
@@ -88,4 +88,10 @@ export function AuditTrail({ pageSize = 50 }: AuditTrailProps) {
       {body}
     </section>
   );
+}
+
+function actorText(actor: AuditActor): string {
+  if (actor.type === 'service') return actor.onBehalfOf ? `Service (for ${actor.onBehalfOf})` : 'Service';
+  if (actor.type === 'system') return `System (${actor.id})`;
+  return actor.id;
 }
