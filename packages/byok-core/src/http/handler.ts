@@ -180,6 +180,7 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
   registerFallbackRoutes(app, system, basePath);
   registerAlertRoutes(app, system, basePath, {
     allowPrivateWebhookHosts: options.alerts?.allowPrivateWebhookHosts ?? false,
+    ...(options.alerts?.resolveHost ? { resolveHost: options.alerts.resolveHost } : {}),
   });
 
   app.openapi(
