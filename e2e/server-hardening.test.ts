@@ -90,7 +90,7 @@ describe('the production server', () => {
   });
 
   it.each([
-    ['a chunked body', (size: number) => ({ 'transfer-encoding': 'chunked' }) as Record<string, string>],
+    ['a chunked body', (_size: number) => ({ 'transfer-encoding': 'chunked' }) as Record<string, string>],
     ['a Content-Length body', (size: number) => ({ 'content-length': String(size) })],
   ])(
     'answers an early 413 on %s with Connection: close; the next request on the agent works',
