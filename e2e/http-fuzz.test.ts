@@ -190,7 +190,7 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const deep = fc
   .tuple(fc.integer({ min: 20, max: 5000 }), fc.boolean())
   .map(([depth, objects]) =>
-    objects ? '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth),
+    objects ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : '['.repeat(depth) + ']'.repeat(depth),
   );
 
 function bodyFor(op: Operation, world: World): fc.Arbitrary<string | undefined> {

@@ -1,6 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { BYOKSystem } from '../../create-byok.js';
-import { DestinationRefusedError, type HostResolver, resolveDestination } from '../../outbound/index.js';
+import {
+  DestinationRefusedError,
+  type HostResolver,
+  resolveDestination,
+  systemResolver,
+} from '../../outbound/index.js';
 import { callContext, ownerScope } from '../guards.js';
 import { invalid } from '../problem.js';
 import {
@@ -14,6 +20,7 @@ import { serializeAlert } from '../serialize.js';
 import type { HttpEnv } from '../types.js';
 import { errorResponses, json, jsonBody, security } from './common.js';
 
+const LOOKUP_TIMEOUT_MS = 2000;
 const MANAGE = 'Only workspace admins and owners can manage usage alerts';
 
 /**
@@ -21,12 +28,17 @@ const MANAGE = 'Only workspace admins and owners can manage usage alerts';
  * name at once, a name by resolving it (every address). A name that does not resolve (yet) is
  * accepted: delivery resolves it again, checks every address and connects only to a checked one.
  */
-async function checkWebhookHost(url: string, resolve: HostResolver | undefined): Promise<void> {
+async function checkWebhookHost(url: string, resolve: HostResolver = systemResolver): Promise<void> {
+  // A slow resolver must not hold the request: after 2 s the name counts as "not resolved yet".
+  const bounded: HostResolver = (host) =>
+    Promise.race([
+      resolve(host),
+      sleep(LOOKUP_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+        throw new Error('lookup timed out');
+      }),
+    ]);
   try {
-    await resolveDestination(new URL(url).hostname, {
-      allowPrivate: false,
-      ...(resolve ? { resolve } : {}),
-    });
+    await resolveDestination(new URL(url).hostname, { allowPrivate: false, resolve: bounded });
   } catch (error) {
     if (error instanceof DestinationRefusedError) {
       throw invalid('Invalid request body: webhookUrl: must not point at this machine or a private network');
