@@ -71,7 +71,14 @@ export function urlInputProblem(url: string): string | null {
 }
 
 /** Headers the API reads; each is refused when it holds a NUL byte or a lone surrogate. */
-const READ_HEADERS = ['authorization', 'x-byok-user-id', 'x-request-id', 'user-agent', 'content-type'];
+const READ_HEADERS = [
+  'authorization',
+  'x-byok-user-id',
+  'x-request-id',
+  'user-agent',
+  'content-type',
+  'x-forwarded-for',
+];
 
 /**
  * Refuses, with 400 INVALID_INPUT and before authentication, a request whose path, query or read
