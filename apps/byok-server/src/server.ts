@@ -101,6 +101,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       fallback: { enabled: resolved.enableFallback },
       audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
       providers: resolved.providerBaseUrls,
+      // Outside production an alert may go to a local receiver; in production only to public hosts.
+      alerts: { allowPrivateWebhookHosts: !resolved.production },
     });
   } catch (error) {
     redis?.disconnect();

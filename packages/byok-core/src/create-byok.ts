@@ -37,6 +37,7 @@ export interface CreateBYOKOptions {
   providers?: BYOKManagerOptions['providers'];
   audit?: BYOKManagerOptions['audit'];
   metrics?: BYOKManagerOptions['metrics'];
+  alerts?: BYOKManagerOptions['alerts'];
 }
 
 /** The `database` part of a system: statistics, migrations and usage alerts. */
@@ -100,6 +101,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
   });
   const ctx = manager.context;
   const alerts = ctx.alerts;

@@ -6,6 +6,7 @@ import { BYOKError, invalidInput, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { ownerCondition, toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
+import type { HostResolver } from '../outbound/index.js';
 import type { Database, SqlClient } from '../store/types.js';
 import { EmailSender } from './email-sender.js';
 import { type AlertPeriod, alertPeriod } from './periods.js';
@@ -36,6 +37,10 @@ export interface AlertServiceOptions {
     defaultUrl?: string;
     /** Limit of one attempt, ms. Default 10,000. */
     timeoutMs?: number;
+    /** Deliver to this machine and private networks too. Default false (see `WebhookSenderOptions`). */
+    allowPrivateHosts?: boolean;
+    /** Resolves webhook host names; injected in tests. */
+    resolve?: HostResolver;
   };
   email?: {
     /** Default `BYOK_SMTP_URL`. Without it (and without a `senders.email`), e-mail alerts are refused. */
@@ -221,6 +226,8 @@ export class AlertService {
       'webhook',
       new WebhookSender({
         secret: options.webhook?.secret ?? env.BYOK_ALERT_WEBHOOK_SECRET,
+        allowPrivateHosts: options.webhook?.allowPrivateHosts ?? false,
+        resolve: options.webhook?.resolve,
         onUnsigned: () =>
           this.#logger.warn(
             'BYOK_ALERT_WEBHOOK_SECRET is not set: alert webhooks are sent without a signature',

@@ -112,7 +112,7 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
       audit,
       logger: captured.logger,
       env: {},
-      webhook: { secret: SECRET, defaultUrl: `${receiver.url}/ok` },
+      webhook: { secret: SECRET, defaultUrl: `${receiver.url}/ok`, allowPrivateHosts: true },
       email: { smtpUrl: smtp.url, from: 'alerts@byok.test', defaultTo: 'ops@byok.test' },
       retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 },
       ...overrides,

@@ -1,4 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  DestinationRefusedError,
+  type HostResolver,
+  pinnedPost,
+  type ResolvedAddress,
+  resolveDestination,
+} from '../outbound/index.js';
 import type { NotificationSender, OutboundNotification, SendResult } from './types.js';
 
 /** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the value of `x-byok-signature`. */
@@ -38,7 +45,17 @@ export function verifyWebhookSignature(input: {
 export interface WebhookSenderOptions {
   /** Signing key (`BYOK_ALERT_WEBHOOK_SECRET`). Without one, webhooks go out unsigned. */
   secret?: string | undefined;
-  /** Injected for tests; default the global `fetch`. */
+  /**
+   * Deliver to this machine and private networks too (development, or where every user is trusted).
+   * Default false: a destination is resolved and refused when any of its addresses is not public.
+   */
+  allowPrivateHosts?: boolean | undefined;
+  /** Resolves destination host names; injected in tests. Default `dns.lookup` (all addresses). */
+  resolve?: HostResolver | undefined;
+  /**
+   * Replaces the transport (tests). The address check still runs first; the default transport
+   * also connects only to the checked addresses.
+   */
   fetch?: typeof fetch;
   /** Called once, the first time a webhook goes out unsigned. */
   onUnsigned?: () => void;
@@ -56,16 +73,35 @@ function describeFetchError(error: unknown): string {
 export class WebhookSender implements NotificationSender {
   readonly channel = 'webhook' as const;
   readonly #secret: string | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #allowPrivate: boolean;
+  readonly #resolve: HostResolver | undefined;
   #onUnsigned: (() => void) | undefined;
 
   constructor(options: WebhookSenderOptions = {}) {
     this.#secret = options.secret || undefined;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch;
+    this.#allowPrivate = options.allowPrivateHosts ?? false;
+    this.#resolve = options.resolve;
     this.#onUnsigned = options.onUnsigned;
   }
 
   async send(notification: OutboundNotification, signal: AbortSignal): Promise<SendResult> {
+    const url = URL.canParse(notification.destination) ? new URL(notification.destination) : undefined;
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      return { ok: false, retryable: false, error: 'destination is not an http(s) URL' };
+    }
+    let addresses: ResolvedAddress[];
+    try {
+      addresses = await resolveDestination(url.hostname, {
+        allowPrivate: this.#allowPrivate,
+        ...(this.#resolve ? { resolve: this.#resolve } : {}),
+      });
+    } catch (error) {
+      // A refused address stays refused; a failed lookup may work on the next attempt.
+      const refused = error instanceof DestinationRefusedError;
+      return { ok: false, retryable: !refused, error: describeFetchError(error) };
+    }
     const body = JSON.stringify(notification.payload);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = {
@@ -80,21 +116,25 @@ export class WebhookSender implements NotificationSender {
       this.#onUnsigned?.();
       this.#onUnsigned = undefined;
     }
-    let response: Response;
+    let statusCode: number;
     try {
       // Redirects are not followed: a signed alert goes only where it was configured to go.
-      response = await this.#fetch(notification.destination, {
-        method: 'POST',
-        headers,
-        body,
-        signal,
-        redirect: 'manual',
-      });
-      await response.body?.cancel().catch(() => undefined);
+      if (this.#fetch) {
+        const response = await this.#fetch(url, {
+          method: 'POST',
+          headers,
+          body,
+          signal,
+          redirect: 'manual',
+        });
+        await response.body?.cancel().catch(() => undefined);
+        statusCode = response.status;
+      } else {
+        statusCode = (await pinnedPost({ url, addresses, headers, body, signal })).status;
+      }
     } catch (error) {
       return { ok: false, retryable: true, error: describeFetchError(error) };
     }
-    const statusCode = response.status;
     if (statusCode >= 200 && statusCode < 300) return { ok: true, statusCode };
     const retryable = statusCode === 408 || statusCode === 429 || statusCode >= 500;
     return { ok: false, retryable, statusCode, error: `HTTP ${statusCode}` };

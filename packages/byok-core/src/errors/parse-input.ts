@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ProviderType } from '../providers/types.js';
+import { holdsIllFormedText } from '../text/well-formed.js';
 import { BYOKError, invalidInput } from './byok-error.js';
 
 const PROVIDER_PATH = /^(provider|providers\.\d+)$/;
@@ -20,7 +21,12 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
  */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (holdsIllFormedText(result.data)) {
+      throw invalidInput(`Invalid ${what}: a string holds a NUL byte or a lone UTF-16 surrogate`);
+    }
+    return result.data;
+  }
   const unknownProvider = result.error.issues.some((issue) => {
     const path = issue.path.join('.');
     return PROVIDER_PATH.test(path) && !knownProviders.has(String(valueAt(value, issue.path)));

@@ -8,6 +8,8 @@ import {
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logging/index.js';
+import { isIllFormedText } from '../text/well-formed.js';
+import { jsonInputProblem } from './input-guard.js';
 import { invalid, unauthenticated } from './problem.js';
 import type { HttpAuthOptions, Principal } from './types.js';
 
@@ -20,9 +22,30 @@ const VERIFIED_MAX = 10_000;
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
-/** A user id as the store accepts it: 1–255 characters, no whitespace or NUL. */
+/**
+ * A user id as the store accepts it: 1–255 characters, no whitespace, NUL or lone surrogate (the
+ * database would store that as U+FFFD, so two ids would become one owner: refused, not normalised).
+ */
 export function isValidUserId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 255 && !/[\s\0]/.test(value);
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= 255 &&
+    !/[\s\0]/.test(value) &&
+    !isIllFormedText(value)
+  );
+}
+
+/** Whether a JWT's payload segment is well-formed UTF-8 (jose would turn bad bytes into U+FFFD). */
+function payloadIsUtf8(token: string): boolean {
+  const segment = token.split('.')[1];
+  if (segment === undefined) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(segment, 'base64url'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type Authenticate = (
@@ -69,6 +92,7 @@ export function createAuthenticator(options: HttpAuthOptions, logger: Logger): A
     } catch {
       throw unauthenticated();
     }
+    if (!payloadIsUtf8(token)) throw unauthenticated();
     try {
       if (alg === 'HS256' && secret) {
         return (await jwtVerify(token, await secret, { ...claims, algorithms: ['HS256'] })).payload;
@@ -110,7 +134,11 @@ export function createAuthenticator(options: HttpAuthOptions, logger: Logger): A
       payload = undefined;
     }
     if (!payload) {
-      payload = await verifyJwt(token);
+      const verifiedClaims = await verifyJwt(token);
+      // Every claim, not only `sub`: a lone surrogate or NUL anywhere means the issuer's strings
+      // are not what they seem, and nothing of the token is trusted.
+      if (jsonInputProblem(verifiedClaims)) throw unauthenticated();
+      payload = verifiedClaims;
       const exp = payload.exp as number;
       verified.set(
         token,

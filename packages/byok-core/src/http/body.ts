@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { jsonInputProblem } from './input-guard.js';
 import { invalid, payloadTooLarge, unsupportedMediaType } from './problem.js';
 import type { HttpEnv } from './types.js';
 
@@ -15,7 +16,9 @@ async function readLimited(stream: ReadableStream<Uint8Array>, maxBytes: number)
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      // Not cancelled: cancelling would destroy the socket before the 413 is written. The server
+      // drains what is left and closes the connection (the answer says `Connection: close`).
+      reader.releaseLock();
       throw payloadTooLarge(maxBytes);
     }
     chunks.push(value);
@@ -31,8 +34,10 @@ async function readLimited(stream: ReadableStream<Uint8Array>, maxBytes: number)
 
 /**
  * Reads and parses a JSON body once, before validation: 415 for another content type, 413 past
- * `maxBytes` (counted while reading), 400 for malformed JSON or invalid UTF-8. An empty body is
- * treated as no body at all, so that `POST …/revoke` works with or without `{}`.
+ * `maxBytes` (counted while reading), 400 for malformed JSON, invalid UTF-8, a NUL byte or lone
+ * surrogate in any string or key, a `__proto__`/`constructor` key, or nesting past 32 levels. An
+ * empty body is treated as no body at all, so that `POST …/revoke` works with or without `{}`.
+ * The text read is handed on as a new request body, so the validators read it again from memory.
  */
 export function jsonBody(maxBytes: number): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
@@ -52,12 +57,15 @@ export function jsonBody(maxBytes: number): MiddlewareHandler<HttpEnv> {
       return next();
     }
     if (!contentType) throw unsupportedMediaType();
+    let parsed: unknown;
     try {
-      JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       throw invalid('Request body is not valid JSON');
     }
-    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    const problem = jsonInputProblem(parsed);
+    if (problem) throw invalid(`Invalid request body: ${problem}`);
+    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: text });
     return next();
   };
 }

@@ -7,6 +7,7 @@ import { createAuthenticator } from './auth.js';
 import { jsonBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
 import { checkBYOKHealth } from './health.js';
+import { wellFormedInput } from './input-guard.js';
 import { createHttpMetrics } from './metrics.js';
 import {
   errorBody,
@@ -172,7 +173,7 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
     }
     return next();
   };
-  app.use(`${basePath}/*`, auth, jsonBody(maxBodyBytes));
+  app.use(`${basePath}/*`, wellFormedInput(), auth, jsonBody(maxBodyBytes));
 
   registerAccountRoutes(app, system, basePath);
   registerKeyRoutes(app, system, basePath);
@@ -182,6 +183,7 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
   registerFallbackRoutes(app, system, basePath);
   registerAlertRoutes(app, system, basePath, {
     allowPrivateWebhookHosts: options.alerts?.allowPrivateWebhookHosts ?? false,
+    ...(options.alerts?.resolveHost ? { resolveHost: options.alerts.resolveHost } : {}),
   });
 
   app.openapi(

@@ -36,10 +36,15 @@ export const unauthenticated = (message = 'Missing or invalid bearer token'): Ht
 export const forbidden = (message: string): HttpProblem => problem('FORBIDDEN', message);
 export const notFound = (message: string): HttpProblem => problem('NOT_FOUND', message);
 export const invalid = (message: string): HttpProblem => problem('INVALID_INPUT', message);
+/**
+ * 413, with `Connection: close`: the rest of the body was not read, so the connection cannot carry
+ * another request; saying so lets a keep-alive client open a new one instead of being reset.
+ */
 export const payloadTooLarge = (maxBytes?: number): HttpProblem =>
   problem(
     'PAYLOAD_TOO_LARGE',
     maxBytes === undefined ? 'Request body is too large' : `Request body is larger than ${maxBytes} bytes`,
+    { connection: 'close' },
   );
 export const unsupportedMediaType = (): HttpProblem =>
   new HttpProblem(

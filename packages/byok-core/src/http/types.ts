@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { RequestContext } from '../audit/index.js';
 import type { BYOKSystem } from '../create-byok.js';
 import type { Logger } from '../logging/index.js';
+import type { HostResolver } from '../outbound/index.js';
 import type { HealthReport } from './health.js';
 import type { RateLimitRedis } from './rate-limit.js';
 
@@ -55,6 +56,8 @@ export interface BYOKHttpHandlerOptions {
      * internal endpoints. Turn it on for development, or where every user is trusted.
      */
     allowPrivateWebhookHosts?: boolean;
+    /** Resolves webhook host names when an alert is created (tests inject one). Default `dns.lookup`. */
+    resolveHost?: HostResolver;
   };
   /** Replaces the built-in `/health/byok` check (default: `validateBYOKHealth`). */
   health?: (system: BYOKSystem) => Promise<HealthReport>;

@@ -1,5 +1,6 @@
 import type { Owner } from '../crypto/index.js';
 import { invalidInput } from '../errors/index.js';
+import { isIllFormedText } from '../text/well-formed.js';
 
 /** Resolves `{ userId }`, `{ workspaceId }` or a bare user id to an owner. */
 export function toOwner(
@@ -19,8 +20,9 @@ function checkedId(value: unknown, field: string): string {
     value.length === 0 ||
     value.length > 255 ||
     /\s/.test(value) ||
-    value.includes('\0')
+    isIllFormedText(value)
   ) {
+    // A lone surrogate would be stored as U+FFFD: `a\ud800` and `a\ufffd` would be one owner.
     throw invalidInput(`${field} must be a non-empty string of at most 255 characters without spaces`, {
       field,
     });

@@ -79,7 +79,12 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
   });
   const dataKeys = new DataKeyService(db, encryption);
   const metrics = createMetrics(options.metrics?.registry);
-  const alerts = new AlertService({ db, audit, logger });
+  const alerts = new AlertService({
+    db,
+    audit,
+    logger,
+    webhook: { allowPrivateHosts: options.alerts?.allowPrivateWebhookHosts ?? false },
+  });
   const usage = new UsageService({ db, logger, alerts, onUsage: (event) => metrics.onUsage(event) });
   let readyFlag = false;
   let readyPromise: Promise<void> | undefined;

@@ -49,6 +49,14 @@ export interface BYOKManagerOptions {
   logger?: Logger;
   /** Where the Prometheus metrics go; a registry of their own by default. */
   metrics?: { registry?: Registry };
+  alerts?: {
+    /**
+     * Deliver alert webhooks to this machine and private networks. Default false: a webhook host is
+     * resolved and refused when any address is not public, and the connection is pinned to the
+     * checked address. Turn it on for development only.
+     */
+    allowPrivateWebhookHosts?: boolean;
+  };
 }
 
 export function cacheOptions(

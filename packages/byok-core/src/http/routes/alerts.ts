@@ -1,6 +1,12 @@
-import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { BYOKSystem } from '../../create-byok.js';
+import {
+  DestinationRefusedError,
+  type HostResolver,
+  resolveDestination,
+  systemResolver,
+} from '../../outbound/index.js';
 import { callContext, ownerScope } from '../guards.js';
 import { invalid } from '../problem.js';
 import {
@@ -14,38 +20,30 @@ import { serializeAlert } from '../serialize.js';
 import type { HttpEnv } from '../types.js';
 import { errorResponses, json, jsonBody, security } from './common.js';
 
+const LOOKUP_TIMEOUT_MS = 2000;
 const MANAGE = 'Only workspace admins and owners can manage usage alerts';
 
-/** IPv4 ranges a webhook must not point into: this host, private networks, link-local (cloud metadata). */
-function privateIPv4(address: string): boolean {
-  const [a = -1, b = -1] = address.split('.').map(Number);
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    a >= 224
-  );
-}
-
 /**
- * Whether a webhook host names this machine or a private network by itself (a literal address or
- * `localhost`). A name that merely resolves to one is not caught here: put an egress proxy in front
- * of the service when users are not trusted.
+ * Refuses a webhook URL whose host is not a public internet host: a literal address or `localhost`
+ * name at once, a name by resolving it (every address). A name that does not resolve (yet) is
+ * accepted: delivery resolves it again, checks every address and connects only to a checked one.
  */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return privateIPv4(host);
-  if (isIP(host) === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1];
-    if (mapped) return privateIPv4(mapped);
-    return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+async function checkWebhookHost(url: string, resolve: HostResolver = systemResolver): Promise<void> {
+  // A slow resolver must not hold the request: after 2 s the name counts as "not resolved yet".
+  const bounded: HostResolver = (host) =>
+    Promise.race([
+      resolve(host),
+      sleep(LOOKUP_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+        throw new Error('lookup timed out');
+      }),
+    ]);
+  try {
+    await resolveDestination(new URL(url).hostname, { allowPrivate: false, resolve: bounded });
+  } catch (error) {
+    if (error instanceof DestinationRefusedError) {
+      throw invalid('Invalid request body: webhookUrl: must not point at this machine or a private network');
+    }
   }
-  return false;
 }
 
 /** `/alerts`: usage alerts of the caller, or of a workspace (admins and owners). */
@@ -53,7 +51,7 @@ export function registerAlertRoutes(
   app: OpenAPIHono<HttpEnv>,
   system: BYOKSystem,
   basePath: string,
-  options: { allowPrivateWebhookHosts?: boolean } = {},
+  options: { allowPrivateWebhookHosts?: boolean; resolveHost?: HostResolver } = {},
 ): void {
   const tags = ['Usage alerts'];
 
@@ -96,11 +94,7 @@ export function registerAlertRoutes(
     async (c) => {
       const body = c.req.valid('json');
       if (body.webhookUrl && !options.allowPrivateWebhookHosts) {
-        if (isPrivateHost(new URL(body.webhookUrl).hostname)) {
-          throw invalid(
-            'Invalid request body: webhookUrl: must not point at this machine or a private network',
-          );
-        }
+        await checkWebhookHost(body.webhookUrl, options.resolveHost);
       }
       const scope = await ownerScope(system, c, c.req.valid('query').workspaceId, 'admin', MANAGE);
       const alert = await system.database.createUsageAlert({ ...body, ...scope }, callContext(c));
