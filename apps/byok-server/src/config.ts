@@ -38,6 +38,9 @@ export const ENV_VARS = [
   'BYOK_BASE_PATH',
   'BYOK_RATE_LIMIT_WRITES_PER_MINUTE',
   'BYOK_TRUST_PROXY',
+  'BYOK_RATE_LIMIT_READS_PER_MINUTE',
+  'BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
+  'BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN',
   'BYOK_ENABLED_PROVIDERS',
   'BYOK_DASHBOARD_DIR',
   ...Object.values(ProviderType).map((p) => `BYOK_${p.toUpperCase()}_BASE_URL`),
@@ -94,6 +97,9 @@ const envSchema = z.object({
     .default('/api'),
   BYOK_RATE_LIMIT_WRITES_PER_MINUTE: int(0, 1_000_000).default(60),
   BYOK_TRUST_PROXY: bool(false),
+  BYOK_RATE_LIMIT_READS_PER_MINUTE: int(0, 1_000_000).default(600),
+  BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(0, 1_000_000).default(30),
+  BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN: int(0, 1_000_000).default(10),
   BYOK_ENABLED_PROVIDERS: list,
   BYOK_DASHBOARD_DIR: z.string().optional(),
   ...Object.fromEntries(
@@ -139,6 +145,12 @@ export interface ServerConfig {
   logLevel: string;
   basePath: string;
   rateLimitWritesPerMinute: number;
+  /** Reads per user per minute (`BYOK_RATE_LIMIT_READS_PER_MINUTE`, 0 = off). */
+  rateLimitReadsPerMinute: number;
+  /** Failed sign-ins per client address per minute (`BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE`, 0 = off). */
+  rateLimitAuthFailuresPerMinute: number;
+  /** Failed sign-ins per presented token per minute (`BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN`, 0 = off). */
+  rateLimitAuthFailuresPerToken: number;
   trustProxy: boolean;
   enabledProviders: ProviderType[] | undefined;
   providerBaseUrls: Partial<Record<ProviderType, { baseUrl: string }>>;
@@ -220,6 +232,9 @@ export function loadConfig(
     logLevel: e.BYOK_LOG_LEVEL ?? (e.BYOK_DEBUG ? 'debug' : 'info'),
     basePath: e.BYOK_BASE_PATH,
     rateLimitWritesPerMinute: e.BYOK_RATE_LIMIT_WRITES_PER_MINUTE,
+    rateLimitReadsPerMinute: e.BYOK_RATE_LIMIT_READS_PER_MINUTE,
+    rateLimitAuthFailuresPerMinute: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    rateLimitAuthFailuresPerToken: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN,
     trustProxy: e.BYOK_TRUST_PROXY,
     enabledProviders: enabled as ProviderType[] | undefined,
     providerBaseUrls,

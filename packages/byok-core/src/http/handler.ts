@@ -8,15 +8,8 @@ import { jsonBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
 import { checkBYOKHealth } from './health.js';
 import { createHttpMetrics } from './metrics.js';
-import {
-  errorBody,
-  type HttpProblem,
-  notFound,
-  rateLimited,
-  toProblem,
-  validationProblem,
-} from './problem.js';
-import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './rate-limit.js';
+import { errorBody, HttpProblem, notFound, rateLimited, toProblem, validationProblem } from './problem.js';
+import { createRateLimits, type RateLimiter, type RateLimits, tokenSubject } from './rate-limit.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { json } from './routes/common.js';
@@ -29,6 +22,9 @@ import type { BYOKHttpHandler, BYOKHttpHandlerOptions, HttpEnv, Principal } from
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const DEFAULT_WRITES_PER_MINUTE = 60;
+const DEFAULT_READS_PER_MINUTE = 600;
+const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
+const DEFAULT_AUTH_FAILURES_PER_TOKEN_PER_MINUTE = 10;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -77,17 +73,24 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
   const metrics = createHttpMetrics(options.metrics);
   const health = options.health ?? checkBYOKHealth;
   const trustProxy = options.trustProxy ?? false;
-  let limiter: RateLimiter | undefined;
-  if (options.rateLimit !== false) {
-    const limit = options.rateLimit?.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE;
-    const redis = options.rateLimit?.redis;
-    limiter = redis
-      ? redisRateLimiter(redis, limit, {
-          logger,
-          ...(options.rateLimit?.keyPrefix ? { keyPrefix: options.rateLimit.keyPrefix } : {}),
-        })
-      : memoryRateLimiter(limit);
-  }
+  const limitOptions = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
+  const limits: RateLimits = limitOptions
+    ? createRateLimits(
+        {
+          writesPerMinute: limitOptions.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE,
+          readsPerMinute: limitOptions.readsPerMinute ?? DEFAULT_READS_PER_MINUTE,
+          authFailuresPerMinute: limitOptions.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE,
+          authFailuresPerTokenPerMinute:
+            limitOptions.authFailuresPerTokenPerMinute ?? DEFAULT_AUTH_FAILURES_PER_TOKEN_PER_MINUTE,
+        },
+        { redis: limitOptions.redis, keyPrefix: limitOptions.keyPrefix },
+      )
+    : {
+        writes: undefined,
+        reads: undefined,
+        authFailuresByAddress: undefined,
+        authFailuresByToken: undefined,
+      };
   const publicPaths = new Set([
     `${basePath}/openapi.json`,
     `${basePath}/docs`,
@@ -145,12 +148,38 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       logger.debug({ requestId, method: c.req.method, route, status: c.res.status }, 'request');
   });
 
+  /**
+   * Authenticates, throttling failures per client address and per presented token. A subject
+   * already over its limit is refused before its token is even compared, so guessing the service
+   * token costs a minute per few dozen tries. Without a known address (an adapter that passes
+   * none) only the per-token count applies: one shared bucket would let anyone lock everyone out.
+   */
+  const authenticateLimited = async (c: Context<HttpEnv>): Promise<Principal> => {
+    const authorization = c.req.header('authorization');
+    const address = clientIp(c, trustProxy);
+    const subjects: [RateLimiter, string][] = [];
+    if (limits.authFailuresByAddress && address) subjects.push([limits.authFailuresByAddress, address]);
+    if (limits.authFailuresByToken && authorization)
+      subjects.push([limits.authFailuresByToken, tokenSubject(authorization)]);
+    for (const [limiter, subject] of subjects) {
+      const decision = await limiter.check(subject);
+      if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds, 'Too many failed sign-ins');
+    }
+    try {
+      return await authenticate(authorization, c.req.header('x-byok-user-id'));
+    } catch (error) {
+      if (!(error instanceof HttpProblem) || error.code !== 'UNAUTHENTICATED') throw error;
+      for (const [limiter, subject] of subjects) {
+        const decision = await limiter.hit(subject);
+        if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds, 'Too many failed sign-ins');
+      }
+      throw error;
+    }
+  };
+
   const auth: MiddlewareHandler<HttpEnv> = async (c, next) => {
     if (publicPaths.has(c.req.path)) return next();
-    const principal: Principal = await authenticate(
-      c.req.header('authorization'),
-      c.req.header('x-byok-user-id'),
-    );
+    const principal = await authenticateLimited(c);
     c.set('principal', principal);
     const userAgent = c.req.header('user-agent');
     const ip = clientIp(c, trustProxy);
@@ -164,7 +193,8 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       ...(ip ? { ip } : {}),
       ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
     });
-    if (limiter && WRITE_METHODS.has(c.req.method)) {
+    const limiter = WRITE_METHODS.has(c.req.method) ? limits.writes : limits.reads;
+    if (limiter) {
       const decision = await limiter.hit(principal.userId ?? 'service');
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
     }
