@@ -8,6 +8,7 @@ import {
   createHttpFixture,
   expectError,
   type HttpFixture,
+  openaiKey,
   tokenFor,
   uid,
   waitFor,
@@ -36,7 +37,7 @@ async function from(
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const randomAddress = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.7`;
 
-describe('read limits.security', () => {
+describe('read limits.security', { timeout: 120_000 }, () => {
   it('answers 429 with Retry-After past the per-user read limit; other users go on', async () => {
     const fx = await createHttpFixture({ rateLimit: { readsPerMinute: 5 } });
     try {
@@ -55,7 +56,7 @@ describe('read limits.security', () => {
   });
 });
 
-describe('failed authentication limits.security', () => {
+describe('failed authentication limits.security', { timeout: 120_000 }, () => {
   let fx: HttpFixture;
   beforeAll(async () => {
     fx = await createHttpFixture({
@@ -137,7 +138,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('rate limits without Redis.security', () => {
+describe('rate limits without Redis.security', { timeout: 120_000 }, () => {
   let redisProcess: ChildProcess | undefined;
   let port: number;
 
@@ -195,6 +196,74 @@ describe('rate limits without Redis.security', () => {
       await a.close();
       await b.close();
       redis.disconnect();
+    }
+  });
+});
+
+describe('quotas.security', { timeout: 120_000 }, () => {
+  it('answers 403 QUOTA_EXCEEDED past the per-owner key quota, in the error shape', async () => {
+    const fx = await createHttpFixture({ systemOptions: { quotas: { maxKeysPerOwner: 2 } } });
+    try {
+      const token = await tokenFor(uid());
+      const body = () => ({ provider: 'openai', keyData: { apiKey: openaiKey() } });
+      expect((await fx.call('POST', '/api/keys', { token, body: body() })).status).toBe(201);
+      expect((await fx.call('POST', '/api/keys', { token, body: body() })).status).toBe(201);
+      const refused = await fx.call('POST', '/api/keys', { token, body: body() });
+      expectError(refused, 403, 'QUOTA_EXCEEDED');
+      expect(refused.json.error.message).toMatch(/2 keys/);
+      expect((await fx.call('GET', '/api/keys', { token })).json.keys).toHaveLength(2);
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
+describe('usage on a key that is not active.security', { timeout: 120_000 }, () => {
+  it('answers 409 KEY_NOT_ACTIVE for a revoked, disabled or deleted key and records nothing', async () => {
+    const fx = await createHttpFixture();
+    try {
+      const token = await tokenFor(uid());
+      const addKey = async () =>
+        (
+          await fx.call('POST', '/api/keys', {
+            token,
+            body: { provider: 'openai', keyData: { apiKey: openaiKey() } },
+          })
+        ).json.key.id as string;
+      const usage = (keyId: string) =>
+        fx.call('POST', '/api/usage', { token, body: { keyId, provider: 'openai', inputTokens: 10 } });
+      const active = await addKey();
+      expect((await usage(active)).status).toBe(201);
+
+      const revoked = await addKey();
+      expect((await fx.call('POST', `/api/keys/${revoked}/revoke`, { token, body: {} })).status).toBe(200);
+      expectError(await usage(revoked), 409, 'KEY_NOT_ACTIVE');
+
+      const disabled = await addKey();
+      expect(
+        (await fx.call('PATCH', `/api/keys/${disabled}`, { token, body: { enabled: false } })).status,
+      ).toBe(200);
+      expectError(await usage(disabled), 409, 'KEY_NOT_ACTIVE');
+
+      const deleted = await addKey();
+      expect((await fx.call('DELETE', `/api/keys/${deleted}`, { token })).status).toBe(204);
+      expectError(await usage(deleted), 409, 'KEY_NOT_ACTIVE');
+
+      // Another user learns nothing: someone else's deleted key is simply not found.
+      const other = await tokenFor(uid());
+      const foreign = await fx.call('POST', '/api/usage', {
+        token: other,
+        body: { keyId: deleted, provider: 'openai', inputTokens: 1 },
+      });
+      expectError(foreign, 404, 'KEY_NOT_FOUND');
+
+      const { rows } = await fx.system.database.db.query<{ key_id: string }>(
+        'SELECT key_id FROM byok.key_usage WHERE key_id = ANY($1)',
+        [[active, revoked, disabled, deleted]],
+      );
+      expect(rows.map((r) => r.key_id)).toEqual([active]);
+    } finally {
+      await fx.close();
     }
   });
 });

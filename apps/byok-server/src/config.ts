@@ -41,6 +41,10 @@ export const ENV_VARS = [
   'BYOK_RATE_LIMIT_READS_PER_MINUTE',
   'BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
   'BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN',
+  'BYOK_MAX_KEYS_PER_OWNER',
+  'BYOK_MAX_WORKSPACES_PER_USER',
+  'BYOK_MAX_MEMBERS_PER_WORKSPACE',
+  'BYOK_MAX_KEYS_PER_VALIDATE_ALL',
   'BYOK_ENABLED_PROVIDERS',
   'BYOK_DASHBOARD_DIR',
   ...Object.values(ProviderType).map((p) => `BYOK_${p.toUpperCase()}_BASE_URL`),
@@ -100,6 +104,10 @@ const envSchema = z.object({
   BYOK_RATE_LIMIT_READS_PER_MINUTE: int(0, 1_000_000).default(600),
   BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(0, 1_000_000).default(30),
   BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN: int(0, 1_000_000).default(10),
+  BYOK_MAX_KEYS_PER_OWNER: int(1, 1_000_000).default(100),
+  BYOK_MAX_WORKSPACES_PER_USER: int(1, 1_000_000).default(50),
+  BYOK_MAX_MEMBERS_PER_WORKSPACE: int(1, 1_000_000).default(200),
+  BYOK_MAX_KEYS_PER_VALIDATE_ALL: int(1, 1_000_000).default(100),
   BYOK_ENABLED_PROVIDERS: list,
   BYOK_DASHBOARD_DIR: z.string().optional(),
   ...Object.fromEntries(
@@ -151,6 +159,13 @@ export interface ServerConfig {
   rateLimitAuthFailuresPerMinute: number;
   /** Failed sign-ins per presented token per minute (`BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN`, 0 = off). */
   rateLimitAuthFailuresPerToken: number;
+  /** Per-owner quotas (`BYOK_MAX_*`): a write past one answers 403 `QUOTA_EXCEEDED`. */
+  quotas: {
+    maxKeysPerOwner: number;
+    maxWorkspacesPerUser: number;
+    maxMembersPerWorkspace: number;
+    maxKeysPerValidateAll: number;
+  };
   trustProxy: boolean;
   enabledProviders: ProviderType[] | undefined;
   providerBaseUrls: Partial<Record<ProviderType, { baseUrl: string }>>;
@@ -235,6 +250,12 @@ export function loadConfig(
     rateLimitReadsPerMinute: e.BYOK_RATE_LIMIT_READS_PER_MINUTE,
     rateLimitAuthFailuresPerMinute: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     rateLimitAuthFailuresPerToken: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN,
+    quotas: {
+      maxKeysPerOwner: e.BYOK_MAX_KEYS_PER_OWNER,
+      maxWorkspacesPerUser: e.BYOK_MAX_WORKSPACES_PER_USER,
+      maxMembersPerWorkspace: e.BYOK_MAX_MEMBERS_PER_WORKSPACE,
+      maxKeysPerValidateAll: e.BYOK_MAX_KEYS_PER_VALIDATE_ALL,
+    },
     trustProxy: e.BYOK_TRUST_PROXY,
     enabledProviders: enabled as ProviderType[] | undefined,
     providerBaseUrls,

@@ -94,6 +94,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       fallback: { enabled: resolved.enableFallback },
       audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
       providers: resolved.providerBaseUrls,
+      quotas: resolved.quotas,
     });
   } catch (error) {
     redis?.disconnect();

@@ -30,6 +30,8 @@ export interface CreateBYOKOptions {
   providers?: BYOKManagerOptions['providers'];
   audit?: BYOKManagerOptions['audit'];
   metrics?: BYOKManagerOptions['metrics'];
+  /** Per-owner quotas (keys, workspaces, members, validate-all fan-out); see `QuotaOptions`. */
+  quotas?: BYOKManagerOptions['quotas'];
 }
 
 /** The `database` part of a system: statistics, migrations and usage alerts. */
@@ -75,6 +77,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.quotas ? { quotas: options.quotas } : {}),
   });
   const ctx = manager.context;
   const alerts = ctx.alerts;

@@ -80,6 +80,7 @@ export {
   type ProviderDefinition,
   ProviderType,
 } from './providers/index.js';
+export { DEFAULT_QUOTAS, type QuotaOptions } from './quotas/index.js';
 export { acquireLease, leaseHolder, newHolderId, releaseLease } from './scheduling/index.js';
 export { toDatabase } from './store/database.js';
 export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';

@@ -8,16 +8,24 @@ import { jsonBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
 import { checkBYOKHealth } from './health.js';
 import { createHttpMetrics } from './metrics.js';
-import { errorBody, HttpProblem, notFound, rateLimited, toProblem, validationProblem } from './problem.js';
+import {
+  errorBody,
+  HttpProblem,
+  notFound,
+  rateLimited,
+  toProblem,
+  unauthenticated,
+  validationProblem,
+} from './problem.js';
 import { createRateLimits, type RateLimiter, type RateLimits, tokenSubject } from './rate-limit.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAlertRoutes } from './routes/alerts.js';
-import { json } from './routes/common.js';
+import { json, security } from './routes/common.js';
 import { registerFallbackRoutes } from './routes/fallback.js';
 import { registerKeyRoutes, registerWorkspaceKeyRoutes } from './routes/keys.js';
 import { registerUsageRoutes } from './routes/usage.js';
 import { registerWorkspaceRoutes } from './routes/workspaces.js';
-import { HealthResponse, LivenessResponse, ReadinessResponse } from './schemas.js';
+import { ErrorResponse, HealthResponse, LivenessResponse, ReadinessResponse } from './schemas.js';
 import type { BYOKHttpHandler, BYOKHttpHandlerOptions, HttpEnv, Principal } from './types.js';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -228,15 +236,28 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       method: 'get',
       path: '/health/byok',
       tags: ['Operations'],
-      summary: 'BYOK health: database, master key, cache and recent validations',
+      summary: 'BYOK health: database, master key, cache and recent validations (service token only)',
       description:
-        'The spec’s health check (`validateBYOKHealth`): 200 only when healthy; 503 when degraded (e.g. Redis down, most recent validations failing) or unhealthy (e.g. "ENCRYPTION_MASTER_KEY not configured"). For monitoring and alerts; use `/health/ready` for load-balancer readiness.',
+        'The spec’s health check (`validateBYOKHealth`): 200 only when healthy; 503 when degraded (e.g. Redis down, a provider failing across many tenants — one tenant’s failing keys never count alone) or unhealthy (e.g. "ENCRYPTION_MASTER_KEY not configured"). It shows the master-key fingerprint and counts, so it needs the service token (`BYOK_ADMIN_TOKEN`); 401 otherwise. For monitoring and alerts; use `/health/ready` for load-balancer readiness.',
+      security,
       responses: {
         200: json(HealthResponse, 'Healthy'),
+        401: {
+          description: 'No service token (UNAUTHENTICATED)',
+          content: { 'application/json': { schema: ErrorResponse } },
+        },
+        429: {
+          description: 'Too many failed sign-ins (RATE_LIMITED)',
+          content: { 'application/json': { schema: ErrorResponse } },
+        },
         503: json(HealthResponse, 'Degraded or unhealthy; `message` says why'),
       },
     }),
     async (c) => {
+      const principal = await authenticateLimited(c);
+      if (!principal.isServiceToken) {
+        throw unauthenticated('The detailed health report needs the service token (BYOK_ADMIN_TOKEN)');
+      }
       const report = await health(system);
       return report.status === 'healthy' ? c.json(report, 200) : c.json(report, 503);
     },
@@ -249,7 +270,7 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       tags: ['Operations'],
       summary: 'Readiness: can this instance serve requests?',
       description:
-        'The same checks as `/health/byok`, but only `unhealthy` (database unreachable, master key missing or wrong) is "not ready". A degraded service still serves: a provider outage or users’ failing keys must not take every instance out of a load balancer.',
+        'Public: says ready or not, nothing else (the details are in `/health/byok`, behind the service token). The same checks as `/health/byok`, but only `unhealthy` (database unreachable, master key missing or wrong) is "not ready". A degraded service still serves: a provider outage or users’ failing keys must not take every instance out of a load balancer.',
       responses: {
         200: json(ReadinessResponse, 'Ready (healthy or degraded)'),
         503: json(ReadinessResponse, 'Not ready (unhealthy)'),
@@ -258,8 +279,8 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
     async (c) => {
       const report = await health(system);
       return report.status === 'unhealthy'
-        ? c.json({ status: 'not_ready' as const, health: report.status }, 503)
-        : c.json({ status: 'ready' as const, health: report.status }, 200);
+        ? c.json({ status: 'not_ready' as const }, 503)
+        : c.json({ status: 'ready' as const }, 200);
     },
   );
 

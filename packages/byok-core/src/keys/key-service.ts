@@ -14,6 +14,7 @@ import { BYOKError, decryptionFailed, isBYOKError, keyNotFound, parseInput } fro
 import { newId } from '../ids/index.js';
 import type { Logger } from '../logging/index.js';
 import { Environment, type KeyData, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
+import { DEFAULT_QUOTAS, quotaExceeded } from '../quotas/index.js';
 import type { Database, SqlClient } from '../store/types.js';
 import type { DataKeyService } from './data-keys.js';
 import {
@@ -44,6 +45,8 @@ export interface KeyServiceDeps {
   access: AccessCounter;
   logger: Logger;
   onDecryptionError?: (provider: string) => void;
+  /** Keys (not revoked) one owner may hold. Default 100. */
+  maxKeysPerOwner?: number;
 }
 
 /** Scope of a call by key id: when given, the key must belong to this owner or it is "not found". */
@@ -93,6 +96,7 @@ export class KeyService {
     const environment = parsed.environment ?? Environment.PRODUCTION;
     await this.#d.db.transaction(async (tx) => {
       await this.#ensureOwner(tx, owner);
+      await this.#checkKeyQuota(tx, owner);
       const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
       await tx.query(
         `INSERT INTO byok.keys (id, owner_type, owner_id, provider, environment, alias, description, ciphertext, key_hint, key_fingerprint, priority, created_by)
@@ -382,6 +386,32 @@ export class KeyService {
       return row;
     });
     await this.#d.cache.invalidate(cacheKeysFor(deleted));
+  }
+
+  /**
+   * Refuses a key past the owner's quota. Race-safe: the owner's row is locked first (users and
+   * workspaces alike), so concurrent adds for one owner count one after the other and cannot both
+   * take the last slot.
+   */
+  async #checkKeyQuota(tx: SqlClient, owner: Owner): Promise<void> {
+    const limit = this.#d.maxKeysPerOwner ?? DEFAULT_QUOTAS.maxKeysPerOwner;
+    await tx.query(
+      owner.type === 'user'
+        ? 'SELECT 1 FROM byok.users WHERE id = $1 FOR UPDATE'
+        : 'SELECT 1 FROM byok.workspaces WHERE id = $1 FOR UPDATE',
+      [owner.id],
+    );
+    const { rows } = await tx.query<{ count: string | number }>(
+      `SELECT count(*) AS count FROM byok.keys WHERE owner_type = $1 AND owner_id = $2 AND status <> 'revoked'`,
+      [owner.type, owner.id],
+    );
+    if (Number(rows[0]?.count ?? 0) >= limit) {
+      throw quotaExceeded(
+        `This ${owner.type} already holds ${limit} keys, the most allowed; delete or revoke one first`,
+        'maxKeysPerOwner',
+        limit,
+      );
+    }
   }
 
   async #ensureOwner(tx: SqlClient, owner: Owner): Promise<void> {

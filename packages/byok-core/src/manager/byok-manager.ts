@@ -18,6 +18,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { type BYOKMetrics, createMetrics } from '../metrics/prometheus.js';
 import { WorkspaceService } from '../owners/workspace-service.js';
 import { type Environment, type KeyData, type ProviderType, secretValues } from '../providers/index.js';
+import { type Quotas, resolveQuotas } from '../quotas/index.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
@@ -46,6 +47,7 @@ export interface ManagerContext {
   usage: UsageService;
   metrics: BYOKMetrics;
   logger: Logger;
+  quotas: Quotas;
   ready: () => Promise<void>;
   isReady: () => boolean;
   counters: { decryptionErrors: Map<string, number> };
@@ -67,6 +69,7 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     retentionDays: options.audit?.retentionDays ?? envNumber('BYOK_AUDIT_RETENTION_DAYS') ?? 2555,
   });
   const dataKeys = new DataKeyService(db, encryption);
+  const quotas = resolveQuotas(options.quotas);
   const metrics = createMetrics(options.metrics?.registry);
   const alerts = new AlertService({ db, audit, logger });
   const usage = new UsageService({ db, logger, alerts, onUsage: (event) => metrics.onUsage(event) });
@@ -95,11 +98,12 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
         ? { flushIntervalMs: options.audit.accessFlushIntervalMs }
         : {}),
     }),
-    workspaces: new WorkspaceService(db, audit),
+    workspaces: new WorkspaceService(db, audit, quotas),
     alerts,
     usage,
     metrics,
     logger,
+    quotas,
     ready,
     isReady: () => readyFlag,
     counters: { decryptionErrors: new Map() },
@@ -140,6 +144,7 @@ export class BYOKManager {
       audit: ctx.audit,
       access: ctx.access,
       logger: ctx.logger,
+      maxKeysPerOwner: ctx.quotas.maxKeysPerOwner,
       onDecryptionError: (provider) => {
         ctx.counters.decryptionErrors.set(provider, (ctx.counters.decryptionErrors.get(provider) ?? 0) + 1);
         ctx.metrics.onDecryptionError(provider);

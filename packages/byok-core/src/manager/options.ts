@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { KeyCacheOptions, RedisLike } from '../cache/index.js';
 import type { Logger } from '../logging/index.js';
 import type { KeyData, ProviderType } from '../providers/index.js';
+import type { QuotaOptions } from '../quotas/index.js';
 
 /** Options of `new BYOKManager(options)`; the shape the spec's samples use. */
 export interface BYOKManagerOptions {
@@ -38,6 +39,11 @@ export interface BYOKManagerOptions {
     enabled?: boolean;
     systemKeys?: Partial<Record<ProviderType | `${ProviderType}`, Partial<KeyData> | undefined>>;
   };
+  /**
+   * Per-owner limits (keys per owner, workspaces per user, members per workspace, keys per
+   * validate-all call); a write past one fails with `QUOTA_EXCEEDED` (403).
+   */
+  quotas?: QuotaOptions;
   /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
   providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
   logger?: Logger;

@@ -5,7 +5,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid or expired token (UNAUTHENTICATED)',
   403: 'Member without the needed role (FORBIDDEN), or a quota reached (QUOTA_EXCEEDED)',
   404: 'Not found, or not yours (KEY_NOT_FOUND, NOT_FOUND)',
-  409: 'Conflicts with the current state (CONFLICT)',
+  409: 'Conflicts with the current state (CONFLICT), e.g. usage on a revoked, disabled or deleted key (KEY_NOT_ACTIVE)',
   413: 'Body larger than the limit (PAYLOAD_TOO_LARGE)',
   415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
   429: 'Too many requests or failed sign-ins; see Retry-After (RATE_LIMITED)',
