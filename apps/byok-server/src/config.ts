@@ -45,6 +45,7 @@ export const ENV_VARS = [
   'BYOK_MAX_WORKSPACES_PER_USER',
   'BYOK_MAX_MEMBERS_PER_WORKSPACE',
   'BYOK_MAX_KEYS_PER_VALIDATE_ALL',
+  'BYOK_ALLOW_LEGACY_CIPHERTEXT',
   'BYOK_ENABLED_PROVIDERS',
   'BYOK_DASHBOARD_DIR',
   ...Object.values(ProviderType).map((p) => `BYOK_${p.toUpperCase()}_BASE_URL`),
@@ -108,6 +109,10 @@ const envSchema = z.object({
   BYOK_MAX_WORKSPACES_PER_USER: int(1, 1_000_000).default(50),
   BYOK_MAX_MEMBERS_PER_WORKSPACE: int(1, 1_000_000).default(200),
   BYOK_MAX_KEYS_PER_VALIDATE_ALL: int(1, 1_000_000).default(100),
+  BYOK_ALLOW_LEGACY_CIPHERTEXT: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value))
+    .optional(),
   BYOK_ENABLED_PROVIDERS: list,
   BYOK_DASHBOARD_DIR: z.string().optional(),
   ...Object.fromEntries(
@@ -159,6 +164,11 @@ export interface ServerConfig {
   rateLimitAuthFailuresPerMinute: number;
   /** Failed sign-ins per presented token per minute (`BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN`, 0 = off). */
   rateLimitAuthFailuresPerToken: number;
+  /**
+   * `BYOK_ALLOW_LEGACY_CIPHERTEXT`: true reads legacy `iv:authTag:ciphertext` values always, false
+   * never; unset (default) only while some are left (see `byok migrate status`).
+   */
+  allowLegacyCiphertext: boolean | undefined;
   /** Per-owner quotas (`BYOK_MAX_*`): a write past one answers 403 `QUOTA_EXCEEDED`. */
   quotas: {
     maxKeysPerOwner: number;
@@ -250,6 +260,7 @@ export function loadConfig(
     rateLimitReadsPerMinute: e.BYOK_RATE_LIMIT_READS_PER_MINUTE,
     rateLimitAuthFailuresPerMinute: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     rateLimitAuthFailuresPerToken: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN,
+    allowLegacyCiphertext: e.BYOK_ALLOW_LEGACY_CIPHERTEXT,
     quotas: {
       maxKeysPerOwner: e.BYOK_MAX_KEYS_PER_OWNER,
       maxWorkspacesPerUser: e.BYOK_MAX_WORKSPACES_PER_USER,

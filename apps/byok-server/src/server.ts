@@ -95,6 +95,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
       providers: resolved.providerBaseUrls,
       quotas: resolved.quotas,
+      allowLegacyCiphertext: resolved.allowLegacyCiphertext,
     });
   } catch (error) {
     redis?.disconnect();

@@ -32,6 +32,8 @@ export interface CreateBYOKOptions {
   metrics?: BYOKManagerOptions['metrics'];
   /** Per-owner quotas (keys, workspaces, members, validate-all fan-out); see `QuotaOptions`. */
   quotas?: BYOKManagerOptions['quotas'];
+  /** See `BYOKManagerOptions.allowLegacyCiphertext` (`BYOK_ALLOW_LEGACY_CIPHERTEXT`). */
+  allowLegacyCiphertext?: boolean | undefined;
 }
 
 /** The `database` part of a system: statistics, migrations and usage alerts. */
@@ -78,6 +80,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.quotas ? { quotas: options.quotas } : {}),
+    allowLegacyCiphertext: options.allowLegacyCiphertext,
   });
   const ctx = manager.context;
   const alerts = ctx.alerts;
@@ -102,7 +105,10 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     redis: options.redisClient as RedisLike | undefined,
     enabledProviders: options.enabledProviders,
     async rotateMasterKey(rewrapOptions) {
-      const report = await rewrapDataKeys(ctx.db, ctx.encryption, rewrapOptions);
+      const report = await rewrapDataKeys(ctx.db, ctx.encryption, {
+        allowLegacyCiphertext: options.allowLegacyCiphertext,
+        ...rewrapOptions,
+      });
       // Rows whose ciphertext changed must not be served from a stale cache entry anywhere.
       const { rows } = await ctx.db.query<{
         id: string;

@@ -51,6 +51,7 @@ export {
   type TranscriptionResult,
   type VoiceAgentOptions,
 } from './integrations/index.js';
+export { countLegacyValues, recordIfNoLegacyValuesLeft } from './keys/legacy-values.js';
 export { type RewrapOptions, type RewrapProgress, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
 export type {
   ActiveKey,

@@ -24,6 +24,7 @@ import {
   KEY_WITH_DATA_KEY_FROM,
   toKeyDetails,
 } from './key-rows.js';
+import { LegacyValuePolicy, recordIfNoLegacyValuesLeft } from './legacy-values.js';
 import { ownerCondition, toOwner } from './owner.js';
 import type {
   ActiveKey,
@@ -47,6 +48,8 @@ export interface KeyServiceDeps {
   onDecryptionError?: (provider: string) => void;
   /** Keys (not revoked) one owner may hold. Default 100. */
   maxKeysPerOwner?: number;
+  /** Whether legacy `iv:authTag:ciphertext` values are read (see `legacy-values.ts`). Default: while some are left. */
+  allowLegacyCiphertext?: boolean | undefined;
 }
 
 /** Scope of a call by key id: when given, the key must belong to this owner or it is "not found". */
@@ -82,9 +85,11 @@ const listFilterSchema = z.strictObject({
 /** Stores, finds and changes keys. Every write and its audit entry share one transaction. */
 export class KeyService {
   readonly #d: KeyServiceDeps;
+  readonly #legacy: LegacyValuePolicy;
 
   constructor(deps: KeyServiceDeps) {
     this.#d = deps;
+    this.#legacy = new LegacyValuePolicy(deps.db, deps.allowLegacyCiphertext);
   }
 
   async addKey(input: AddKeyInput, context?: RequestContext): Promise<string> {
@@ -178,6 +183,7 @@ export class KeyService {
   /** Decrypts one row. Internal: plaintext leaves only to server-side callers. */
   async decryptRow(row: KeyRow): Promise<ActiveKey> {
     const dataKeyId = credentialDataKeyId(row.ciphertext);
+    if (dataKeyId === null) return this.#readLegacy(row);
     let dataKey: DataKey | null = null;
     try {
       if (dataKeyId !== null)
@@ -186,6 +192,58 @@ export class KeyService {
       this.#decryptionFailed(row, error);
     }
     return this.#decryptWith(row, dataKey);
+  }
+
+  /**
+   * A value in the spec's legacy format: read only while the policy allows it, then rewritten in
+   * the bound format at once, so that it is read unbound at most once.
+   */
+  async #readLegacy(row: KeyRow): Promise<ActiveKey> {
+    if (!(await this.#legacy.allows())) {
+      this.#d.logger.warn(
+        { keyId: row.id },
+        'Legacy ciphertext refused: no legacy value was left, so one now is a copy (set BYOK_ALLOW_LEGACY_CIPHERTEXT=true to read them again)',
+      );
+      this.#decryptionFailed(row, new Error('legacy ciphertext refused'));
+    }
+    const key = this.#decryptWith(row, null);
+    await this.#upgradeLegacy(row, key.keyData);
+    return key;
+  }
+
+  /**
+   * Rewrites a legacy value in the bound envelope format, in one transaction, only if the row
+   * still belongs to the same owner and still holds the value that was read (a concurrent change
+   * wins). A failure is logged, never thrown: the read succeeded, a later read upgrades it.
+   */
+  async #upgradeLegacy(row: KeyRow, keyData: KeyData): Promise<void> {
+    const owner: Owner = { type: row.owner_type, id: row.owner_id };
+    try {
+      const upgraded = await this.#d.db.transaction(async (tx) => {
+        const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
+        const ciphertext = encryptCredential(dataKey, JSON.stringify(keyData), {
+          keyId: row.id,
+          owner,
+          provider: row.provider,
+        });
+        const { rows } = await tx.query(
+          `UPDATE byok.keys SET ciphertext = $4, updated_at = now()
+            WHERE id = $1 AND owner_type = $2 AND owner_id = $3 AND ciphertext = $5 AND status <> 'revoked'
+            RETURNING id`,
+          [row.id, owner.type, owner.id, ciphertext, row.ciphertext],
+        );
+        return rows.length > 0;
+      });
+      if (!upgraded) return;
+      await this.#d.cache.invalidate(cacheKeysFor(row));
+      this.#d.logger.info({ keyId: row.id }, 'legacy credential upgraded to the bound format');
+      await recordIfNoLegacyValuesLeft(this.#d.db);
+    } catch (error) {
+      this.#d.logger.warn(
+        { keyId: row.id, err: { message: (error as Error).message } },
+        'legacy credential not upgraded; a later read will try again',
+      );
+    }
   }
 
   /** Decrypts with a data key already in hand (null: the legacy format, keyed by the master key). */

@@ -145,6 +145,7 @@ export class BYOKManager {
       access: ctx.access,
       logger: ctx.logger,
       maxKeysPerOwner: ctx.quotas.maxKeysPerOwner,
+      allowLegacyCiphertext: ctx.options.allowLegacyCiphertext,
       onDecryptionError: (provider) => {
         ctx.counters.decryptionErrors.set(provider, (ctx.counters.decryptionErrors.get(provider) ?? 0) + 1);
         ctx.metrics.onDecryptionError(provider);

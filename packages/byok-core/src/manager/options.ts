@@ -10,6 +10,13 @@ export interface BYOKManagerOptions {
   encryptionKey?: string | undefined;
   /** Older master keys that may only decrypt. Falls back to `BYOK_DECRYPTION_KEYS`. */
   decryptionKeys?: string[];
+  /**
+   * Reading credentials in the spec's legacy `iv:authTag:ciphertext` format (bound to no row).
+   * Default: only while some are left — each is upgraded to the bound format on first read, and
+   * once none is left (`byok migrate status`) they are refused. `true` reads them always (e.g. to
+   * import old data later), `false` never.
+   */
+  allowLegacyCiphertext?: boolean | undefined;
   database: {
     /** A `pg.Client`, a `pg.Pool` or a PGlite: anything with `query(text, params)`. */
     client: unknown;
