@@ -50,6 +50,8 @@ async function benchOn(name: string, client: unknown): Promise<void> {
     logger: silent,
     providers: { openai: { baseUrl: fake.baseUrls.openai } },
     validation: { parallelValidation: CONCURRENCY, timeout: 10_000 },
+    // One owner with KEYS keys is the point of this bench: past the default quotas on purpose.
+    quotas: { maxKeysPerOwner: KEYS + 100, maxKeysPerValidateAll: KEYS + 100 },
   });
   await manager.ready();
   const validator = new KeyValidator({

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN_TOKEN,
   call,
   createHttpFixture,
   expectError,
@@ -31,9 +32,11 @@ describe('GET /health.happy', () => {
   });
 });
 
+const admin = { token: ADMIN_TOKEN };
+
 describe('GET /health/byok.happy', () => {
-  it('answers 200 healthy with each check of validateBYOKHealth', async () => {
-    const res = await fx.call('GET', '/health/byok');
+  it('answers 200 healthy with each check of validateBYOKHealth, to the service token', async () => {
+    const res = await fx.call('GET', '/health/byok', admin);
     expect(res.status, res.text).toBe(200);
     expect(res.json).toMatchObject({
       status: 'healthy',
@@ -53,36 +56,59 @@ describe('GET /health/ready.happy', () => {
   it('answers 200 ready when healthy', async () => {
     const res = await fx.call('GET', '/health/ready');
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ status: 'ready', health: 'healthy' });
+    expect(res.json).toEqual({ status: 'ready' });
   });
 });
 
-describe('GET /health/byok.error (degraded)', () => {
-  it('answers 503 degraded when most recent validations failed, while /health/ready stays 200', async () => {
-    const degraded = await createHttpFixture();
+describe('GET /health/byok.security', () => {
+  it('answers 401 without the service token: the fingerprint and counts are not public', async () => {
+    for (const token of [undefined, await tokenFor(uid()), 'not-a-token']) {
+      const res = await fx.call('GET', '/health/byok', { token: token ?? null });
+      expectError(res, 401, 'UNAUTHENTICATED');
+      expect(res.text).not.toMatch(/fingerprint|checks|validation/i);
+    }
+    // The public probes say up/ready and nothing else.
+    expect((await fx.call('GET', '/health')).json).toEqual({ status: 'ok' });
+    expect((await fx.call('GET', '/health/ready')).json).toEqual({ status: 'ready' });
+  });
+});
+
+describe('GET /health/byok.error (degraded)', { timeout: 120_000 }, () => {
+  /** One key of a new user with `failures` failed validations (an outage answer). */
+  const failingTenant = async (fx2: HttpFixture, failures: number): Promise<void> => {
+    const token = await tokenFor(uid());
+    const key = await fx2.call('POST', '/api/keys', {
+      token,
+      body: { provider: 'openai', keyData: { apiKey: openaiKey() } },
+    });
+    for (let i = 0; i < failures; i++) {
+      await fx2.system.database.db.query(
+        `INSERT INTO byok.key_validations (key_id, is_valid, status, health_score, response_time_ms)
+         VALUES ($1, false, 'outage', 50, 10)`,
+        [key.json.key.id],
+      );
+    }
+  };
+
+  it('stays 200 when one tenant’s keys all fail, 503 degraded when a provider fails across tenants; /health/ready stays 200', async () => {
+    const degraded = await createHttpFixture({ rateLimit: { writesPerMinute: 1000 } });
     try {
-      const token = await tokenFor(uid());
-      const key = await degraded.call('POST', '/api/keys', {
-        token,
-        body: { provider: 'openai', keyData: { apiKey: openaiKey() } },
-      });
-      for (let i = 0; i < 6; i++) {
-        await degraded.system.database.db.query(
-          `INSERT INTO byok.key_validations (key_id, is_valid, status, health_score, response_time_ms)
-           VALUES ($1, false, 'outage', 50, 10)`,
-          [key.json.key.id],
-        );
-      }
-      const res = await degraded.call('GET', '/health/byok');
+      await failingTenant(degraded, 40);
+      const noisy = await degraded.call('GET', '/health/byok', admin);
+      expect(noisy.status, noisy.text).toBe(200);
+      expect(noisy.json.checks.validation).toMatchObject({ status: 'pass', details: { failed: 40 } });
+      await failingTenant(degraded, 2);
+      await failingTenant(degraded, 2);
+      const res = await degraded.call('GET', '/health/byok', admin);
       expect(res.status).toBe(503);
       expect(res.json).toMatchObject({
         status: 'degraded',
-        message: expect.stringContaining('Provider validation failed'),
+        message: expect.stringContaining('Provider validation failed across tenants'),
         checks: { validation: { status: 'warn' }, database: { status: 'pass' } },
       });
       const ready = await degraded.call('GET', '/health/ready');
       expect(ready.status).toBe(200);
-      expect(ready.json).toEqual({ status: 'ready', health: 'degraded' });
+      expect(ready.json).toEqual({ status: 'ready' });
     } finally {
       await degraded.close();
     }
@@ -93,12 +119,9 @@ describe('GET /health/byok.error', () => {
   it('answers 503 "ENCRYPTION_MASTER_KEY not configured" without a master key; credential routes 503', async () => {
     const bare = await createHttpFixture({ encryptionKey: null });
     try {
-      const res = await bare.call('GET', '/health/byok');
+      const res = await bare.call('GET', '/health/byok', admin);
       expect(res.status).toBe(503);
-      expect((await bare.call('GET', '/health/ready')).json).toEqual({
-        status: 'not_ready',
-        health: 'unhealthy',
-      });
+      expect((await bare.call('GET', '/health/ready')).json).toEqual({ status: 'not_ready' });
       expect((await bare.call('GET', '/health/ready')).status).toBe(503);
       expect(res.json).toMatchObject({
         status: 'unhealthy',
@@ -132,7 +155,7 @@ describe('GET /health/byok.security', () => {
       },
     });
     try {
-      const res = await broken.call('GET', '/health/byok');
+      const res = await broken.call('GET', '/health/byok', admin);
       expectError(res, 500, 'INTERNAL_ERROR');
       expect(res.json.error.message).toBe('Internal server error');
       expect(res.text).not.toContain('hunter2');

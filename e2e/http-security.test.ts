@@ -334,7 +334,9 @@ async function counts() {
 
 beforeAll(async () => {
   // The write limit is tested on its own (http-platform); here it must not interfere.
-  fx = await createHttpFixture({ rateLimit: { writesPerMinute: 100_000 } });
+  fx = await createHttpFixture({
+    rateLimit: { writesPerMinute: 100_000, readsPerMinute: 100_000, authFailuresPerTokenPerMinute: 100_000 },
+  });
   const alice = uid('alice');
   const aliceToken = await tokenFor(alice);
   const malloryToken = await tokenFor(uid('mallory'));

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN_TOKEN,
   JWT_SECRET,
   jsonOf,
   openaiKey,
@@ -47,9 +48,12 @@ describe('the BYOAI deployment guide, step by step', { timeout: 300_000 }, () =>
     NODE_ENV: 'production',
     BYOK_DATA_DIR: join(dir.path, 'data'),
     BYOK_JWT_SECRET: JWT_SECRET,
+    // The detailed health report (fingerprint, counts) is for the operator's service token only.
+    BYOK_ADMIN_TOKEN: ADMIN_TOKEN,
     BYOK_OPENAI_BASE_URL: fake.baseUrls.openai,
     ...keys,
   });
+  const operator = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${running?.url}${path}`, {
       ...init,
@@ -89,7 +93,9 @@ describe('the BYOAI deployment guide, step by step', { timeout: 300_000 }, () =>
   it('starts with ENCRYPTION_MASTER_KEY; /health answers; a workspace key tests valid', async () => {
     running = await spawnServer(serverEnv({ ENCRYPTION_MASTER_KEY: oldKey }), dir.path);
     expect((await fetch(`${running.url}/health`)).status).toBe(200);
-    const health = await fetch(`${running.url}/health/byok`);
+    expect((await fetch(`${running.url}/health/byok`)).status).toBe(401);
+    expect(await jsonOf(await fetch(`${running.url}/health/ready`))).toEqual({ status: 'ready' });
+    const health = await fetch(`${running.url}/health/byok`, operator);
     expect(health.status).toBe(200);
     expect((await jsonOf(health)).status).toBe('healthy');
     const ws = await api('/api/workspaces', { method: 'POST', body: JSON.stringify({ name: 'Production' }) });
@@ -132,7 +138,7 @@ describe('the BYOAI deployment guide, step by step', { timeout: 300_000 }, () =>
   it('Rotation 3 and 4: restarts with the new key; /health and the test route work again', async () => {
     running = await spawnServer(serverEnv({ ENCRYPTION_MASTER_KEY: newKey }), dir.path);
     expect((await fetch(`${running.url}/health`)).status).toBe(200);
-    expect((await jsonOf(await fetch(`${running.url}/health/byok`))).status).toBe('healthy');
+    expect((await jsonOf(await fetch(`${running.url}/health/byok`, operator))).status).toBe('healthy');
     fake.clear();
     const test = await testRoute();
     expect(test.status).toBe(200);
@@ -163,7 +169,7 @@ describe('the BYOAI deployment guide, step by step', { timeout: 300_000 }, () =>
       serverEnv({ BYOK_ENCRYPTION_KEY: oldKey, BYOK_DECRYPTION_KEYS: newKey }),
       dir.path,
     );
-    expect((await jsonOf(await fetch(`${running.url}/health/byok`))).status).toBe('healthy');
+    expect((await jsonOf(await fetch(`${running.url}/health/byok`, operator))).status).toBe('healthy');
     expect((await jsonOf(await testRoute())).result.isValid).toBe(true);
     expect(await stop()).toBe(0);
 
@@ -182,7 +188,7 @@ describe('the BYOAI deployment guide, step by step', { timeout: 300_000 }, () =>
     expect(reverse.code, reverse.stderr).toBe(0);
     running = await spawnServer(serverEnv({ ENCRYPTION_MASTER_KEY: oldKey }), dir.path);
     expect((await fetch(`${running.url}/health`)).status).toBe(200);
-    expect((await jsonOf(await fetch(`${running.url}/health/byok`))).status).toBe('healthy');
+    expect((await jsonOf(await fetch(`${running.url}/health/byok`, operator))).status).toBe('healthy');
     fake.clear();
     expect((await jsonOf(await testRoute())).result.isValid).toBe(true);
     expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${secret}`);

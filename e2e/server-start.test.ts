@@ -11,6 +11,7 @@ import {
   tempDir,
 } from '../apps/byok-server/test/helpers.js';
 
+const operator = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const admin = (user: string) => ({ authorization: `Bearer ${ADMIN_TOKEN}`, 'x-byok-user-id': user });
 
 describe('byok serve on PGlite (development defaults)', () => {
@@ -35,7 +36,7 @@ describe('byok serve on PGlite (development defaults)', () => {
       const doc = await fetch(`${server.url}/api/openapi.json`);
       expect(doc.status).toBe(200);
       expect((await jsonOf(doc)).openapi).toBe('3.1.0');
-      const health = await fetch(`${server.url}/health/byok`);
+      const health = await fetch(`${server.url}/health/byok`, { headers: operator });
       expect(health.status).toBe(200);
       const secret = openaiKey();
       const created = await fetch(`${server.url}/api/keys`, {
@@ -121,7 +122,7 @@ describe('byok serve in production without a master key', () => {
     try {
       expect(server.output()).toContain('ENCRYPTION_MASTER_KEY not configured');
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
-      const health = await fetch(`${server.url}/health/byok`);
+      const health = await fetch(`${server.url}/health/byok`, { headers: operator });
       expect(health.status).toBe(503);
       const body = await health.json();
       expect(body).toMatchObject({ status: 'unhealthy', message: 'ENCRYPTION_MASTER_KEY not configured' });

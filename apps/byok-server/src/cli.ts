@@ -7,6 +7,7 @@ import {
   type AuditProblem,
   BYOKManager,
   type BYOKSystem,
+  countLegacyValues,
   createBYOKForStack2025,
   createLogger,
   createMigrationTools,
@@ -17,6 +18,8 @@ import {
   isBYOKError,
   type Logger,
   type RewrapProgress,
+  recordIfNoLegacyValuesLeft,
+  toDatabase,
   type ValidationResult,
 } from '@stack-2025/byok-core';
 import { Presets, SingleBar } from 'cli-progress';
@@ -118,6 +121,8 @@ async function withSystem<T>(cfg: ServerConfig, fn: (system: BYOKSystem) => Prom
         validation: { enabled: resolved.enableValidation, timeout: resolved.validationTimeout },
         audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
         providers: resolved.providerBaseUrls,
+        quotas: resolved.quotas,
+        allowLegacyCiphertext: resolved.allowLegacyCiphertext,
       });
     } catch (error) {
       if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
@@ -504,12 +509,24 @@ async function migrateStatusCommand(opts: { json?: boolean }): Promise<void> {
   const cfg = config();
   await withDatabase(cfg, async (client) => {
     const status = await new DatabaseMigration(client).getMigrationStatus();
-    if (opts.json) return out(JSON.stringify(status));
+    // Credentials still in the spec's unbound `iv:authTag:ciphertext` format; finding none records
+    // it, and legacy reads are refused from then on (BYOK_ALLOW_LEGACY_CIPHERTEXT turns them back on).
+    const db = toDatabase(client);
+    const legacyValues = status.upToDate ? await countLegacyValues(db) : null;
+    if (legacyValues === 0) await recordIfNoLegacyValuesLeft(db);
+    if (opts.json) return out(JSON.stringify({ ...status, legacyValues }));
     out(
       `Current version: ${status.currentVersion}  latest: ${status.latestVersion}  ${status.upToDate ? 'up to date' : 'PENDING'}`,
     );
     for (const m of status.applied) out(`  applied  ${m.name}  ${m.appliedAt.toISOString()}`);
     for (const m of status.pending) out(`  pending  ${m.name}`);
+    if (legacyValues !== null) {
+      out(
+        legacyValues === 0
+          ? 'Legacy values (iv:authTag:ciphertext): 0 — legacy reads are off'
+          : `Legacy values (iv:authTag:ciphertext): ${legacyValues} — each is upgraded on its first read, or all at once by rotate-encryption-keys`,
+      );
+    }
   });
 }
 
@@ -595,6 +612,7 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
           postgresClient: client,
           logger,
           audit: { enabled: false },
+          allowLegacyCiphertext: cfg.allowLegacyCiphertext,
         });
       } catch (error) {
         if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);

@@ -44,6 +44,14 @@ export const ENV_VARS = [
   'BYOK_BASE_PATH',
   'BYOK_RATE_LIMIT_WRITES_PER_MINUTE',
   'BYOK_TRUST_PROXY',
+  'BYOK_RATE_LIMIT_READS_PER_MINUTE',
+  'BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
+  'BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN',
+  'BYOK_MAX_KEYS_PER_OWNER',
+  'BYOK_MAX_WORKSPACES_PER_USER',
+  'BYOK_MAX_MEMBERS_PER_WORKSPACE',
+  'BYOK_MAX_KEYS_PER_VALIDATE_ALL',
+  'BYOK_ALLOW_LEGACY_CIPHERTEXT',
   'BYOK_ENABLED_PROVIDERS',
   'BYOK_DASHBOARD_DIR',
   ...Object.values(ProviderType).map((p) => `BYOK_${p.toUpperCase()}_BASE_URL`),
@@ -101,6 +109,17 @@ const envSchema = z.object({
     .default('/api'),
   BYOK_RATE_LIMIT_WRITES_PER_MINUTE: int(0, 1_000_000).default(60),
   BYOK_TRUST_PROXY: bool(false),
+  BYOK_RATE_LIMIT_READS_PER_MINUTE: int(0, 1_000_000).default(600),
+  BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(0, 1_000_000).default(30),
+  BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN: int(0, 1_000_000).default(10),
+  BYOK_MAX_KEYS_PER_OWNER: int(1, 1_000_000).default(100),
+  BYOK_MAX_WORKSPACES_PER_USER: int(1, 1_000_000).default(50),
+  BYOK_MAX_MEMBERS_PER_WORKSPACE: int(1, 1_000_000).default(200),
+  BYOK_MAX_KEYS_PER_VALIDATE_ALL: int(1, 1_000_000).default(100),
+  BYOK_ALLOW_LEGACY_CIPHERTEXT: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value))
+    .optional(),
   BYOK_ENABLED_PROVIDERS: list,
   BYOK_DASHBOARD_DIR: z.string().optional(),
   ...Object.fromEntries(
@@ -153,6 +172,24 @@ export interface ServerConfig {
   logLevel: string;
   basePath: string;
   rateLimitWritesPerMinute: number;
+  /** Reads per user per minute (`BYOK_RATE_LIMIT_READS_PER_MINUTE`, 0 = off). */
+  rateLimitReadsPerMinute: number;
+  /** Failed sign-ins per client address per minute (`BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE`, 0 = off). */
+  rateLimitAuthFailuresPerMinute: number;
+  /** Failed sign-ins per presented token per minute (`BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN`, 0 = off). */
+  rateLimitAuthFailuresPerToken: number;
+  /**
+   * `BYOK_ALLOW_LEGACY_CIPHERTEXT`: true reads legacy `iv:authTag:ciphertext` values always, false
+   * never; unset (default) only while some are left (see `byok migrate status`).
+   */
+  allowLegacyCiphertext: boolean | undefined;
+  /** Per-owner quotas (`BYOK_MAX_*`): a write past one answers 403 `QUOTA_EXCEEDED`. */
+  quotas: {
+    maxKeysPerOwner: number;
+    maxWorkspacesPerUser: number;
+    maxMembersPerWorkspace: number;
+    maxKeysPerValidateAll: number;
+  };
   trustProxy: boolean;
   enabledProviders: ProviderType[] | undefined;
   providerBaseUrls: Partial<Record<ProviderType, { baseUrl: string }>>;
@@ -243,6 +280,16 @@ export function loadConfig(
     logLevel: e.BYOK_LOG_LEVEL ?? (e.BYOK_DEBUG ? 'debug' : 'info'),
     basePath: e.BYOK_BASE_PATH,
     rateLimitWritesPerMinute: e.BYOK_RATE_LIMIT_WRITES_PER_MINUTE,
+    rateLimitReadsPerMinute: e.BYOK_RATE_LIMIT_READS_PER_MINUTE,
+    rateLimitAuthFailuresPerMinute: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    rateLimitAuthFailuresPerToken: e.BYOK_RATE_LIMIT_AUTH_FAILURES_PER_TOKEN,
+    allowLegacyCiphertext: e.BYOK_ALLOW_LEGACY_CIPHERTEXT,
+    quotas: {
+      maxKeysPerOwner: e.BYOK_MAX_KEYS_PER_OWNER,
+      maxWorkspacesPerUser: e.BYOK_MAX_WORKSPACES_PER_USER,
+      maxMembersPerWorkspace: e.BYOK_MAX_MEMBERS_PER_WORKSPACE,
+      maxKeysPerValidateAll: e.BYOK_MAX_KEYS_PER_VALIDATE_ALL,
+    },
     trustProxy: e.BYOK_TRUST_PROXY,
     enabledProviders: enabled as ProviderType[] | undefined,
     providerBaseUrls,

@@ -103,6 +103,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       providers: resolved.providerBaseUrls,
       // Outside production an alert may go to a local receiver; in production only to public hosts.
       alerts: { allowPrivateWebhookHosts: !resolved.production },
+      quotas: resolved.quotas,
+      allowLegacyCiphertext: resolved.allowLegacyCiphertext,
     });
   } catch (error) {
     redis?.disconnect();
@@ -119,10 +121,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     logger,
     // Outside production an alert may go to a local receiver; in production only to public hosts.
     alerts: { allowPrivateWebhookHosts: !resolved.production },
-    rateLimit:
-      resolved.rateLimitWritesPerMinute === 0
-        ? false
-        : { writesPerMinute: resolved.rateLimitWritesPerMinute, ...(redis ? { redis } : {}) },
+    // Each limit is off at 0; with Redis the counts are shared (in-process while it is down).
+    rateLimit: {
+      writesPerMinute: resolved.rateLimitWritesPerMinute,
+      readsPerMinute: resolved.rateLimitReadsPerMinute,
+      authFailuresPerMinute: resolved.rateLimitAuthFailuresPerMinute,
+      authFailuresPerTokenPerMinute: resolved.rateLimitAuthFailuresPerToken,
+      ...(redis ? { redis } : {}),
+    },
   });
   if (!resolved.auth.jwtSecret && !resolved.auth.jwksUrl && !resolved.auth.adminToken) {
     logger.warn(

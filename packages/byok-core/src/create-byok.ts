@@ -38,6 +38,10 @@ export interface CreateBYOKOptions {
   audit?: BYOKManagerOptions['audit'];
   metrics?: BYOKManagerOptions['metrics'];
   alerts?: BYOKManagerOptions['alerts'];
+  /** Per-owner quotas (keys, workspaces, members, validate-all fan-out); see `QuotaOptions`. */
+  quotas?: BYOKManagerOptions['quotas'];
+  /** See `BYOKManagerOptions.allowLegacyCiphertext` (`BYOK_ALLOW_LEGACY_CIPHERTEXT`). */
+  allowLegacyCiphertext?: boolean | undefined;
 }
 
 /** The `database` part of a system: statistics, migrations and usage alerts. */
@@ -102,6 +106,8 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.alerts ? { alerts: options.alerts } : {}),
+    ...(options.quotas ? { quotas: options.quotas } : {}),
+    allowLegacyCiphertext: options.allowLegacyCiphertext,
   });
   const ctx = manager.context;
   const alerts = ctx.alerts;
@@ -136,7 +142,10 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
       return ctx.encryption.keyring.active.fingerprint;
     },
     async rotateMasterKey(rewrapOptions) {
-      const report = await rewrapDataKeys(ctx.db, ctx.encryption, rewrapOptions);
+      const report = await rewrapDataKeys(ctx.db, ctx.encryption, {
+        allowLegacyCiphertext: options.allowLegacyCiphertext,
+        ...rewrapOptions,
+      });
       // Rows whose ciphertext changed must not be served from a stale cache entry anywhere.
       const { rows } = await ctx.db.query<{
         id: string;

@@ -69,6 +69,7 @@ export {
   incidentReport,
   type StartIncidentInput,
 } from './keys/incidents.js';
+export { countLegacyValues, recordIfNoLegacyValuesLeft } from './keys/legacy-values.js';
 export { type RewrapOptions, type RewrapProgress, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
 export type {
   ActiveKey,
@@ -98,6 +99,7 @@ export {
   type ProviderDefinition,
   ProviderType,
 } from './providers/index.js';
+export { DEFAULT_QUOTAS, type QuotaOptions } from './quotas/index.js';
 export { acquireLease, leaseHolder, newHolderId, releaseLease } from './scheduling/index.js';
 export { databaseUnavailable, isDatabaseConnectionError } from './store/connection-errors.js';
 export { toDatabase } from './store/database.js';

@@ -104,31 +104,79 @@ describe.each(databaseBackends)('health on $name', (backend) => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it('is degraded when most recent validations failed (past the minimum count)', async () => {
-    const keyId = await manager.addKey({
-      userId: uniqueId(),
-      provider: 'openai',
-      keyData: { apiKey: 'sk-test-health-0123456789abcdef' },
-    });
-    const insert = (valid: boolean, status: string) =>
-      db().query(
-        `INSERT INTO byok.key_validations (key_id, is_valid, status, health_score, response_time_ms)
-         VALUES ($1, $2, $3, 50, 100)`,
-        [keyId, valid, status],
-      );
-    for (let i = 0; i < 3; i += 1) await insert(false, 'outage');
-    // 3 of 3 failed, but fewer than 5 validations say nothing yet.
-    expect((await validateBYOKHealth({ manager })).checks.validation.status).toBe('pass');
-    for (let i = 0; i < 3; i += 1) await insert(false, 'invalid_key');
-    await insert(true, 'valid');
-    const health = await validateBYOKHealth({ manager });
-    expect(health.status).toBe('degraded');
-    expect(health.checks.validation).toMatchObject({ status: 'warn', details: { total: 7, failed: 6 } });
-    expect(health.message).toMatch(/^Provider validation failed for 6 of 7 validations/);
-    expect((await validateBYOKHealth({ manager }, { validationFailureThreshold: 0.9 })).status).toBe(
-      'healthy',
+  /** `count` keys of one owner for `provider`, each with one validation (`valid` or not). Returns the ids. */
+  const keysWithValidations = async (
+    owner: { type: 'user' | 'workspace'; id: string },
+    provider: string,
+    count: number,
+    valid: boolean,
+  ): Promise<void> => {
+    const prefix = `key_h${uniqueId()}`;
+    await db().query(
+      `INSERT INTO byok.keys (id, owner_type, owner_id, provider, environment, ciphertext, key_hint, key_fingerprint)
+       SELECT $1 || i, $2, $3, $4, 'production', 'revoked', 'sk-…', 'fp_' || i FROM generate_series(1, $5::int) i`,
+      [prefix, owner.type, owner.id, provider, count],
     );
-    await db().query('DELETE FROM byok.key_validations WHERE key_id = $1', [keyId]);
+    await db().query(
+      `INSERT INTO byok.key_validations (key_id, is_valid, status, health_score, response_time_ms)
+       SELECT $1 || i, $2, CASE WHEN $2 THEN 'valid' ELSE 'invalid_key' END, 50, 100 FROM generate_series(1, $3::int) i`,
+      [prefix, valid, count],
+    );
+  };
+  const clearValidations = () => db().query("DELETE FROM byok.keys WHERE id LIKE 'key_h%'");
+
+  it('is not degraded by one tenant, however many of its keys fail (noisy tenant)', async () => {
+    const noisy = { type: 'workspace' as const, id: `ws_${uniqueId()}` };
+    await keysWithValidations(noisy, 'openai', 300, false);
+    for (let i = 0; i < 3; i += 1)
+      await keysWithValidations({ type: 'user', id: uniqueId() }, 'openai', 1, true);
+    try {
+      const health = await validateBYOKHealth({ manager });
+      expect(health.status).toBe('healthy');
+      expect(health.checks.validation).toMatchObject({
+        status: 'pass',
+        details: {
+          total: 303,
+          failed: 300,
+          providers: [{ provider: 'openai', owners: 4, failingOwners: 1 }],
+        },
+      });
+      // Even as the only tenant of a provider, one owner is never an outage.
+      await keysWithValidations(noisy, 'anthropic', 50, false);
+      expect((await validateBYOKHealth({ manager })).status).toBe('healthy');
+    } finally {
+      await clearValidations();
+    }
+  });
+
+  it('is degraded when a provider fails across many tenants (an outage), and says which', async () => {
+    const failing = Array.from({ length: 3 }, () => ({ type: 'user' as const, id: uniqueId() }));
+    for (const owner of failing) await keysWithValidations(owner, 'openai', 2, false);
+    // Three failing owners: under a minimum of 4 distinct owners this is not yet an outage.
+    const fewer = await validateBYOKHealth({ manager }, { minFailingOwners: 4 });
+    expect(fewer.status).toBe('healthy');
+    try {
+      const health = await validateBYOKHealth({ manager });
+      expect(health.status).toBe('degraded');
+      expect(health.checks.validation).toMatchObject({
+        status: 'warn',
+        details: { providers: [{ provider: 'openai', owners: 3, failingOwners: 3 }] },
+      });
+      expect(health.message).toMatch(/^Provider validation failed across tenants .*openai \(3 of 3 owners\)/);
+      // Three failing owners among many healthy ones are those tenants' problem, not an outage.
+      for (let i = 0; i < 4; i += 1)
+        await keysWithValidations({ type: 'user', id: uniqueId() }, 'openai', 2, true);
+      expect((await validateBYOKHealth({ manager })).status).toBe('healthy');
+      // Anthropic failing for other tenants is judged on its own.
+      for (let i = 0; i < 3; i += 1)
+        await keysWithValidations({ type: 'workspace', id: `ws_${uniqueId()}` }, 'anthropic', 1, false);
+      const anthropic = await validateBYOKHealth({ manager });
+      expect(anthropic.status).toBe('degraded');
+      expect(anthropic.message).toMatch(/anthropic \(3 of 3 owners\)/);
+      expect(anthropic.message).not.toMatch(/openai/);
+    } finally {
+      await clearValidations();
+    }
   });
 
   it('is degraded while a migration is not applied', async () => {

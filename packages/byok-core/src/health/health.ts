@@ -45,10 +45,19 @@ export interface HealthSystem {
 }
 
 export interface HealthOptions {
-  /** Share (0–1) of failed validations in the window above which the service is degraded. Default 0.5. */
+  /**
+   * Share (0–1) above which an owner counts as failing for a provider (of that owner's validations
+   * for it in the window), and above which a provider counts as failing (of the owners validated
+   * for it). Default 0.5.
+   */
   validationFailureThreshold?: number;
   /** Fewer validations than this in the window say nothing either way. Default 5. */
   minValidations?: number;
+  /**
+   * Distinct owners (users or workspaces) that must be failing for one provider before the service
+   * is degraded. One tenant's keys, however many, never degrade it on their own. Default 3.
+   */
+  minFailingOwners?: number;
   /** Window of the validation check, in ms. Default 1 hour. */
   validationWindowMs?: number;
   /** Longest wait for the database, in ms. Default 2,000. */
@@ -58,6 +67,7 @@ export interface HealthOptions {
 const DEFAULTS = {
   validationFailureThreshold: 0.5,
   minValidations: 5,
+  minFailingOwners: 3,
   validationWindowMs: 60 * 60_000,
   databaseTimeoutMs: 2000,
 } satisfies Required<HealthOptions>;
@@ -68,9 +78,11 @@ const DEFAULTS = {
  * - cache: a configured Redis is connected (else warn: answers come from the database, slower);
  * - encryption: a master key is configured ("ENCRYPTION_MASTER_KEY not configured") and a
  *   seal/open self-test with it passes (else fail);
- * - validation: of the validations of the last hour, the failed share stays at or under
- *   `validationFailureThreshold` (else warn: keys or a provider are failing), judged once there are
- *   at least `minValidations`.
+ * - validation: judged per tenant, so one noisy tenant never degrades the service: an owner is
+ *   failing for a provider when more than `validationFailureThreshold` of its validations of the
+ *   last hour failed; a provider is failing (warn: an outage seen across tenants) when at least
+ *   `minFailingOwners` owners, and more than `validationFailureThreshold` of the owners validated
+ *   for it, are failing. Judged once there are at least `minValidations` validations.
  * Any fail makes the whole `unhealthy` (answer 503), else any warn `degraded`, else `healthy`.
  * Each check's shape matches the HTTP handler's `HealthCheck`, so this can be its `health` option.
  * @example
@@ -167,23 +179,60 @@ function checkCache(stats: CacheStats): BYOKHealthCheck {
 
 async function checkValidations(db: Database, settings: Required<HealthOptions>): Promise<BYOKHealthCheck> {
   try {
+    // Per provider: how many owners were validated, and how many of them mostly failed.
     const { rows } = await withTimeout(
-      db.query<{ total: string | number; failed: string | number }>(
-        `SELECT count(*) AS total, count(*) FILTER (WHERE NOT is_valid) AS failed
-           FROM byok.key_validations
-          WHERE created_at > now() - make_interval(secs => $1::double precision / 1000)`,
-        [settings.validationWindowMs],
+      db.query<{
+        provider: string;
+        owners: string | number;
+        failing_owners: string | number;
+        total: string | number;
+        failed: string | number;
+      }>(
+        `SELECT provider, count(*) AS owners,
+                count(*) FILTER (WHERE failed > total * $2::double precision) AS failing_owners,
+                sum(total) AS total, sum(failed) AS failed
+           FROM (SELECT k.provider, k.owner_type, k.owner_id, count(*) AS total,
+                        count(*) FILTER (WHERE NOT v.is_valid) AS failed
+                   FROM byok.key_validations v JOIN byok.keys k ON k.id = v.key_id
+                  WHERE v.created_at > now() - make_interval(secs => $1::double precision / 1000)
+                  GROUP BY k.provider, k.owner_type, k.owner_id) per_owner
+          GROUP BY provider ORDER BY provider`,
+        [settings.validationWindowMs, settings.validationFailureThreshold],
       ),
       settings.databaseTimeoutMs,
     );
-    const total = Number(rows[0]?.total ?? 0);
-    const failed = Number(rows[0]?.failed ?? 0);
-    const failureRate = total === 0 ? 0 : failed / total;
-    const details = { total, failed, failureRate, windowMs: settings.validationWindowMs };
-    if (total >= settings.minValidations && failureRate > settings.validationFailureThreshold) {
+    const providers = rows.map((row) => ({
+      provider: row.provider,
+      owners: Number(row.owners),
+      failingOwners: Number(row.failing_owners),
+      total: Number(row.total),
+      failed: Number(row.failed),
+    }));
+    const total = providers.reduce((sum, p) => sum + p.total, 0);
+    const failed = providers.reduce((sum, p) => sum + p.failed, 0);
+    const details = {
+      total,
+      failed,
+      failureRate: total === 0 ? 0 : failed / total,
+      windowMs: settings.validationWindowMs,
+      providers,
+    };
+    const outages =
+      total < settings.minValidations
+        ? []
+        : providers.filter(
+            (p) =>
+              p.failingOwners >= settings.minFailingOwners &&
+              p.failingOwners > p.owners * settings.validationFailureThreshold,
+          );
+    if (outages.length > 0) {
+      const minutes = Math.round(settings.validationWindowMs / 60_000);
+      const described = outages
+        .map((p) => `${p.provider} (${p.failingOwners} of ${p.owners} owners)`)
+        .join(', ');
       return {
         status: 'warn',
-        message: `Provider validation failed for ${failed} of ${total} validations in the last ${Math.round(settings.validationWindowMs / 60_000)} min`,
+        message: `Provider validation failed across tenants in the last ${minutes} min: ${described}`,
         details,
       };
     }

@@ -11,25 +11,29 @@ import { wellFormedInput } from './input-guard.js';
 import { createHttpMetrics } from './metrics.js';
 import {
   errorBody,
-  type HttpProblem,
+  HttpProblem,
   notFound,
   rateLimited,
   toProblem,
+  unauthenticated,
   validationProblem,
 } from './problem.js';
-import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './rate-limit.js';
+import { createRateLimits, type RateLimiter, type RateLimits, tokenSubject } from './rate-limit.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAlertRoutes } from './routes/alerts.js';
-import { json } from './routes/common.js';
+import { json, security } from './routes/common.js';
 import { registerFallbackRoutes } from './routes/fallback.js';
 import { registerKeyRoutes, registerWorkspaceKeyRoutes } from './routes/keys.js';
 import { registerUsageRoutes } from './routes/usage.js';
 import { registerWorkspaceRoutes } from './routes/workspaces.js';
-import { HealthResponse, LivenessResponse, ReadinessResponse } from './schemas.js';
+import { ErrorResponse, HealthResponse, LivenessResponse, ReadinessResponse } from './schemas.js';
 import type { BYOKHttpHandler, BYOKHttpHandlerOptions, HttpEnv, Principal } from './types.js';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const DEFAULT_WRITES_PER_MINUTE = 60;
+const DEFAULT_READS_PER_MINUTE = 600;
+const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
+const DEFAULT_AUTH_FAILURES_PER_TOKEN_PER_MINUTE = 10;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -78,17 +82,24 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
   const metrics = createHttpMetrics(options.metrics);
   const health = options.health ?? checkBYOKHealth;
   const trustProxy = options.trustProxy ?? false;
-  let limiter: RateLimiter | undefined;
-  if (options.rateLimit !== false) {
-    const limit = options.rateLimit?.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE;
-    const redis = options.rateLimit?.redis;
-    limiter = redis
-      ? redisRateLimiter(redis, limit, {
-          logger,
-          ...(options.rateLimit?.keyPrefix ? { keyPrefix: options.rateLimit.keyPrefix } : {}),
-        })
-      : memoryRateLimiter(limit);
-  }
+  const limitOptions = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
+  const limits: RateLimits = limitOptions
+    ? createRateLimits(
+        {
+          writesPerMinute: limitOptions.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE,
+          readsPerMinute: limitOptions.readsPerMinute ?? DEFAULT_READS_PER_MINUTE,
+          authFailuresPerMinute: limitOptions.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE,
+          authFailuresPerTokenPerMinute:
+            limitOptions.authFailuresPerTokenPerMinute ?? DEFAULT_AUTH_FAILURES_PER_TOKEN_PER_MINUTE,
+        },
+        { redis: limitOptions.redis, keyPrefix: limitOptions.keyPrefix },
+      )
+    : {
+        writes: undefined,
+        reads: undefined,
+        authFailuresByAddress: undefined,
+        authFailuresByToken: undefined,
+      };
   const publicPaths = new Set([
     `${basePath}/openapi.json`,
     `${basePath}/docs`,
@@ -146,12 +157,38 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       logger.debug({ requestId, method: c.req.method, route, status: c.res.status }, 'request');
   });
 
+  /**
+   * Authenticates, throttling failures per client address and per presented token. A subject
+   * already over its limit is refused before its token is even compared, so guessing the service
+   * token costs a minute per few dozen tries. Without a known address (an adapter that passes
+   * none) only the per-token count applies: one shared bucket would let anyone lock everyone out.
+   */
+  const authenticateLimited = async (c: Context<HttpEnv>): Promise<Principal> => {
+    const authorization = c.req.header('authorization');
+    const address = clientIp(c, trustProxy);
+    const subjects: [RateLimiter, string][] = [];
+    if (limits.authFailuresByAddress && address) subjects.push([limits.authFailuresByAddress, address]);
+    if (limits.authFailuresByToken && authorization)
+      subjects.push([limits.authFailuresByToken, tokenSubject(authorization)]);
+    for (const [limiter, subject] of subjects) {
+      const decision = await limiter.check(subject);
+      if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds, 'Too many failed sign-ins');
+    }
+    try {
+      return await authenticate(authorization, c.req.header('x-byok-user-id'));
+    } catch (error) {
+      if (!(error instanceof HttpProblem) || error.code !== 'UNAUTHENTICATED') throw error;
+      for (const [limiter, subject] of subjects) {
+        const decision = await limiter.hit(subject);
+        if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds, 'Too many failed sign-ins');
+      }
+      throw error;
+    }
+  };
+
   const auth: MiddlewareHandler<HttpEnv> = async (c, next) => {
     if (publicPaths.has(c.req.path)) return next();
-    const principal: Principal = await authenticate(
-      c.req.header('authorization'),
-      c.req.header('x-byok-user-id'),
-    );
+    const principal = await authenticateLimited(c);
     c.set('principal', principal);
     const userAgent = c.req.header('user-agent');
     const ip = clientIp(c, trustProxy);
@@ -167,7 +204,8 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       ...(ip ? { ip } : {}),
       ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}),
     });
-    if (limiter && WRITE_METHODS.has(c.req.method)) {
+    const limiter = WRITE_METHODS.has(c.req.method) ? limits.writes : limits.reads;
+    if (limiter) {
       const decision = await limiter.hit(principal.userId ?? 'service');
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
     }
@@ -202,15 +240,28 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       method: 'get',
       path: '/health/byok',
       tags: ['Operations'],
-      summary: 'BYOK health: database, master key, cache and recent validations',
+      summary: 'BYOK health: database, master key, cache and recent validations (service token only)',
       description:
-        'The spec’s health check (`validateBYOKHealth`): 200 only when healthy; 503 when degraded (e.g. Redis down, most recent validations failing) or unhealthy (e.g. "ENCRYPTION_MASTER_KEY not configured"). For monitoring and alerts; use `/health/ready` for load-balancer readiness.',
+        'The spec’s health check (`validateBYOKHealth`): 200 only when healthy; 503 when degraded (e.g. Redis down, a provider failing across many tenants — one tenant’s failing keys never count alone) or unhealthy (e.g. "ENCRYPTION_MASTER_KEY not configured"). It shows the master-key fingerprint and counts, so it needs the service token (`BYOK_ADMIN_TOKEN`); 401 otherwise. For monitoring and alerts; use `/health/ready` for load-balancer readiness.',
+      security,
       responses: {
         200: json(HealthResponse, 'Healthy'),
+        401: {
+          description: 'No service token (UNAUTHENTICATED)',
+          content: { 'application/json': { schema: ErrorResponse } },
+        },
+        429: {
+          description: 'Too many failed sign-ins (RATE_LIMITED)',
+          content: { 'application/json': { schema: ErrorResponse } },
+        },
         503: json(HealthResponse, 'Degraded or unhealthy; `message` says why'),
       },
     }),
     async (c) => {
+      const principal = await authenticateLimited(c);
+      if (!principal.isServiceToken) {
+        throw unauthenticated('The detailed health report needs the service token (BYOK_ADMIN_TOKEN)');
+      }
       const report = await health(system);
       return report.status === 'healthy' ? c.json(report, 200) : c.json(report, 503);
     },
@@ -223,7 +274,7 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       tags: ['Operations'],
       summary: 'Readiness: can this instance serve requests?',
       description:
-        'The same checks as `/health/byok`, but only `unhealthy` (database unreachable, master key missing or wrong) is "not ready". A degraded service still serves: a provider outage or users’ failing keys must not take every instance out of a load balancer.',
+        'Public: says ready or not, nothing else (the details are in `/health/byok`, behind the service token). The same checks as `/health/byok`, but only `unhealthy` (database unreachable, master key missing or wrong) is "not ready". A degraded service still serves: a provider outage or users’ failing keys must not take every instance out of a load balancer.',
       responses: {
         200: json(ReadinessResponse, 'Ready (healthy or degraded)'),
         503: json(ReadinessResponse, 'Not ready (unhealthy)'),
@@ -232,8 +283,8 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
     async (c) => {
       const report = await health(system);
       return report.status === 'unhealthy'
-        ? c.json({ status: 'not_ready' as const, health: report.status }, 503)
-        : c.json({ status: 'ready' as const, health: report.status }, 200);
+        ? c.json({ status: 'not_ready' as const }, 503)
+        : c.json({ status: 'ready' as const }, 200);
     },
   );
 

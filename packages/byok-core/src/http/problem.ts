@@ -52,8 +52,8 @@ export const unsupportedMediaType = (): HttpProblem =>
     'UNSUPPORTED_MEDIA_TYPE',
     'Request body must be JSON (Content-Type: application/json)',
   );
-export const rateLimited = (retryAfterSeconds: number): HttpProblem =>
-  problem('RATE_LIMITED', `Too many changes; try again in ${retryAfterSeconds} seconds`, {
+export const rateLimited = (retryAfterSeconds: number, what = 'Too many requests'): HttpProblem =>
+  problem('RATE_LIMITED', `${what}; try again in ${retryAfterSeconds} seconds`, {
     'retry-after': String(retryAfterSeconds),
   });
 

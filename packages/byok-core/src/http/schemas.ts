@@ -208,9 +208,7 @@ export const HealthResponse = z
   })
   .openapi('Health');
 export const LivenessResponse = z.object({ status: z.literal('ok') }).openapi('Liveness');
-export const ReadinessResponse = z
-  .object({ status: z.enum(['ready', 'not_ready']), health: z.enum(['healthy', 'degraded', 'unhealthy']) })
-  .openapi('Readiness');
+export const ReadinessResponse = z.object({ status: z.enum(['ready', 'not_ready']) }).openapi('Readiness');
 
 // ---------------------------------------------------------------------------------------------
 // Key tests

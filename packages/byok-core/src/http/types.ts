@@ -27,7 +27,19 @@ export interface HttpAuthOptions {
 export interface HttpRateLimitOptions {
   /** Writes (POST, PATCH, PUT, DELETE, key tests) per user per minute. Default 60. */
   writesPerMinute?: number;
-  /** Shares the counts between instances; without it each process counts on its own. */
+  /** Reads (GET, HEAD) per user (or the service token) per minute. Default 600; 0 turns it off. */
+  readsPerMinute?: number;
+  /**
+   * Failed authentications per client address per minute. Default 30; 0 turns it off. Past it the
+   * address gets 429 before its token is compared. Needs the adapter to pass the client address.
+   */
+  authFailuresPerMinute?: number;
+  /** Failed authentications per presented token per minute (from any address). Default 10. */
+  authFailuresPerTokenPerMinute?: number;
+  /**
+   * Shares the counts between instances (an ioredis client); while it is unreachable each process
+   * counts on its own. Without it each process always counts on its own.
+   */
   redis?: RateLimitRedis | undefined;
   /** Prefix of the Redis counters. Default `byok:ratelimit:`. */
   keyPrefix?: string;
@@ -41,7 +53,7 @@ export interface BYOKHttpHandlerOptions {
   basePath?: string;
   /** Largest accepted request body, counted while it is read. Default 64 KiB. */
   maxBodyBytes?: number;
-  /** Per-user limit on writes; `false` turns it off. */
+  /** Per-minute limits on writes, reads and failed sign-ins; `false` turns them all off. */
   rateLimit?: HttpRateLimitOptions | false;
   metrics?: {
     /** Registry to add the HTTP metrics to; a new one by default. */

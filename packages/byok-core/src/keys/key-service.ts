@@ -20,6 +20,7 @@ import { BYOKError, decryptionFailed, isBYOKError, keyNotFound, parseInput } fro
 import { newId } from '../ids/index.js';
 import type { Logger } from '../logging/index.js';
 import { Environment, type KeyData, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
+import { DEFAULT_QUOTAS, quotaExceeded } from '../quotas/index.js';
 import type { Database, SqlClient } from '../store/types.js';
 import type { DataKeyService } from './data-keys.js';
 import {
@@ -29,6 +30,7 @@ import {
   KEY_WITH_DATA_KEY_FROM,
   toKeyDetails,
 } from './key-rows.js';
+import { LegacyValuePolicy, recordIfNoLegacyValuesLeft } from './legacy-values.js';
 import { ownerCondition, toOwner } from './owner.js';
 import type {
   ActiveKey,
@@ -50,6 +52,10 @@ export interface KeyServiceDeps {
   access: AccessCounter;
   logger: Logger;
   onDecryptionError?: (provider: string) => void;
+  /** Keys (not revoked) one owner may hold. Default 100. */
+  maxKeysPerOwner?: number;
+  /** Whether legacy `iv:authTag:ciphertext` values are read (see `legacy-values.ts`). Default: while some are left. */
+  allowLegacyCiphertext?: boolean | undefined;
 }
 
 /** Scope of a call by key id: when given, the key must belong to this owner or it is "not found". */
@@ -85,9 +91,11 @@ const listFilterSchema = z.strictObject({
 /** Stores, finds and changes keys. Every write and its audit entry share one transaction. */
 export class KeyService {
   readonly #d: KeyServiceDeps;
+  readonly #legacy: LegacyValuePolicy;
 
   constructor(deps: KeyServiceDeps) {
     this.#d = deps;
+    this.#legacy = new LegacyValuePolicy(deps.db, deps.allowLegacyCiphertext);
   }
 
   async addKey(input: AddKeyInput, context?: RequestContext): Promise<string> {
@@ -100,6 +108,7 @@ export class KeyService {
     const cacheKeys = cacheKeysFor({ id, owner_type: owner.type, owner_id: owner.id, provider });
     await this.#d.db.transaction(async (tx) => {
       await this.#ensureOwner(tx, owner);
+      await this.#checkKeyQuota(tx, owner);
       const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
       await tx.query(
         `INSERT INTO byok.keys (id, owner_type, owner_id, provider, environment, alias, description, ciphertext, key_hint, key_fingerprint, priority, created_by)
@@ -181,6 +190,7 @@ export class KeyService {
   /** Decrypts one row. Internal: plaintext leaves only to server-side callers. */
   async decryptRow(row: KeyRow): Promise<ActiveKey> {
     const dataKeyId = credentialDataKeyId(row.ciphertext);
+    if (dataKeyId === null) return this.#readLegacy(row);
     let dataKey: DataKey | null = null;
     try {
       if (dataKeyId !== null)
@@ -189,6 +199,58 @@ export class KeyService {
       this.#decryptionFailed(row, error);
     }
     return this.#decryptWith(row, dataKey);
+  }
+
+  /**
+   * A value in the spec's legacy format: read only while the policy allows it, then rewritten in
+   * the bound format at once, so that it is read unbound at most once.
+   */
+  async #readLegacy(row: KeyRow): Promise<ActiveKey> {
+    if (!(await this.#legacy.allows())) {
+      this.#d.logger.warn(
+        { keyId: row.id },
+        'Legacy ciphertext refused: no legacy value was left, so one now is a copy (set BYOK_ALLOW_LEGACY_CIPHERTEXT=true to read them again)',
+      );
+      this.#decryptionFailed(row, new Error('legacy ciphertext refused'));
+    }
+    const key = this.#decryptWith(row, null);
+    await this.#upgradeLegacy(row, key.keyData);
+    return key;
+  }
+
+  /**
+   * Rewrites a legacy value in the bound envelope format, in one transaction, only if the row
+   * still belongs to the same owner and still holds the value that was read (a concurrent change
+   * wins). A failure is logged, never thrown: the read succeeded, a later read upgrades it.
+   */
+  async #upgradeLegacy(row: KeyRow, keyData: KeyData): Promise<void> {
+    const owner: Owner = { type: row.owner_type, id: row.owner_id };
+    try {
+      const upgraded = await this.#d.db.transaction(async (tx) => {
+        const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
+        const ciphertext = encryptCredential(dataKey, JSON.stringify(keyData), {
+          keyId: row.id,
+          owner,
+          provider: row.provider,
+        });
+        const { rows } = await tx.query(
+          `UPDATE byok.keys SET ciphertext = $4, updated_at = now()
+            WHERE id = $1 AND owner_type = $2 AND owner_id = $3 AND ciphertext = $5 AND status <> 'revoked'
+            RETURNING id`,
+          [row.id, owner.type, owner.id, ciphertext, row.ciphertext],
+        );
+        return rows.length > 0;
+      });
+      if (!upgraded) return;
+      await this.#d.cache.invalidate(cacheKeysFor(row));
+      this.#d.logger.info({ keyId: row.id }, 'legacy credential upgraded to the bound format');
+      await recordIfNoLegacyValuesLeft(this.#d.db);
+    } catch (error) {
+      this.#d.logger.warn(
+        { keyId: row.id, err: { message: (error as Error).message } },
+        'legacy credential not upgraded; a later read will try again',
+      );
+    }
   }
 
   /** Decrypts with a data key already in hand (null: the legacy format, keyed by the master key). */
@@ -401,6 +463,32 @@ export class KeyService {
       return row;
     });
     await this.#d.cache.invalidate(cacheKeysFor(deleted), { announced: true });
+  }
+
+  /**
+   * Refuses a key past the owner's quota. Race-safe: the owner's row is locked first (users and
+   * workspaces alike), so concurrent adds for one owner count one after the other and cannot both
+   * take the last slot.
+   */
+  async #checkKeyQuota(tx: SqlClient, owner: Owner): Promise<void> {
+    const limit = this.#d.maxKeysPerOwner ?? DEFAULT_QUOTAS.maxKeysPerOwner;
+    await tx.query(
+      owner.type === 'user'
+        ? 'SELECT 1 FROM byok.users WHERE id = $1 FOR UPDATE'
+        : 'SELECT 1 FROM byok.workspaces WHERE id = $1 FOR UPDATE',
+      [owner.id],
+    );
+    const { rows } = await tx.query<{ count: string | number }>(
+      `SELECT count(*) AS count FROM byok.keys WHERE owner_type = $1 AND owner_id = $2 AND status <> 'revoked'`,
+      [owner.type, owner.id],
+    );
+    if (Number(rows[0]?.count ?? 0) >= limit) {
+      throw quotaExceeded(
+        `This ${owner.type} already holds ${limit} keys, the most allowed; delete or revoke one first`,
+        'maxKeysPerOwner',
+        limit,
+      );
+    }
   }
 
   async #ensureOwner(tx: SqlClient, owner: Owner): Promise<void> {

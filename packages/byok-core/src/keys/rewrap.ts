@@ -8,6 +8,7 @@ import {
 } from '../crypto/index.js';
 import type { Database } from '../store/types.js';
 import { DataKeyService } from './data-keys.js';
+import { LegacyValuePolicy, recordIfNoLegacyValuesLeft } from './legacy-values.js';
 
 export interface RewrapProgress {
   total: number;
@@ -23,6 +24,8 @@ export interface RewrapOptions {
   signal?: AbortSignal;
   /** Count what would be rewrapped, change nothing. */
   dryRun?: boolean;
+  /** Legacy values are upgraded only while the policy allows reading them (see `legacy-values.ts`). */
+  allowLegacyCiphertext?: boolean | undefined;
 }
 
 export interface RewrapReport extends RewrapProgress {
@@ -134,7 +137,7 @@ export async function rewrapDataKeys(
   }
 
   if (options.signal?.aborted) return report;
-  await upgradeLegacyCredentials(db, encryption, batchSize, report, options.signal);
+  await upgradeLegacyCredentials(db, encryption, batchSize, report, options);
 
   const { rows: left } = await db.query<{ n: string | number }>(
     "SELECT (SELECT count(*) FROM byok.data_keys WHERE master_fingerprint <> $1) + (SELECT count(*) FROM byok.keys WHERE status <> 'revoked' AND ciphertext NOT LIKE 'ck1:%') AS n",
@@ -164,12 +167,14 @@ async function upgradeLegacyCredentials(
   encryption: EncryptionService,
   batchSize: number,
   report: RewrapReport,
-  signal: AbortSignal | undefined,
+  options: Pick<RewrapOptions, 'signal' | 'allowLegacyCiphertext'>,
 ): Promise<void> {
   const dataKeys = new DataKeyService(db, encryption);
+  // Once none was left, a legacy value is a copy: upgrading it would bind it to the row it was copied to.
+  const allowed = await new LegacyValuePolicy(db, options.allowLegacyCiphertext).allows();
   let afterId = '';
   for (;;) {
-    if (signal?.aborted) return;
+    if (options.signal?.aborted) return;
     const batch = await db.transaction(async (tx) => {
       const { rows } = await tx.query<{
         id: string;
@@ -186,6 +191,8 @@ async function upgradeLegacyCredentials(
         const owner: Owner = { type: row.owner_type, id: row.owner_id };
         const binding = { keyId: row.id, owner, provider: row.provider };
         try {
+          if (!allowed)
+            throw new Error('legacy ciphertext refused: none was left (BYOK_ALLOW_LEGACY_CIPHERTEXT)');
           const plaintext = encryption.decryptLegacy(row.ciphertext);
           const json = plaintext.startsWith('{') ? plaintext : JSON.stringify({ apiKey: plaintext });
           const dataKey = await dataKeys.forOwner(tx, owner);
@@ -203,7 +210,8 @@ async function upgradeLegacyCredentials(
       }
       return rows;
     });
-    if (batch.length < batchSize) return;
+    if (batch.length < batchSize) break;
     afterId = batch.at(-1)?.id ?? afterId;
   }
+  if (report.legacyFailed.length === 0) await recordIfNoLegacyValuesLeft(db);
 }

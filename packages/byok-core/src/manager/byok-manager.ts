@@ -23,6 +23,7 @@ import { createLogger, type Logger } from '../logging/index.js';
 import { type BYOKMetrics, createMetrics } from '../metrics/prometheus.js';
 import { WorkspaceService } from '../owners/workspace-service.js';
 import { type Environment, type KeyData, type ProviderType, secretValues } from '../providers/index.js';
+import { type Quotas, resolveQuotas } from '../quotas/index.js';
 import { guardIdleConnectionErrors, toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
@@ -55,6 +56,7 @@ export interface ManagerContext {
   usage: UsageService;
   metrics: BYOKMetrics;
   logger: Logger;
+  quotas: Quotas;
   ready: () => Promise<void>;
   isReady: () => boolean;
   counters: { decryptionErrors: Map<string, number> };
@@ -78,6 +80,7 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     retentionDays: options.audit?.retentionDays ?? envNumber('BYOK_AUDIT_RETENTION_DAYS') ?? 2555,
   });
   const dataKeys = new DataKeyService(db, encryption);
+  const quotas = resolveQuotas(options.quotas);
   const metrics = createMetrics(options.metrics?.registry);
   const alerts = new AlertService({
     db,
@@ -123,11 +126,12 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
         ? { flushIntervalMs: options.audit.accessFlushIntervalMs }
         : {}),
     }),
-    workspaces: new WorkspaceService(db, audit),
+    workspaces: new WorkspaceService(db, audit, quotas),
     alerts,
     usage,
     metrics,
     logger,
+    quotas,
     ready,
     isReady: () => readyFlag,
     counters: { decryptionErrors: new Map() },
@@ -168,6 +172,8 @@ export class BYOKManager {
       audit: ctx.audit,
       access: ctx.access,
       logger: ctx.logger,
+      maxKeysPerOwner: ctx.quotas.maxKeysPerOwner,
+      allowLegacyCiphertext: ctx.options.allowLegacyCiphertext,
       onDecryptionError: (provider) => {
         ctx.counters.decryptionErrors.set(provider, (ctx.counters.decryptionErrors.get(provider) ?? 0) + 1);
         ctx.metrics.onDecryptionError(provider);

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { InvalidationBus, KeyCacheOptions, RedisLike } from '../cache/index.js';
 import type { Logger } from '../logging/index.js';
 import type { KeyData, ProviderType } from '../providers/index.js';
+import type { QuotaOptions } from '../quotas/index.js';
 
 /** Options of `new BYOKManager(options)`; the shape the spec's samples use. */
 export interface BYOKManagerOptions {
@@ -9,6 +10,13 @@ export interface BYOKManagerOptions {
   encryptionKey?: string | undefined;
   /** Older master keys that may only decrypt. Falls back to `BYOK_DECRYPTION_KEYS`. */
   decryptionKeys?: string[];
+  /**
+   * Reading credentials in the spec's legacy `iv:authTag:ciphertext` format (bound to no row).
+   * Default: only while some are left — each is upgraded to the bound format on first read, and
+   * once none is left (`byok migrate status`) they are refused. `true` reads them always (e.g. to
+   * import old data later), `false` never.
+   */
+  allowLegacyCiphertext?: boolean | undefined;
   database: {
     /** A `pg.Client`, a `pg.Pool` or a PGlite: anything with `query(text, params)`. */
     client: unknown;
@@ -44,6 +52,11 @@ export interface BYOKManagerOptions {
     enabled?: boolean;
     systemKeys?: Partial<Record<ProviderType | `${ProviderType}`, Partial<KeyData> | undefined>>;
   };
+  /**
+   * Per-owner limits (keys per owner, workspaces per user, members per workspace, keys per
+   * validate-all call); a write past one fails with `QUOTA_EXCEEDED` (403).
+   */
+  quotas?: QuotaOptions;
   /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
   providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
   logger?: Logger;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditLog, RequestContext } from '../audit/index.js';
 import { BYOKError, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
+import { DEFAULT_QUOTAS, type Quotas, quotaExceeded } from '../quotas/index.js';
 import type { Database } from '../store/types.js';
 
 export type WorkspaceRole = 'owner' | 'admin' | 'member';
@@ -30,10 +31,16 @@ const createSchema = z.strictObject({
 export class WorkspaceService {
   readonly #db: Database;
   readonly #audit: AuditLog;
+  readonly #quotas: Pick<Quotas, 'maxWorkspacesPerUser' | 'maxMembersPerWorkspace'>;
 
-  constructor(db: Database, audit: AuditLog) {
+  constructor(
+    db: Database,
+    audit: AuditLog,
+    quotas: Pick<Quotas, 'maxWorkspacesPerUser' | 'maxMembersPerWorkspace'> = DEFAULT_QUOTAS,
+  ) {
     this.#db = db;
     this.#audit = audit;
+    this.#quotas = quotas;
   }
 
   async createWorkspace(
@@ -43,11 +50,25 @@ export class WorkspaceService {
     const { name, ownerUserId } = parseInput(createSchema, input, 'workspace');
     const id = newId('ws');
     return this.#db.transaction(async (tx) => {
+      await tx.query('INSERT INTO byok.users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [ownerUserId]);
+      // The user's row lock makes two concurrent creations count one after the other.
+      await tx.query('SELECT 1 FROM byok.users WHERE id = $1 FOR UPDATE', [ownerUserId]);
+      const { rows: owned } = await tx.query<{ count: string | number }>(
+        "SELECT count(*) AS count FROM byok.workspace_members WHERE user_id = $1 AND role = 'owner'",
+        [ownerUserId],
+      );
+      const limit = this.#quotas.maxWorkspacesPerUser;
+      if (Number(owned[0]?.count ?? 0) >= limit) {
+        throw quotaExceeded(
+          `This user already owns ${limit} workspaces, the most allowed`,
+          'maxWorkspacesPerUser',
+          limit,
+        );
+      }
       const { rows } = await tx.query<{ created_at: Date }>(
         'INSERT INTO byok.workspaces (id, name, created_by) VALUES ($1, $2, $3) RETURNING created_at',
         [id, name, ownerUserId],
       );
-      await tx.query('INSERT INTO byok.users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [ownerUserId]);
       await tx.query(
         "INSERT INTO byok.workspace_members (workspace_id, user_id, role) VALUES ($1, $2, 'owner')",
         [id, ownerUserId],
@@ -128,6 +149,18 @@ export class WorkspaceService {
       );
       if (parsedRole !== 'owner' && owners.length === 1 && owners[0]?.user_id === userId) {
         throw new BYOKError('CONFLICT', 'The last owner of a workspace cannot be demoted');
+      }
+      const { rows: members } = await tx.query<{ count: string | number; already: boolean }>(
+        'SELECT count(*) AS count, bool_or(user_id = $2) AS already FROM byok.workspace_members WHERE workspace_id = $1',
+        [workspaceId, userId],
+      );
+      const limit = this.#quotas.maxMembersPerWorkspace;
+      if (!members[0]?.already && Number(members[0]?.count ?? 0) >= limit) {
+        throw quotaExceeded(
+          `Workspace ${workspaceId} already has ${limit} members, the most allowed`,
+          'maxMembersPerWorkspace',
+          limit,
+        );
       }
       await tx.query('INSERT INTO byok.users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [userId]);
       await tx.query(

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { Owner } from '../crypto/index.js';
-import { invalidInput, keyNotFound, parseInput } from '../errors/index.js';
+import { BYOKError, invalidInput, keyNotFound, parseInput } from '../errors/index.js';
 import { toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
 import { ProviderType } from '../providers/index.js';
-import type { Database } from '../store/types.js';
+import type { Database, SqlClient } from '../store/types.js';
 import { bucketStarts, EMPTY_FIGURES, queryFigures } from './analytics.js';
 import { priceUsage } from './pricing.js';
 import type {
@@ -26,6 +26,11 @@ export interface UsageServiceOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+const keyNotActive = (keyId: string, status: string): BYOKError =>
+  new BYOKError('KEY_NOT_ACTIVE', `Key ${keyId} is ${status}: usage on it is refused`, {
+    details: { keyId, status },
+  });
 const RANGES = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS } as const;
 /** Longest custom range: ten years. */
 const MAX_RANGE_MS = 3660 * DAY_MS;
@@ -127,12 +132,21 @@ export class UsageService {
           owner_type: 'user' | 'workspace';
           owner_id: string;
           provider: string;
-        }>('SELECT owner_type, owner_id, provider FROM byok.keys WHERE id = $1', [parsed.keyId]);
+          status: string;
+        }>('SELECT owner_type, owner_id, provider, status FROM byok.keys WHERE id = $1 FOR SHARE', [
+          parsed.keyId,
+        ]);
         const key = rows[0];
         // Someone else's key is "not found", exactly like a missing one (owners never learn of others' rows).
         if (!key || (givenOwner && (key.owner_type !== givenOwner.type || key.owner_id !== givenOwner.id))) {
+          if (givenOwner && (await this.#wasDeletedBy(tx, parsed.keyId, givenOwner))) {
+            throw keyNotActive(parsed.keyId, 'deleted');
+          }
           throw keyNotFound(parsed.keyId);
         }
+        // A revoked or disabled key must not be used, so usage claimed on it is refused, not counted.
+        if (key.status === 'revoked' || key.status === 'disabled')
+          throw keyNotActive(parsed.keyId, key.status);
         if (key.provider !== parsed.provider) {
           throw invalidInput(`Key ${parsed.keyId} is a ${key.provider} key, not ${parsed.provider}`, {
             field: 'provider',
@@ -204,6 +218,16 @@ export class UsageService {
       this.#logger.warn({ err: { message: (error as Error)?.message } }, 'onUsage listener threw');
     }
     return { id: recorded.id, costUsd: price.costUsd, priced: price.priced };
+  }
+
+  /** Whether the owner's audit trail records deleting this key (its own key, so telling it leaks nothing). */
+  async #wasDeletedBy(tx: SqlClient, keyId: string, owner: Owner): Promise<boolean> {
+    const { rows } = await tx.query(
+      `SELECT 1 FROM byok.audit_log
+        WHERE owner_type = $1 AND owner_id = $2 AND action = 'key.deleted' AND target_id = $3 LIMIT 1`,
+      [owner.type, owner.id, keyId],
+    );
+    return rows.length > 0;
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   secretValues,
 } from '../providers/index.js';
 import { type ProbeResult, probeKey } from '../providers/probe.js';
+import { quotaExceeded, resolveQuotas } from '../quotas/index.js';
 import { acquireLease, newHolderId, releaseLease } from '../scheduling/lease.js';
 import type { Database } from '../store/types.js';
 import { concurrencyFrom, mapWithConcurrency } from './concurrency.js';
@@ -45,7 +46,7 @@ export interface KeyValidatorDeps {
   cache: Pick<KeyCache, 'invalidate'>;
   logger: Logger;
   /** Reads `validation` (timeout, parallelValidation, enabled) and `providers` (base URLs). */
-  options?: Pick<BYOKManagerOptions, 'validation' | 'providers'> | undefined;
+  options?: Pick<BYOKManagerOptions, 'validation' | 'providers' | 'quotas'> | undefined;
   metrics?: MetricsRecorder | undefined;
   /** Awaited before each operation (the manager's `ready()`: master key derived, migrations run). */
   ready?: (() => Promise<void>) | undefined;
@@ -177,6 +178,14 @@ export class KeyValidator {
         ORDER BY provider, environment, priority, created_at, id`,
       [resolved.type, resolved.id],
     );
+    const limit = resolveQuotas(this.#d.options?.quotas).maxKeysPerValidateAll;
+    if (rows.length > limit) {
+      throw quotaExceeded(
+        `validate-all tests at most ${limit} keys per call and this ${resolved.type} has ${rows.length}; test keys one by one`,
+        'maxKeysPerValidateAll',
+        limit,
+      );
+    }
     const context = withActor(options.context, resolved);
     const pending = await mapWithConcurrency(rows, options.concurrency ?? this.concurrency, (row) =>
       this.#validateRowPipelined(row, 'bulk', context),

@@ -3,12 +3,12 @@ import { ErrorResponse } from '../schemas.js';
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input (INVALID_INPUT, UNKNOWN_PROVIDER, INVALID_KEY_FORMAT)',
   401: 'Missing, invalid or expired token (UNAUTHENTICATED)',
-  403: 'Member without the needed role (FORBIDDEN)',
+  403: 'Member without the needed role (FORBIDDEN), or a quota reached (QUOTA_EXCEEDED)',
   404: 'Not found, or not yours (KEY_NOT_FOUND, NOT_FOUND)',
-  409: 'Conflicts with the current state (CONFLICT)',
+  409: 'Conflicts with the current state (CONFLICT), e.g. usage on a revoked, disabled or deleted key (KEY_NOT_ACTIVE)',
   413: 'Body larger than the limit (PAYLOAD_TOO_LARGE)',
   415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
-  429: 'Too many writes; see Retry-After (RATE_LIMITED)',
+  429: 'Too many requests or failed sign-ins; see Retry-After (RATE_LIMITED)',
   503: 'Database unavailable, retry after Retry-After seconds (DATABASE_UNAVAILABLE); or master key not configured (ENCRYPTION_NOT_CONFIGURED)',
 };
 

@@ -77,7 +77,7 @@ export function registerUsageRoutes(app: OpenAPIHono<HttpEnv>, system: BYOKSyste
       request: { query: ScopeQuery, body: jsonBody(RecordUsageBody) },
       responses: {
         201: json(RecordUsageResponse, 'What was recorded'),
-        ...errorResponses(400, 401, 404, 413, 415, 429, 503),
+        ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503),
       },
     }),
     async (c) => {

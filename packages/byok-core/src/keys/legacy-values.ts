@@ -1,0 +1,60 @@
+import type { SqlClient } from '../store/types.js';
+
+/**
+ * Credentials in the spec's legacy `iv:authTag:ciphertext` format are bound to no row: copied onto
+ * another owner's row, such a value would decrypt there. So they are read only while some are
+ * left, and each is rewritten in the bound envelope format on its first successful read (and by
+ * master-key rotation). Once a scan finds none, the flag `legacy_ciphertext_none_left` is set for
+ * good and legacy reads are refused, unless `allowLegacyCiphertext: true` turns them back on
+ * (`false` refuses them even before that). Migration 0006 sets the flag on a database that has none.
+ */
+export const NONE_LEFT_FLAG = 'legacy_ciphertext_none_left';
+
+const LEGACY_CONDITION = "status <> 'revoked' AND ciphertext NOT LIKE 'ck1:%'";
+
+/** How many stored credentials (not revoked) are still in the legacy format. */
+export async function countLegacyValues(db: SqlClient): Promise<number> {
+  const { rows } = await db.query<{ count: string | number }>(
+    `SELECT count(*) AS count FROM byok.keys WHERE ${LEGACY_CONDITION}`,
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+/**
+ * Records, when no legacy value is left, that none is (legacy reads go off for good). Returns
+ * whether any is left. `EXISTS` stops at the first one found, so while many are left it is cheap.
+ */
+export async function recordIfNoLegacyValuesLeft(db: SqlClient): Promise<boolean> {
+  const { rows } = await db.query<{ left: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM byok.keys WHERE ${LEGACY_CONDITION}) AS left`,
+  );
+  const left = Boolean(rows[0]?.left);
+  if (!left) {
+    await db.query('INSERT INTO byok.system_flags (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
+      NONE_LEFT_FLAG,
+    ]);
+  }
+  return left;
+}
+
+/** Decides whether a legacy value may be decrypted now. */
+export class LegacyValuePolicy {
+  readonly #db: SqlClient;
+  readonly #setting: boolean | undefined;
+
+  /** `setting`: true = always read them, false = never, undefined = only while some are left. */
+  constructor(db: SqlClient, setting: boolean | undefined) {
+    this.#db = db;
+    this.#setting = setting;
+  }
+
+  async allows(): Promise<boolean> {
+    if (this.#setting !== undefined) return this.#setting;
+    // Read each time a legacy value shows up (rare: each is upgraded on its first read), so that a
+    // flag set by another instance counts at once.
+    const { rows } = await this.#db.query('SELECT 1 FROM byok.system_flags WHERE name = $1', [
+      NONE_LEFT_FLAG,
+    ]);
+    return rows.length === 0;
+  }
+}

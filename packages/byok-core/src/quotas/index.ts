@@ -1,0 +1,1 @@
+export { DEFAULT_QUOTAS, type QuotaOptions, type Quotas, quotaExceeded, resolveQuotas } from './quotas.js';
