@@ -19,11 +19,16 @@ import {
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, ensureMasterKey, loadConfig, type ServerConfig } from './config.js';
-import { openDatabase } from './database.js';
+import { type OpenDatabaseOptions, openDatabase } from './database.js';
 import { startServer } from './server.js';
 
 /** Exit codes: 0 done, 1 the job failed (or found a problem), 2 bad configuration or usage, 130 interrupted. */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** Where the data lives is a matter of configuration: no database, or one held by another process. */
+const CONFIGURATION_CODES = new Set(['DATABASE_NOT_FOUND', 'DATA_FOLDER_LOCKED']);
+/** For commands that only make sense on data that already exists. */
+const EXISTING: OpenDatabaseOptions = { mustExist: true };
 
 class CliExit extends Error {
   constructor(
@@ -64,8 +69,16 @@ const positiveInt = (value: string): number => {
   return n;
 };
 
-async function withDatabase<T>(cfg: ServerConfig, fn: (client: unknown) => Promise<T>): Promise<T> {
-  const database = await openDatabase(cfg);
+/**
+ * Opens the database `serve` uses (same data folder, same lock). `mustExist`: commands that read
+ * or change existing data fail with exit 2 when there is none, instead of creating an empty one.
+ */
+async function withDatabase<T>(
+  cfg: ServerConfig,
+  fn: (client: unknown) => Promise<T>,
+  options: OpenDatabaseOptions = {},
+): Promise<T> {
+  const database = await openDatabase(cfg, options);
   try {
     return await fn(database.client);
   } finally {
@@ -75,19 +88,23 @@ async function withDatabase<T>(cfg: ServerConfig, fn: (client: unknown) => Promi
 
 /** The audit log without the master key: verifying and exporting never need to decrypt. */
 async function withAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Promise<T>): Promise<T> {
-  return withDatabase(cfg, async (client) => {
-    await new DatabaseMigration(client).runMigrations();
-    const manager = new BYOKManager({
-      database: { client, migrate: false },
-      logger: createLogger({ level: 'error', destination: process.stderr }),
-      audit: { enabled: false },
-    });
-    try {
-      return await fn(manager);
-    } finally {
-      await manager.close();
-    }
-  });
+  return withDatabase(
+    cfg,
+    async (client) => {
+      await new DatabaseMigration(client).runMigrations();
+      const manager = new BYOKManager({
+        database: { client, migrate: false },
+        logger: createLogger({ level: 'error', destination: process.stderr }),
+        audit: { enabled: false },
+      });
+      try {
+        return await fn(manager);
+      } finally {
+        await manager.close();
+      }
+    },
+    EXISTING,
+  );
 }
 
 /**
@@ -96,33 +113,38 @@ async function withAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Pro
  */
 async function withSystem<T>(cfg: ServerConfig, fn: (system: BYOKSystem) => Promise<T>): Promise<T> {
   const logger = cliLogger(cfg);
-  const resolved = await ensureMasterKey(cfg, logger);
-  if (!resolved.encryptionKey) {
-    throw new CliExit(EXIT.usage, 'ENCRYPTION_MASTER_KEY not configured: set BYOK_ENCRYPTION_KEY');
-  }
-  return withDatabase(resolved, async (client) => {
-    let system: BYOKSystem;
-    try {
-      system = await createBYOKForStack2025({
-        encryptionKey: resolved.encryptionKey,
-        decryptionKeys: resolved.decryptionKeys,
-        postgresClient: client,
-        logger,
-        ...(resolved.enabledProviders ? { enabledProviders: resolved.enabledProviders } : {}),
-        validation: { enabled: resolved.enableValidation, timeout: resolved.validationTimeout },
-        audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
-        providers: resolved.providerBaseUrls,
-      });
-    } catch (error) {
-      if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
-      throw error;
-    }
-    try {
-      return await fn(system);
-    } finally {
-      await system.close();
-    }
-  });
+  // The database first: with none, nothing (not even a development master key) is created.
+  return withDatabase(
+    cfg,
+    async (client) => {
+      const resolved = await ensureMasterKey(cfg, logger);
+      if (!resolved.encryptionKey) {
+        throw new CliExit(EXIT.usage, 'ENCRYPTION_MASTER_KEY not configured: set BYOK_ENCRYPTION_KEY');
+      }
+      let system: BYOKSystem;
+      try {
+        system = await createBYOKForStack2025({
+          encryptionKey: resolved.encryptionKey,
+          decryptionKeys: resolved.decryptionKeys,
+          postgresClient: client,
+          logger,
+          ...(resolved.enabledProviders ? { enabledProviders: resolved.enabledProviders } : {}),
+          validation: { enabled: resolved.enableValidation, timeout: resolved.validationTimeout },
+          audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
+          providers: resolved.providerBaseUrls,
+        });
+      } catch (error) {
+        if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
+        throw error;
+      }
+      try {
+        return await fn(system);
+      } finally {
+        await system.close();
+      }
+    },
+    EXISTING,
+  );
 }
 
 /** Pads columns to their widest cell; the last column is left as is. */
@@ -385,15 +407,19 @@ async function migrateCommand(): Promise<void> {
 
 async function migrateStatusCommand(opts: { json?: boolean }): Promise<void> {
   const cfg = config();
-  await withDatabase(cfg, async (client) => {
-    const status = await new DatabaseMigration(client).getMigrationStatus();
-    if (opts.json) return out(JSON.stringify(status));
-    out(
-      `Current version: ${status.currentVersion}  latest: ${status.latestVersion}  ${status.upToDate ? 'up to date' : 'PENDING'}`,
-    );
-    for (const m of status.applied) out(`  applied  ${m.name}  ${m.appliedAt.toISOString()}`);
-    for (const m of status.pending) out(`  pending  ${m.name}`);
-  });
+  await withDatabase(
+    cfg,
+    async (client) => {
+      const status = await new DatabaseMigration(client).getMigrationStatus();
+      if (opts.json) return out(JSON.stringify(status));
+      out(
+        `Current version: ${status.currentVersion}  latest: ${status.latestVersion}  ${status.upToDate ? 'up to date' : 'PENDING'}`,
+      );
+      for (const m of status.applied) out(`  applied  ${m.name}  ${m.appliedAt.toISOString()}`);
+      for (const m of status.pending) out(`  pending  ${m.name}`);
+    },
+    EXISTING,
+  );
 }
 
 /**
@@ -469,78 +495,85 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
   };
   process.on('SIGINT', onSigint);
   try {
-    await withDatabase(cfg, async (client) => {
-      let system: BYOKSystem;
-      try {
-        system = await createBYOKForStack2025({
-          encryptionKey: keys.encryptionKey,
-          decryptionKeys: keys.decryptionKeys,
-          postgresClient: client,
-          logger,
-          audit: { enabled: false },
-        });
-      } catch (error) {
-        if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
-        throw error;
-      }
-      try {
-        const ring = system.encryption.keyring;
-        const oldFingerprints = ring.fingerprints.filter((fp) => fp !== ring.active.fingerprint);
-        out(`Old master key fingerprint(s): ${oldFingerprints.join(', ') || '(none given)'}`);
-        out(`New master key fingerprint:    ${ring.active.fingerprint}`);
-        const context = { actor: 'cli:rotate-encryption-keys' };
-        if (!opts.dryRun) {
-          await system.audit.record({
-            action: 'master_key.rotation_started',
-            targetType: 'master_key',
-            targetId: ring.active.fingerprint,
-            context,
-            details: { from: oldFingerprints, form: keys.form },
+    await withDatabase(
+      cfg,
+      async (client) => {
+        let system: BYOKSystem;
+        try {
+          system = await createBYOKForStack2025({
+            encryptionKey: keys.encryptionKey,
+            decryptionKeys: keys.decryptionKeys,
+            postgresClient: client,
+            logger,
+            audit: { enabled: false },
           });
+        } catch (error) {
+          if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
+          throw error;
         }
-        const progress = progressReporter();
-        const report = await system.rotateMasterKey({
-          batchSize: opts.batchSize,
-          ...(opts.dryRun ? { dryRun: true } : {}),
-          signal: controller.signal,
-          onProgress: (p) => progress.update(p),
-        });
-        progress.stop();
-        if (report.dryRun) {
-          out(
-            `Dry run: ${report.total} data key(s) would be rewrapped from ${report.fromFingerprints.join(', ') || '(none)'}; nothing changed`,
-          );
-          return;
-        }
-        out(
-          `Processed ${report.processed} of ${report.total}: ${report.succeeded} succeeded, ${report.failed} failed; stored under ${report.fromFingerprints.join(', ') || '(nothing)'} → ${report.toFingerprint}`,
-        );
-        for (const failure of report.failures.slice(0, 20))
-          err(`  failed: ${failure.dataKeyId}: ${failure.reason}`);
-        if (report.completed) {
-          await system.audit.record({
-            action: 'master_key.rotation_completed',
-            targetType: 'master_key',
-            targetId: report.toFingerprint,
-            context,
-            details: { processed: report.processed, succeeded: report.succeeded },
+        try {
+          const ring = system.encryption.keyring;
+          const oldFingerprints = ring.fingerprints.filter((fp) => fp !== ring.active.fingerprint);
+          out(`Old master key fingerprint(s): ${oldFingerprints.join(', ') || '(none given)'}`);
+          out(`New master key fingerprint:    ${ring.active.fingerprint}`);
+          const context = { actor: 'cli:rotate-encryption-keys' };
+          if (!opts.dryRun) {
+            await system.audit.record({
+              action: 'master_key.rotation_started',
+              targetType: 'master_key',
+              targetId: ring.active.fingerprint,
+              context,
+              details: { from: oldFingerprints, form: keys.form },
+            });
+          }
+          const progress = progressReporter();
+          const report = await system.rotateMasterKey({
+            batchSize: opts.batchSize,
+            ...(opts.dryRun ? { dryRun: true } : {}),
+            signal: controller.signal,
+            onProgress: (p) => progress.update(p),
           });
+          progress.stop();
+          if (report.dryRun) {
+            out(
+              `Dry run: ${report.total} data key(s) would be rewrapped from ${report.fromFingerprints.join(', ') || '(none)'}; nothing changed`,
+            );
+            return;
+          }
           out(
-            'Done: every data key is under the new master key. Deploy BYOK_ENCRYPTION_KEY=<new> to every instance.',
+            `Processed ${report.processed} of ${report.total}: ${report.succeeded} succeeded, ${report.failed} failed; stored under ${report.fromFingerprints.join(', ') || '(nothing)'} → ${report.toFingerprint}`,
           );
-          return;
+          for (const failure of report.failures.slice(0, 20))
+            err(`  failed: ${failure.dataKeyId}: ${failure.reason}`);
+          if (report.completed) {
+            await system.audit.record({
+              action: 'master_key.rotation_completed',
+              targetType: 'master_key',
+              targetId: report.toFingerprint,
+              context,
+              details: { processed: report.processed, succeeded: report.succeeded },
+            });
+            out(
+              'Done: every data key is under the new master key. Deploy BYOK_ENCRYPTION_KEY=<new> to every instance.',
+            );
+            return;
+          }
+          if (controller.signal.aborted && report.processed === report.succeeded) {
+            throw new CliExit(
+              EXIT.interrupted,
+              'Stopped before the end; run the same command again to finish',
+            );
+          }
+          throw new CliExit(
+            EXIT.failed,
+            'Rotation incomplete: processed != succeeded. Keep the old key and investigate.',
+          );
+        } finally {
+          await system.close();
         }
-        if (controller.signal.aborted && report.processed === report.succeeded) {
-          throw new CliExit(EXIT.interrupted, 'Stopped before the end; run the same command again to finish');
-        }
-        throw new CliExit(
-          EXIT.failed,
-          'Rotation incomplete: processed != succeeded. Keep the old key and investigate.',
-        );
-      } finally {
-        await system.close();
-      }
-    });
+      },
+      EXISTING,
+    );
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -685,7 +718,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     }
     if (isBYOKError(error)) {
       err(`${error.code}: ${error.message}`);
-      return EXIT.failed;
+      return CONFIGURATION_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
     }
     err(`Error: ${(error as Error).message}`);
     return EXIT.failed;
