@@ -27,8 +27,6 @@ const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** Where the data lives is a matter of configuration: no database, or one held by another process. */
 const CONFIGURATION_CODES = new Set(['DATABASE_NOT_FOUND', 'DATA_FOLDER_LOCKED']);
-/** For commands that only make sense on data that already exists. */
-const EXISTING: OpenDatabaseOptions = { mustExist: true };
 
 class CliExit extends Error {
   constructor(
@@ -86,25 +84,25 @@ async function withDatabase<T>(
   }
 }
 
+/** For commands that only make sense on data that already exists: never creates a database. */
+const withExistingDatabase = <T>(cfg: ServerConfig, fn: (client: unknown) => Promise<T>): Promise<T> =>
+  withDatabase(cfg, fn, { mustExist: true });
+
 /** The audit log without the master key: verifying and exporting never need to decrypt. */
 async function withAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Promise<T>): Promise<T> {
-  return withDatabase(
-    cfg,
-    async (client) => {
-      await new DatabaseMigration(client).runMigrations();
-      const manager = new BYOKManager({
-        database: { client, migrate: false },
-        logger: createLogger({ level: 'error', destination: process.stderr }),
-        audit: { enabled: false },
-      });
-      try {
-        return await fn(manager);
-      } finally {
-        await manager.close();
-      }
-    },
-    EXISTING,
-  );
+  return withExistingDatabase(cfg, async (client) => {
+    await new DatabaseMigration(client).runMigrations();
+    const manager = new BYOKManager({
+      database: { client, migrate: false },
+      logger: createLogger({ level: 'error', destination: process.stderr }),
+      audit: { enabled: false },
+    });
+    try {
+      return await fn(manager);
+    } finally {
+      await manager.close();
+    }
+  });
 }
 
 /**
@@ -113,38 +111,34 @@ async function withAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Pro
  */
 async function withSystem<T>(cfg: ServerConfig, fn: (system: BYOKSystem) => Promise<T>): Promise<T> {
   const logger = cliLogger(cfg);
-  // The database first: with none, nothing (not even a development master key) is created.
-  return withDatabase(
-    cfg,
-    async (client) => {
-      const resolved = await ensureMasterKey(cfg, logger);
-      if (!resolved.encryptionKey) {
-        throw new CliExit(EXIT.usage, 'ENCRYPTION_MASTER_KEY not configured: set BYOK_ENCRYPTION_KEY');
-      }
-      let system: BYOKSystem;
-      try {
-        system = await createBYOKForStack2025({
-          encryptionKey: resolved.encryptionKey,
-          decryptionKeys: resolved.decryptionKeys,
-          postgresClient: client,
-          logger,
-          ...(resolved.enabledProviders ? { enabledProviders: resolved.enabledProviders } : {}),
-          validation: { enabled: resolved.enableValidation, timeout: resolved.validationTimeout },
-          audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
-          providers: resolved.providerBaseUrls,
-        });
-      } catch (error) {
-        if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
-        throw error;
-      }
-      try {
-        return await fn(system);
-      } finally {
-        await system.close();
-      }
-    },
-    EXISTING,
-  );
+  // The database first: where there is none, nothing is created (not even a development master key).
+  return withExistingDatabase(cfg, async (client) => {
+    const resolved = await ensureMasterKey(cfg, logger);
+    if (!resolved.encryptionKey) {
+      throw new CliExit(EXIT.usage, 'ENCRYPTION_MASTER_KEY not configured: set BYOK_ENCRYPTION_KEY');
+    }
+    let system: BYOKSystem;
+    try {
+      system = await createBYOKForStack2025({
+        encryptionKey: resolved.encryptionKey,
+        decryptionKeys: resolved.decryptionKeys,
+        postgresClient: client,
+        logger,
+        ...(resolved.enabledProviders ? { enabledProviders: resolved.enabledProviders } : {}),
+        validation: { enabled: resolved.enableValidation, timeout: resolved.validationTimeout },
+        audit: { enabled: resolved.enableAudit, retentionDays: resolved.auditRetentionDays },
+        providers: resolved.providerBaseUrls,
+      });
+    } catch (error) {
+      if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
+      throw error;
+    }
+    try {
+      return await fn(system);
+    } finally {
+      await system.close();
+    }
+  });
 }
 
 /** Pads columns to their widest cell; the last column is left as is. */
@@ -407,19 +401,15 @@ async function migrateCommand(): Promise<void> {
 
 async function migrateStatusCommand(opts: { json?: boolean }): Promise<void> {
   const cfg = config();
-  await withDatabase(
-    cfg,
-    async (client) => {
-      const status = await new DatabaseMigration(client).getMigrationStatus();
-      if (opts.json) return out(JSON.stringify(status));
-      out(
-        `Current version: ${status.currentVersion}  latest: ${status.latestVersion}  ${status.upToDate ? 'up to date' : 'PENDING'}`,
-      );
-      for (const m of status.applied) out(`  applied  ${m.name}  ${m.appliedAt.toISOString()}`);
-      for (const m of status.pending) out(`  pending  ${m.name}`);
-    },
-    EXISTING,
-  );
+  await withExistingDatabase(cfg, async (client) => {
+    const status = await new DatabaseMigration(client).getMigrationStatus();
+    if (opts.json) return out(JSON.stringify(status));
+    out(
+      `Current version: ${status.currentVersion}  latest: ${status.latestVersion}  ${status.upToDate ? 'up to date' : 'PENDING'}`,
+    );
+    for (const m of status.applied) out(`  applied  ${m.name}  ${m.appliedAt.toISOString()}`);
+    for (const m of status.pending) out(`  pending  ${m.name}`);
+  });
 }
 
 /**
@@ -495,85 +485,78 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
   };
   process.on('SIGINT', onSigint);
   try {
-    await withDatabase(
-      cfg,
-      async (client) => {
-        let system: BYOKSystem;
-        try {
-          system = await createBYOKForStack2025({
-            encryptionKey: keys.encryptionKey,
-            decryptionKeys: keys.decryptionKeys,
-            postgresClient: client,
-            logger,
-            audit: { enabled: false },
+    await withExistingDatabase(cfg, async (client) => {
+      let system: BYOKSystem;
+      try {
+        system = await createBYOKForStack2025({
+          encryptionKey: keys.encryptionKey,
+          decryptionKeys: keys.decryptionKeys,
+          postgresClient: client,
+          logger,
+          audit: { enabled: false },
+        });
+      } catch (error) {
+        if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
+        throw error;
+      }
+      try {
+        const ring = system.encryption.keyring;
+        const oldFingerprints = ring.fingerprints.filter((fp) => fp !== ring.active.fingerprint);
+        out(`Old master key fingerprint(s): ${oldFingerprints.join(', ') || '(none given)'}`);
+        out(`New master key fingerprint:    ${ring.active.fingerprint}`);
+        const context = { actor: 'cli:rotate-encryption-keys' };
+        if (!opts.dryRun) {
+          await system.audit.record({
+            action: 'master_key.rotation_started',
+            targetType: 'master_key',
+            targetId: ring.active.fingerprint,
+            context,
+            details: { from: oldFingerprints, form: keys.form },
           });
-        } catch (error) {
-          if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
-          throw error;
         }
-        try {
-          const ring = system.encryption.keyring;
-          const oldFingerprints = ring.fingerprints.filter((fp) => fp !== ring.active.fingerprint);
-          out(`Old master key fingerprint(s): ${oldFingerprints.join(', ') || '(none given)'}`);
-          out(`New master key fingerprint:    ${ring.active.fingerprint}`);
-          const context = { actor: 'cli:rotate-encryption-keys' };
-          if (!opts.dryRun) {
-            await system.audit.record({
-              action: 'master_key.rotation_started',
-              targetType: 'master_key',
-              targetId: ring.active.fingerprint,
-              context,
-              details: { from: oldFingerprints, form: keys.form },
-            });
-          }
-          const progress = progressReporter();
-          const report = await system.rotateMasterKey({
-            batchSize: opts.batchSize,
-            ...(opts.dryRun ? { dryRun: true } : {}),
-            signal: controller.signal,
-            onProgress: (p) => progress.update(p),
-          });
-          progress.stop();
-          if (report.dryRun) {
-            out(
-              `Dry run: ${report.total} data key(s) would be rewrapped from ${report.fromFingerprints.join(', ') || '(none)'}; nothing changed`,
-            );
-            return;
-          }
+        const progress = progressReporter();
+        const report = await system.rotateMasterKey({
+          batchSize: opts.batchSize,
+          ...(opts.dryRun ? { dryRun: true } : {}),
+          signal: controller.signal,
+          onProgress: (p) => progress.update(p),
+        });
+        progress.stop();
+        if (report.dryRun) {
           out(
-            `Processed ${report.processed} of ${report.total}: ${report.succeeded} succeeded, ${report.failed} failed; stored under ${report.fromFingerprints.join(', ') || '(nothing)'} → ${report.toFingerprint}`,
+            `Dry run: ${report.total} data key(s) would be rewrapped from ${report.fromFingerprints.join(', ') || '(none)'}; nothing changed`,
           );
-          for (const failure of report.failures.slice(0, 20))
-            err(`  failed: ${failure.dataKeyId}: ${failure.reason}`);
-          if (report.completed) {
-            await system.audit.record({
-              action: 'master_key.rotation_completed',
-              targetType: 'master_key',
-              targetId: report.toFingerprint,
-              context,
-              details: { processed: report.processed, succeeded: report.succeeded },
-            });
-            out(
-              'Done: every data key is under the new master key. Deploy BYOK_ENCRYPTION_KEY=<new> to every instance.',
-            );
-            return;
-          }
-          if (controller.signal.aborted && report.processed === report.succeeded) {
-            throw new CliExit(
-              EXIT.interrupted,
-              'Stopped before the end; run the same command again to finish',
-            );
-          }
-          throw new CliExit(
-            EXIT.failed,
-            'Rotation incomplete: processed != succeeded. Keep the old key and investigate.',
-          );
-        } finally {
-          await system.close();
+          return;
         }
-      },
-      EXISTING,
-    );
+        out(
+          `Processed ${report.processed} of ${report.total}: ${report.succeeded} succeeded, ${report.failed} failed; stored under ${report.fromFingerprints.join(', ') || '(nothing)'} → ${report.toFingerprint}`,
+        );
+        for (const failure of report.failures.slice(0, 20))
+          err(`  failed: ${failure.dataKeyId}: ${failure.reason}`);
+        if (report.completed) {
+          await system.audit.record({
+            action: 'master_key.rotation_completed',
+            targetType: 'master_key',
+            targetId: report.toFingerprint,
+            context,
+            details: { processed: report.processed, succeeded: report.succeeded },
+          });
+          out(
+            'Done: every data key is under the new master key. Deploy BYOK_ENCRYPTION_KEY=<new> to every instance.',
+          );
+          return;
+        }
+        if (controller.signal.aborted && report.processed === report.succeeded) {
+          throw new CliExit(EXIT.interrupted, 'Stopped before the end; run the same command again to finish');
+        }
+        throw new CliExit(
+          EXIT.failed,
+          'Rotation incomplete: processed != succeeded. Keep the old key and investigate.',
+        );
+      } finally {
+        await system.close();
+      }
+    });
   } finally {
     process.off('SIGINT', onSigint);
   }
