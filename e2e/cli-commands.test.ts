@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createBYOKForStack2025, createLogger } from '@stack-2025/byok-core';
@@ -12,6 +12,7 @@ const env = () => ({ BYOK_DATA_DIR: dataDir });
 
 /** Opens the data folder's PGlite in this process (the CLI must not be running). */
 async function withData<T>(fn: (db: PGlite) => Promise<T>): Promise<T> {
+  await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(pgliteDir(dataDir));
   try {
     return await fn(db);
@@ -46,10 +47,11 @@ describe('byok migrate', () => {
   it('reports pending migrations, applies them once, then reports up to date', {
     timeout: 120_000,
   }, async () => {
+    // No database yet: status says so (exit 2) and creates nothing; `migrate` creates it.
     const before = await runCli(['migrate', 'status'], env(), dir.path);
-    expect(before.code).toBe(0);
-    expect(before.stdout).toContain('PENDING');
-    expect(before.stdout).toMatch(/pending\s+0001_init/);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toContain(`DATABASE_NOT_FOUND: No BYOK database at ${dataDir}`);
+    await expect(stat(dataDir)).rejects.toThrow();
     const applied = await runCli(['migrate'], env(), dir.path);
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/Applied migrations: 1/);

@@ -121,7 +121,9 @@ describe('demo sign-in (development)', () => {
       body: JSON.stringify({ x: 'y'.repeat(5000) }),
     });
     expect(big.status).toBe(413);
-    expect((await fetch(`${server.url}/api/auth/demo`, { method: 'DELETE' })).status).toBe(404);
+    const other = await fetch(`${server.url}/api/auth/demo`, { method: 'DELETE' });
+    expect(other.status).toBe(405);
+    expect(other.headers.get('allow')).toBe('GET, HEAD, POST');
   });
 });
 

@@ -29,10 +29,14 @@ import { openDatabase } from './database.js';
 import { resolveKeySources } from './master-key/resolve.js';
 import { createWrappedMasterKey } from './master-key/sources.js';
 import { installProcessGuards } from './process-guards.js';
+import { type OpenDatabaseOptions, openDatabase } from './database.js';
 import { startServer } from './server.js';
 
 /** Exit codes: 0 done, 1 the job failed (or found a problem), 2 bad configuration or usage, 130 interrupted. */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** Where the data lives is a matter of configuration: no database, or one held by another process. */
+const CONFIGURATION_CODES = new Set(['DATABASE_NOT_FOUND', 'DATA_FOLDER_LOCKED']);
 
 class CliExit extends Error {
   constructor(
@@ -73,8 +77,16 @@ const positiveInt = (value: string): number => {
   return n;
 };
 
-async function withDatabase<T>(cfg: ServerConfig, fn: (client: unknown) => Promise<T>): Promise<T> {
-  const database = await openDatabase(cfg);
+/**
+ * Opens the database `serve` uses (same data folder, same lock). `mustExist`: commands that read
+ * or change existing data fail with exit 2 when there is none, instead of creating an empty one.
+ */
+async function withDatabase<T>(
+  cfg: ServerConfig,
+  fn: (client: unknown) => Promise<T>,
+  options: OpenDatabaseOptions = {},
+): Promise<T> {
+  const database = await openDatabase(cfg, options);
   try {
     return await fn(database.client);
   } finally {
@@ -82,9 +94,13 @@ async function withDatabase<T>(cfg: ServerConfig, fn: (client: unknown) => Promi
   }
 }
 
+/** For commands that only make sense on data that already exists: never creates a database. */
+const withExistingDatabase = <T>(cfg: ServerConfig, fn: (client: unknown) => Promise<T>): Promise<T> =>
+  withDatabase(cfg, fn, { mustExist: true });
+
 /** The audit log without the master key: verifying and exporting never need to decrypt. */
 async function withAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Promise<T>): Promise<T> {
-  return withDatabase(cfg, async (client) => {
+  return withExistingDatabase(cfg, async (client) => {
     await new DatabaseMigration(client).runMigrations();
     const manager = new BYOKManager({
       database: { client, migrate: false },
@@ -105,11 +121,12 @@ async function withAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Pro
  */
 async function withSystem<T>(cfg: ServerConfig, fn: (system: BYOKSystem) => Promise<T>): Promise<T> {
   const logger = cliLogger(cfg);
-  const resolved = await ensureMasterKey(cfg, logger);
-  if (!resolved.encryptionKey) {
-    throw new CliExit(EXIT.usage, 'ENCRYPTION_MASTER_KEY not configured: set BYOK_ENCRYPTION_KEY');
-  }
-  return withDatabase(resolved, async (client) => {
+  // The database first: where there is none, nothing is created (not even a development master key).
+  return withExistingDatabase(cfg, async (client) => {
+    const resolved = await ensureMasterKey(cfg, logger);
+    if (!resolved.encryptionKey) {
+      throw new CliExit(EXIT.usage, 'ENCRYPTION_MASTER_KEY not configured: set BYOK_ENCRYPTION_KEY');
+    }
     let system: BYOKSystem;
     try {
       system = await createBYOKForStack2025({
@@ -507,7 +524,7 @@ async function migrateCommand(): Promise<void> {
 
 async function migrateStatusCommand(opts: { json?: boolean }): Promise<void> {
   const cfg = config();
-  await withDatabase(cfg, async (client) => {
+  await withExistingDatabase(cfg, async (client) => {
     const status = await new DatabaseMigration(client).getMigrationStatus();
     // Credentials still in the spec's unbound `iv:authTag:ciphertext` format; finding none records
     // it, and legacy reads are refused from then on (BYOK_ALLOW_LEGACY_CIPHERTEXT turns them back on).
@@ -603,7 +620,7 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
   };
   process.on('SIGINT', onSigint);
   try {
-    await withDatabase(cfg, async (client) => {
+    await withExistingDatabase(cfg, async (client) => {
       let system: BYOKSystem;
       try {
         system = await createBYOKForStack2025({
@@ -956,7 +973,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     }
     if (isBYOKError(error)) {
       err(`${error.code}: ${error.message}`);
-      return EXIT.failed;
+      return CONFIGURATION_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
     }
     err(`Error: ${(error as Error).message}`);
     return EXIT.failed;

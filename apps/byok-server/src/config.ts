@@ -10,6 +10,7 @@ import {
   type KeySourceSettings,
   parseKeySourceSettings,
 } from './master-key/settings.js';
+import { resolveDataDir } from './data-dir.js';
 
 /**
  * Every environment variable the server and the CLI read. Tests and the deployment manifests are
@@ -82,7 +83,7 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
-  BYOK_DATA_DIR: z.string().default('./data'),
+  BYOK_DATA_DIR: z.string().optional(),
   BYOK_CONNECTION_POOL_SIZE: int(1, 1000).default(20),
   BYOK_MAX_CONNECTIONS: int(1, 1_000_000).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
@@ -255,7 +256,7 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST ?? (container ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: e.DATABASE_URL,
-    dataDir: resolve(e.BYOK_DATA_DIR),
+    dataDir: resolveDataDir(e.BYOK_DATA_DIR),
     poolSize: e.BYOK_CONNECTION_POOL_SIZE,
     maxConnections: e.BYOK_MAX_CONNECTIONS,
     redisUrl: e.REDIS_URL,

@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { Logger } from '@stack-2025/byok-core';
+import { BYOKError, DatabaseMigration, type Logger } from '@stack-2025/byok-core';
 import pg from 'pg';
 import type { ServerConfig } from './config.js';
+import { hasPgliteDatabase, pgliteDir } from './data-dir.js';
+import { type DataFolderLock, lockDataFolder } from './data-lock.js';
 
-/** Where the embedded database lives inside the data folder. */
-export const pgliteDir = (dataDir: string): string => join(dataDir, 'pglite');
+export { pgliteDir } from './data-dir.js';
 
 /**
  * PostgreSQL settings of the embedded database. PGlite starts with 160 MB of shared buffers, sized
@@ -28,13 +28,42 @@ export interface OpenDatabase {
   kind: 'postgres' | 'pglite';
   /** Where it is, without credentials. */
   description: string;
+  /** The data folder's lock (PGlite only): the server writes its URL into the owner file. */
+  lock: DataFolderLock | undefined;
   close(): Promise<void>;
 }
 
-/** `DATABASE_URL` → a pg pool; otherwise the embedded PGlite in `<dataDir>/pglite`. */
+export interface OpenDatabaseOptions {
+  /**
+   * The command only makes sense on an existing BYOK database (audit verify, validate, …): when
+   * there is none, fail with `DATABASE_NOT_FOUND` and create nothing — no folder, no PGlite
+   * cluster, no schema. `serve` and `migrate` leave it off: they create the database.
+   */
+  mustExist?: boolean;
+  /** Where to report idle connections lost (a database restart); the pool reconnects by itself. */
+  logger?: Logger;
+}
+
+const notFound = (where: string, why: string): BYOKError =>
+  new BYOKError(
+    'DATABASE_NOT_FOUND',
+    `No BYOK database at ${where} (${why}). Nothing was created. Start the service there first (byok serve, or npm start), run byok migrate, or point BYOK_DATA_DIR or DATABASE_URL at the existing database.`,
+    { details: { where } },
+  );
+
+/** True when the BYOK schema was ever migrated on this client (an empty database has no rows). */
+async function hasByokSchema(client: unknown): Promise<boolean> {
+  const status = await new DatabaseMigration(client).getMigrationStatus();
+  return status.applied.length > 0;
+}
+
+/**
+ * `DATABASE_URL` → a pg pool; otherwise the embedded PGlite in `<dataDir>/pglite`, held by this
+ * process alone (a second process gets `DATA_FOLDER_LOCKED` naming the holder) until `close()`.
+ */
 export async function openDatabase(
   config: Pick<ServerConfig, 'databaseUrl' | 'dataDir' | 'poolSize'>,
-  logger?: Logger,
+  options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({
@@ -51,18 +80,45 @@ export async function openDatabase(
     pool.on('error', (error: Error) => {
       if (Date.now() - lastWarning < 10_000) return;
       lastWarning = Date.now();
-      logger?.warn({ err: { message: error.message } }, 'idle database connection lost; the pool reconnects');
+      options.logger?.warn({ err: { message: error.message } }, 'idle database connection lost; the pool reconnects');
     });
     const url = new URL(config.databaseUrl);
-    return {
-      client: pool,
-      kind: 'postgres',
-      description: `postgres://${url.host}${url.pathname}`,
-      close: () => pool.end(),
-    };
+    const description = `postgres://${url.host}${url.pathname}`;
+    if (options.mustExist && !(await hasByokSchema(pool).catch(() => true))) {
+      await pool.end();
+      throw notFound(description, 'no byok schema in that database');
+    }
+    return { client: pool, kind: 'postgres', description, lock: undefined, close: () => pool.end() };
+  }
+  const dir = pgliteDir(config.dataDir);
+  if (options.mustExist && !hasPgliteDatabase(config.dataDir)) {
+    throw notFound(config.dataDir, `no PGlite database in ${dir}`);
   }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const dir = pgliteDir(config.dataDir);
-  const db = await PGlite.create(dir, { postgresqlconf: PGLITE_SETTINGS });
-  return { client: db, kind: 'pglite', description: `pglite:${dir}`, close: () => db.close() };
+  const lock = await lockDataFolder(config.dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir, { postgresqlconf: PGLITE_SETTINGS });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  if (options.mustExist && !(await hasByokSchema(db).catch(() => true))) {
+    await db.close();
+    await lock.release();
+    throw notFound(config.dataDir, `the PGlite database in ${dir} holds no BYOK tables`);
+  }
+  return {
+    client: db,
+    kind: 'pglite',
+    description: `pglite:${dir}`,
+    lock,
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
 }

@@ -153,23 +153,40 @@ export interface DemoSignIn {
   handle(request: Request): Promise<Response | undefined>;
 }
 
-const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's `x-request-id` when it is a sane one (as the API handler does), else a new one. */
+const requestIdOf = (request: Request): string => {
+  const incoming = request.headers.get('x-request-id');
+  return incoming && INCOMING_REQUEST_ID.test(incoming) ? incoming : `req_${randomBytes(10).toString('hex')}`;
+};
+
+/** Every answer carries the request id, like the API's; error bodies repeat it. */
+const json = (status: number, body: unknown, requestId: string, extra: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
     status,
     headers: {
       'content-type': 'application/json',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      'x-request-id': requestId,
       ...extra,
     },
   });
 
-const requestId = () => `req_${randomBytes(10).toString('hex')}`;
+const errorJson = (
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  extra: Record<string, string> = {},
+) => json(status, { error: { code, message, requestId } }, requestId, extra);
 
 /**
  * The dashboard's "Continue as demo user" (outside production only): `GET` says whether it is
  * available, `POST` seeds the demo user on first use and answers a short-lived token for it,
- * signed with the server's JWT secret. In production both answer 404, like any unknown route.
+ * signed with the server's JWT secret; another method gets 405. In production every method answers
+ * 404, like any unknown route. Every answer carries `x-request-id`.
  */
 export function createDemoSignIn(options: {
   system: BYOKSystem;
@@ -189,52 +206,41 @@ export function createDemoSignIn(options: {
     return seeding;
   };
 
-  const notFound = (request: Request) => {
-    const id = requestId();
-    return json(
-      404,
-      { error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${path}`, requestId: id } },
-      { 'x-request-id': id },
-    );
-  };
-
   return {
     async handle(request) {
       if (new URL(request.url).pathname !== path) return undefined;
-      if (!enabled || (request.method !== 'GET' && request.method !== 'POST')) return notFound(request);
-      if (request.method === 'GET') return json(200, { available: true, userId: DEMO_USER_ID });
-      // Read (and ignore) the body, but never more than a little of it.
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > 1024) {
-        const id = requestId();
-        return json(
-          413,
-          { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large', requestId: id } },
-          { 'x-request-id': id },
+      const id = requestIdOf(request);
+      if (!enabled) return errorJson(404, 'NOT_FOUND', `No route for ${request.method} ${path}`, id);
+      if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
+        return errorJson(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed here; allowed: GET, HEAD, POST`,
+          id,
+          { allow: 'GET, HEAD, POST' },
         );
       }
+      if (request.method === 'GET' || request.method === 'HEAD')
+        return json(200, { available: true, userId: DEMO_USER_ID }, id);
+      // Read (and ignore) the body, but never more than a little of it.
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > 1024) return errorJson(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large', id);
       await request.body?.cancel().catch(() => undefined);
       try {
         await seed();
       } catch (error) {
         options.logger.error({ err: { message: (error as Error).message } }, 'demo seeding failed');
-        const id = requestId();
         // Library errors carry a message meant for callers ("ENCRYPTION_MASTER_KEY not configured").
         const known = isBYOKError(error) && error.code !== 'INTERNAL_ERROR';
-        return json(
+        return errorJson(
           known ? error.status : 500,
-          {
-            error: {
-              code: known ? error.code : 'INTERNAL_ERROR',
-              message: known ? error.message : 'The demo user could not be prepared; see the server log',
-              requestId: id,
-            },
-          },
-          { 'x-request-id': id },
+          known ? error.code : 'INTERNAL_ERROR',
+          known ? error.message : 'The demo user could not be prepared; see the server log',
+          id,
         );
       }
       const { token, expiresAt } = signDemoToken(options.jwtSecret as string, DEMO_USER_ID);
-      return json(200, { token, userId: DEMO_USER_ID, expiresAt: expiresAt.toISOString() });
+      return json(200, { token, userId: DEMO_USER_ID, expiresAt: expiresAt.toISOString() }, id);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type BYOKSystem, createBYOKForStack2025, createLogger, type Logger } from '@stack-2025/byok-core';
@@ -67,19 +68,42 @@ export function createServiceFetch(parts: {
     const path = start === -1 ? '/' : url.slice(start, end === -1 ? undefined : end);
     if (path === demoPath) return (await demo.handle(request)) ?? handler(request, client);
     if (isApi(path)) return handler(request, client);
-    if (request.method === 'GET' || request.method === 'HEAD') return dashboard.serve(request);
+    if (request.method === 'GET' || request.method === 'HEAD')
+      return withRequestId(request, await dashboard.serve(request));
     return handler(request, client);
   };
+}
+
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The dashboard's files carry a request id too, like every answer of the API. */
+function withRequestId(request: Request, response: Response): Response {
+  if (response.headers.has('x-request-id')) return response;
+  const incoming = request.headers.get('x-request-id');
+  const id =
+    incoming && INCOMING_REQUEST_ID.test(incoming) ? incoming : `req_${randomBytes(10).toString('hex')}`;
+  try {
+    response.headers.set('x-request-id', id);
+    return response;
+  } catch {
+    // Immutable headers (Response.redirect): copy.
+    const headers = new Headers(response.headers);
+    headers.set('x-request-id', id);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }
 
 /** Opens the database (and Redis), builds the BYOK system and serves the REST API over HTTP. */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const resolved = await ensureJwtSecret(await ensureMasterKey(config, logger), logger);
-  const database = await openDatabase(resolved, logger);
+  // The database (and with PGlite the data folder's lock) first: a second process on the same
+  // folder stops here, before it touches anything in it.
+  const database = await openDatabase(config, { logger });
+  let resolved: ServerConfig;
   let redis: Redis | undefined;
   let system: BYOKSystem | undefined;
   try {
+    resolved = await ensureJwtSecret(await ensureMasterKey(config, logger), logger);
     if (resolved.redisUrl) {
       redis = new Redis(resolved.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'byok-service' });
       let lastWarning = 0;
@@ -175,6 +199,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${formatHost(resolved.host)}:${port}`;
+  // So that a CLI refused by the lock can say where the running service is.
+  await database.lock?.describe({ url }).catch(() => undefined);
   const everywhere = resolved.host === '0.0.0.0' || resolved.host === '::';
   const openUrl = `http://${everywhere ? 'localhost' : formatHost(resolved.host)}:${port}/`;
   logger.info(

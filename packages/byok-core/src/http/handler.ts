@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { Registry } from 'prom-client';
+import { allowedMethods } from './allowed-methods.js';
 import { createAuthenticator } from './auth.js';
 import { jsonBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
@@ -12,6 +13,7 @@ import { createHttpMetrics } from './metrics.js';
 import {
   errorBody,
   HttpProblem,
+  methodNotAllowed,
   notFound,
   rateLimited,
   toProblem,
@@ -135,6 +137,8 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
   });
 
   app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length > 0) return respond(c, methodNotAllowed(c.req.method, allowed));
     const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path;
     return respond(c, notFound(`No route for ${c.req.method} ${path}`));
   });

@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { ERROR_STATUS, type ErrorCode, isBYOKError } from '../errors/index.js';
+import { ProviderType } from '../providers/index.js';
 
 /** Codes the REST API answers with: the library's codes plus the few only HTTP has. */
 export type HttpErrorCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE';
@@ -57,6 +58,15 @@ export const rateLimited = (retryAfterSeconds: number, what = 'Too many requests
     'retry-after': String(retryAfterSeconds),
   });
 
+export const methodNotAllowed = (method: string, allowed: readonly string[]): HttpProblem =>
+  problem('METHOD_NOT_ALLOWED', `${method} is not allowed here; allowed: ${allowed.join(', ')}`, {
+    allow: allowed.join(', '),
+  });
+
+/** The one wording of an unknown provider: it names the valid ones (never echoes what was sent). */
+export const unknownProviderMessage = (valid: readonly string[] = Object.values(ProviderType)): string =>
+  `Unknown provider; expected one of ${valid.join(', ')}`;
+
 /** A field name is shown only when it looks like an identifier: a pasted secret never is echoed. */
 const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,40}$/;
 
@@ -93,7 +103,7 @@ export function validationProblem(error: ZodError, target: string, input?: unkno
     (target === 'json' || target === 'query' || target === 'param') &&
     valueAt(input, ['provider']) !== undefined
   ) {
-    return problem('UNKNOWN_PROVIDER', 'Unknown provider');
+    return problem('UNKNOWN_PROVIDER', unknownProviderMessage());
   }
   const what =
     target === 'json' ? 'request body' : target === 'query' ? 'query' : target === 'param' ? 'path' : target;

@@ -38,7 +38,10 @@ export function keyOperations(system: BYOKSystem) {
   const checkEnabled = (provider: string) => {
     const enabled = system.enabledProviders;
     if (enabled && !enabled.includes(provider as never)) {
-      throw new BYOKError('UNKNOWN_PROVIDER', `Provider ${provider} is not enabled on this server`);
+      throw new BYOKError(
+        'UNKNOWN_PROVIDER',
+        `Provider ${provider} is not enabled on this server; enabled: ${enabled.join(', ')}`,
+      );
     }
   };
   const details = async (keyId: string, scope: OwnerSelector): Promise<KeyDetails> => {

@@ -4,7 +4,7 @@ import { BYOKError } from '../../errors/index.js';
 import { isProviderType, type ProviderType } from '../../providers/index.js';
 import type { AnalyticsMetric, AnalyticsOptions } from '../../usage/index.js';
 import { ownerScope } from '../guards.js';
-import { invalid } from '../problem.js';
+import { invalid, unknownProviderMessage } from '../problem.js';
 import {
   AnalyticsQuery,
   RecordUsageBody,
@@ -49,7 +49,7 @@ export function registerUsageRoutes(app: OpenAPIHono<HttpEnv>, system: BYOKSyste
       }
       const providers = list(query.providers);
       if (providers?.some((p) => !isProviderType(p)))
-        throw new BYOKError('UNKNOWN_PROVIDER', 'Unknown provider');
+        throw new BYOKError('UNKNOWN_PROVIDER', unknownProviderMessage());
       const scope = await ownerScope(system, c, query.workspaceId, 'member');
       const options: AnalyticsOptions = {
         ...(query.from && query.to
