@@ -2,6 +2,7 @@ export {
   FAKE_USAGE,
   type FakeBehavior,
   type FakeProviders,
+  fakeEmbedding,
   type RecordedRequest,
   startFakeProviders,
 } from './fake-providers.js';
