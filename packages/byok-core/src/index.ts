@@ -54,6 +54,7 @@ export {
   type TranscribeOptions,
   type TranscriptionResult,
   type VoiceAgentOptions,
+  type VoiceSessionUsage,
   type WithKeyAttempt,
   type WithKeyOptions,
   type WithKeyResult,

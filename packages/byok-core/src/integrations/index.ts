@@ -23,6 +23,7 @@ export type {
   TranscribeOptions,
   TranscriptionResult,
   VoiceAgentOptions,
+  VoiceSessionUsage,
   WithKeyAttempt,
   WithKeyOptions,
   WithKeyResult,

@@ -208,6 +208,23 @@ export interface BYOKVoiceAgentConfig {
   think?: Record<string, unknown>;
   /** Pre-recorded transcription (`POST {baseUrl}/listen`), through the fallback chain, usage recorded. */
   transcribe(audio: TranscribeInput, options?: TranscribeOptions): Promise<TranscriptionResult>;
+  /**
+   * Records a session run elsewhere on this config's key (a voice-agent websocket) as usage of that
+   * key: one request, its audio seconds and duration. Never throws: a failure to record is logged.
+   */
+  recordSession(session: VoiceSessionUsage): Promise<void>;
+}
+
+/** What one voice-agent session used, as `recordSession` records it. */
+export interface VoiceSessionUsage {
+  /** Seconds of audio sent to the agent. */
+  audioSeconds: number;
+  /** Wall-clock length of the session, in ms. */
+  durationMs?: number;
+  /** false when the session ended in an error (counted as a failed request). Default true. */
+  success?: boolean;
+  /** The listen model; default the config's. */
+  model?: string;
 }
 
 export type TelephonyCapability = 'voice' | 'sms';
