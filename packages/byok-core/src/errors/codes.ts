@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   PROVIDER_UNAVAILABLE: 503,
   ENCRYPTION_NOT_CONFIGURED: 503,
   NO_KEY_AVAILABLE: 404,
+  PROVIDER_NOT_ENABLED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -91,7 +91,8 @@ export function createBYOKAIIntegration(manager: BYOKManager): {
         const parsed = parseInput(optionsSchema, options, 'AI config options');
         const environment = parsed.environment ?? Environment.PRODUCTION;
         const allowSystemKey = parsed.fallbackToSystem === true;
-        const candidates = order(parsed);
+        // Providers the deployment did not enable are left out, as if the user had no key for them.
+        const candidates = order(parsed).filter((provider) => services.isEnabled(provider));
         // One lookup per provider, at once; the order of the result is the preference order.
         const keys = await Promise.all(
           candidates.map(async (provider) => {

@@ -38,6 +38,11 @@ export interface BYOKManagerOptions {
     enabled?: boolean;
     systemKeys?: Partial<Record<ProviderType | `${ProviderType}`, Partial<KeyData> | undefined>>;
   };
+  /**
+   * The providers this deployment allows (default: every one). Any other is refused with
+   * PROVIDER_NOT_ENABLED by `addKey`, `getActiveKey`, the fallback chain and the integrations.
+   */
+  enabledProviders?: (ProviderType | `${ProviderType}`)[] | undefined;
   /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
   providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
   logger?: Logger;
