@@ -250,7 +250,6 @@ describe('POST /api/alerts.error', () => {
     ['a webhook on a private address', webhookAlert({ webhookUrl: 'http://10.1.2.3/hook' })],
     ['a webhook on the metadata address', webhookAlert({ webhookUrl: 'http://169.254.169.254/latest' })],
     ['a webhook on ::1', webhookAlert({ webhookUrl: 'http://[::1]:3000/' })],
-    ['a webhook channel without a URL', webhookAlert({ webhookUrl: undefined })],
     ['a zero threshold', webhookAlert({ thresholdValue: 0 })],
     ['an unknown period', webhookAlert({ thresholdPeriod: 'hourly' })],
     ['no channel', webhookAlert({ notificationChannels: [] })],

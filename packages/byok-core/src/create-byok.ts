@@ -103,6 +103,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     ...(options.validation ? { validation: options.validation } : {}),
     ...(options.fallback ? { fallback: options.fallback } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.enabledProviders ? { enabledProviders: options.enabledProviders } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.alerts ? { alerts: options.alerts } : {}),

@@ -25,7 +25,9 @@ export {
 export { type EncryptionOptions, EncryptionService } from './crypto/index.js';
 export { BYOKError, type ErrorCode, isBYOKError } from './errors/index.js';
 export {
+  classifyProviderFailure,
   type ExecuteWithFallbackResult,
+  type FallbackAttempt,
   type FallbackChain,
   type FallbackChainConfig,
   type FallbackKeyResult,
@@ -40,6 +42,8 @@ export {
 } from './health/index.js';
 export {
   AI_PROVIDERS,
+  type AIAttemptUsage,
+  type AIKeyHandle,
   type AIProviderType,
   type BYOKAIConfig,
   type BYOKAIProviderConfig,
@@ -62,6 +66,10 @@ export {
   type TranscribeOptions,
   type TranscriptionResult,
   type VoiceAgentOptions,
+  type VoiceSessionUsage,
+  type WithKeyAttempt,
+  type WithKeyOptions,
+  type WithKeyResult,
 } from './integrations/index.js';
 export {
   type IncidentReportEvent,
@@ -80,7 +88,7 @@ export type {
   OwnerSelector,
   UpdateKeyInput,
 } from './keys/types.js';
-export { createLogger, type Logger } from './logging/index.js';
+export { createLogger, type Logger, REDACTED_PATHS } from './logging/index.js';
 export { BYOKManager } from './manager/byok-manager.js';
 export type { BYOKManagerOptions } from './manager/options.js';
 export { type BYOKMetrics, createMetrics } from './metrics/prometheus.js';

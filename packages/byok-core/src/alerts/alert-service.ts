@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AuditLog, RequestContext } from '../audit/index.js';
 import type { Owner } from '../crypto/index.js';
-import { BYOKError, invalidInput, parseInput } from '../errors/index.js';
+import { BYOKError, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { ownerCondition, toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
@@ -123,7 +123,7 @@ const textArray = (value: string[] | string): string[] =>
         .split(',')
         .filter(Boolean);
 
-function toAlert(row: AlertRow): UsageAlert {
+function toAlert(row: AlertRow, channelProblems: string[] = [], undelivered = 0): UsageAlert {
   const owner: Owner = { type: row.owner_type, id: row.owner_id };
   return {
     id: row.id,
@@ -136,6 +136,8 @@ function toAlert(row: AlertRow): UsageAlert {
     notificationChannels: textArray(row.notification_channels) as NotificationChannel[],
     webhookUrl: row.webhook_url,
     email: row.email,
+    channelProblems,
+    undeliveredNotifications: undelivered,
     lastFiredPeriod: row.last_fired_period,
     lastFiredAt: row.last_fired_at === null ? null : new Date(row.last_fired_at),
     createdAt: new Date(row.created_at),
@@ -246,7 +248,8 @@ export class AlertService {
 
   /**
    * Creates a usage alert, audited as `alert.created` in the same transaction. A channel that
-   * cannot be delivered (no URL or address, here or as a default; no SMTP server) is refused.
+   * cannot deliver yet (no SMTP server; no URL or address here, on the user record or as a default)
+   * is accepted: `channelProblems` says what is missing, and its notifications wait until it is configured.
    *
    * @example
    * await alerts.createUsageAlert({
@@ -260,7 +263,6 @@ export class AlertService {
   async createUsageAlert(input: CreateUsageAlertInput, context?: RequestContext): Promise<UsageAlert> {
     const alert = parseInput(createSchema, input, 'usage alert');
     const owner = toOwner(alert);
-    for (const channel of alert.notificationChannels) this.#checkDeliverable(channel, alert);
 
     const id = newId('alert');
     const row = await this.#db.transaction(async (tx) => {
@@ -304,35 +306,95 @@ export class AlertService {
       });
       return rows[0] as AlertRow;
     });
-    return toAlert(row);
+    const userEmail = await this.#userEmail(this.#db, owner);
+    return toAlert(row, this.#channelProblems(toAlert(row), userEmail));
   }
 
-  #checkDeliverable(channel: NotificationChannel, alert: { webhookUrl?: string; email?: string }): void {
-    if (!this.#senders.has(channel)) {
-      throw invalidInput('E-mail alerts need an SMTP server: set BYOK_SMTP_URL', {
-        field: 'notificationChannels',
-      });
-    }
-    if (channel === 'webhook' && !(alert.webhookUrl ?? this.#defaults.webhookUrl)) {
-      throw invalidInput('A webhook alert needs webhookUrl (or BYOK_ALERT_WEBHOOK_URL as the default)', {
-        field: 'webhookUrl',
-      });
-    }
-    if (channel === 'email' && !(alert.email ?? this.#defaults.email)) {
-      throw invalidInput('An e-mail alert needs email (or BYOK_ALERT_EMAIL_TO as the default)', {
-        field: 'email',
-      });
-    }
+  /** Where a channel's notification goes: the alert's own, the user's address (e-mail), the default. */
+  #destination(
+    channel: NotificationChannel,
+    alert: UsageAlert,
+    userEmail: string | null,
+  ): string | undefined {
+    if (channel === 'webhook') return alert.webhookUrl ?? this.#defaults.webhookUrl;
+    return alert.email ?? userEmail ?? this.#defaults.email;
   }
 
-  /** The owner's alerts, oldest first. */
+  /** What keeps each channel of an alert from delivering now; empty when nothing does. */
+  #channelProblems(alert: UsageAlert, userEmail: string | null): string[] {
+    const problems: string[] = [];
+    for (const channel of alert.notificationChannels) {
+      if (!this.#senders.has(channel)) {
+        problems.push(`${channel}: no SMTP server is configured (BYOK_SMTP_URL)`);
+      } else if (!this.#destination(channel, alert, userEmail)) {
+        problems.push(
+          channel === 'webhook'
+            ? 'webhook: no URL (the alert has no webhookUrl and BYOK_ALERT_WEBHOOK_URL is not set)'
+            : 'email: no address (not on the alert, the user record or BYOK_ALERT_EMAIL_TO)',
+        );
+      }
+    }
+    return problems;
+  }
+
+  /** The e-mail address on the user record, for a user owner. */
+  async #userEmail(db: Pick<SqlClient, 'query'>, owner: Owner): Promise<string | null> {
+    if (owner.type !== 'user') return null;
+    const { rows } = await db.query<{ email: string | null }>('SELECT email FROM byok.users WHERE id = $1', [
+      owner.id,
+    ]);
+    return rows[0]?.email || null;
+  }
+
+  /** The owner's alerts, oldest first, with what keeps a channel from delivering and what waits. */
   async listUsageAlerts(owner: string | { userId?: string; workspaceId?: string }): Promise<UsageAlert[]> {
+    const resolved = toOwner(owner);
     const params: unknown[] = [];
-    const { rows } = await this.#db.query<AlertRow>(
-      `SELECT * FROM byok.usage_alerts WHERE ${ownerCondition(toOwner(owner), params)} ORDER BY created_at, id`,
+    const { rows } = await this.#db.query<AlertRow & { undelivered: string | number }>(
+      `SELECT a.*, (SELECT count(*) FROM byok.alert_notifications n
+                     WHERE n.alert_id = a.id AND n.status IN ('waiting', 'pending', 'sending')) AS undelivered
+         FROM byok.usage_alerts a WHERE ${ownerCondition(resolved, params)} ORDER BY a.created_at, a.id`,
       params,
     );
-    return rows.map(toAlert);
+    const userEmail = rows.length > 0 ? await this.#userEmail(this.#db, resolved) : null;
+    return rows.map((row) =>
+      toAlert(row, this.#channelProblems(toAlert(row), userEmail), Number(row.undelivered)),
+    );
+  }
+
+  /** How many notifications wait for a channel to be configured (for the health report). */
+  async waitingNotifications(): Promise<number> {
+    const { rows } = await this.#db.query<{ n: string | number }>(
+      "SELECT count(*) AS n FROM byok.alert_notifications WHERE status = 'waiting'",
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Moves waiting notifications of channels that can deliver now (a sender, and a destination on the
+   * row, the user record or the defaults) to the queue. Returns their ids.
+   */
+  async #releaseWaiting(): Promise<string[]> {
+    const released: string[] = [];
+    for (const channel of this.#senders.keys()) {
+      const fallback = channel === 'webhook' ? this.#defaults.webhookUrl : this.#defaults.email;
+      const userAddress =
+        channel === 'email'
+          ? "(SELECT u.email FROM byok.users u WHERE n.owner_type = 'user' AND u.id = n.owner_id AND u.email <> '')"
+          : 'NULL';
+      const { rows } = await this.#db.query<{ id: string }>(
+        `UPDATE byok.alert_notifications n
+            SET status = 'pending', last_error = NULL,
+                destination = COALESCE(n.destination, a.${channel === 'webhook' ? 'webhook_url' : 'email'}, ${userAddress}, $2)
+           FROM byok.usage_alerts a
+          WHERE a.id = n.alert_id AND n.status = 'waiting' AND n.channel = $1
+            AND COALESCE(n.destination, a.${channel === 'webhook' ? 'webhook_url' : 'email'}, ${userAddress}, $2) IS NOT NULL
+          RETURNING n.id::text AS id`,
+        [channel, fallback ?? null],
+      );
+      released.push(...rows.map((row) => row.id));
+    }
+    return released;
   }
 
   /** Deletes one of the owner's alerts, audited as `alert.deleted`. Another owner's alert is NOT_FOUND. */
@@ -397,6 +459,9 @@ export class AlertService {
 
     const ids: string[] = [];
     const firedAt = new Date();
+    const userEmail = alerts.some((row) => textArray(row.notification_channels).includes('email'))
+      ? await this.#userEmail(tx, owner)
+      : null;
     for (const row of alerts) {
       const alert = toAlert(row);
       const period = periods[alert.thresholdPeriod];
@@ -428,7 +493,7 @@ export class AlertService {
         unpricedRequests: total.unpriced,
         firedAt: firedAt.toISOString(),
       };
-      ids.push(...(await this.#enqueue(tx, alert, owner, period.label, payload)));
+      ids.push(...(await this.#enqueue(tx, alert, owner, period.label, payload, userEmail)));
       this.#logger.info(
         { alertId: alert.id, alertType: alert.alertType, period: period.label, value },
         'usage alert fired',
@@ -447,8 +512,11 @@ export class AlertService {
       'SELECT * FROM byok.usage_alerts WHERE owner_type = $1 AND owner_id = $2 ORDER BY created_at',
       [owner.type, owner.id],
     );
+    const userEmail = rows.length > 0 ? await this.#userEmail(tx, owner) : null;
     const ids: string[] = [];
-    for (const row of rows) ids.push(...(await this.#enqueue(tx, toAlert(row), owner, payload.id, payload)));
+    for (const row of rows) {
+      ids.push(...(await this.#enqueue(tx, toAlert(row), owner, payload.id, payload, userEmail)));
+    }
     return ids;
   }
 
@@ -459,13 +527,11 @@ export class AlertService {
     owner: Owner,
     period: string,
     payload: NotificationPayload,
+    userEmail: string | null,
   ): Promise<string[]> {
     const ids: string[] = [];
     for (const channel of alert.notificationChannels) {
-      const destination =
-        channel === 'webhook'
-          ? (alert.webhookUrl ?? this.#defaults.webhookUrl)
-          : (alert.email ?? this.#defaults.email);
+      const destination = this.#destination(channel, alert, userEmail);
       const problem = !this.#senders.has(channel)
         ? `no ${channel} sender is configured`
         : !destination
@@ -484,13 +550,14 @@ export class AlertService {
           destination ?? null,
           period,
           JSON.stringify(payload),
-          problem ? 'failed' : 'pending',
+          // Not configured yet: kept, and sent by processOutbox once the channel is configured.
+          problem ? 'waiting' : 'pending',
           problem,
         ],
       );
       const id = rows[0]?.id;
       if (id && !problem) ids.push(id);
-      if (problem) this.#logger.warn({ alertId: alert.id, channel }, `notification not sent: ${problem}`);
+      if (problem) this.#logger.warn({ alertId: alert.id, channel }, `notification ${problem}: kept waiting`);
     }
     return ids;
   }
@@ -524,11 +591,12 @@ export class AlertService {
   }
 
   /**
-   * Claims and delivers outbox rows that nobody is delivering: pending ones, and ones whose
-   * deliverer stopped (crashed) before finishing. Run it now and then (e.g. under a lease) so that
+   * Claims and delivers outbox rows that nobody is delivering: pending ones, waiting ones whose
+   * channel is configured by now, and ones whose deliverer stopped (crashed) before finishing. Run it now and then (e.g. under a lease) so that
    * no notification is lost to a restart. Resolves when those deliveries are done; returns how many.
    */
   async processOutbox(options: { limit?: number } = {}): Promise<number> {
+    await this.#releaseWaiting();
     const { rows } = await this.#db.query<NotificationRow>(
       `UPDATE byok.alert_notifications
           SET status = 'sending', locked_until = now() + make_interval(secs => $2::double precision / 1000)

@@ -17,7 +17,7 @@ export interface CreateUsageAlertInput {
   notificationChannels: NotificationChannel[];
   /** Where the webhook goes; default `BYOK_ALERT_WEBHOOK_URL`. */
   webhookUrl?: string;
-  /** Who gets the e-mail; default `BYOK_ALERT_EMAIL_TO`. */
+  /** Who gets the e-mail; default the user's address (user record), then `BYOK_ALERT_EMAIL_TO`. */
   email?: string;
 }
 
@@ -34,6 +34,13 @@ export interface UsageAlert {
   webhookUrl: string | null;
   /** The alert's own address; null means the default (`BYOK_ALERT_EMAIL_TO`) is used. */
   email: string | null;
+  /**
+   * Why a channel cannot deliver right now (`email: no SMTP server is configured (BYOK_SMTP_URL)`);
+   * empty when every channel can. Notifications of such a channel wait and go out once it is configured.
+   */
+  channelProblems: string[];
+  /** Notifications of this alert not delivered yet (waiting for configuration, queued or being sent). */
+  undeliveredNotifications: number;
   /** The last period it fired in (`2026-11-21`, `2026-W47`, `2026-11`), or null. */
   lastFiredPeriod: string | null;
   lastFiredAt: Date | null;
@@ -116,7 +123,8 @@ export interface DeliveryAttempt {
   durationMs: number;
 }
 
-export type NotificationStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+/** `waiting`: the channel is not configured yet (no SMTP server, URL or address); sent once it is. */
+export type NotificationStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'waiting';
 
 /** An outbox row: one notification of one fired alert to one channel. */
 export interface AlertNotificationRecord {

@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   DATA_FOLDER_LOCKED: 409,
   DATABASE_NOT_FOUND: 503,
+  PROVIDER_NOT_ENABLED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -10,6 +10,7 @@ import type { KeyRow, OwnerSelector } from '../keys/types.js';
 import type { Logger } from '../logging/index.js';
 import type { BYOKManagerOptions } from '../manager/options.js';
 import { type MetricsRecorder, noopMetrics } from '../metrics/types.js';
+import { assertProviderEnabled } from '../providers/enabled.js';
 import {
   Environment,
   getProvider,
@@ -38,7 +39,7 @@ export interface FallbackManagerDeps {
   cache: KeyCache;
   logger: Logger;
   /** Reads `fallback` (`enabled`, `systemKeys`). */
-  options?: Pick<BYOKManagerOptions, 'fallback'> | undefined;
+  options?: Pick<BYOKManagerOptions, 'fallback' | 'enabledProviders'> | undefined;
   metrics?: MetricsRecorder | undefined;
   /** Counts each served user key in the hourly access counts (`manager.context.access`). */
   access?: Pick<AccessCounter, 'record'> | undefined;
@@ -396,6 +397,7 @@ export class FallbackManager {
   ): Promise<Plan> {
     const owner = toOwner(ownerSelector);
     const provider = getProvider(providerInput).id;
+    assertProviderEnabled(this.#d.options?.enabledProviders, provider);
     const environment = checkedEnvironment(environmentInput);
     const [chain, active] = await Promise.all([
       this.#chain(owner, provider, environment),

@@ -149,7 +149,18 @@ async function checkDatabase(db: Database, timeoutMs: number): Promise<BYOKHealt
         details,
       };
     }
-    return { status: 'pass', latencyMs, details };
+    // Alert notifications kept until their channel is configured (no SMTP server, URL or address).
+    const { rows } = await withTimeout(
+      db.query<{ n: string | number }>(
+        "SELECT count(*) AS n FROM byok.alert_notifications WHERE status = 'waiting'",
+      ),
+      timeoutMs,
+    );
+    return {
+      status: 'pass',
+      latencyMs,
+      details: { ...details, waitingAlertNotifications: Number(rows[0]?.n ?? 0) },
+    };
   } catch {
     return { status: 'warn', message: 'Could not read the migration status', latencyMs };
   }

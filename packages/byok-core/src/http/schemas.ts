@@ -425,6 +425,9 @@ export const UsageAlert = z
     notificationChannels: z.array(z.enum(['webhook', 'email'])),
     webhookUrl: z.string().nullable(),
     email: z.string().nullable(),
+    /** What keeps a channel from delivering now; its notifications wait until it is configured. */
+    channelProblems: z.array(z.string()),
+    undeliveredNotifications: z.number().int(),
     lastFiredPeriod: z.string().nullable(),
     lastFiredAt: isoDate.nullable(),
     createdAt: isoDate,

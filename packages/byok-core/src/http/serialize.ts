@@ -92,6 +92,8 @@ export function serializeAlert(alert: UsageAlert) {
     notificationChannels: [...alert.notificationChannels],
     webhookUrl: alert.webhookUrl,
     email: alert.email,
+    channelProblems: [...alert.channelProblems],
+    undeliveredNotifications: alert.undeliveredNotifications,
     lastFiredPeriod: alert.lastFiredPeriod,
     lastFiredAt: iso(alert.lastFiredAt),
     createdAt: alert.createdAt.toISOString(),

@@ -3,7 +3,7 @@ import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/inde
 import type { FallbackKeyResult } from '../fallback/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment, ProviderType } from '../providers/index.js';
-import { callWithFallback, maskSecrets, userIdOf } from './call.js';
+import { callWithFallback, maskSecrets, runWithFallback, userIdOf } from './call.js';
 import { CHAT_DIALECTS, type ChatRequest } from './chat-providers.js';
 import { type IntegrationServices, integrationServices } from './services.js';
 import type {
@@ -15,6 +15,9 @@ import type {
   CompletionInput,
   CompletionResult,
   CreateAIConfigOptions,
+  WithKeyAttempt,
+  WithKeyOptions,
+  WithKeyResult,
 } from './types.js';
 
 /** The chat providers, in the default preference order. */
@@ -88,7 +91,8 @@ export function createBYOKAIIntegration(manager: BYOKManager): {
         const parsed = parseInput(optionsSchema, options, 'AI config options');
         const environment = parsed.environment ?? Environment.PRODUCTION;
         const allowSystemKey = parsed.fallbackToSystem === true;
-        const candidates = order(parsed);
+        // Providers the deployment did not enable are left out, as if the user had no key for them.
+        const candidates = order(parsed).filter((provider) => services.isEnabled(provider));
         // One lookup per provider, at once; the order of the result is the preference order.
         const keys = await Promise.all(
           candidates.map(async (provider) => {
@@ -178,6 +182,49 @@ function providerConfig(
     return result;
   }) as CompleteFunction;
 
+  const withKey = async <T>(
+    attempt: WithKeyAttempt<T>,
+    options: WithKeyOptions = {},
+  ): Promise<WithKeyResult<T>> => {
+    settings.onCall();
+    const outcome = await runWithFallback({
+      services,
+      owner: userId,
+      provider,
+      environment: settings.environment,
+      allowSystemKey: settings.allowSystemKey,
+      run: async (serving, signal) => {
+        const secret = serving.keyData.apiKey;
+        if (secret === undefined)
+          throw new BYOKError('INTERNAL_ERROR', `The ${provider} credential has no apiKey`);
+        const handle = {
+          apiKey: secret,
+          ...(provider === ProviderType.OPENAI && serving.keyData.organization
+            ? { organization: serving.keyData.organization }
+            : {}),
+          ...(provider === ProviderType.OPENAI && serving.keyData.project
+            ? { project: serving.keyData.project }
+            : {}),
+          baseURL,
+          keyId: serving.keyId,
+          wasSystemFallback: serving.wasSystemFallback,
+        };
+        return attempt(maskSecrets(handle, provider, serving.keyData, ['apiKey']), signal);
+      },
+      failureUsage: { model: options.model ?? settings.model },
+      timeoutMs: options.timeoutMs ?? settings.timeoutMs,
+      signal: options.signal,
+    });
+    return {
+      result: outcome.result,
+      keyId: outcome.keyId,
+      wasSystemFallback: outcome.wasSystemFallback,
+      attempts: outcome.attempts,
+      latencyMs: outcome.latencyMs,
+      usage: outcome.usage,
+    };
+  };
+
   const apiKey = key.keyData.apiKey;
   if (apiKey === undefined) {
     throw new BYOKError('INTERNAL_ERROR', `The ${provider} credential has no apiKey`, {
@@ -196,6 +243,7 @@ function providerConfig(
     wasSystemFallback: key.wasSystemFallback,
     defaultModel: settings.model,
     complete,
+    withKey,
   };
   return maskSecrets(config, provider, key.keyData, ['apiKey']);
 }

@@ -22,25 +22,45 @@ export interface ProviderHttpRequest {
   body: string | Uint8Array;
 }
 
-export interface FallbackCallOptions<T> {
+interface FallbackRunBase {
   services: IntegrationServices;
   owner: string;
   provider: ProviderType;
   environment: Environment;
   /** When false, the application's own key is never used, whatever the chain says. */
   allowSystemKey: boolean;
-  /** Builds the request for one key; never puts a secret in the URL. */
-  build(key: FallbackKeyResult): ProviderHttpRequest;
-  /** Reads a successful answer: the caller's result and the usage to record. */
-  parse(body: unknown, response: Response): { result: T; usage: CallUsage };
   /** Usage recorded for a failed attempt (model, …). */
   failureUsage?: CallUsage;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
 }
 
+export interface FallbackCallOptions<T> extends FallbackRunBase {
+  /** Builds the request for one key; never puts a secret in the URL. */
+  build(key: FallbackKeyResult): ProviderHttpRequest;
+  /** Reads a successful answer: the caller's result and the usage to record. */
+  parse(body: unknown, response: Response): { result: T; usage: CallUsage };
+}
+
+/** What one attempt of `runWithFallback` returns; `usage` may settle later (a stream's usage is known at its end). */
+export interface FallbackRunOutcome<T> {
+  result: T;
+  usage: CallUsage | Promise<CallUsage>;
+}
+
+export interface FallbackRunOptions<T> extends FallbackRunBase {
+  /** One attempt with one key; throws a provider failure (status code, Retry-After) for the chain to classify. */
+  run(key: FallbackKeyResult, signal: AbortSignal): Promise<FallbackRunOutcome<T>>;
+}
+
 export interface FallbackCallResult<T> extends ExecuteWithFallbackResult<T> {
   usage: CallUsage;
+  latencyMs: number;
+}
+
+export interface FallbackRunResult<T> extends ExecuteWithFallbackResult<T> {
+  /** Settles when the usage is recorded (at once, or when a deferred usage settles). */
+  usage: Promise<CallUsage>;
   latencyMs: number;
 }
 
@@ -51,6 +71,37 @@ export interface FallbackCallResult<T> extends ExecuteWithFallbackResult<T> {
  * a failed request for each refusal. Recording never fails the call: errors are logged.
  */
 export async function callWithFallback<T>(options: FallbackCallOptions<T>): Promise<FallbackCallResult<T>> {
+  const { provider } = options;
+  const outcome = await runWithFallback({
+    ...options,
+    run: async (key, signal) => {
+      const request = options.build(key);
+      const response = await fetch(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        redirect: 'error',
+        signal,
+      });
+      if (!response.ok) {
+        throw await ProviderCallError.fromFetchResponse(provider, response, {
+          secrets: secretValues(provider, key.keyData),
+        });
+      }
+      const body = await readJson(provider, response);
+      return options.parse(body, response);
+    },
+  });
+  return { ...outcome, usage: await outcome.usage };
+}
+
+/**
+ * Runs `run` with each key of the fallback chain until one succeeds (the same rules as
+ * `callWithFallback`, for callers that talk to the provider through an SDK), and records the
+ * usage of every attempt. A deferred usage (a promise) is recorded when it settles; a rejected one
+ * is recorded as a failed request.
+ */
+export async function runWithFallback<T>(options: FallbackRunOptions<T>): Promise<FallbackRunResult<T>> {
   const { services, provider } = options;
   const failures: { keyId: string; error: unknown }[] = [];
   const outcome = await services.fallback.executeWithFallback(
@@ -61,22 +112,8 @@ export async function callWithFallback<T>(options: FallbackCallOptions<T>): Prom
       if (key.wasSystemFallback && !options.allowSystemKey) throw systemKeyNotAllowed(provider, failures);
       const started = performance.now();
       try {
-        const request = options.build(key);
-        const response = await fetch(request.url, {
-          method: 'POST',
-          headers: request.headers,
-          body: request.body,
-          redirect: 'error',
-          signal: combinedSignal(options.timeoutMs, options.signal),
-        });
-        if (!response.ok) {
-          throw await ProviderCallError.fromFetchResponse(provider, response, {
-            secrets: secretValues(provider, key.keyData),
-          });
-        }
-        const body = await readJson(provider, response);
-        const parsed = options.parse(body, response);
-        return { ...parsed, latencyMs: Math.round(performance.now() - started), key };
+        const attempt = await options.run(key, combinedSignal(options.timeoutMs, options.signal));
+        return { ...attempt, latencyMs: Math.round(performance.now() - started), key };
       } catch (error) {
         if (!isBYOKError(error)) failures.push({ keyId: key.keyId, error });
         if (!isBYOKError(error) && !options.signal?.aborted) {
@@ -91,8 +128,21 @@ export async function callWithFallback<T>(options: FallbackCallOptions<T>): Prom
     },
   );
   const { result, usage, latencyMs, key } = outcome.result;
-  await record(services, options.owner, key, provider, { ...usage, latencyMs, success: true });
-  return { ...outcome, result, usage, latencyMs };
+  const recorded = Promise.resolve(usage).then(
+    async (settled) => {
+      await record(services, options.owner, key, provider, { ...settled, latencyMs, success: true });
+      return settled;
+    },
+    async () => {
+      const failed: CallUsage = { ...options.failureUsage, latencyMs };
+      await record(services, options.owner, key, provider, { ...failed, success: false });
+      return failed;
+    },
+  );
+  // A deferred usage is not awaited by the caller of the attempt: its recording must not go unhandled.
+  if (usage instanceof Promise) recorded.catch(() => undefined);
+  else await recorded;
+  return { ...outcome, result, usage: recorded, latencyMs };
 }
 
 async function record(

@@ -10,6 +10,7 @@ import type {
   TranscribeOptions,
   TranscriptionResult,
   VoiceAgentOptions,
+  VoiceSessionUsage,
 } from './types.js';
 
 const DEFAULT_LISTEN_MODEL = 'nova-3';
@@ -129,6 +130,35 @@ export function createBYOKDeepgramIntegration(manager: BYOKManager): {
           };
         };
 
+        const recordSession = async (session: VoiceSessionUsage): Promise<void> => {
+          const audioSeconds = Number.isFinite(session.audioSeconds) ? Math.max(0, session.audioSeconds) : 0;
+          const durationMs = session.durationMs;
+          try {
+            await services.recordUsage({
+              // The application's own key has no row: its use is counted for the user alone.
+              ...(key.wasSystemFallback ? {} : { keyId: key.keyId }),
+              userId: user,
+              provider: ProviderType.DEEPGRAM,
+              model: session.model ?? listen.model,
+              requests: 1,
+              audioSeconds,
+              ...(durationMs !== undefined && Number.isFinite(durationMs)
+                ? { latencyMs: Math.min(86_400_000, Math.max(0, Math.round(durationMs))) }
+                : {}),
+              success: session.success !== false,
+            });
+          } catch (error) {
+            services.logger.error(
+              {
+                provider: 'deepgram',
+                keyId: key.keyId,
+                err: { name: (error as Error)?.name, code: (error as BYOKError)?.code },
+              },
+              'voice session usage could not be recorded',
+            );
+          }
+        };
+
         const apiKey = key.keyData.apiKey;
         if (apiKey === undefined)
           throw new BYOKError('INTERNAL_ERROR', 'The Deepgram credential has no apiKey');
@@ -142,6 +172,7 @@ export function createBYOKDeepgramIntegration(manager: BYOKManager): {
           speak,
           ...(parsed.think ? { think: parsed.think } : {}),
           transcribe,
+          recordSession,
         };
         return maskSecrets(config, ProviderType.DEEPGRAM, key.keyData, ['apiKey']);
       },

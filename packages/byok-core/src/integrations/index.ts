@@ -2,6 +2,8 @@ export { AI_PROVIDERS, createBYOKAIIntegration } from './ai.js';
 export { createBYOKDeepgramIntegration } from './deepgram.js';
 export { createBYOKTelephonyIntegration } from './telephony.js';
 export type {
+  AIAttemptUsage,
+  AIKeyHandle,
   AIProviderType,
   BYOKAIConfig,
   BYOKAIProviderConfig,
@@ -21,4 +23,8 @@ export type {
   TranscribeOptions,
   TranscriptionResult,
   VoiceAgentOptions,
+  VoiceSessionUsage,
+  WithKeyAttempt,
+  WithKeyOptions,
+  WithKeyResult,
 } from './types.js';

@@ -11,6 +11,8 @@ export interface IntegrationServices {
   /** The provider's base URL: `options.providers` override, `BYOK_<P>_BASE_URL`, default. No trailing slash. */
   baseUrl(provider: ProviderType): string;
   logger: Logger;
+  /** Whether the deployment's `enabledProviders` allows the provider. */
+  isEnabled(provider: ProviderType): boolean;
 }
 
 /**
@@ -26,5 +28,6 @@ export function integrationServices(manager: BYOKManager): IntegrationServices {
     // Read at each call: `BYOK_<P>_BASE_URL` may be set after the manager was made.
     baseUrl: (provider) => resolveBaseUrl(provider, options.providers),
     logger: manager.context.logger.child({ component: 'integrations' }),
+    isEnabled: (provider) => manager.isProviderEnabled(provider),
   };
 }

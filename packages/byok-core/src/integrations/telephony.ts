@@ -13,8 +13,12 @@ import type {
 } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
-const E164 = /^\+[1-9]\d{1,14}$/;
+/**
+ * A phone number as this library checks it: `+` and 2 to 15 digits — E.164's length, and the one
+ * rule the error message states. Whether the number exists (or its country code does) is
+ * Twilio's to say: its refusal comes back as a provider error with Twilio's own message.
+ */
+const PHONE_NUMBER = /^\+\d{2,15}$/;
 /** Twilio's limit for one message body (it splits it into segments). */
 const MAX_SMS_CHARS = 1600;
 
@@ -119,8 +123,8 @@ export function createBYOKTelephonyIntegration(manager: BYOKManager): {
 }
 
 function checkNumber(value: unknown, field: string): void {
-  if (typeof value !== 'string' || !E164.test(value)) {
-    throw invalidInput(`${field} must be a phone number in E.164 format (+ and 2 to 15 digits)`, { field });
+  if (typeof value !== 'string' || !PHONE_NUMBER.test(value)) {
+    throw invalidInput(`${field} must be a phone number: + and 2 to 15 digits`, { field });
   }
 }
 

@@ -65,6 +65,51 @@ export interface CompleteFunction {
   (input: CompletionInput, options?: CompleteOptions): Promise<string | CompletionResult>;
 }
 
+/** The credential one attempt of `withKey` runs with. Server-side only: `apiKey` is the plaintext key. */
+export interface AIKeyHandle {
+  apiKey: string;
+  organization?: string;
+  project?: string;
+  /** The provider's base URL as configured (no trailing slash). */
+  baseURL: string;
+  /** A `key_…` id, or `'system'` for the application's own key. */
+  keyId: string;
+  wasSystemFallback: boolean;
+}
+
+/** Usage one attempt reports, recorded against the key that served. */
+export interface AIAttemptUsage {
+  model?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedTokens?: number;
+  costUsd?: number;
+}
+
+export interface WithKeyOptions {
+  signal?: AbortSignal;
+  /** Limit of one attempt in ms. Default: the config's `timeoutMs` (60,000). */
+  timeoutMs?: number;
+  /** Model recorded for failed attempts. Default: `defaultModel`. */
+  model?: string;
+}
+
+export interface WithKeyResult<T> {
+  result: T;
+  keyId: string;
+  wasSystemFallback: boolean;
+  attempts: FallbackAttempt[];
+  latencyMs: number;
+  /** Settles once the usage is recorded (for a stream: when it ends). */
+  usage: Promise<AIAttemptUsage>;
+}
+
+/** One attempt of `withKey`: its result and its usage (a promise when known only later, as for streams). */
+export type WithKeyAttempt<T> = (
+  key: AIKeyHandle,
+  signal: AbortSignal,
+) => Promise<{ result: T; usage: AIAttemptUsage | Promise<AIAttemptUsage> }>;
+
 /**
  * One chat provider configured with the user's key. Server-side only: `apiKey` is the plaintext
  * credential (for SDKs that want it). It is not enumerable, and `JSON.stringify`, `util.inspect`
@@ -84,6 +129,12 @@ export interface BYOKAIProviderConfig {
   defaultModel: string;
   /** Calls the provider's chat API through the fallback chain and records the usage it reports. */
   complete: CompleteFunction;
+  /**
+   * Runs `attempt` with each key of the user's fallback chain for this provider until one
+   * succeeds (an SDK call, say), by the same rules as `complete`, and records the usage each
+   * attempt reports (a failed request for each refusal).
+   */
+  withKey<T>(attempt: WithKeyAttempt<T>, options?: WithKeyOptions): Promise<WithKeyResult<T>>;
 }
 
 /** What `createConfigWithBYOK` returns: one entry per chat provider the user has a usable key for. */
@@ -157,6 +208,23 @@ export interface BYOKVoiceAgentConfig {
   think?: Record<string, unknown>;
   /** Pre-recorded transcription (`POST {baseUrl}/listen`), through the fallback chain, usage recorded. */
   transcribe(audio: TranscribeInput, options?: TranscribeOptions): Promise<TranscriptionResult>;
+  /**
+   * Records a session run elsewhere on this config's key (a voice-agent websocket) as usage of that
+   * key: one request, its audio seconds and duration. Never throws: a failure to record is logged.
+   */
+  recordSession(session: VoiceSessionUsage): Promise<void>;
+}
+
+/** What one voice-agent session used, as `recordSession` records it. */
+export interface VoiceSessionUsage {
+  /** Seconds of audio sent to the agent. */
+  audioSeconds: number;
+  /** Wall-clock length of the session, in ms. */
+  durationMs?: number;
+  /** false when the session ended in an error (counted as a failed request). Default true. */
+  success?: boolean;
+  /** The listen model; default the config's. */
+  model?: string;
 }
 
 export type TelephonyCapability = 'voice' | 'sms';

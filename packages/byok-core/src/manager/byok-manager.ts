@@ -22,6 +22,7 @@ import type {
 import { createLogger, type Logger } from '../logging/index.js';
 import { type BYOKMetrics, createMetrics } from '../metrics/prometheus.js';
 import { WorkspaceService } from '../owners/workspace-service.js';
+import { assertProviderEnabled } from '../providers/enabled.js';
 import { type Environment, type KeyData, type ProviderType, secretValues } from '../providers/index.js';
 import { type Quotas, resolveQuotas } from '../quotas/index.js';
 import { guardIdleConnectionErrors, toDatabase } from '../store/database.js';
@@ -193,6 +194,12 @@ export class BYOKManager {
     this.fallback = new FallbackManager({ ...shared, access: ctx.access });
   }
 
+  /** Whether `enabledProviders` (default: all) allows this provider. */
+  isProviderEnabled(provider: ProviderType | `${ProviderType}`): boolean {
+    const enabled = this.context.options.enabledProviders;
+    return enabled === undefined || enabled.includes(provider);
+  }
+
   /** Resolves once the master key is derived, migrations are applied and the key is known to fit. */
   ready(): Promise<void> {
     if (!this.context.encryption.isConfigured) return Promise.reject(encryptionNotConfigured());
@@ -213,6 +220,8 @@ export class BYOKManager {
   /** Stores a credential, encrypted; returns its id (`key_…`). The credential is checked against the provider's shape first. */
   async addKey(input: AddKeyInput, context?: RequestContext): Promise<string> {
     await this.#gate();
+    if (typeof input?.provider === 'string')
+      assertProviderEnabled(this.context.options.enabledProviders, input.provider);
     this.context.logger.debug(
       { provider: input.provider, environment: input.environment, hasWorkspace: Boolean(input.workspaceId) },
       'addKey',
@@ -227,6 +236,7 @@ export class BYOKManager {
     environment?: Environment | `${Environment}`,
   ): Promise<ActiveKey | null> {
     if (!this.context.isReady()) await this.ready();
+    assertProviderEnabled(this.context.options.enabledProviders, provider);
     return this.#keys.getActiveKey(owner, provider, environment);
   }
 

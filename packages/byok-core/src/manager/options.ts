@@ -57,6 +57,11 @@ export interface BYOKManagerOptions {
    * validate-all call); a write past one fails with `QUOTA_EXCEEDED` (403).
    */
   quotas?: QuotaOptions;
+  /**
+   * The providers this deployment allows (default: every one). Any other is refused with
+   * PROVIDER_NOT_ENABLED by `addKey`, `getActiveKey`, the fallback chain and the integrations.
+   */
+  enabledProviders?: (ProviderType | `${ProviderType}`)[] | undefined;
   /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
   providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
   logger?: Logger;

@@ -77,6 +77,8 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Server-sent events sent instead of `body` (streamed answers): each item one `data:` event, with an optional `event:` name. */
+  sse?: { event?: string; data: unknown }[];
 }
 
 interface RequestContext {
@@ -184,6 +186,64 @@ function chatCompletion(model: string, extraUsage: Record<string, unknown> = {})
   };
 }
 
+/** Fake reply text, streamed in these pieces. */
+const STREAM_PIECES = ['Hello ', 'from the ', 'fake provider.'];
+
+function wantsStream(body: string): boolean {
+  const parsed = parseJson(body);
+  return typeof parsed === 'object' && parsed !== null && (parsed as { stream?: unknown }).stream === true;
+}
+
+/** The streamed form of `chatCompletion`: content deltas, then usage (when asked for), then `[DONE]`. */
+function chatCompletionStream(model: string, body: string, extraUsage: Record<string, unknown> = {}): Answer {
+  const whole = chatCompletion(model, extraUsage);
+  const base = { id: whole.id, object: 'chat.completion.chunk', created: whole.created, model };
+  const parsed = parseJson(body) as { stream_options?: { include_usage?: boolean } } | undefined;
+  const events: { data: unknown }[] = [
+    {
+      data: {
+        ...base,
+        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+      },
+    },
+    ...STREAM_PIECES.map((content) => ({
+      data: { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] },
+    })),
+    { data: { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] } },
+  ];
+  if (parsed?.stream_options?.include_usage)
+    events.push({ data: { ...base, choices: [], usage: whole.usage } });
+  events.push({ data: '[DONE]' });
+  return { status: 200, body: null, sse: events };
+}
+
+/** A deterministic small embedding of a text (same text, same vector). */
+export function fakeEmbedding(text: string): number[] {
+  const vector = [0, 0, 0, 0];
+  for (let i = 0; i < text.length; i++) vector[i % 4] = ((vector[i % 4] ?? 0) + text.charCodeAt(i)) % 997;
+  return vector.map((value) => value / 997);
+}
+
+function embeddingInputs(body: string): string[] {
+  const input = (parseJson(body) as { input?: unknown } | undefined)?.input;
+  if (typeof input === 'string') return [input];
+  return Array.isArray(input) ? input.map(String) : [];
+}
+
+function openAIEmbeddings(body: string, fallbackModel: string): Answer {
+  const inputs = embeddingInputs(body);
+  const tokens = inputs.reduce((sum, text) => sum + Math.max(1, Math.ceil(text.length / 4)), 0);
+  return {
+    status: 200,
+    body: {
+      object: 'list',
+      data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) })),
+      model: modelFrom(body, fallbackModel),
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    },
+  };
+}
+
 function openAIError(status: number, message: string, type: string, code: string | null): Answer {
   return { status, body: { error: { message, type, param: null, code } } };
 }
@@ -262,7 +322,12 @@ const openai: FakeProvider = {
       return { status: 200, body: { object: 'list', data: models } };
     }
     if (ctx.method === 'POST' && ctx.path === '/chat/completions') {
-      return { status: 200, body: chatCompletion(modelFrom(ctx.body, 'gpt-6-luna')) };
+      const model = modelFrom(ctx.body, 'gpt-6-luna');
+      if (wantsStream(ctx.body)) return chatCompletionStream(model, ctx.body);
+      return { status: 200, body: chatCompletion(model) };
+    }
+    if (ctx.method === 'POST' && ctx.path === '/embeddings') {
+      return openAIEmbeddings(ctx.body, 'text-embedding-3-small');
     }
     return openAIError(404, `Invalid URL (${ctx.method} /v1${ctx.path})`, 'invalid_request_error', null);
   },
@@ -348,6 +413,7 @@ const anthropic: FakeProvider = {
     if (ctx.method === 'POST' && ctx.path === '/v1/messages') {
       const { inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens } =
         FAKE_USAGE.anthropic;
+      if (wantsStream(ctx.body)) return anthropicStream(modelFrom(ctx.body, 'claude-haiku-5-5'));
       return {
         status: 200,
         body: {
@@ -374,6 +440,54 @@ const anthropic: FakeProvider = {
     return anthropicError(ctx, 404, 'not_found_error', `Not found: ${ctx.method} ${ctx.path}`);
   },
 };
+
+/** Anthropic's streamed Messages answer: message_start … content deltas … message_delta (usage) … message_stop. */
+function anthropicStream(model: string): Answer {
+  const { inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens } = FAKE_USAGE.anthropic;
+  const id = `msg_${randomUUID().replaceAll('-', '')}`;
+  const events: { event: string; data: unknown }[] = [
+    {
+      event: 'message_start',
+      data: {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: inputTokens,
+            output_tokens: 1,
+            cache_read_input_tokens: cacheReadInputTokens,
+            cache_creation_input_tokens: cacheCreationInputTokens,
+          },
+        },
+      },
+    },
+    {
+      event: 'content_block_start',
+      data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    },
+    ...STREAM_PIECES.map((text) => ({
+      event: 'content_block_delta',
+      data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
+    })),
+    { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
+    {
+      event: 'message_delta',
+      data: {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: outputTokens },
+      },
+    },
+    { event: 'message_stop', data: { type: 'message_stop' } },
+  ];
+  return { status: 200, body: null, sse: events };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Google Gemini
@@ -476,10 +590,13 @@ const gemini: FakeProvider = {
       ];
       return { status: 200, body: { models } };
     }
-    const generate = /^\/models\/([^/:]+):generateContent$/.exec(path);
+    const embed = /^\/models\/([^/:]+):(embedContent|batchEmbedContents)$/.exec(path);
+    if (ctx.method === 'POST' && embed) return geminiEmbeddings(embed[2] === 'embedContent', ctx.body);
+    const generate = /^\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
     if (ctx.method === 'POST' && generate) {
       const { promptTokenCount, candidatesTokenCount, cachedContentTokenCount, thoughtsTokenCount } =
         FAKE_USAGE.gemini;
+      if (generate[2] === 'streamGenerateContent') return geminiStream(generate[1] ?? 'gemini-3.8-flash');
       return {
         status: 200,
         body: {
@@ -505,6 +622,53 @@ const gemini: FakeProvider = {
     return googleError(404, 'NOT_FOUND', `Method not found: ${ctx.method} ${ctx.path}`);
   },
 };
+
+function geminiStream(model: string): Answer {
+  const { promptTokenCount, candidatesTokenCount, cachedContentTokenCount, thoughtsTokenCount } =
+    FAKE_USAGE.gemini;
+  const usageMetadata = {
+    promptTokenCount,
+    candidatesTokenCount,
+    cachedContentTokenCount,
+    thoughtsTokenCount,
+    totalTokenCount: promptTokenCount + candidatesTokenCount + thoughtsTokenCount,
+  };
+  const responseId = randomUUID();
+  const events = STREAM_PIECES.map((text, index) => {
+    const last = index === STREAM_PIECES.length - 1;
+    return {
+      data: {
+        candidates: [
+          {
+            content: { parts: [{ text }], role: 'model' },
+            index: 0,
+            ...(last ? { finishReason: 'STOP' } : {}),
+          },
+        ],
+        ...(last ? { usageMetadata } : {}),
+        modelVersion: model,
+        responseId,
+      },
+    };
+  });
+  return { status: 200, body: null, sse: events };
+}
+
+function geminiEmbeddings(single: boolean, body: string): Answer {
+  const parsed = parseJson(body) as
+    | {
+        content?: { parts?: { text?: string }[] };
+        requests?: { content?: { parts?: { text?: string }[] } }[];
+      }
+    | undefined;
+  const textOf = (content?: { parts?: { text?: string }[] }): string =>
+    (content?.parts ?? []).map((part) => part.text ?? '').join('');
+  if (single) return { status: 200, body: { embedding: { values: fakeEmbedding(textOf(parsed?.content)) } } };
+  const embeddings = (parsed?.requests ?? []).map((request) => ({
+    values: fakeEmbedding(textOf(request.content)),
+  }));
+  return { status: 200, body: { embeddings } };
+}
 
 // ---------------------------------------------------------------------------------------------
 // DeepSeek
@@ -571,7 +735,9 @@ const deepseek: FakeProvider = {
         prompt_cache_hit_tokens: cachedTokens,
         prompt_cache_miss_tokens: promptTokens - cachedTokens,
       };
-      return { status: 200, body: chatCompletion(modelFrom(ctx.body, 'deepseek-flash'), extra) };
+      const model = modelFrom(ctx.body, 'deepseek-flash');
+      if (wantsStream(ctx.body)) return chatCompletionStream(model, ctx.body, extra);
+      return { status: 200, body: chatCompletion(model, extra) };
     }
     return openAIError(404, 'Not Found', 'invalid_request_error', 'not_found');
   },
@@ -668,11 +834,14 @@ const openrouter: FakeProvider = {
       return { status: 200, body: { data: [{ id: 'openai/gpt-6-luna', name: 'OpenAI: GPT-6 Luna' }] } };
     }
     if (ctx.method === 'POST' && ctx.path === '/chat/completions') {
-      const completion = chatCompletion(modelFrom(ctx.body, 'openai/gpt-6-luna'), {
-        cost: FAKE_USAGE.openrouterCost,
-        cost_details: { upstream_inference_cost: null },
-      });
+      const extra = { cost: FAKE_USAGE.openrouterCost, cost_details: { upstream_inference_cost: null } };
+      const model = modelFrom(ctx.body, 'openai/gpt-6-luna');
+      if (wantsStream(ctx.body)) return chatCompletionStream(model, ctx.body, extra);
+      const completion = chatCompletion(model, extra);
       return { status: 200, body: { ...completion, provider: 'OpenAI' } };
+    }
+    if (ctx.method === 'POST' && ctx.path === '/embeddings') {
+      return openAIEmbeddings(ctx.body, 'openai/text-embedding-3-small');
     }
     return openrouterError(404, 'Not Found');
   },
@@ -911,6 +1080,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, answer: Answer, requestId: string): void {
   if (res.destroyed || res.headersSent) return;
+  if (answer.sse) {
+    res.writeHead(answer.status, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-request-id': requestId,
+      ...answer.headers,
+    });
+    for (const { event, data } of answer.sse) {
+      res.write(
+        `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
+      );
+    }
+    res.end();
+    return;
+  }
   const body = JSON.stringify(answer.body);
   res.writeHead(answer.status, {
     'content-type': 'application/json',

@@ -3,6 +3,7 @@ export {
   FAKE_USAGE,
   type FakeBehavior,
   type FakeProviders,
+  fakeEmbedding,
   type RecordedRequest,
   startFakeProviders,
 } from './fake-providers.js';

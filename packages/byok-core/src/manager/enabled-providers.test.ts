@@ -1,0 +1,73 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { createBYOKForStack2025 } from '../create-byok.js';
+import { isBYOKError } from '../errors/index.js';
+import { createBYOKAIIntegration } from '../integrations/index.js';
+import { createTestDatabase, type FakeProviders, startFakeProviders } from '../testing/index.js';
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
+  }
+  return 'no error';
+}
+
+describe('enabledProviders in the library', () => {
+  let db: PGlite;
+  let fake: FakeProviders;
+  let system: Awaited<ReturnType<typeof createBYOKForStack2025>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fake = await startFakeProviders();
+    system = await createBYOKForStack2025({
+      encryptionKey: TEST_MASTER_KEY,
+      postgresClient: db,
+      enabledProviders: ['openai', 'deepgram', 'twilio'],
+      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
+    });
+  });
+
+  afterAll(async () => {
+    await system.close();
+    await db.close();
+    await fake.close();
+  });
+
+  it('refuses to store, serve or fall back on a provider that is not enabled, with a coded error', async () => {
+    const userId = uniqueId();
+    const { manager } = system;
+    expect(
+      await codeOf(
+        manager.addKey({ userId, provider: 'anthropic', keyData: { apiKey: 'sk-ant-api03-nope-0001' } }),
+      ),
+    ).toBe('PROVIDER_NOT_ENABLED');
+    expect((await db.query('SELECT id FROM byok.keys WHERE owner_id = $1', [userId])).rows).toEqual([]);
+    expect(await codeOf(manager.getActiveKey(userId, 'anthropic'))).toBe('PROVIDER_NOT_ENABLED');
+    expect(await codeOf(system.fallback.getKeyWithFallback(userId, 'gemini', 'production'))).toBe(
+      'PROVIDER_NOT_ENABLED',
+    );
+    expect(
+      await codeOf(
+        system.fallback.executeWithFallback(userId, 'anthropic', 'production', async () => 'called'),
+      ),
+    ).toBe('PROVIDER_NOT_ENABLED');
+    expect(manager.isProviderEnabled('openai')).toBe(true);
+    expect(manager.isProviderEnabled('anthropic')).toBe(false);
+
+    // An enabled one works, and the AI config lists only enabled providers even when asked for others.
+    const keyId = await manager.addKey({
+      userId,
+      provider: 'openai',
+      keyData: { apiKey: 'sk-proj-enabled-0002' },
+    });
+    expect((await manager.getActiveKey(userId, 'openai'))?.id).toBe(keyId);
+    const aiConfig = await createBYOKAIIntegration(manager).configFactory.createConfigWithBYOK(userId, {
+      preferredProviders: ['anthropic', 'openai'],
+    });
+    expect(Object.keys(aiConfig.providers)).toEqual(['openai']);
+  });
+});

@@ -1,0 +1,1 @@
+export { type FakeAgentServer, type FakeAgentSession, startFakeAgentServer } from './fake-agent-server.js';
