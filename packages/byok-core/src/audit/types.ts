@@ -17,7 +17,11 @@ export type AuditAction =
   | 'master_key.rotation_completed'
   | 'alert.created'
   | 'alert.deleted'
-  | 'migration.imported';
+  | 'migration.imported'
+  | 'gateway_token.created'
+  | 'gateway_token.updated'
+  | 'gateway_token.revoked'
+  | 'gateway_token.deleted';
 
 /** Who asked and from where. Never holds a secret. */
 export interface RequestContext {
@@ -29,7 +33,7 @@ export interface RequestContext {
 
 export interface AuditEntryInput {
   action: AuditAction;
-  targetType: 'key' | 'workspace' | 'master_key' | 'fallback_chain' | 'alert' | 'owner';
+  targetType: 'key' | 'workspace' | 'master_key' | 'fallback_chain' | 'alert' | 'owner' | 'gateway_token';
   targetId?: string | null;
   owner?: Owner | null;
   context?: RequestContext;

@@ -4,6 +4,13 @@ import { createKeyCache, type KeyCache } from '../cache/index.js';
 import { EncryptionService } from '../crypto/index.js';
 import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
 import { FallbackManager } from '../fallback/index.js';
+import { GatewayTokenService } from '../gateway/token-service.js';
+import type {
+  CreatedGatewayToken,
+  CreateGatewayTokenInput,
+  GatewayToken,
+  UpdateGatewayTokenInput,
+} from '../gateway/types.js';
 import { DataKeyService } from '../keys/data-keys.js';
 import { type KeyCallOptions, KeyService } from '../keys/key-service.js';
 import type {
@@ -44,6 +51,7 @@ export interface ManagerContext {
   workspaces: WorkspaceService;
   alerts: AlertService;
   usage: UsageService;
+  gatewayTokens: GatewayTokenService;
   metrics: BYOKMetrics;
   logger: Logger;
   ready: () => Promise<void>;
@@ -70,6 +78,7 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
   const metrics = createMetrics(options.metrics?.registry);
   const alerts = new AlertService({ db, audit, logger });
   const usage = new UsageService({ db, logger, alerts, onUsage: (event) => metrics.onUsage(event) });
+  const cache = createKeyCache(cacheOptions(options, process.env, logger));
   let readyFlag = false;
   let readyPromise: Promise<void> | undefined;
   const ready = () => {
@@ -86,7 +95,7 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     db,
     encryption,
     dataKeys,
-    cache: createKeyCache(cacheOptions(options, process.env, logger)),
+    cache,
     audit,
     access: new AccessCounter(db, {
       logger,
@@ -98,6 +107,7 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     workspaces: new WorkspaceService(db, audit),
     alerts,
     usage,
+    gatewayTokens: new GatewayTokenService({ db, audit, cache }),
     metrics,
     logger,
     ready,
@@ -271,6 +281,60 @@ export class BYOKManager {
   async getAnalytics(owner: string | OwnerSelector, options?: AnalyticsOptions): Promise<UsageAnalytics> {
     await this.#gate();
     return this.context.usage.getAnalytics(owner, options);
+  }
+
+  /**
+   * Creates a gateway token (virtual key) for a user or workspace: the application calls the
+   * gateway with it instead of holding the user's key. The token is in the answer this once.
+   * @example
+   * const { id, token } = await manager.createGatewayToken({ userId: 'user_123', name: 'chat app', monthlyBudgetUsd: 20 });
+   */
+  async createGatewayToken(
+    input: CreateGatewayTokenInput,
+    context?: RequestContext,
+  ): Promise<CreatedGatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.create(input, context);
+  }
+
+  async listGatewayTokens(owner: string | OwnerSelector): Promise<GatewayToken[]> {
+    await this.#gate();
+    return this.context.gatewayTokens.list(owner);
+  }
+
+  /** @throws BYOKError `NOT_FOUND` for a missing token or another owner's. */
+  async getGatewayToken(id: string, owner: string | OwnerSelector): Promise<GatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.get(id, owner);
+  }
+
+  async updateGatewayToken(
+    id: string,
+    owner: string | OwnerSelector,
+    patch: UpdateGatewayTokenInput,
+    context?: RequestContext,
+  ): Promise<GatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.update(id, owner, patch, context);
+  }
+
+  /** Revokes a gateway token for good; every instance refuses it once the invalidation reaches it. */
+  async revokeGatewayToken(
+    id: string,
+    owner: string | OwnerSelector,
+    context?: RequestContext,
+  ): Promise<GatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.revoke(id, owner, context);
+  }
+
+  async deleteGatewayToken(
+    id: string,
+    owner: string | OwnerSelector,
+    context?: RequestContext,
+  ): Promise<void> {
+    await this.#gate();
+    return this.context.gatewayTokens.delete(id, owner, context);
   }
 
   /** @internal */
