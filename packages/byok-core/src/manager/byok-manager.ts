@@ -30,6 +30,7 @@ import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from '../usage/index.js';
 import { UsageService } from '../usage/index.js';
+import { UsageWriter } from '../usage/usage-writer.js';
 import type {
   CredentialTestResult,
   TestKeyOptions,
@@ -52,6 +53,8 @@ export interface ManagerContext {
   alerts: AlertService;
   usage: UsageService;
   gatewayTokens: GatewayTokenService;
+  /** Batched usage writer (group commit) the gateway hands its usage to. */
+  usageWriter: UsageWriter;
   metrics: BYOKMetrics;
   logger: Logger;
   ready: () => Promise<void>;
@@ -108,6 +111,24 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     alerts,
     usage,
     gatewayTokens: new GatewayTokenService({ db, audit, cache }),
+    usageWriter: new UsageWriter({
+      db,
+      logger,
+      alerts,
+      onCommitted: (events) => {
+        // `token_usage_daily` counts today's tokens (UTC), like `recordUsage`.
+        const today = new Date().toISOString().slice(0, 10);
+        for (const e of events) {
+          if (e.at.toISOString().slice(0, 10) !== today) continue;
+          metrics.onUsage({
+            provider: e.provider,
+            inputTokens: e.inputTokens,
+            outputTokens: e.outputTokens,
+            cachedTokens: e.cachedTokens,
+          });
+        }
+      },
+    }),
     metrics,
     logger,
     ready,
@@ -352,6 +373,7 @@ export class BYOKManager {
 
   /** Flushes pending access counts and closes the cache's subscriber. Does not close the database client. */
   async close(): Promise<void> {
+    await this.context.usageWriter.close();
     await this.validator.close();
     await this.context.alerts.close();
     await this.context.access.close();

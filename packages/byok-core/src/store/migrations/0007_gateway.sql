@@ -39,3 +39,10 @@ ALTER TABLE byok.key_usage ADD COLUMN ttfb_ms integer;
 ALTER TABLE byok.key_usage ADD COLUMN status_code integer;
 CREATE INDEX key_usage_gateway_token_idx ON byok.key_usage (gateway_token_id, created_at)
   WHERE gateway_token_id IS NOT NULL;
+
+-- Usage batches already committed: a batch retried after a commit whose answer was lost is not
+-- counted twice. Old ids are purged by the writer.
+CREATE TABLE byok.usage_batches (
+  id           text PRIMARY KEY,
+  committed_at timestamptz NOT NULL DEFAULT now()
+);
