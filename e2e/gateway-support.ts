@@ -4,6 +4,8 @@ import { serve } from '@hono/node-server';
 import { type BYOKSystem, createBYOKForStack2025 } from '@stack-2025/byok-core';
 import { createGatewayHandler, type GatewayHandler } from '@stack-2025/byok-core/gateway';
 import { createTestDatabase, type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
+import pg from 'pg';
+import { createScratchDatabase } from '../packages/byok-core/test/backends.js';
 
 export const MASTER_KEY = 'gateway-test-master-key-0123456789abcdef-01';
 export const openaiKey = (marker = ''): string => `sk-proj-${marker}${randomBytes(16).toString('hex')}`;
@@ -19,18 +21,29 @@ export interface GatewayWorld {
   close(): Promise<void>;
 }
 
-/** A BYOK system on in-memory PGlite, its gateway on a real HTTP server, in front of the fake providers. */
+/**
+ * A BYOK system, its gateway on a real HTTP server, in front of the fake providers. On a scratch
+ * database of the real PostgreSQL when TEST_DATABASE_URL is set (as in CI), else on in-memory PGlite
+ * (which runs in this thread, so its work shows up in timings).
+ */
 export async function startGatewayWorld(
   options: { postgresClient?: unknown; redis?: unknown } = {},
 ): Promise<GatewayWorld> {
   const fake = await startFakeProviders();
-  const db = options.postgresClient ? undefined : await createTestDatabase();
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
+  let pool: pg.Pool | undefined;
+  if (!options.postgresClient && process.env.TEST_DATABASE_URL) {
+    scratch = await createScratchDatabase();
+    pool = new pg.Pool({ connectionString: scratch.url, max: 10 });
+    pool.on('error', () => undefined);
+  }
+  const db = options.postgresClient || pool ? undefined : await createTestDatabase();
   const providers = Object.fromEntries(
     Object.entries(fake.baseUrls).map(([provider, baseUrl]) => [provider, { baseUrl }]),
   );
   const system = await createBYOKForStack2025({
     encryptionKey: MASTER_KEY,
-    postgresClient: options.postgresClient ?? db,
+    postgresClient: options.postgresClient ?? pool ?? db,
     ...(options.redis ? { redisClient: options.redis } : {}),
     providers,
   });
@@ -55,6 +68,8 @@ export async function startGatewayWorld(
       await system.close();
       await fake.close();
       await db?.close();
+      await pool?.end();
+      await scratch?.drop();
     },
   };
 }

@@ -42,6 +42,8 @@ export interface RecordedRequest {
   body: string;
   /** Set once the connection closed before the answer was complete (the caller went away). */
   closedEarly?: boolean;
+  /** For streamed answers: when each event was written (`performance.now()` of this process). */
+  writtenAt?: number[];
 }
 
 export interface FakeProvidersOptions {
@@ -1158,7 +1160,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, answer: Answer, requestId: string, timers?: Set<NodeJS.Timeout>): void {
+function send(
+  res: ServerResponse,
+  answer: Answer,
+  requestId: string,
+  timers?: Set<NodeJS.Timeout>,
+  recorded?: RecordedRequest,
+): void {
   if (res.destroyed || res.headersSent) return;
   if (answer.sse) {
     res.writeHead(answer.status, {
@@ -1183,6 +1191,7 @@ function send(res: ServerResponse, answer: Answer, requestId: string, timers?: S
         return;
       }
       res.write(event);
+      if (recorded) (recorded.writtenAt ??= []).push(performance.now());
       if (intervalMs > 0) {
         const timer = setTimeout(() => {
           timers?.delete(timer);
@@ -1318,7 +1327,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
         explicit: false,
       });
     }
-    send(res, answer, requestId, timers);
+    send(res, answer, requestId, timers, recorded);
   };
 
   const server = createServer((req, res) => {
