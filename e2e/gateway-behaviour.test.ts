@@ -202,7 +202,7 @@ describe('gateway.limits', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(forwarded);
     const refused = answers.filter((r) => r.status === 429);
     expect(refused).toHaveLength(50 - forwarded);
-    expect((await refused[0]?.json()).error.code).toBe('BUDGET_EXCEEDED');
+    expect((await (refused[0] as Response).json()).error.code).toBe('BUDGET_EXCEEDED');
     const rows = await usageOf(world.system, tokenId);
     expect(rows).toHaveLength(forwarded);
   });
@@ -219,7 +219,7 @@ describe('gateway.limits', () => {
     // A minute boundary between the calls would reset the window: accept one more success then.
     expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
     expect(statuses[3]).toBe(429);
-    expect((await last?.json()).error.code).toBe('RATE_LIMITED');
+    expect((await (last as Response).json()).error.code).toBe('RATE_LIMITED');
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
