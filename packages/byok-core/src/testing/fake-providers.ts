@@ -1191,7 +1191,10 @@ function send(
         return;
       }
       res.write(event);
-      if (recorded) (recorded.writtenAt ??= []).push(performance.now());
+      if (recorded) {
+        recorded.writtenAt ??= [];
+        recorded.writtenAt.push(performance.now());
+      }
       if (intervalMs > 0) {
         const timer = setTimeout(() => {
           timers?.delete(timer);
