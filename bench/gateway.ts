@@ -11,7 +11,7 @@
  * Run: npm run bench:gateway
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -71,14 +71,26 @@ async function start(
   });
 }
 
+/** CPU seconds (user + system) a child used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 const startMode = async (mode: string, env: NodeJS.ProcessEnv = {}) => {
-  const { line } = await start(
+  const { line, proc } = await start(
     process.execPath,
     ['--conditions=@stack-2025/source', '--import', TSX, SERVERS, mode],
     env,
     /^\{"port"/,
   );
-  return JSON.parse(line) as { port: number; token?: string };
+  return { ...(JSON.parse(line) as { port: number; token?: string }), pid: proc.pid };
 };
 
 function body(stream: boolean, slow: boolean): string {
@@ -118,14 +130,16 @@ async function main(): Promise<void> {
       ? join(portkeyDir, 'node_modules/@portkey-ai/gateway/build/start-server.js')
       : undefined;
     let portkeyPort: number | undefined;
+    let portkeyPid: number | undefined;
     if (portkeyEntry && existsSync(portkeyEntry)) {
       portkeyPort = 20000 + Math.floor(Math.random() * 20000);
-      await start(
+      const portkey = await start(
         process.execPath,
         [portkeyEntry, '--headless', `--port=${portkeyPort}`],
         {},
         /running|listening|Ready|port/i,
       );
+      portkeyPid = portkey.proc.pid;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     } else {
       console.log(
@@ -136,16 +150,19 @@ async function main(): Promise<void> {
     const targets = [
       {
         name: 'upstream',
+        pid: up.pid,
         url: `${upstreamUrl}/v1/chat/completions`,
         headers: { authorization: `Bearer ${USER_KEY}` },
       },
       {
         name: 'undici proxy',
+        pid: proxy.pid,
         url: `http://127.0.0.1:${proxy.port}/v1/chat/completions`,
         headers: { authorization: `Bearer ${USER_KEY}` },
       },
       {
         name: 'BYOK gateway',
+        pid: gw.pid,
         url: `http://127.0.0.1:${gw.port}/v1/chat/completions`,
         headers: { authorization: `Bearer ${gw.token}` },
       },
@@ -153,6 +170,7 @@ async function main(): Promise<void> {
         ? [
             {
               name: 'Portkey',
+              pid: portkeyPid,
               url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
               headers: {
                 authorization: `Bearer ${USER_KEY}`,
@@ -171,7 +189,17 @@ async function main(): Promise<void> {
         const scenario = `${slow ? '20 ms' : 'at once'}, ${stream ? 'streamed' : 'JSON'}`;
         const results = new Map<string, AutocannonResult>();
         for (const target of targets) {
+          const before = cpuSeconds(target.pid);
           const result = await load(target.url, target.headers, body(stream, slow));
+          const after = cpuSeconds(target.pid);
+          // CPU per request of the target process alone (warm-up included in both): robust against a busy machine.
+          const cpuMs =
+            before === undefined || after === undefined
+              ? 'n/a'
+              : (
+                  ((after - before) * 1000) /
+                  Math.max(1, result.requests.total * (1 + 1 / DURATION_S))
+                ).toFixed(3);
           results.set(target.name, result);
           if (target.name === 'BYOK gateway') gatewayRequests += result.requests.total;
           rows.push({
@@ -181,6 +209,7 @@ async function main(): Promise<void> {
             'p99 ms': result.latency.p99.toFixed(2),
             'req/s': result.requests.average.toFixed(0),
             'non-2xx/errors': `${result.non2xx}/${result.errors}`,
+            'CPU ms/req (process)': cpuMs,
           });
         }
         const a = results.get('upstream') as AutocannonResult;

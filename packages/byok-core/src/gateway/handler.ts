@@ -138,6 +138,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     redis: redis && typeof redis.incr === 'function' ? redis : undefined,
     committedSpend: (tokenId) => tokens.spendThisMonth(tokenId),
     pendingSpend: (tokenId) => writer.pendingCost(tokenId),
+    committedLocally: (tokenId) => writer.committedCost(tokenId),
   });
   const dispatcher = new Agent({
     keepAliveTimeout: 30_000,
@@ -336,6 +337,51 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
 
       const { answer, scrubber, passed, keyId } = served;
       const tap = new UsageTap(passed['content-type']);
+      const responseHeaders = {
+        ...passed,
+        'x-request-id': requestId,
+        'x-byok-key-id': keyId,
+        'x-byok-provider': route.provider,
+        'cache-control': 'no-store',
+      };
+      const isEventStream = (passed['content-type'] ?? '').includes('text/event-stream');
+      if (!streaming && !isEventStream) {
+        // A JSON answer is only useful whole: read it at once (one write to the client, with its
+        // length) instead of relaying it chunk by chunk. Streams always go chunk by chunk.
+        const held = admission;
+        admission = undefined;
+        let bytes: Uint8Array;
+        try {
+          bytes = new Uint8Array(await answer.body.arrayBuffer());
+        } catch (error) {
+          request.signal?.removeEventListener('abort', onClientAbort);
+          const cost = recordUsage(token, route, keyId, answer.statusCode, false, ttfbMs, started, tap.end());
+          held.release(cost ?? 0);
+          if (abort.signal.aborted)
+            throw new GatewayProblem(499, 'CLIENT_CLOSED', 'The client closed the request');
+          throw error;
+        }
+        request.signal?.removeEventListener('abort', onClientAbort);
+        tap.write(bytes);
+        const scrubbed = scrubber.push(bytes);
+        const rest = scrubber.end();
+        const out = rest.byteLength > 0 ? Buffer.concat([scrubbed, rest]) : scrubbed;
+        const cost = recordUsage(
+          token,
+          route,
+          keyId,
+          answer.statusCode,
+          answer.statusCode < 400,
+          ttfbMs,
+          started,
+          tap.end(),
+        );
+        held.release(cost ?? 0);
+        return new Response(answer.statusCode === 204 ? null : out, {
+          status: answer.statusCode,
+          headers: responseHeaders,
+        });
+      }
       const iterator = (answer.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
       const held = admission;
       admission = undefined;
@@ -388,13 +434,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       );
       return new Response(answer.statusCode === 204 ? null : stream, {
         status: answer.statusCode,
-        headers: {
-          ...passed,
-          'x-request-id': requestId,
-          'x-byok-key-id': keyId,
-          'x-byok-provider': route.provider,
-          'cache-control': 'no-store',
-        },
+        headers: responseHeaders,
       });
     } catch (error) {
       admission?.release(0);

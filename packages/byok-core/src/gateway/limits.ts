@@ -19,6 +19,11 @@ export interface GatewayLimitsOptions {
   committedSpend: (tokenId: string) => Promise<number>;
   /** USD of this instance's usage queued and not yet committed. */
   pendingSpend: (tokenId: string) => number;
+  /**
+   * USD this instance committed so far (monotonic): what was committed while the stored spend was
+   * being read is added back, so a batch committing during the read is never missed.
+   */
+  committedLocally?: (tokenId: string) => number;
   /** Longest a request waits for a place under the budget before it is refused. Default 30 s. */
   maxWaitMs?: number;
 }
@@ -172,7 +177,12 @@ export class GatewayLimits {
         // Redis down: the database (and this instance's queue) still know.
       }
     }
-    return (await this.#o.committedSpend(tokenId)) + this.#o.pendingSpend(tokenId);
+    const localBefore = this.#o.committedLocally?.(tokenId) ?? 0;
+    const stored = await this.#o.committedSpend(tokenId);
+    // Read after the await, in the same tick as the decision: a batch that committed meanwhile left
+    // the pending sum, and is added back here (at worst counted twice: conservative, never over).
+    const committedMeanwhile = (this.#o.committedLocally?.(tokenId) ?? 0) - localBefore;
+    return stored + committedMeanwhile + this.#o.pendingSpend(tokenId);
   }
 }
 

@@ -89,6 +89,7 @@ export class UsageWriter {
   #done = 0;
   #waiters: { target: number; resolve: () => void }[] = [];
   #pendingCost = new Map<string, number>();
+  #committedCost = new Map<string, number>();
   #closed = false;
   #stats = { committed: 0, batches: 0, dropped: 0, failures: 0, lastFlushMs: 0 };
 
@@ -123,6 +124,11 @@ export class UsageWriter {
   /** USD queued for a gateway token and not yet committed (budgets add it to the stored spend). */
   pendingCost(gatewayTokenId: string): number {
     return this.#pendingCost.get(gatewayTokenId) ?? 0;
+  }
+
+  /** USD this writer committed for a gateway token since it started (never decreases). */
+  committedCost(gatewayTokenId: string): number {
+    return this.#committedCost.get(gatewayTokenId) ?? 0;
   }
 
   /** Resolves once every event queued before the call is committed (or dropped). */
@@ -183,6 +189,13 @@ export class UsageWriter {
           attempt = 0;
           const flushMs = performance.now() - start;
           this.#queue.splice(0, batch.length);
+          for (const event of batch) {
+            if (!event.gatewayTokenId || !event.costUsd) continue;
+            this.#committedCost.set(
+              event.gatewayTokenId,
+              (this.#committedCost.get(event.gatewayTokenId) ?? 0) + event.costUsd,
+            );
+          }
           this.#settle(batch);
           this.#done += batch.length;
           this.#stats.committed += batch.length;
