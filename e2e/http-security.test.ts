@@ -24,6 +24,7 @@ interface World {
   workspaceKeyId: string;
   memberId: string;
   alertId: string;
+  gatewayTokenId: string;
 }
 
 interface RouteCase {
@@ -45,6 +46,8 @@ interface RouteCase {
 const MISSING_KEY = 'key_missing0000000000000';
 const MISSING_WS = 'ws_missing00000000000000';
 const MISSING_ALERT = 'alert_missing00000000000';
+const MISSING_GT = 'gt_missing0000000000000000';
+const gatewayTokenBody = () => ({ name: 'app', monthlyBudgetUsd: 5, allowedModels: ['gpt-*'] });
 const alertBody = () => ({
   alertType: 'cost',
   thresholdValue: 50,
@@ -314,6 +317,57 @@ const ROUTES: RouteCase[] = [
     path: (w, missing) => `/api/alerts/${missing ? MISSING_ALERT : w.alertId}`,
     owned: true,
   },
+  {
+    route: 'POST /api/gateway-tokens',
+    method: 'POST',
+    path: () => '/api/gateway-tokens',
+    body: gatewayTokenBody,
+    bad: () => [
+      { body: {} },
+      { body: { name: 'x', allowedProviders: ['nope'] } },
+      { body: { name: 'x', monthlyBudgetUsd: -1 } },
+      { body: { name: 'x', requestsPerMinute: 0 } },
+      { body: { name: 'x', allowedModels: ['bad model'] } },
+      { body: { name: 'x', expiresAt: '2001-01-01T00:00:00Z' } },
+      { body: { name: 'x', token: 'byok_gt_mine' } },
+    ],
+  },
+  {
+    route: 'GET /api/gateway-tokens',
+    method: 'GET',
+    path: () => '/api/gateway-tokens',
+    bad: () => [{ path: '/api/gateway-tokens?x=1' }],
+  },
+  {
+    route: 'GET /api/gateway-tokens/:id',
+    method: 'GET',
+    path: (w, missing) => `/api/gateway-tokens/${missing ? MISSING_GT : w.gatewayTokenId}`,
+    owned: true,
+  },
+  {
+    route: 'PATCH /api/gateway-tokens/:id',
+    method: 'PATCH',
+    path: (w, missing) => `/api/gateway-tokens/${missing ? MISSING_GT : w.gatewayTokenId}`,
+    body: () => ({ name: 'renamed' }),
+    bad: (w) => [
+      { path: `/api/gateway-tokens/${w.gatewayTokenId}`, body: {} },
+      { path: `/api/gateway-tokens/${w.gatewayTokenId}`, body: { environment: 'staging' } },
+      { path: `/api/gateway-tokens/${w.gatewayTokenId}`, body: { requestsPerMinute: 1.5 } },
+    ],
+    owned: true,
+  },
+  {
+    route: 'POST /api/gateway-tokens/:id/revoke',
+    method: 'POST',
+    path: (w, missing) => `/api/gateway-tokens/${missing ? MISSING_GT : w.gatewayTokenId}/revoke`,
+    owned: true,
+  },
+  {
+    route: 'DELETE /api/gateway-tokens/:id',
+    method: 'DELETE',
+    path: (w, missing) => `/api/gateway-tokens/${missing ? MISSING_GT : w.gatewayTokenId}`,
+    owned: true,
+  },
 ];
 
 let fx: HttpFixture;
@@ -327,6 +381,7 @@ async function counts() {
             (SELECT string_agg(id || status || coalesce(alias, ''), ',' ORDER BY id) FROM byok.keys) AS key_state,
             (SELECT count(*) FROM byok.key_validations)::text AS validations, (SELECT count(*) FROM byok.key_usage)::text AS usage,
             (SELECT count(*) FROM byok.usage_alerts)::text AS alerts,
+            (SELECT string_agg(id || status || name, ',' ORDER BY id) FROM byok.gateway_tokens) AS gateway_tokens,
             (SELECT string_agg(owner_id || provider || coalesce(primary_key_id, ''), ',') FROM byok.fallback_chains) AS chains`,
   );
   return rows[0];
@@ -354,6 +409,10 @@ beforeAll(async () => {
     body: { provider: 'anthropic', keyData: { apiKey: anthropicKey() } },
   });
   const alert = await fx.call('POST', '/api/alerts', { token: aliceToken, body: alertBody() });
+  const gatewayToken = await fx.call('POST', '/api/gateway-tokens', {
+    token: aliceToken,
+    body: gatewayTokenBody(),
+  });
   world = {
     aliceToken,
     malloryToken,
@@ -362,6 +421,7 @@ beforeAll(async () => {
     workspaceKeyId: wsKey.json.key.id,
     memberId,
     alertId: alert.json.alert.id,
+    gatewayTokenId: gatewayToken.json.id,
   };
 });
 afterAll(async () => {
@@ -411,7 +471,9 @@ describe.each(ROUTES)('$route.security', (route) => {
           .replaceAll(world.workspaceId, 'WS')
           .replaceAll(MISSING_WS, 'WS')
           .replaceAll(world.alertId, 'ALERT')
-          .replaceAll(MISSING_ALERT, 'ALERT');
+          .replaceAll(MISSING_ALERT, 'ALERT')
+          .replaceAll(world.gatewayTokenId, 'GT')
+          .replaceAll(MISSING_GT, 'GT');
       expect(normalize(theirs)).toBe(normalize(missing));
       expect(theirs.headers.get('content-type')).toBe(missing.headers.get('content-type'));
       expect(await counts()).toEqual(before);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type BYOKSystem, createBYOKForStack2025, createLogger, type Logger } from '@stack-2025/byok-core';
+import { createGatewayHandler, type GatewayHandler } from '@stack-2025/byok-core/gateway';
 import { createBYOKHttpHandler } from '@stack-2025/byok-core/http';
 import { Redis } from 'ioredis';
 import { ensureJwtSecret, ensureMasterKey, type ServerConfig } from './config.js';
@@ -50,8 +51,10 @@ export function createServiceFetch(parts: {
   dashboard: Dashboard;
   demo: DemoSignIn;
   basePath: string;
+  /** The gateway (`/v1/…`, `/anthropic/…`), beside the REST API. */
+  gateway?: Pick<GatewayHandler, 'handles'> & ((request: Request) => Promise<Response>);
 }): (request: Request, client?: { remoteAddress?: string | undefined }) => Promise<Response> {
-  const { handler, dashboard, demo, basePath } = parts;
+  const { handler, dashboard, demo, basePath, gateway } = parts;
   const isApi = (path: string) =>
     basePath === '' ||
     path === basePath ||
@@ -67,6 +70,7 @@ export function createServiceFetch(parts: {
     const end = url.search(/[?#]/);
     const path = start === -1 ? '/' : url.slice(start, end === -1 ? undefined : end);
     if (path === demoPath) return (await demo.handle(request)) ?? handler(request, client);
+    if (gateway?.handles(path)) return gateway(request);
     if (isApi(path)) return handler(request, client);
     if (request.method === 'GET' || request.method === 'HEAD')
       return withRequestId(request, await dashboard.serve(request));
@@ -174,7 +178,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     jwtSecret: resolved.auth.jwtSecret,
     logger,
   });
-  const fetch = createServiceFetch({ handler, dashboard, demo, basePath: resolved.basePath });
+  const gateway = createGatewayHandler({ system: byok, ...(redis ? { redis } : {}) });
+  const fetch = createServiceFetch({ handler, dashboard, demo, basePath: resolved.basePath, gateway });
   const jobs = await startBackgroundJobs(byok, logger, {
     validation: resolved.enableValidation,
     ...options.jobs,
@@ -235,6 +240,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       ]);
       clearTimeout(timer);
       await jobs.stop().catch((error) => logger.warn({ err: { message: (error as Error).message } }, 'jobs'));
+      await gateway.close().catch(() => undefined);
       await byok
         .close()
         .catch((error) => logger.warn({ err: { message: (error as Error).message } }, 'close'));

@@ -34,6 +34,12 @@ export {
   FallbackManager,
   ProviderCallError,
 } from './fallback/index.js';
+export type {
+  CreatedGatewayToken,
+  CreateGatewayTokenInput,
+  GatewayToken,
+  UpdateGatewayTokenInput,
+} from './gateway/types.js';
 export {
   type BYOKHealthReport,
   checkKeyRotationStatus,
@@ -115,4 +121,5 @@ export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';
 export { BYOKDatabase, type SystemStats } from './store/system-database.js';
 export type { Database, SqlClient } from './store/types.js';
 export type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from './usage/index.js';
+export { type UsageWriteEvent, UsageWriter, type UsageWriterStats } from './usage/usage-writer.js';
 export { KeyValidator, type ValidationResult } from './validation/index.js';

@@ -20,7 +20,11 @@ export type AuditAction =
   | 'master_key.rotation_completed'
   | 'alert.created'
   | 'alert.deleted'
-  | 'migration.imported';
+  | 'migration.imported'
+  | 'gateway_token.created'
+  | 'gateway_token.updated'
+  | 'gateway_token.revoked'
+  | 'gateway_token.deleted';
 
 /** Who asked and from where. Never holds a secret. */
 export interface RequestContext {
@@ -33,7 +37,15 @@ export interface RequestContext {
 
 export interface AuditEntryInput {
   action: AuditAction;
-  targetType: 'key' | 'workspace' | 'master_key' | 'fallback_chain' | 'alert' | 'owner' | 'incident';
+  targetType:
+    | 'key'
+    | 'workspace'
+    | 'master_key'
+    | 'fallback_chain'
+    | 'alert'
+    | 'owner'
+    | 'incident'
+    | 'gateway_token';
   targetId?: string | null;
   owner?: Owner | null;
   context?: RequestContext;

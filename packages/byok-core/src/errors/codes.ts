@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   DATA_FOLDER_LOCKED: 409,
   DATABASE_NOT_FOUND: 503,
   PROVIDER_NOT_ENABLED: 400,
+  BUDGET_EXCEEDED: 429,
+  UPSTREAM_ERROR: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -25,6 +25,7 @@ import { registerAccountRoutes } from './routes/account.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { json, security } from './routes/common.js';
 import { registerFallbackRoutes } from './routes/fallback.js';
+import { registerGatewayTokenRoutes } from './routes/gateway-tokens.js';
 import { registerKeyRoutes, registerWorkspaceKeyRoutes } from './routes/keys.js';
 import { registerUsageRoutes } from './routes/usage.js';
 import { registerWorkspaceRoutes } from './routes/workspaces.js';
@@ -223,6 +224,7 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
   registerWorkspaceKeyRoutes(app, system, basePath);
   registerUsageRoutes(app, system, basePath);
   registerFallbackRoutes(app, system, basePath);
+  registerGatewayTokenRoutes(app, system, basePath);
   registerAlertRoutes(app, system, basePath, {
     allowPrivateWebhookHosts: options.alerts?.allowPrivateWebhookHosts ?? false,
     ...(options.alerts?.resolveHost ? { resolveHost: options.alerts.resolveHost } : {}),

@@ -9,6 +9,13 @@ import {
 import { EncryptionService } from '../crypto/index.js';
 import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
 import { FallbackManager } from '../fallback/index.js';
+import { GatewayTokenService } from '../gateway/token-service.js';
+import type {
+  CreatedGatewayToken,
+  CreateGatewayTokenInput,
+  GatewayToken,
+  UpdateGatewayTokenInput,
+} from '../gateway/types.js';
 import { DataKeyService } from '../keys/data-keys.js';
 import { type KeyCallOptions, KeyService } from '../keys/key-service.js';
 import type {
@@ -30,6 +37,7 @@ import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from '../usage/index.js';
 import { UsageService } from '../usage/index.js';
+import { UsageWriter } from '../usage/usage-writer.js';
 import type {
   CredentialTestResult,
   TestKeyOptions,
@@ -55,6 +63,9 @@ export interface ManagerContext {
   workspaces: WorkspaceService;
   alerts: AlertService;
   usage: UsageService;
+  gatewayTokens: GatewayTokenService;
+  /** Batched usage writer (group commit) the gateway hands its usage to. */
+  usageWriter: UsageWriter;
   metrics: BYOKMetrics;
   logger: Logger;
   quotas: Quotas;
@@ -111,12 +122,13 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
       redis: keyCacheOptions.redis,
       logger,
     });
+  const cache = createKeyCache({ ...keyCacheOptions, bus: invalidations });
   return {
     options,
     db,
     encryption,
     dataKeys,
-    cache: createKeyCache({ ...keyCacheOptions, bus: invalidations }),
+    cache,
     invalidations,
     ownsInvalidations: options.cache?.invalidationBus === undefined,
     audit,
@@ -130,6 +142,25 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
     workspaces: new WorkspaceService(db, audit, quotas),
     alerts,
     usage,
+    gatewayTokens: new GatewayTokenService({ db, audit, cache }),
+    usageWriter: new UsageWriter({
+      db,
+      logger,
+      alerts,
+      onCommitted: (events) => {
+        // `token_usage_daily` counts today's tokens (UTC), like `recordUsage`.
+        const today = new Date().toISOString().slice(0, 10);
+        for (const e of events) {
+          if (e.at.toISOString().slice(0, 10) !== today) continue;
+          metrics.onUsage({
+            provider: e.provider,
+            inputTokens: e.inputTokens,
+            outputTokens: e.outputTokens,
+            cachedTokens: e.cachedTokens,
+          });
+        }
+      },
+    }),
     metrics,
     logger,
     quotas,
@@ -317,6 +348,60 @@ export class BYOKManager {
     return this.context.usage.getAnalytics(owner, options);
   }
 
+  /**
+   * Creates a gateway token (virtual key) for a user or workspace: the application calls the
+   * gateway with it instead of holding the user's key. The token is in the answer this once.
+   * @example
+   * const { id, token } = await manager.createGatewayToken({ userId: 'user_123', name: 'chat app', monthlyBudgetUsd: 20 });
+   */
+  async createGatewayToken(
+    input: CreateGatewayTokenInput,
+    context?: RequestContext,
+  ): Promise<CreatedGatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.create(input, context);
+  }
+
+  async listGatewayTokens(owner: string | OwnerSelector): Promise<GatewayToken[]> {
+    await this.#gate();
+    return this.context.gatewayTokens.list(owner);
+  }
+
+  /** @throws BYOKError `NOT_FOUND` for a missing token or another owner's. */
+  async getGatewayToken(id: string, owner: string | OwnerSelector): Promise<GatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.get(id, owner);
+  }
+
+  async updateGatewayToken(
+    id: string,
+    owner: string | OwnerSelector,
+    patch: UpdateGatewayTokenInput,
+    context?: RequestContext,
+  ): Promise<GatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.update(id, owner, patch, context);
+  }
+
+  /** Revokes a gateway token for good; every instance refuses it once the invalidation reaches it. */
+  async revokeGatewayToken(
+    id: string,
+    owner: string | OwnerSelector,
+    context?: RequestContext,
+  ): Promise<GatewayToken> {
+    await this.#gate();
+    return this.context.gatewayTokens.revoke(id, owner, context);
+  }
+
+  async deleteGatewayToken(
+    id: string,
+    owner: string | OwnerSelector,
+    context?: RequestContext,
+  ): Promise<void> {
+    await this.#gate();
+    return this.context.gatewayTokens.delete(id, owner, context);
+  }
+
   /** @internal */
   get keys(): KeyService {
     return this.#keys;
@@ -332,6 +417,7 @@ export class BYOKManager {
 
   /** Flushes pending access counts and closes the cache's subscriber. Does not close the database client. */
   async close(): Promise<void> {
+    await this.context.usageWriter.close();
     await this.validator.close();
     await this.context.alerts.close();
     await this.context.access.close();

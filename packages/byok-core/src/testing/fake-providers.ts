@@ -20,7 +20,16 @@ export type FakeBehavior =
   | 'outage'
   | { kind: 'slow'; delayMs: number }
   /** Never answers (the socket is destroyed by `close()`). */
-  | 'hang';
+  | 'hang'
+  /** Closes the connection without answering (a connection error for the caller). */
+  | 'drop'
+  /** Answers 200 with the request's headers (credentials included) in the body and in `x-request-id`. */
+  | 'echo'
+  /**
+   * Streams (when the request asks for a stream) `chunks` content chunks `intervalMs` apart; with
+   * `breakAfter`, cuts the connection after that many chunks.
+   */
+  | { kind: 'stream'; intervalMs: number; chunks?: number; breakAfter?: number };
 
 export interface RecordedRequest {
   /** The provider whose prefix the path starts with; undefined for an unknown prefix. */
@@ -31,6 +40,10 @@ export interface RecordedRequest {
   /** Lower-case header names; repeated headers joined with `, `. Contains the credentials sent. */
   headers: Record<string, string>;
   body: string;
+  /** Set once the connection closed before the answer was complete (the caller went away). */
+  closedEarly?: boolean;
+  /** For streamed answers: when each event was written (`performance.now()` of this process). */
+  writtenAt?: number[];
 }
 
 export interface FakeProvidersOptions {
@@ -77,8 +90,14 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-  /** Server-sent events sent instead of `body` (streamed answers): each item one `data:` event, with an optional `event:` name. */
-  sse?: { event?: string; data: unknown }[];
+  /** Server-sent events, written one by one `intervalMs` apart (then `body` is ignored). */
+  sse?: { events: string[]; intervalMs: number; breakAfter?: number | undefined };
+}
+
+interface StreamSettings {
+  intervalMs: number;
+  chunks: number;
+  breakAfter?: number | undefined;
 }
 
 interface RequestContext {
@@ -89,6 +108,7 @@ interface RequestContext {
   headers: Readonly<Record<string, string>>;
   body: string;
   requestId: string;
+  stream: StreamSettings;
 }
 
 interface Credentials {
@@ -186,6 +206,15 @@ function chatCompletion(model: string, extraUsage: Record<string, unknown> = {})
   };
 }
 
+/** A streamed answer from `{ event?, data }` items, each one `data:` event sent at once. */
+function sseAnswer(items: { event?: string; data: unknown }[]): Answer {
+  const events = items.map(
+    ({ event, data }) =>
+      `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
+  );
+  return { status: 200, body: null, sse: { events, intervalMs: 0 } };
+}
+
 /** Fake reply text, streamed in these pieces. */
 const STREAM_PIECES = ['Hello ', 'from the ', 'fake provider.'];
 
@@ -214,7 +243,7 @@ function chatCompletionStream(model: string, body: string, extraUsage: Record<st
   if (parsed?.stream_options?.include_usage)
     events.push({ data: { ...base, choices: [], usage: whole.usage } });
   events.push({ data: '[DONE]' });
-  return { status: 200, body: null, sse: events };
+  return sseAnswer(events);
 }
 
 /** A deterministic small embedding of a text (same text, same vector). */
@@ -246,6 +275,206 @@ function openAIEmbeddings(body: string, fallbackModel: string): Answer {
 
 function openAIError(status: number, message: string, type: string, code: string | null): Answer {
   return { status, body: { error: { message, type, param: null, code } } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAI-compatible endpoints the gateway calls: chat (JSON or SSE with a usage chunk),
+// embeddings, Responses API (JSON or SSE ending in response.completed)
+
+const FAKE_WORDS = ['Hello', ' from', ' the', ' fake', ' provider', '.'];
+
+function requestJson(ctx: RequestContext): Record<string, unknown> {
+  const parsed = parseJson(ctx.body);
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+}
+
+/** The content pieces a fake stream sends: `chunks` of them, from the fake's sentence. */
+function streamPieces(settings: StreamSettings): string[] {
+  return Array.from({ length: settings.chunks }, (_, i) => FAKE_WORDS[i % FAKE_WORDS.length] as string);
+}
+
+const sse = (data: unknown, event?: string): string =>
+  `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+
+function chatStream(ctx: RequestContext, model: string, extraUsage: Record<string, unknown>): Answer {
+  const request = requestJson(ctx);
+  const includeUsage =
+    (request.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = nowSeconds();
+  const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(includeUsage && { usage: null }),
+  });
+  const events = [sse(chunk({ role: 'assistant', content: '' }, null))];
+  for (const piece of streamPieces(ctx.stream)) events.push(sse(chunk({ content: piece }, null)));
+  events.push(sse(chunk({}, 'stop')));
+  if (includeUsage) {
+    const usage = (chatCompletion(model, extraUsage) as { usage: unknown }).usage;
+    events.push(sse({ id, object: 'chat.completion.chunk', created, model, choices: [], usage }));
+  }
+  events.push(sse('[DONE]'));
+  return {
+    status: 200,
+    body: null,
+    sse: { events, intervalMs: ctx.stream.intervalMs, breakAfter: ctx.stream.breakAfter },
+  };
+}
+
+function embeddings(ctx: RequestContext, model: string): Answer {
+  const input = requestJson(ctx).input;
+  const inputs = Array.isArray(input) ? input : [input];
+  const { promptTokens } = FAKE_USAGE.chat;
+  return {
+    status: 200,
+    body: {
+      object: 'list',
+      data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, -0.2, 0.3, 0.05] })),
+      model,
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    },
+  };
+}
+
+function responsesUsage() {
+  const { promptTokens, completionTokens, cachedTokens, reasoningTokens } = FAKE_USAGE.chat;
+  return {
+    input_tokens: promptTokens,
+    input_tokens_details: { cached_tokens: cachedTokens },
+    output_tokens: completionTokens,
+    output_tokens_details: { reasoning_tokens: reasoningTokens },
+    total_tokens: promptTokens + completionTokens,
+  };
+}
+
+function responseObject(model: string, status: string, text: string, usage: unknown) {
+  const created = nowSeconds();
+  return {
+    id: `resp_${randomUUID().replaceAll('-', '')}`,
+    object: 'response',
+    created_at: created,
+    status,
+    model,
+    output: [
+      {
+        type: 'message',
+        id: `msg_${randomUUID().replaceAll('-', '')}`,
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text, annotations: [] }],
+      },
+    ],
+    usage,
+  };
+}
+
+function responses(ctx: RequestContext, model: string): Answer {
+  const text = 'Hello from the fake provider.';
+  if (requestJson(ctx).stream !== true) {
+    return { status: 200, body: responseObject(model, 'completed', text, responsesUsage()) };
+  }
+  const pieces = streamPieces(ctx.stream);
+  const done = responseObject(model, 'completed', pieces.join(''), responsesUsage());
+  let sequence = 0;
+  const event = (type: string, data: Record<string, unknown>) =>
+    sse({ type, sequence_number: sequence++, ...data }, type);
+  const events = [
+    event('response.created', { response: { ...done, status: 'in_progress', output: [], usage: null } }),
+  ];
+  const itemId = (done.output[0] as { id: string }).id;
+  for (const delta of pieces) {
+    events.push(
+      event('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta }),
+    );
+  }
+  events.push(event('response.completed', { response: done }));
+  return {
+    status: 200,
+    body: null,
+    sse: { events, intervalMs: ctx.stream.intervalMs, breakAfter: ctx.stream.breakAfter },
+  };
+}
+
+/**
+ * The gateway's OpenAI-compatible paths (`path` is relative to the provider's OpenAI-compatible
+ * base), or undefined for any other path.
+ */
+function openAICompatible(
+  ctx: RequestContext,
+  path: string,
+  defaultModel: string,
+  extraUsage: Record<string, unknown> = {},
+): Answer | undefined {
+  if (ctx.method !== 'POST') return undefined;
+  const model = modelFrom(ctx.body, defaultModel);
+  if (path === '/chat/completions') {
+    if (requestJson(ctx).stream === true) return chatStream(ctx, model, extraUsage);
+    return { status: 200, body: chatCompletion(model, extraUsage) };
+  }
+  if (path === '/embeddings') return embeddings(ctx, model);
+  if (path === '/responses') return responses(ctx, model);
+  return undefined;
+}
+
+function anthropicStream(ctx: RequestContext, model: string): Answer {
+  const { inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens } = FAKE_USAGE.anthropic;
+  const id = `msg_${randomUUID().replaceAll('-', '')}`;
+  const events = [
+    sse(
+      {
+        type: 'message_start',
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: inputTokens,
+            output_tokens: 1,
+            cache_read_input_tokens: cacheReadInputTokens,
+            cache_creation_input_tokens: cacheCreationInputTokens,
+          },
+        },
+      },
+      'message_start',
+    ),
+    sse(
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      'content_block_start',
+    ),
+  ];
+  for (const text of streamPieces(ctx.stream)) {
+    events.push(
+      sse(
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
+        'content_block_delta',
+      ),
+    );
+  }
+  events.push(
+    sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+    sse(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: outputTokens },
+      },
+      'message_delta',
+    ),
+    sse({ type: 'message_stop' }, 'message_stop'),
+  );
+  return {
+    status: 200,
+    body: null,
+    sse: { events, intervalMs: ctx.stream.intervalMs, breakAfter: ctx.stream.breakAfter },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +550,8 @@ const openai: FakeProvider = {
       }));
       return { status: 200, body: { object: 'list', data: models } };
     }
+    const compatible = openAICompatible(ctx, ctx.path, 'gpt-6-luna');
+    if (compatible) return compatible;
     if (ctx.method === 'POST' && ctx.path === '/chat/completions') {
       const model = modelFrom(ctx.body, 'gpt-6-luna');
       if (wantsStream(ctx.body)) return chatCompletionStream(model, ctx.body);
@@ -342,6 +573,9 @@ function anthropicError(ctx: RequestContext, status: number, type: string, messa
 
 const anthropic: FakeProvider = {
   authenticate(ctx) {
+    // The OpenAI SDK compatibility layer (`/v1/chat/completions`) takes the key as a Bearer token.
+    const bearer = ctx.path === '/v1/chat/completions' ? schemeToken(ctx, 'Bearer') : undefined;
+    if (bearer) return { ok: true, credentials: { keyData: { apiKey: bearer }, secrets: [bearer] } };
     const apiKey = ctx.headers['x-api-key'];
     if (!apiKey) {
       return {
@@ -409,6 +643,13 @@ const anthropic: FakeProvider = {
         status: 200,
         body: { data, has_more: false, first_id: 'claude-haiku-5-5', last_id: 'claude-haiku-5-5' },
       };
+    }
+    if (ctx.path === '/v1/chat/completions') {
+      const compatible = openAICompatible(ctx, '/chat/completions', 'claude-haiku-5-5');
+      if (compatible) return compatible;
+    }
+    if (ctx.method === 'POST' && ctx.path === '/v1/messages' && requestJson(ctx).stream === true) {
+      return anthropicStream(ctx, modelFrom(ctx.body, 'claude-haiku-5-5'));
     }
     if (ctx.method === 'POST' && ctx.path === '/v1/messages') {
       const { inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens } =
@@ -486,7 +727,7 @@ function anthropicStream(model: string): Answer {
     },
     { event: 'message_stop', data: { type: 'message_stop' } },
   ];
-  return { status: 200, body: null, sse: events };
+  return sseAnswer(events);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,7 +747,8 @@ const errorInfo = (reason: string): Record<string, unknown> => ({
 const gemini: FakeProvider = {
   authenticate(ctx) {
     // The real API accepts the header or `?key=`; the library must only ever use the header.
-    const apiKey = ctx.headers['x-goog-api-key'] ?? ctx.query.get('key') ?? undefined;
+    const bearer = ctx.path.startsWith('/v1beta/openai/') ? schemeToken(ctx, 'Bearer') : undefined;
+    const apiKey = ctx.headers['x-goog-api-key'] ?? ctx.query.get('key') ?? bearer ?? undefined;
     if (apiKey) return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
     if (ctx.headers.authorization) {
       const answer = googleError(
@@ -577,6 +819,10 @@ const gemini: FakeProvider = {
     }
   },
   route(ctx) {
+    if (ctx.path.startsWith('/v1beta/openai/')) {
+      const compatible = openAICompatible(ctx, ctx.path.slice('/v1beta/openai'.length), 'gemini-3.5-flash');
+      if (compatible) return compatible;
+    }
     const path = ctx.path.replace(/^\/v1(?:beta)?(?=\/)/, '');
     if (ctx.method === 'GET' && path === '/models') {
       const models = [
@@ -651,7 +897,7 @@ function geminiStream(model: string): Answer {
       },
     };
   });
-  return { status: 200, body: null, sse: events };
+  return sseAnswer(events);
 }
 
 function geminiEmbeddings(single: boolean, body: string): Answer {
@@ -720,6 +966,13 @@ const deepseek: FakeProvider = {
   },
   route(ctx) {
     const path = stripV1(ctx.path);
+    if (path === '/chat/completions' && requestJson(ctx).stream === true) {
+      const { promptTokens, cachedTokens } = FAKE_USAGE.chat;
+      return chatStream(ctx, modelFrom(ctx.body, 'deepseek-flash'), {
+        prompt_cache_hit_tokens: cachedTokens,
+        prompt_cache_miss_tokens: promptTokens - cachedTokens,
+      });
+    }
     if (ctx.method === 'GET' && path === '/user/balance') return deepseekBalance(true);
     if (ctx.method === 'GET' && path === '/models') {
       const data = ['deepseek-flash', 'deepseek-v4-pro'].map((id) => ({
@@ -830,6 +1083,11 @@ const openrouter: FakeProvider = {
   },
   route(ctx, { secrets }) {
     if (ctx.method === 'GET' && ctx.path === '/key') return openrouterKey(secrets[0] ?? '', 74.5);
+    const compatible = openAICompatible(ctx, ctx.path, 'openai/gpt-6-luna', {
+      cost: FAKE_USAGE.openrouterCost,
+      cost_details: { upstream_inference_cost: null },
+    });
+    if (compatible) return compatible;
     if (ctx.method === 'GET' && ctx.path === '/models') {
       return { status: 200, body: { data: [{ id: 'openai/gpt-6-luna', name: 'OpenAI: GPT-6 Luna' }] } };
     }
@@ -1078,21 +1336,50 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, answer: Answer, requestId: string): void {
+function send(
+  res: ServerResponse,
+  answer: Answer,
+  requestId: string,
+  timers?: Set<NodeJS.Timeout>,
+  recorded?: RecordedRequest,
+): void {
   if (res.destroyed || res.headersSent) return;
   if (answer.sse) {
     res.writeHead(answer.status, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       'x-request-id': requestId,
+      'request-id': requestId,
       ...answer.headers,
     });
-    for (const { event, data } of answer.sse) {
-      res.write(
-        `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
-      );
-    }
-    res.end();
+    res.flushHeaders();
+    const { events, intervalMs, breakAfter } = answer.sse;
+    let sent = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (breakAfter !== undefined && sent >= breakAfter) {
+        res.socket?.destroy();
+        return;
+      }
+      const event = events[sent++];
+      if (event === undefined) {
+        res.end();
+        return;
+      }
+      res.write(event);
+      if (recorded) {
+        recorded.writtenAt ??= [];
+        recorded.writtenAt.push(performance.now());
+      }
+      if (intervalMs > 0) {
+        const timer = setTimeout(() => {
+          timers?.delete(timer);
+          next();
+        }, intervalMs);
+        timers?.add(timer);
+      } else next();
+    };
+    next();
     return;
   }
   const body = JSON.stringify(answer.body);
@@ -1154,7 +1441,11 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     const headers = flattenHeaders(req);
     const body = await readBody(req);
     const method = req.method ?? 'GET';
-    requests.push({ provider, method, path: rawPath, headers, body });
+    const recorded: RecordedRequest = { provider, method, path: rawPath, headers, body };
+    requests.push(recorded);
+    res.on('close', () => {
+      if (!res.writableFinished) recorded.closedEarly = true;
+    });
     if (provider === undefined) {
       send(res, { status: 404, body: { error: `Unknown provider prefix "/${prefix}"` } }, requestId);
       return;
@@ -1167,6 +1458,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       headers,
       body,
       requestId,
+      stream: { intervalMs: 0, chunks: 3 },
     };
     const auth = fake.authenticate(ctx);
     if (!auth.ok) {
@@ -1177,6 +1469,27 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     const wellFormed = getProvider(provider).credentialSchema.safeParse(auth.credentials.keyData).success;
     const behavior = wellFormed ? behaviorFor(auth.credentials.secrets) : 'invalid';
     if (behavior === 'hang') return;
+    if (behavior === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (behavior === 'echo') {
+      // A misbehaving upstream that reflects the credentials it received, in the body and a header.
+      const echoed = JSON.stringify(headers);
+      send(
+        res,
+        { status: 200, body: { echoed: headers }, headers: { 'x-request-id': echoed.slice(0, 4000) } },
+        requestId,
+      );
+      return;
+    }
+    if (typeof behavior === 'object' && behavior.kind === 'stream') {
+      ctx.stream = {
+        intervalMs: behavior.intervalMs,
+        chunks: behavior.chunks ?? 3,
+        breakAfter: behavior.breakAfter,
+      };
+    }
     let answer: Answer;
     if (behavior === 'ok' || typeof behavior === 'object') {
       if (typeof behavior === 'object' && behavior.kind === 'slow') await delay(behavior.delayMs);
@@ -1193,7 +1506,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
         explicit: false,
       });
     }
-    send(res, answer, requestId);
+    send(res, answer, requestId, timers, recorded);
   };
 
   const server = createServer((req, res) => {

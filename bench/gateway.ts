@@ -1,0 +1,339 @@
+/**
+ * The gateway beside the upstream itself, a bare undici pass-through proxy and Portkey's
+ * open-source gateway, all in one run on the same fake upstream (answering at once and after
+ * 20 ms; JSON and streamed): autocannon, 50 connections, BENCH_GATEWAY_SECONDS (default 5) per run,
+ * each target its own process. Then the usage writer alone: events/s on PostgreSQL with an alert
+ * armed, totals checked.
+ *
+ * Portkey: install it outside the repo (`npm install @portkey-ai/gateway@1.15.2` in /tmp/portkey)
+ * and set PORTKEY_DIR=/tmp/portkey; without it its column says so and the ratios to it are skipped.
+ * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch database is made and dropped).
+ * Run: npm run bench:gateway
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createLogger } from '@stack-2025/byok-core';
+import pg from 'pg';
+import { AlertService } from '../packages/byok-core/src/alerts/alert-service.js';
+import { AuditLog } from '../packages/byok-core/src/audit/index.js';
+import { toDatabase } from '../packages/byok-core/src/store/database.js';
+import { DatabaseMigration } from '../packages/byok-core/src/store/migrator.js';
+import { type UsageWriteEvent, UsageWriter } from '../packages/byok-core/src/usage/usage-writer.js';
+import { scratchDatabase } from './support.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+const SERVERS = join(ROOT, 'bench/gateway-servers.ts');
+const DURATION_S = Number(process.env.BENCH_GATEWAY_SECONDS ?? 5);
+const CONNECTIONS = 50;
+const USER_KEY = 'sk-bench-0123456789abcdefghijklmnop';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const children: ChildProcess[] = [];
+
+async function start(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ line: string; proc: ChildProcess }> {
+  const proc = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${args.join(' ')} did not start: ${output.slice(-2000)}`)),
+      60_000,
+    );
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      const line = output.split('\n').find((l) => ready.test(l));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ line, proc });
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${output.slice(-2000)}`)));
+  });
+}
+
+/** CPU seconds (user + system) a child used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const startMode = async (mode: string, env: NodeJS.ProcessEnv = {}) => {
+  const { line, proc } = await start(
+    process.execPath,
+    ['--conditions=@stack-2025/source', '--import', TSX, SERVERS, mode],
+    env,
+    /^\{"port"/,
+  );
+  return { ...(JSON.parse(line) as { port: number; token?: string }), pid: proc.pid };
+};
+
+function body(stream: boolean, slow: boolean): string {
+  return JSON.stringify({
+    model: 'gpt-6-luna',
+    messages: [{ role: 'user', content: 'Say hello.' }],
+    ...(slow ? { user: 'slow' } : {}),
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  payload: string,
+): Promise<AutocannonResult> {
+  const options = {
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: payload,
+  };
+  await autocannon({ ...options, duration: 1 }); // warm-up
+  return autocannon({ ...options, duration: DURATION_S });
+}
+
+async function main(): Promise<void> {
+  const scratch = await scratchDatabase();
+  try {
+    const up = await startMode('upstream');
+    const upstreamUrl = `http://127.0.0.1:${up.port}`;
+    const proxy = await startMode('proxy', { UPSTREAM_URL: upstreamUrl });
+    const gw = await startMode('gateway', { UPSTREAM_URL: upstreamUrl, GATEWAY_DATABASE_URL: scratch.url });
+    const portkeyDir = process.env.PORTKEY_DIR;
+    const portkeyEntry = portkeyDir
+      ? join(portkeyDir, 'node_modules/@portkey-ai/gateway/build/start-server.js')
+      : undefined;
+    let portkeyPort: number | undefined;
+    let portkeyPid: number | undefined;
+    if (portkeyEntry && existsSync(portkeyEntry)) {
+      portkeyPort = 20000 + Math.floor(Math.random() * 20000);
+      const portkey = await start(
+        process.execPath,
+        [portkeyEntry, '--headless', `--port=${portkeyPort}`],
+        {},
+        /running|listening|Ready|port/i,
+      );
+      portkeyPid = portkey.proc.pid;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    } else {
+      console.log(
+        'Portkey skipped: set PORTKEY_DIR to a folder with @portkey-ai/gateway@1.15.2 installed (outside the repo).',
+      );
+    }
+
+    const targets = [
+      {
+        name: 'upstream',
+        pid: up.pid,
+        url: `${upstreamUrl}/v1/chat/completions`,
+        headers: { authorization: `Bearer ${USER_KEY}` },
+      },
+      {
+        name: 'undici proxy',
+        pid: proxy.pid,
+        url: `http://127.0.0.1:${proxy.port}/v1/chat/completions`,
+        headers: { authorization: `Bearer ${USER_KEY}` },
+      },
+      {
+        name: 'BYOK gateway',
+        pid: gw.pid,
+        url: `http://127.0.0.1:${gw.port}/v1/chat/completions`,
+        headers: { authorization: `Bearer ${gw.token}` },
+      },
+      ...(portkeyPort
+        ? [
+            {
+              name: 'Portkey',
+              pid: portkeyPid,
+              url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
+              headers: {
+                authorization: `Bearer ${USER_KEY}`,
+                'x-portkey-provider': 'openai',
+                'x-portkey-custom-host': `${upstreamUrl}/v1`,
+              },
+            },
+          ]
+        : []),
+    ];
+    const rows: Record<string, string>[] = [];
+    const verdicts: Record<string, string>[] = [];
+    let gatewayRequests = 0;
+    for (const slow of [false, true]) {
+      for (const stream of [false, true]) {
+        const scenario = `${slow ? '20 ms' : 'at once'}, ${stream ? 'streamed' : 'JSON'}`;
+        const results = new Map<string, AutocannonResult>();
+        for (const target of targets) {
+          const before = cpuSeconds(target.pid);
+          const result = await load(target.url, target.headers, body(stream, slow));
+          const after = cpuSeconds(target.pid);
+          // CPU per request of the target process alone (warm-up included in both): robust against a busy machine.
+          const cpuMs =
+            before === undefined || after === undefined
+              ? 'n/a'
+              : (
+                  ((after - before) * 1000) /
+                  Math.max(1, result.requests.total * (1 + 1 / DURATION_S))
+                ).toFixed(3);
+          results.set(target.name, result);
+          if (target.name === 'BYOK gateway') gatewayRequests += result.requests.total;
+          rows.push({
+            scenario,
+            target: target.name,
+            'p50 ms': result.latency.p50.toFixed(2),
+            'p99 ms': result.latency.p99.toFixed(2),
+            'req/s': result.requests.average.toFixed(0),
+            'non-2xx/errors': `${result.non2xx}/${result.errors}`,
+            'CPU ms/req (process)': cpuMs,
+          });
+        }
+        const a = results.get('upstream') as AutocannonResult;
+        const b = results.get('undici proxy') as AutocannonResult;
+        const c = results.get('BYOK gateway') as AutocannonResult;
+        const d = results.get('Portkey');
+        const overheadC = c.latency.p50 - a.latency.p50;
+        const overheadB = b.latency.p50 - a.latency.p50;
+        verdicts.push({
+          scenario,
+          'gateway overhead p50 ms': overheadC.toFixed(2),
+          'proxy overhead p50 ms': overheadB.toFixed(2),
+          'overhead vs proxy (goal ≤ 1.5x)': overheadB > 0 ? `${(overheadC / overheadB).toFixed(2)}x` : 'n/a',
+          'Portkey overhead p50 ms': d ? (d.latency.p50 - a.latency.p50).toFixed(2) : 'skipped',
+          'overhead vs Portkey (goal ≤ 0.5x)': d
+            ? `${(overheadC / Math.max(0.01, d.latency.p50 - a.latency.p50)).toFixed(2)}x`
+            : 'skipped',
+          'req/s vs Portkey (goal ≥ 2x)': d
+            ? `${(c.requests.average / d.requests.average).toFixed(2)}x`
+            : 'skipped',
+        });
+      }
+    }
+    // Did the usage writer keep up? Everything the gateway answered must be committed, queue empty.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const stats = (await (await fetch(`http://127.0.0.1:${gw.port}/bench/stats`)).json()) as {
+      queueDepth: number;
+      committed: number;
+      batches: number;
+      lastFlushMs: number;
+    };
+    console.log(
+      `\nGateway vs upstream, bare undici proxy and Portkey — autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run, 127.0.0.1`,
+    );
+    console.table(rows);
+    console.table(verdicts);
+    console.log(
+      `usage writer after the gateway runs: queue depth ${stats.queueDepth}, committed ${stats.committed} events in ${stats.batches} batches (gateway requests measured incl. warm-ups ≥ ${gatewayRequests}), last flush ${stats.lastFlushMs.toFixed(1)} ms`,
+    );
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await scratch.drop().catch(() => undefined);
+  }
+  await ingestion();
+}
+
+/** The usage writer alone on PostgreSQL, with an alert armed: events/s, totals checked exactly. */
+async function ingestion(): Promise<void> {
+  const scratch = await scratchDatabase();
+  const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
+  pool.on('error', () => undefined);
+  try {
+    const db = toDatabase(pool);
+    await new DatabaseMigration(db).runMigrations();
+    const logger = createLogger({ level: 'warn' });
+    const audit = new AuditLog(db, { retentionDays: 30 });
+    const alerts = new AlertService({ db, audit, logger });
+    const owner = { type: 'user' as const, id: 'bench_ingest_user' };
+    await alerts.createUsageAlert({
+      userId: owner.id,
+      alertType: 'requests',
+      thresholdValue: 1e9,
+      thresholdPeriod: 'monthly',
+      notificationChannels: ['webhook'],
+      webhookUrl: 'https://hooks.example.com/bench',
+    } as never);
+    const writer = new UsageWriter({ db, logger, alerts });
+    const total = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
+    const event = (i: number): UsageWriteEvent => ({
+      keyId: null,
+      owner,
+      provider: 'openai',
+      model: 'gpt-6-luna',
+      requests: 1,
+      inputTokens: 12,
+      outputTokens: 7,
+      cachedTokens: 4,
+      costUsd: 0.0000051,
+      priced: true,
+      latencyMs: 10,
+      ttfbMs: 5,
+      statusCode: 200,
+      success: i % 100 !== 0,
+      at: new Date(),
+      gatewayTokenId: 'gt_bench',
+    });
+    const start = performance.now();
+    // Producers hand events over in bursts of 1,000 every tick, like many requests ending at once.
+    for (let i = 0; i < total; i += 1000) {
+      for (let j = i; j < Math.min(total, i + 1000); j++) writer.enqueue(event(j));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writer.flush();
+    const seconds = (performance.now() - start) / 1000;
+    const stats = writer.stats();
+    const { rows } = await pool.query<{ raw: string; daily: string; spend: string }>(
+      `SELECT (SELECT count(*) FROM byok.key_usage)::text AS raw,
+              (SELECT coalesce(sum(requests), 0) FROM byok.usage_daily)::text AS daily,
+              (SELECT coalesce(sum(requests), 0) FROM byok.gateway_token_spend)::text AS spend`,
+    );
+    const exact =
+      rows[0]?.raw === String(total) && rows[0]?.daily === String(total) && rows[0]?.spend === String(total);
+    console.log(
+      '\nUsage ingestion (UsageWriter → PostgreSQL, an alert armed, multi-row insert + roll-ups + spend per batch)',
+    );
+    console.table([
+      {
+        events: total,
+        seconds: seconds.toFixed(2),
+        'events/s': (total / seconds).toFixed(0),
+        batches: stats.batches,
+        'goal ≥ 10,000/s': total / seconds >= 10_000 ? 'met' : 'NOT met',
+        'totals exact (raw = daily = spend)': exact ? 'yes' : `NO ${JSON.stringify(rows[0])}`,
+        'baseline: recordUsage (README)': '1,218 calls/s',
+      },
+    ]);
+    await writer.close();
+    await alerts.close();
+  } finally {
+    await pool.end();
+    await scratch.drop().catch(() => undefined);
+  }
+}
+
+if (process.env.BENCH_GATEWAY_ONLY === 'ingestion') await ingestion();
+else await main();

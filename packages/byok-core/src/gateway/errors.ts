@@ -1,0 +1,86 @@
+/** Which API the caller speaks: errors answer in it. */
+export type Dialect = 'openai' | 'anthropic';
+
+/** An error the gateway answers with, in the caller's dialect, with our stable code. */
+export class GatewayProblem extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'GatewayProblem';
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+function openAIType(status: number): string {
+  if (status === 400 || status === 404 || status === 413) return 'invalid_request_error';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  return 'api_error';
+}
+
+function anthropicType(status: number): string {
+  switch (status) {
+    case 400:
+    case 413:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 402:
+      return 'billing_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 429:
+      return 'rate_limit_error';
+    case 504:
+      return 'timeout_error';
+    case 529:
+      return 'overloaded_error';
+    default:
+      return 'api_error';
+  }
+}
+
+/**
+ * The error body of a dialect: OpenAI's `{ error: { message, type, param, code } }` or Anthropic's
+ * `{ type: 'error', error: { type, message }, request_id }`, with our code in it.
+ */
+export function errorResponse(
+  dialect: Dialect,
+  problem: GatewayProblem,
+  requestId: string,
+  extraHeaders: Record<string, string> = {},
+): Response {
+  const body =
+    dialect === 'openai'
+      ? {
+          error: {
+            message: problem.message,
+            type: openAIType(problem.status),
+            param: null,
+            code: problem.code,
+          },
+        }
+      : {
+          type: 'error',
+          error: { type: anthropicType(problem.status), message: problem.message, code: problem.code },
+          request_id: requestId,
+        };
+  return new Response(JSON.stringify(body), {
+    status: problem.status,
+    headers: {
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+      'x-byok-error-code': problem.code,
+      ...extraHeaders,
+      ...problem.headers,
+    },
+  });
+}

@@ -1,0 +1,194 @@
+import { GatewayProblem } from './errors.js';
+import { monthOf } from './token-service.js';
+import type { GatewayToken } from './types.js';
+
+/** The few ioredis commands the limits use. */
+export interface LimitsRedis {
+  incr(key: string): Promise<number>;
+  pexpire(key: string, ms: number): Promise<number>;
+  incrby(key: string, by: number): Promise<number>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, mode: 'PX', ms: number, flag: 'NX'): Promise<unknown>;
+}
+
+export interface GatewayLimitsOptions {
+  /** Shares request counts and spend between instances; without it each instance counts alone. */
+  redis?: LimitsRedis | undefined;
+  keyPrefix?: string;
+  /** USD the token spent this month in committed usage (PostgreSQL, the source of truth). */
+  committedSpend: (tokenId: string) => Promise<number>;
+  /** USD of this instance's usage queued and not yet committed. */
+  pendingSpend: (tokenId: string) => number;
+  /**
+   * USD this instance committed so far (monotonic): what was committed while the stored spend was
+   * being read is added back, so a batch committing during the read is never missed.
+   */
+  committedLocally?: (tokenId: string) => number;
+  /** Longest a request waits for a place under the budget before it is refused. Default 30 s. */
+  maxWaitMs?: number;
+}
+
+/** Budgets are kept in micro-dollars in Redis so that increments are exact integers. */
+const MICRO = 1_000_000;
+const EPSILON = 1e-9;
+const WINDOW_MS = 60_000;
+
+interface TokenState {
+  inFlight: number;
+  /** Largest cost of one request seen for this token here: what an in-flight request may cost. */
+  maxCost: number;
+  waiters: (() => void)[];
+  /** Per-minute counts when there is no Redis. */
+  window: number;
+  count: number;
+}
+
+/** What `admit` returns: call `release` with the request's cost (0 when unknown) when it ends. */
+export interface Admission {
+  release(costUsd: number): void;
+}
+
+const NO_BUDGET: Admission = { release: () => undefined };
+
+/**
+ * Requests per minute and monthly budgets of gateway tokens, checked before a request is forwarded.
+ *
+ * Rate: a fixed one-minute window per token; in Redis (`INCR`, shared by every instance) when
+ * given, else in this process.
+ *
+ * Budget: spent = committed spend (PostgreSQL) + this instance's queued usage, or — with Redis —
+ * one shared counter per token and month, seeded from PostgreSQL and added to as requests end.
+ * A request is admitted while every request in flight here could cost as much as the dearest one
+ * seen so far and still fit; the first request of a token (no cost seen yet) goes alone and the
+ * others wait for it. Overspend bound: a request costs more than any seen before it, or requests
+ * admitted on other instances in the same instant: at most one request in flight per instance
+ * beyond the budget.
+ */
+export class GatewayLimits {
+  readonly #o: GatewayLimitsOptions;
+  readonly #prefix: string;
+  readonly #state = new Map<string, TokenState>();
+
+  constructor(options: GatewayLimitsOptions) {
+    this.#o = options;
+    this.#prefix = options.keyPrefix ?? 'byok:gw:';
+  }
+
+  #stateOf(tokenId: string): TokenState {
+    let state = this.#state.get(tokenId);
+    if (!state) {
+      state = { inFlight: 0, maxCost: 0, waiters: [], window: 0, count: 0 };
+      this.#state.set(tokenId, state);
+    }
+    return state;
+  }
+
+  /** @throws GatewayProblem 429 `RATE_LIMITED` with Retry-After. */
+  async checkRate(token: GatewayToken, now = Date.now()): Promise<void> {
+    const limit = token.requestsPerMinute;
+    if (limit === null) return;
+    const window = Math.floor(now / WINDOW_MS);
+    let count: number;
+    const redis = this.#o.redis;
+    if (redis) {
+      const key = `${this.#prefix}rpm:${token.id}:${window}`;
+      count = await redis.incr(key);
+      if (count === 1) await redis.pexpire(key, WINDOW_MS * 2);
+    } else {
+      const state = this.#stateOf(token.id);
+      if (state.window !== window) {
+        state.window = window;
+        state.count = 0;
+      }
+      count = ++state.count;
+    }
+    if (count > limit) {
+      const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
+      throw new GatewayProblem(
+        429,
+        'RATE_LIMITED',
+        `This gateway token allows ${limit} requests per minute; try again in ${retryAfter} s`,
+        { 'retry-after': String(retryAfter) },
+      );
+    }
+  }
+
+  /** @throws GatewayProblem 429 `BUDGET_EXCEEDED` once the month's spend reached the budget. */
+  async admit(token: GatewayToken): Promise<Admission> {
+    const budget = token.monthlyBudgetUsd;
+    if (budget === null) return NO_BUDGET;
+    const state = this.#stateOf(token.id);
+    const deadline = Date.now() + (this.#o.maxWaitMs ?? 30_000);
+    for (;;) {
+      const spent = await this.#spent(token.id);
+      if (spent + EPSILON >= budget) throw budgetExceeded(budget);
+      const fits =
+        state.inFlight === 0 ||
+        (state.maxCost > 0 && spent + (state.inFlight + 1) * state.maxCost <= budget + EPSILON);
+      if (fits) {
+        state.inFlight += 1;
+        let released = false;
+        return {
+          release: (costUsd) => {
+            if (released) return;
+            released = true;
+            state.inFlight -= 1;
+            if (costUsd > state.maxCost) state.maxCost = costUsd;
+            const wake = () => {
+              for (const waiter of state.waiters.splice(0)) waiter();
+            };
+            if (this.#o.redis && costUsd > 0) {
+              this.#o.redis
+                .incrby(this.#spendKey(token.id), Math.round(costUsd * MICRO))
+                .catch(() => undefined)
+                .finally(wake);
+            } else wake();
+          },
+        };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw budgetExceeded(budget);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 1000));
+        state.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  #spendKey(tokenId: string): string {
+    return `${this.#prefix}spend:${tokenId}:${monthOf(new Date())}`;
+  }
+
+  async #spent(tokenId: string): Promise<number> {
+    const redis = this.#o.redis;
+    if (redis) {
+      try {
+        const key = this.#spendKey(tokenId);
+        const value = await redis.get(key);
+        if (value !== null) return Number(value) / MICRO;
+        const seed = (await this.#o.committedSpend(tokenId)) + this.#o.pendingSpend(tokenId);
+        await redis.set(key, String(Math.round(seed * MICRO)), 'PX', 35 * 86_400_000, 'NX');
+        const now = await redis.get(key);
+        return now === null ? seed : Number(now) / MICRO;
+      } catch {
+        // Redis down: the database (and this instance's queue) still know.
+      }
+    }
+    const localBefore = this.#o.committedLocally?.(tokenId) ?? 0;
+    const stored = await this.#o.committedSpend(tokenId);
+    // Read after the await, in the same tick as the decision: a batch that committed meanwhile left
+    // the pending sum, and is added back here (at worst counted twice: conservative, never over).
+    const committedMeanwhile = (this.#o.committedLocally?.(tokenId) ?? 0) - localBefore;
+    return stored + committedMeanwhile + this.#o.pendingSpend(tokenId);
+  }
+}
+
+const budgetExceeded = (budget: number) =>
+  new GatewayProblem(
+    429,
+    'BUDGET_EXCEEDED',
+    `This gateway token reached its monthly budget of $${budget}; it resets at the start of next month (UTC)`,
+  );

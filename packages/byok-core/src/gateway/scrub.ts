@@ -1,0 +1,85 @@
+/**
+ * Replaces every occurrence of the secrets in a byte stream, also across chunk boundaries, while
+ * holding back as little as possible: only a chunk's tail that is the start of a secret waits for
+ * the next chunk (an SSE event ends with a newline, which starts no secret, so events are never
+ * delayed in practice).
+ */
+export class SecretScrubber {
+  readonly #secrets: Buffer[];
+  readonly #replacement = Buffer.from('[redacted]');
+  #held: Buffer = Buffer.alloc(0);
+
+  constructor(secrets: readonly string[]) {
+    this.#secrets = [...new Set(secrets)]
+      .filter((secret) => secret.length >= 4)
+      .sort((a, b) => b.length - a.length)
+      .map((secret) => Buffer.from(secret, 'utf8'));
+  }
+
+  get active(): boolean {
+    return this.#secrets.length > 0;
+  }
+
+  /** The bytes that may go out now. */
+  push(chunk: Uint8Array): Uint8Array {
+    if (this.#secrets.length === 0) return chunk;
+    let data =
+      this.#held.length > 0
+        ? Buffer.concat([this.#held, chunk])
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    data = this.#replace(data);
+    const keep = this.#partialTail(data);
+    this.#held = keep > 0 ? Buffer.from(data.subarray(data.length - keep)) : Buffer.alloc(0);
+    return keep > 0 ? data.subarray(0, data.length - keep) : data;
+  }
+
+  /** What is still held at the end of the stream. */
+  end(): Uint8Array {
+    const rest = this.#held;
+    this.#held = Buffer.alloc(0);
+    return rest;
+  }
+
+  /** A whole text, scrubbed (headers, error bodies). */
+  text(value: string): string {
+    let out = value;
+    for (const secret of this.#secrets) out = out.split(secret.toString('utf8')).join('[redacted]');
+    return out;
+  }
+
+  #replace(data: Buffer): Buffer {
+    let out = data;
+    for (const secret of this.#secrets) {
+      let at = out.indexOf(secret);
+      if (at === -1) continue;
+      const parts: Buffer[] = [];
+      let from = 0;
+      while (at !== -1) {
+        parts.push(out.subarray(from, at), this.#replacement);
+        from = at + secret.length;
+        at = out.indexOf(secret, from);
+      }
+      parts.push(out.subarray(from));
+      out = Buffer.concat(parts);
+    }
+    return out;
+  }
+
+  /** Length of the longest tail of `data` that is a proper prefix of some secret. */
+  #partialTail(data: Buffer): number {
+    let longest = 0;
+    for (const secret of this.#secrets) {
+      const first = secret[0];
+      // Only positions holding the secret's first byte can start a partial match.
+      for (let i = Math.max(0, data.length - secret.length + 1); i < data.length - longest; i++) {
+        if (data[i] !== first) continue;
+        const length = data.length - i;
+        if (data.compare(secret, 0, length, i) === 0) {
+          longest = length;
+          break;
+        }
+      }
+    }
+    return longest;
+  }
+}

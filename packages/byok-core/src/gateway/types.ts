@@ -1,0 +1,61 @@
+import type { Owner } from '../crypto/index.js';
+import type { Environment, ProviderType } from '../providers/index.js';
+
+/** A gateway token as everyone may see it: never the token itself, only its last characters. */
+export interface GatewayToken {
+  /** `gt_…` */
+  id: string;
+  owner: Owner;
+  name: string;
+  /** `byok_gt_…abcd` */
+  hint: string;
+  /** Providers the token may call; null means every provider. */
+  allowedProviders: ProviderType[] | null;
+  /** Model patterns (`gpt-*`, `openai/*`, exact ids); null means every model. */
+  allowedModels: string[] | null;
+  environment: Environment;
+  expiresAt: Date | null;
+  /** USD per UTC calendar month; null means no budget. */
+  monthlyBudgetUsd: number | null;
+  /** null means no per-token limit. */
+  requestsPerMinute: number | null;
+  /** Whether the application's own (system) keys may serve after the owner's keys. */
+  allowSystemKeys: boolean;
+  status: 'active' | 'revoked';
+  revokedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CreateGatewayTokenInput {
+  userId?: string;
+  workspaceId?: string;
+  name: string;
+  allowedProviders?: (ProviderType | `${ProviderType}`)[] | null;
+  allowedModels?: string[] | null;
+  environment?: Environment | `${Environment}`;
+  expiresAt?: Date | string | null;
+  monthlyBudgetUsd?: number | null;
+  requestsPerMinute?: number | null;
+  allowSystemKeys?: boolean;
+}
+
+export type UpdateGatewayTokenInput = Partial<
+  Pick<
+    CreateGatewayTokenInput,
+    | 'name'
+    | 'allowedProviders'
+    | 'allowedModels'
+    | 'expiresAt'
+    | 'monthlyBudgetUsd'
+    | 'requestsPerMinute'
+    | 'allowSystemKeys'
+  >
+>;
+
+/** What `createGatewayToken` returns: the token is in it this once and never again. */
+export interface CreatedGatewayToken {
+  id: string;
+  token: string;
+  gatewayToken: GatewayToken;
+}
