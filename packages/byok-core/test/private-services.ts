@@ -89,7 +89,8 @@ export interface PrivatePostgres {
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const problem = privatePostgresSupport();
   if (problem) throw new Error(`cannot start a private PostgreSQL: ${problem}`);
-  const root = await mkdtemp(join(tmpdir(), 'byok-pg-'));
+  // As root, under /tmp: a TMPDIR inside root's home would not be reachable by postgres.
+  const root = await mkdtemp(join(userInfo().username === 'root' ? '/tmp' : tmpdir(), 'byok-pg-'));
   const data = join(root, 'data');
   await mkdir(data, { mode: 0o700 });
   if (userInfo().username === 'root') {
