@@ -25,11 +25,10 @@ import {
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, ensureMasterKey, loadConfig, type ServerConfig } from './config.js';
-import { openDatabase } from './database.js';
+import { type OpenDatabaseOptions, openDatabase } from './database.js';
 import { resolveKeySources } from './master-key/resolve.js';
 import { createWrappedMasterKey } from './master-key/sources.js';
 import { installProcessGuards } from './process-guards.js';
-import { type OpenDatabaseOptions, openDatabase } from './database.js';
 import { startServer } from './server.js';
 
 /** Exit codes: 0 done, 1 the job failed (or found a problem), 2 bad configuration or usage, 130 interrupted. */

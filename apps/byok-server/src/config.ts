@@ -4,13 +4,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EncryptionService, type Logger, ProviderType } from '@stack-2025/byok-core';
 import { z } from 'zod';
+import { resolveDataDir } from './data-dir.js';
 import { resolveKeySources } from './master-key/resolve.js';
 import {
   KEY_SOURCE_ENV_VARS,
   type KeySourceSettings,
   parseKeySourceSettings,
 } from './master-key/settings.js';
-import { resolveDataDir } from './data-dir.js';
 
 /**
  * Every environment variable the server and the CLI read. Tests and the deployment manifests are

@@ -80,7 +80,10 @@ export async function openDatabase(
     pool.on('error', (error: Error) => {
       if (Date.now() - lastWarning < 10_000) return;
       lastWarning = Date.now();
-      options.logger?.warn({ err: { message: error.message } }, 'idle database connection lost; the pool reconnects');
+      options.logger?.warn(
+        { err: { message: error.message } },
+        'idle database connection lost; the pool reconnects',
+      );
     });
     const url = new URL(config.databaseUrl);
     const description = `postgres://${url.host}${url.pathname}`;

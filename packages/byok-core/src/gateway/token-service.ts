@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { AuditLog, RequestContext } from '../audit/index.js';
+import { type AuditLog, actorLabel, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, invalidInput, parseInput } from '../errors/index.js';
@@ -136,7 +136,7 @@ export class GatewayTokenService {
         owner,
         tokenHash: hashGatewayToken(token),
         hint: `${GATEWAY_TOKEN_PREFIX}…${token.slice(-4)}`,
-        createdBy: context?.actor ?? null,
+        createdBy: context?.actor ? actorLabel(context.actor) : null,
         ...values,
       });
       await this.#audit(tx, 'gateway_token.created', inserted, context, summary(values));

@@ -654,7 +654,6 @@ const anthropic: FakeProvider = {
     if (ctx.method === 'POST' && ctx.path === '/v1/messages') {
       const { inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens } =
         FAKE_USAGE.anthropic;
-      if (wantsStream(ctx.body)) return anthropicStream(modelFrom(ctx.body, 'claude-haiku-5-5'));
       return {
         status: 200,
         body: {
@@ -681,54 +680,6 @@ const anthropic: FakeProvider = {
     return anthropicError(ctx, 404, 'not_found_error', `Not found: ${ctx.method} ${ctx.path}`);
   },
 };
-
-/** Anthropic's streamed Messages answer: message_start … content deltas … message_delta (usage) … message_stop. */
-function anthropicStream(model: string): Answer {
-  const { inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens } = FAKE_USAGE.anthropic;
-  const id = `msg_${randomUUID().replaceAll('-', '')}`;
-  const events: { event: string; data: unknown }[] = [
-    {
-      event: 'message_start',
-      data: {
-        type: 'message_start',
-        message: {
-          id,
-          type: 'message',
-          role: 'assistant',
-          model,
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: {
-            input_tokens: inputTokens,
-            output_tokens: 1,
-            cache_read_input_tokens: cacheReadInputTokens,
-            cache_creation_input_tokens: cacheCreationInputTokens,
-          },
-        },
-      },
-    },
-    {
-      event: 'content_block_start',
-      data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-    },
-    ...STREAM_PIECES.map((text) => ({
-      event: 'content_block_delta',
-      data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
-    })),
-    { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
-    {
-      event: 'message_delta',
-      data: {
-        type: 'message_delta',
-        delta: { stop_reason: 'end_turn', stop_sequence: null },
-        usage: { output_tokens: outputTokens },
-      },
-    },
-    { event: 'message_stop', data: { type: 'message_stop' } },
-  ];
-  return sseAnswer(events);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Google Gemini
