@@ -196,6 +196,22 @@ function watchServing(instance: Instance, userId: string, keyId: string) {
   };
 }
 
+/**
+ * Reads until the key comes from the cache. The first load may not be kept: the add's own message
+ * can arrive while it runs, and a load that overlaps an invalidation is never stored.
+ */
+async function servedFromCache(instance: Instance, userId: string, keyId?: string): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const hits = instance.system.cache.getStats().hits;
+    const key = await instance.system.manager.getActiveKey(userId, 'openai');
+    if (keyId !== undefined) expect(key?.id).toBe(keyId);
+    if (instance.system.cache.getStats().hits > hits) return;
+    if (Date.now() - started > 5000) throw new Error(`${instance.name} never served the key from its cache`);
+    await sleep(10);
+  }
+}
+
 /** Revokes through `instance`; the commit happened at some point before this returns. */
 async function revokeThrough(instance: Instance, keyId: string): Promise<number> {
   await instance.system.manager.revokeKey(keyId);
@@ -277,9 +293,7 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
       provider: 'openai',
       keyData: { apiKey: `sk-proj-${uniqueId('k')}redisdown` },
     });
-    expect((await b.system.manager.getActiveKey(userId, 'openai'))?.id).toBe(keyId);
-    expect((await b.system.manager.getActiveKey(userId, 'openai'))?.id).toBe(keyId);
-    expect(b.system.cache.getStats().hits).toBeGreaterThan(0);
+    await servedFromCache(b, userId, keyId);
     const deafBefore = b.system.cache.getStats().invalidation?.deafPeriods ?? 0;
 
     const watch = watchServing(b, userId, keyId);
@@ -305,24 +319,21 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
       provider: 'openai',
       keyData: { apiKey: `sk-proj-${uniqueId('k')}again` },
     });
-    const hits = b.system.cache.getStats().hits;
-    await b.system.manager.getActiveKey(otherUser, 'openai');
-    await b.system.manager.getActiveKey(otherUser, 'openai');
-    expect(b.system.cache.getStats().hits).toBeGreaterThan(hits);
+    await servedFromCache(b, otherUser);
   }, 60_000);
 
   it('(a′) the same with Redis keeping its data and A gone: the row cached in Redis before the revoke is never served after the restart', async () => {
     const redis = await privateRedis(true);
-    // Added by an instance without Redis, so that no tombstone keeps B from caching the key in Redis.
+    // Added before A and B exist, so that no tombstone keeps B from caching the key in Redis.
     const seed = await instance('byok-seed');
-    const a = await instance('byok-a', redis.port);
-    const b = await instance('byok-b', redis.port);
     const userId = uniqueId('rp');
     const keyId = await seed.system.manager.addKey({
       userId,
       provider: 'openai',
       keyData: { apiKey: `sk-proj-${uniqueId('k')}persisted` },
     });
+    const a = await instance('byok-a', redis.port);
+    const b = await instance('byok-b', redis.port);
     await redis.start();
     await Promise.all([untilListening(a.system.manager), untilListening(b.system.manager)]);
     while (!b.system.cache.getStats().redis.connected) await sleep(10);
@@ -358,7 +369,7 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
     expect(await b.system.manager.getActiveKey(userId, 'openai')).toBeNull();
   }, 60_000);
 
-  it('(e) A alone cut off from Redis while it revokes: its message goes out when it reconnects, and B stops within one second of that', async () => {
+  it('(e) A alone cut off from Redis while it revokes: B hears it through PostgreSQL and never serves it past one second', async () => {
     const redis = await privateRedis(false);
     await redis.start();
     const relay = new CuttableRelay();
@@ -373,8 +384,7 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
         provider: 'openai',
         keyData: { apiKey: `sk-proj-${uniqueId('k')}partition` },
       });
-      expect((await b.system.manager.getActiveKey(userId, 'openai'))?.id).toBe(keyId);
-      expect((await b.system.manager.getActiveKey(userId, 'openai'))?.id).toBe(keyId);
+      await servedFromCache(b, userId, keyId);
 
       relay.cut();
       while (a.redis?.status === 'ready') await sleep(5);
@@ -387,11 +397,10 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
       await sleep(1000);
       const { lastServedAt, errors } = await watch.stop();
       console.log(
-        `(e) A cut off from Redis for 1.5 s around the revoke: B served the key until ${lastServedAt - committed} ms after the revoke, ${lastServedAt - restored} ms after A's link came back`,
+        `(e) A cut off from Redis for 1.5 s around the revoke: B last served the key ${lastServedAt - committed} ms after the revoke returned (${lastServedAt - restored} ms after A's link came back)`,
       );
       expect(errors).toBe(0);
-      // The known limit of the Redis bus: B cannot hear A before A reaches Redis again...
-      expect(lastServedAt - restored).toBeLessThan(REVOCATION_BOUND_MS);
+      expect(lastServedAt - committed).toBeLessThan(REVOCATION_BOUND_MS);
       expect(await b.system.manager.getActiveKey(userId, 'openai')).toBeNull();
     } finally {
       await relay.close();
@@ -404,7 +413,7 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
     const a = await instance('byok-a', redis.port);
     const b = await instance('byok-b', redis.port);
     await Promise.all([untilListening(a.system.manager), untilListening(b.system.manager)]);
-    expect(b.system.cache.getStats().invalidation?.bus).toBe('redis');
+    expect(b.system.cache.getStats().invalidation?.bus).toBe('redis+postgres');
     const samples: number[] = [];
     for (let i = 0; i < 10; i += 1) samples.push(await revocationLatency(a, b));
     summary('(b) Redis pub/sub', samples);
@@ -445,8 +454,7 @@ describe.skipIf(!enabled)('revocation under any cache state', () => {
       provider: 'openai',
       keyData: { apiKey: `sk-proj-${uniqueId('k')}listenerdown` },
     });
-    expect((await b.system.manager.getActiveKey(userId, 'openai'))?.id).toBe(keyId);
-    expect((await b.system.manager.getActiveKey(userId, 'openai'))?.id).toBe(keyId);
+    await servedFromCache(b, userId, keyId);
     const deafBefore = b.system.cache.getStats().invalidation?.deafPeriods ?? 0;
 
     const admin = new pg.Client({ connectionString: scratch.url });

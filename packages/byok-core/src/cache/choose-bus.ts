@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/index.js';
 import type { SqlClient } from '../store/types.js';
+import { bothBuses } from './both-buses.js';
 import { deafBus, inProcessBus } from './in-process-bus.js';
 import { type ListenerClient, postgresBus } from './postgres-bus.js';
 import { redisBus } from './redis-bus.js';
@@ -57,15 +58,19 @@ function listenerFactory(client: unknown): (() => ListenerClient) | undefined {
 const bySingleProcessClient = new WeakMap<object, InvalidationBus>();
 
 /**
- * Picks the invalidation bus once, at wiring: Redis when given; else PostgreSQL LISTEN/NOTIFY on
- * a `pg` pool or client (other instances may share the database); else, for PGlite (one process
+ * Picks the invalidation bus once, at wiring: Redis when given (with PostgreSQL NOTIFY beside it
+ * on a `pg` pool or client, see `bothBuses`); else PostgreSQL LISTEN/NOTIFY on a `pg` pool or
+ * client (other instances may share the database); else, for PGlite (one process
  * per data folder), in-process, shared by every manager on the same PGlite. A client of any other
  * kind may be shared with processes it cannot hear, so that process never trusts its cache.
  */
 export function chooseInvalidationBus(options: ChooseBusOptions): InvalidationBus {
   const { databaseClient, logger } = options;
-  if (options.redis) return redisBus({ ...options.redis, logger });
   const connect = listenerFactory(databaseClient);
+  if (options.redis) {
+    const redis = redisBus({ ...options.redis, logger });
+    return connect ? bothBuses(redis, postgresBus({ connect, db: options.db, logger })) : redis;
+  }
   if (connect) return postgresBus({ connect, db: options.db, logger });
   const isPGlite =
     typeof databaseClient === 'object' &&

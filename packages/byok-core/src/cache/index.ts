@@ -1,3 +1,4 @@
+export { bothBuses } from './both-buses.js';
 export { chooseInvalidationBus } from './choose-bus.js';
 export { deafBus, inProcessBus } from './in-process-bus.js';
 export { CACHE_CHANNEL, createKeyCache, type KeyCacheOptions } from './key-cache.js';

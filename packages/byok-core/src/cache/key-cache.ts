@@ -101,6 +101,9 @@ class TieredKeyCache implements KeyCache {
   #redisConnection = 0;
   /** Keys whose tombstone could not be written: written as soon as Redis answers again. */
   readonly #unwrittenTombstones = new Set<string>();
+  /** More keys needed tombstones than the set holds: Redis is not read until it restarts. */
+  #tombstonesOverflowed = false;
+  #lastRunId: string | undefined;
   readonly #redisListeners: Array<[event: 'ready' | 'close' | 'end', listener: () => void]> = [];
   #stats = { hits: 0, misses: 0, redisHits: 0, redisMisses: 0, redisErrors: 0 };
 
@@ -116,6 +119,12 @@ class TieredKeyCache implements KeyCache {
       if (origin === this.#origin) return;
       this.#voidFills();
       for (const key of keys) this.#local.delete(key);
+      // The sender may not have reached Redis (cut off from it alone): the old rows there are
+      // not read again before a tombstone of this process's own has replaced them.
+      if (this.#redis) {
+        this.#distrust(keys);
+        void this.#writeTombstones(keys);
+      }
     });
     if (this.#redis) this.#watchRedis(this.#redis);
   }
@@ -132,7 +141,11 @@ class TieredKeyCache implements KeyCache {
         .info?.('server')
         .then((info) => {
           if (connection !== this.#redisConnection) return;
-          this.#redisRunId = /run_id:([0-9a-f]+)/.exec(info)?.[1];
+          const runId = /run_id:([0-9a-f]+)/.exec(info)?.[1];
+          // A restarted server is a clean namespace: nothing there needs a tombstone any more.
+          if (runId !== this.#lastRunId) this.#tombstonesOverflowed = false;
+          this.#lastRunId = runId;
+          this.#redisRunId = runId;
           return this.#writeTombstones([...this.#unwrittenTombstones]);
         })
         .catch(() => undefined);
@@ -213,7 +226,7 @@ class TieredKeyCache implements KeyCache {
       return local.value as T;
     }
     const generation = this.#generation;
-    if (this.#redis) {
+    if (this.#redis && !this.#tombstonesOverflowed && !this.#unwrittenTombstones.has(key)) {
       const raw = await this.#redisCall((redis, runId) => redis.get(this.#redisKey(runId, key)));
       // An invalidation heard while the answer travelled may postdate it: read the database instead.
       const trusted = this.#trusted();
@@ -275,9 +288,18 @@ class TieredKeyCache implements KeyCache {
       for (const key of keys) this.#unwrittenTombstones.delete(key);
       return;
     }
-    // Cut off from a Redis that others may still read: the old rows there must not outlive the outage.
+    // Cut off from a Redis that others may still read: the old rows there must not outlive the
+    // outage, nor be read here meanwhile.
+    this.#distrust(keys);
+  }
+
+  /** Keys not read from Redis until this process has put tombstones there; all of Redis past the bound. */
+  #distrust(keys: readonly string[]): void {
     for (const key of keys) {
-      if (this.#unwrittenTombstones.size >= MAX_UNWRITTEN_TOMBSTONES) break;
+      if (this.#unwrittenTombstones.size >= MAX_UNWRITTEN_TOMBSTONES) {
+        this.#tombstonesOverflowed = true;
+        return;
+      }
       this.#unwrittenTombstones.add(key);
     }
   }

@@ -79,6 +79,7 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
       client = options.connect();
     } catch (error) {
       logger?.warn({ err: (error as Error).message }, 'invalidation listener cannot be created');
+      scheduleConnect();
       return;
     }
     listener = client;

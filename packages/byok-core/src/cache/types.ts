@@ -51,7 +51,7 @@ export interface KeyCache {
  * Messages reach every subscriber, this process's included.
  */
 export interface InvalidationBus {
-  readonly kind: 'in-process' | 'redis' | 'postgres' | 'deaf';
+  readonly kind: 'in-process' | 'redis' | 'postgres' | 'redis+postgres' | 'deaf';
   /**
    * An id of the current period in which this process is sure to hear every message published
    * from now on; `undefined` while it is not sure (connection down, reconnecting, subscription not
