@@ -128,6 +128,14 @@ describe('byok rotate-encryption-keys', () => {
       return rows.map((r) => r.action);
     });
     expect(actions).toEqual(['master_key.rotation_started', 'master_key.rotation_completed']);
+    // The audit log was re-sealed under the new key: it verifies with the new key alone.
+    expect(res.stdout).toMatch(new RegExp(`Audit log re-sealed under ${newFingerprint}: \\d+ chain\\(s\\)`));
+    const verify = await runCli(
+      ['audit', 'verify'],
+      { BYOK_DATA_DIR: dataDir, ENCRYPTION_MASTER_KEY: NEW },
+      dir.path,
+    );
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   it('the keyring form (BYOK_ENCRYPTION_KEY=new BYOK_DECRYPTION_KEYS=old) works in batches of one', {

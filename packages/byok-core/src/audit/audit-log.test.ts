@@ -128,4 +128,15 @@ describe.each(databaseBackends)('audit chain on $name', (backend) => {
     );
     expect(await manager.audit.verifyChain()).toEqual({ ok: true, checked: 12 });
   });
+
+  it('registers concurrent first writers of different owners into one sealed chain count', async () => {
+    const owners = Array.from({ length: 12 }, () => uniqueId());
+    await Promise.all(
+      owners.map((userId) => manager.addKey({ userId, provider: 'openai', keyData: { apiKey: apiKey() } })),
+    );
+    const result = await manager.audit.verify();
+    expect(result).toMatchObject({ ok: true, checked: 12, chains: 12 });
+    const { rows } = await db().query<{ chains: string }>('SELECT chains::text FROM byok.audit_state');
+    expect(rows[0]?.chains).toBe('12');
+  });
 });

@@ -27,6 +27,8 @@ import type {
 } from './types.js';
 
 const PAGE = 1000;
+/** Advisory lock id for creating the audit state row (the migrations use 7_406_283_551). */
+const AUDIT_STATE_LOCK_ID = 7_406_283_552;
 
 export interface AuditLogOptions {
   retentionDays?: number;
@@ -91,7 +93,9 @@ export class AuditLog {
 
   async #ensureState(tx: SqlClient, signer: AuditSigner): Promise<void> {
     if ((await tx.query('SELECT 1 FROM byok.audit_state')).rows.length) return;
-    await tx.query('LOCK TABLE byok.audit_state IN SHARE ROW EXCLUSIVE MODE');
+    // An advisory lock, not a table lock: it serialises only the transactions that found no state
+    // row, and so cannot deadlock with writers that lock the state row to count a new chain.
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_STATE_LOCK_ID]);
     if ((await tx.query('SELECT 1 FROM byok.audit_state')).rows.length) return;
     const { rows: heads } = await tx.query<HeadRow>(
       `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads ORDER BY chain FOR UPDATE`,
