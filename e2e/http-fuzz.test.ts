@@ -198,7 +198,18 @@ function bodyFor(op: Operation, world: World): fc.Arbitrary<string | undefined> 
   const names = Object.keys(properties);
   const validish = (name: string): fc.Arbitrary<unknown> => {
     const allowed = properties[name] ?? [];
+    const amount = fc.oneof(
+      fc.integer({ min: 0, max: 10_000 }),
+      fc.double({ min: 0, max: 1e6, noNaN: true }),
+    );
     const known: Record<string, fc.Arbitrary<unknown>> = {
+      thresholdValue: amount,
+      inputTokens: amount,
+      outputTokens: amount,
+      costUsd: amount,
+      priority: amount,
+      model: fc.constantFrom('gpt-4o', 'claude-sonnet-4', 'x'),
+      name: fc.oneof(fc.constant('fuzz'), text),
       keyData: fc.record({ apiKey: fc.oneof(fc.constant(openaiKey()), text) }),
       keyIds: fc.array(fc.constantFrom(world.keyId, world.workspaceKeyId, 'key_x'), { maxLength: 3 }),
       userId: fc.oneof(fc.constant(uid()), text),
@@ -214,18 +225,33 @@ function bodyFor(op: Operation, world: World): fc.Arbitrary<string | undefined> 
         text,
       ),
     };
-    return fc.oneof(allowed.length > 0 ? fc.constantFrom(...allowed) : (known[name] ?? text), anyValue);
+    // Mostly plausible values, so that requests get past validation into the services.
+    return fc.oneof(
+      { weight: 4, arbitrary: allowed.length > 0 ? fc.constantFrom(...allowed) : (known[name] ?? text) },
+      { weight: 1, arbitrary: anyValue },
+    );
   };
   const objectBody =
     names.length > 0
       ? fc
           .tuple(
             fc
-              .subarray(names)
+              .oneof(
+                { weight: 2, arbitrary: fc.constant(names) },
+                { weight: 1, arbitrary: fc.subarray(names) },
+              )
               .chain((chosen) =>
                 fc.tuple(...chosen.map((name) => validish(name).map((value) => [name, value] as const))),
               ),
-            fc.array(fc.tuple(fc.oneof(specialKey, fc.string({ maxLength: 8 })), anyValue), { maxLength: 2 }),
+            fc.oneof(
+              { weight: 3, arbitrary: fc.constant([] as (readonly [string, unknown])[]) },
+              {
+                weight: 1,
+                arbitrary: fc.array(fc.tuple(fc.oneof(specialKey, fc.string({ maxLength: 8 })), anyValue), {
+                  maxLength: 2,
+                }),
+              },
+            ),
           )
           .map(([fields, extra]) => {
             const entries = [...fields, ...extra].map(

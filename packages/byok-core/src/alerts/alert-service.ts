@@ -229,6 +229,7 @@ export class AlertService {
       new WebhookSender({
         secret: options.webhook?.secret ?? env.BYOK_ALERT_WEBHOOK_SECRET,
         allowPrivateHosts: options.webhook?.allowPrivateHosts ?? false,
+        trustedDestinations: this.#defaults.webhookUrl ? [this.#defaults.webhookUrl] : [],
         resolve: options.webhook?.resolve,
         onUnsigned: () =>
           this.#logger.warn(

@@ -50,6 +50,11 @@ export interface WebhookSenderOptions {
    * Default false: a destination is resolved and refused when any of its addresses is not public.
    */
   allowPrivateHosts?: boolean | undefined;
+  /**
+   * Destinations the operator configured (`BYOK_ALERT_WEBHOOK_URL`): trusted, so they may be
+   * internal. Compared as exact strings; every other destination is checked.
+   */
+  trustedDestinations?: readonly string[];
   /** Resolves destination host names; injected in tests. Default `dns.lookup` (all addresses). */
   resolve?: HostResolver | undefined;
   /**
@@ -76,6 +81,7 @@ export class WebhookSender implements NotificationSender {
   readonly #fetch: typeof fetch | undefined;
   readonly #allowPrivate: boolean;
   readonly #resolve: HostResolver | undefined;
+  readonly #trusted: ReadonlySet<string>;
   #onUnsigned: (() => void) | undefined;
 
   constructor(options: WebhookSenderOptions = {}) {
@@ -83,6 +89,7 @@ export class WebhookSender implements NotificationSender {
     this.#fetch = options.fetch;
     this.#allowPrivate = options.allowPrivateHosts ?? false;
     this.#resolve = options.resolve;
+    this.#trusted = new Set(options.trustedDestinations ?? []);
     this.#onUnsigned = options.onUnsigned;
   }
 
@@ -94,7 +101,7 @@ export class WebhookSender implements NotificationSender {
     let addresses: ResolvedAddress[];
     try {
       addresses = await resolveDestination(url.hostname, {
-        allowPrivate: this.#allowPrivate,
+        allowPrivate: this.#allowPrivate || this.#trusted.has(notification.destination),
         ...(this.#resolve ? { resolve: this.#resolve } : {}),
       });
     } catch (error) {

@@ -229,6 +229,17 @@ describe('webhook delivery', () => {
     expect(received.length).toBe(before);
   });
 
+  it('trusts only the operator-configured destination, by exact URL', async () => {
+    const trusted = `http://127.0.0.1:${port}/operator`;
+    const sender = new WebhookSender({ trustedDestinations: [trusted] });
+    expect(await sender.send(notification(trusted), AbortSignal.timeout(5000))).toEqual({
+      ok: true,
+      statusCode: 200,
+    });
+    const other = await sender.send(notification(`http://127.0.0.1:${port}/user`), AbortSignal.timeout(5000));
+    expect(other).toMatchObject({ ok: false, retryable: false });
+  });
+
   it('does not follow redirects', async () => {
     const sender = new WebhookSender({ allowPrivateHosts: true });
     const result = await sender.send(
