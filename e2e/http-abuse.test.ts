@@ -116,6 +116,13 @@ describe('failed authentication limits.security', { timeout: 120_000 }, () => {
       expect((await from(behindProxy, proxy, '/api/me', { 'x-forwarded-for': '203.0.113.1' })).status).toBe(
         429,
       );
+      // The proxy appends the address it saw: what the client put before it does not count.
+      for (let i = 0; i < 3; i++) {
+        const spoofed = await from(behindProxy, proxy, '/api/me', {
+          'x-forwarded-for': `192.0.2.${i}, 203.0.113.2`,
+        });
+        expect(spoofed.status).toBe(429);
+      }
       // Not trusted: a forged header does not give an attacker fresh counts.
       const attacker = randomAddress();
       for (let i = 0; i < 2; i++)
