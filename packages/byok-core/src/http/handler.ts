@@ -61,7 +61,9 @@ function routeLabel(c: Context<HttpEnv>): string {
 
 function clientIp(c: Context<HttpEnv>, trustProxy: boolean): string | undefined {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The last entry is the one the trusted proxy added; earlier ones are whatever the client sent,
+    // so taking the first would let a client pick a fresh address for every failed sign-in.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded.slice(0, 64);
   }
   return c.env?.client?.remoteAddress;

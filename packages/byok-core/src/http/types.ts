@@ -73,7 +73,10 @@ export interface BYOKHttpHandlerOptions {
   };
   /** Replaces the built-in `/health/byok` check (default: `validateBYOKHealth`). */
   health?: (system: BYOKSystem) => Promise<HealthReport>;
-  /** Use the first `X-Forwarded-For` address as the client IP (only behind a trusted proxy). */
+  /**
+   * Use the last `X-Forwarded-For` address (the one the proxy in front added) as the client IP, for
+   * the audit trail and the failed sign-in limit. Only behind one trusted proxy that appends it.
+   */
   trustProxy?: boolean;
   logger?: Logger;
 }
