@@ -120,7 +120,7 @@ describe('unknown provider', () => {
     expectListsProviders(res.json.error.message, Object.values(ProviderType));
   });
 
-  it('a provider this server does not enable names the enabled ones', async () => {
+  it('a provider this server does not enable names the enabled ones', { timeout: 90_000 }, async () => {
     const limited = await createHttpFixture({
       rateLimit: false,
       systemOptions: { enabledProviders: [ProviderType.OPENAI, ProviderType.ANTHROPIC] },
