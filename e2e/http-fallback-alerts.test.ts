@@ -242,6 +242,35 @@ describe('POST /api/alerts.happy', () => {
   });
 });
 
+describe('POST /api/alerts.unconfigured', () => {
+  it("accepts e-mail and webhook channels with nothing configured, addressed to the token's email claim, and says what is missing", async () => {
+    const id = uid();
+    const token = await tokenFor(id, { extra: { email: `${id}@claims.byok.test` } });
+    const res = await fx.call('POST', '/api/alerts', {
+      token,
+      body: {
+        alertType: 'cost',
+        thresholdValue: 100,
+        thresholdPeriod: 'monthly',
+        notificationChannels: ['email', 'webhook'],
+      },
+    });
+    expect(res.status).toBe(201);
+    const alert = res.json.alert as {
+      email: string | null;
+      channelProblems: string[];
+      undeliveredNotifications: number;
+    };
+    expect(alert.email).toBe(`${id}@claims.byok.test`);
+    expect(alert.undeliveredNotifications).toBe(0);
+    expect(alert.channelProblems.map((problem) => problem.split(':')[0]).sort()).toEqual(
+      expect.arrayContaining(['webhook']),
+    );
+    const list = await fx.call('GET', '/api/alerts', { token });
+    expect(list.json.alerts).toHaveLength(1);
+  });
+});
+
 describe('POST /api/alerts.error', () => {
   it.each([
     ['an ftp webhook', webhookAlert({ webhookUrl: 'ftp://example.com/x' })],

@@ -40,7 +40,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { databaseBackends, uniqueId } from '../packages/byok-core/test/backends.js';
 
-// Replaces `import { AIRouter } from '@stack-2025/ai-general-core'` (a package that does not exist):
+// Stands in for `import { AIRouter } from '@stack-2025/ai-general-core'` (written before the package existed;
+// e2e/spec-samples-verbatim.test.ts runs the real one):
 // a stand-in that takes the config and chats through its default provider.
 class AIRouter {
   constructor(readonly config: BYOKAIConfig) {}
@@ -53,7 +54,7 @@ class AIRouter {
   }
 }
 
-// Replaces `import { DeepgramVoiceAgent } from '@stack-2025/deepgram-agent-core'` (does not exist):
+// Stands in for `import { DeepgramVoiceAgent } from '@stack-2025/deepgram-agent-core'` (see above):
 // a stand-in that takes the config and transcribes with it.
 class DeepgramVoiceAgent {
   constructor(readonly config: BYOKVoiceAgentConfig) {}
@@ -103,7 +104,8 @@ describe(`spec: Provider and Middleware Integration (${backend?.name})`, () => {
     byokSystem = await createBYOKForStack2025({
       encryptionKey: EncryptionService.generateMasterKey(),
       postgresClient: database.client,
-      enabledProviders: ['openai', 'deepgram', 'twilio'],
+      // Anthropic too: these tests store a Claude key, which the library refuses for a provider not enabled.
+      enabledProviders: ['openai', 'anthropic', 'deepgram', 'twilio'],
     });
     ({ manager: byokManager } = byokSystem);
   });

@@ -72,7 +72,7 @@ export function createAuthenticator(options: HttpAuthOptions, logger: Logger): A
   // A client sends the same token with every request until it expires: checking its signature
   // and claims once is enough. Keyed by the whole token, so only an identical token hits; an entry
   // never outlives the token's `exp` (nor 5 minutes, so a key dropped from a JWKS stops counting).
-  const verified = new LRUCache<string, { sub: unknown; exp: number }>({
+  const verified = new LRUCache<string, { sub: unknown; exp: number; email?: unknown }>({
     max: VERIFIED_MAX,
     ttl: VERIFIED_TTL_MS,
   });
@@ -128,7 +128,7 @@ export function createAuthenticator(options: HttpAuthOptions, logger: Logger): A
     }
     if (!secret && !jwks) throw unauthenticated();
     const now = Date.now();
-    let payload: { sub?: unknown; exp?: number } | undefined = verified.get(token);
+    let payload: { sub?: unknown; exp?: number; email?: unknown } | undefined = verified.get(token);
     if (payload && (payload.exp ?? 0) * 1000 + CLOCK_TOLERANCE_SECONDS * 1000 <= now) {
       verified.delete(token);
       payload = undefined;
@@ -142,11 +142,14 @@ export function createAuthenticator(options: HttpAuthOptions, logger: Logger): A
       const exp = payload.exp as number;
       verified.set(
         token,
-        { sub: payload.sub, exp },
+        { sub: payload.sub, exp, email: payload.email },
         { ttl: Math.min(VERIFIED_TTL_MS, Math.max(1, exp * 1000 - now)) },
       );
     }
     if (!isValidUserId(payload.sub)) throw unauthenticated();
-    return { userId: payload.sub, isServiceToken: false };
+    const email = payload.email;
+    const plausibleEmail =
+      typeof email === 'string' && email.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(email);
+    return { userId: payload.sub, isServiceToken: false, ...(plausibleEmail ? { email } : {}) };
   };
 }

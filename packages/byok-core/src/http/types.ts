@@ -99,6 +99,8 @@ export interface BYOKHttpHandler {
 export interface Principal {
   userId: string | null;
   isServiceToken: boolean;
+  /** The token's `email` claim, when it has a plausible one (the default address of e-mail alerts). */
+  email?: string;
 }
 
 export type HttpEnv = {

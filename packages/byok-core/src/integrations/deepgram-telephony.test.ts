@@ -185,7 +185,9 @@ describe('Deepgram and telephony integrations', () => {
       const both = await telephony.config.createTelephonyClient(userId, 'twilio', {
         capabilities: ['voice', 'sms'],
       });
-      expect(await codeOf(both.makeCall('+0987654321', '+14155550199', 'https://a.example/x'))).toBe(
+      // One rule, the one the message states: + and 2 to 15 digits (the guide's '+0987654321' passes it).
+      expect(await codeOf(both.makeCall('+1', '+14155550199', 'https://a.example/x'))).toBe('INVALID_INPUT');
+      expect(await codeOf(both.makeCall('+1234567890123456', '+14155550199', 'https://a.example/x'))).toBe(
         'INVALID_INPUT',
       );
       expect(await codeOf(both.makeCall('14155550100', '+14155550199', 'https://a.example/x'))).toBe(

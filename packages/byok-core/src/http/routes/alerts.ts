@@ -97,7 +97,14 @@ export function registerAlertRoutes(
         await checkWebhookHost(body.webhookUrl, options.resolveHost);
       }
       const scope = await ownerScope(system, c, c.req.valid('query').workspaceId, 'admin', MANAGE);
-      const alert = await system.database.createUsageAlert({ ...body, ...scope }, callContext(c));
+      // An e-mail alert without an address goes to the caller's address (the token's `email` claim), when known.
+      const callerEmail = c.get('principal').email;
+      const email =
+        body.email ?? (body.notificationChannels.includes('email') && callerEmail ? callerEmail : undefined);
+      const alert = await system.database.createUsageAlert(
+        { ...body, ...(email ? { email } : {}), ...scope },
+        callContext(c),
+      );
       return c.json({ alert: serializeAlert(alert) }, 201);
     },
   );
