@@ -290,3 +290,16 @@ describe('gateway.streaming', () => {
     expect(rows[0]).toMatchObject({ success: false, status_code: 200 });
   });
 });
+
+describe('gateway.metrics', () => {
+  it('counts requests by provider and status, and exposes TTFB, overhead and the writer queue', async () => {
+    const { token } = await owner([openaiKey()]);
+    expect((await post('/v1/chat/completions', token, chatBody())).status).toBe(200);
+    const text = await world.system.metrics.registry.metrics();
+    expect(text).toMatch(/byok_gateway_requests_total\{provider="openai",status="200"\} [1-9]/);
+    expect(text).toMatch(/byok_gateway_ttfb_seconds_count\{provider="openai"\} [1-9]/);
+    expect(text).toMatch(/byok_gateway_overhead_seconds_count [1-9]/);
+    expect(text).toMatch(/byok_usage_writer_queue_depth \d+/);
+    expect(text).not.toContain(token);
+  });
+});
