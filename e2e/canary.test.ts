@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { type BYOKSystem, createBYOKForStack2025, isBYOKError, ProviderType } from '@stack-2025/byok-core';
+import { createGatewayHandler } from '@stack-2025/byok-core/gateway';
+import { type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +31,12 @@ describe('canary credential', () => {
   const { logger, lines } = capturingLogger();
   const errors: unknown[] = [];
   let closeAll: () => Promise<void>;
+  let fake: FakeProviders;
+  /** Everything the gateway answered (status, headers, body), to search for the canary. */
+  const gatewayAnswers: string[] = [];
 
   beforeAll(async () => {
+    fake = await startFakeProviders();
     let client: unknown;
     if (process.env.TEST_DATABASE_URL) {
       const scratch = await createScratchDatabase();
@@ -52,10 +58,12 @@ describe('canary credential', () => {
       postgresClient: client,
       redisClient: redis,
       logger,
+      providers: { openai: { baseUrl: fake.baseUrls.openai } },
     });
   });
 
   afterAll(async () => {
+    await fake.close();
     await system.close();
     if (redis) {
       const keys = await redis.keys(redisPattern);
@@ -94,6 +102,34 @@ describe('canary credential', () => {
     await manager.updateKey(twilioId, { enabled: false });
     await manager.revokeKey(twilioId);
     await manager.context.access.flush();
+
+    // Through the gateway: plain, streamed, an upstream that echoes the Authorization header back,
+    // and a 401 that quotes the key (the fake quotes it whole).
+    const gateway = createGatewayHandler({ system });
+    const { token } = await manager.createGatewayToken({ userId, name: 'canary app' });
+    const ask = async (body: Record<string, unknown>) => {
+      const response = await gateway(
+        new Request('http://gateway.test/v1/chat/completions', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gpt-6-luna', messages: [{ role: 'user', content: 'hi' }], ...body }),
+        }),
+      );
+      gatewayAnswers.push(
+        `${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`,
+      );
+      return response.status;
+    };
+    expect(await ask({})).toBe(200);
+    expect(await ask({ stream: true })).toBe(200);
+    fake.setBehavior(CANARY_2, 'echo');
+    expect(await ask({})).toBe(200);
+    expect(await ask({ stream: true })).toBe(200);
+    expect(fake.requests.some((r) => r.headers.authorization === `Bearer ${CANARY_2}`)).toBe(true);
+    fake.setBehavior(CANARY_2, 'invalid');
+    expect(await ask({})).toBe(401);
+    await manager.context.usageWriter.flush();
+    await gateway.close();
 
     // Error paths that receive the canary as input.
     await capture(manager.addKey({ userId, provider: ProviderType.ANTHROPIC, keyData: { apiKey: CANARY } }));
@@ -138,6 +174,13 @@ describe('canary credential', () => {
       const value = (await (redis as Redis).get(key)) ?? '';
       for (const fragment of fragments) expect(`${key} ${value}`).not.toContain(fragment);
     }
+  });
+
+  it('is found in no gateway answer (status, headers, body)', () => {
+    expect(gatewayAnswers).toHaveLength(5);
+    expect(gatewayAnswers.join('\n')).toContain('[redacted]');
+    for (const answer of gatewayAnswers)
+      for (const fragment of fragments) expect(answer).not.toContain(fragment);
   });
 
   it('is found in no log line, audit entry or error', async () => {

@@ -228,6 +228,8 @@ describe('gateway.streaming', () => {
   it('passes chunks through at the pace the upstream sends them (one every 50 ms, within 5 ms)', async () => {
     const secret = openaiKey();
     const { token } = await owner([secret]);
+    // One streamed request first, so that first-use costs (module loading, JIT) stay out of the timing.
+    await (await post('/v1/chat/completions', token, chatBody({ stream: true }))).text();
     world.fake.setBehavior(secret, { kind: 'stream', intervalMs: 50, chunks: 8 });
     world.fake.clear();
     const response = await post('/v1/chat/completions', token, chatBody({ stream: true }));
@@ -253,9 +255,20 @@ describe('gateway.streaming', () => {
     // upstream set, not the timer's own jitter on a busy machine.
     const written = world.fake.requests.find((r) => r.path.endsWith('/chat/completions'))?.writtenAt ?? [];
     expect(written).toHaveLength(12);
-    const gaps = arrivals.slice(1).map((t, i) => t - (arrivals[i] as number));
     const sent = written.slice(1).map((t, i) => t - (written[i] as number));
-    for (const [i, gap] of gaps.entries()) expect(Math.abs(gap - (sent[i] as number))).toBeLessThanOrEqual(5);
+    // The first events ride with the response's start (the gateway's time to first byte, which the
+    // bench measures on its own); the pace is the spacing of every event the upstream wrote after
+    // the client already had the response's first bytes.
+    const firstPaced = written.findIndex((t) => t > (arrivals[0] as number));
+    expect(firstPaced).toBeGreaterThan(0);
+    expect(firstPaced).toBeLessThan(6);
+    for (let i = firstPaced; i < written.length; i++) {
+      const gap = (arrivals[i] as number) - (arrivals[i - 1] as number);
+      const upstreamGap = (written[i] as number) - (written[i - 1] as number);
+      if (i > firstPaced) expect(Math.abs(gap - upstreamGap)).toBeLessThanOrEqual(5);
+      // Each paced event reaches the client within 5 ms of being written.
+      expect((arrivals[i] as number) - (written[i] as number)).toBeLessThanOrEqual(5);
+    }
     for (const gap of sent) expect(gap).toBeGreaterThanOrEqual(49);
   });
 
@@ -275,5 +288,18 @@ describe('gateway.streaming', () => {
     const rows = await usageOf(world.system, tokenId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ success: false, status_code: 200 });
+  });
+});
+
+describe('gateway.metrics', () => {
+  it('counts requests by provider and status, and exposes TTFB, overhead and the writer queue', async () => {
+    const { token } = await owner([openaiKey()]);
+    expect((await post('/v1/chat/completions', token, chatBody())).status).toBe(200);
+    const text = await world.system.metrics.registry.metrics();
+    expect(text).toMatch(/byok_gateway_requests_total\{provider="openai",status="200"\} [1-9]/);
+    expect(text).toMatch(/byok_gateway_ttfb_seconds_count\{provider="openai"\} [1-9]/);
+    expect(text).toMatch(/byok_gateway_overhead_seconds_count [1-9]/);
+    expect(text).toMatch(/byok_usage_writer_queue_depth \d+/);
+    expect(text).not.toContain(token);
   });
 });

@@ -24,6 +24,7 @@ import {
 } from '@stack-2025/byok-core';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { registerGatewayTokenCommands } from './cli-gateway-tokens.js';
 import { ConfigError, ensureMasterKey, loadConfig, type ServerConfig } from './config.js';
 import { type OpenDatabaseOptions, openDatabase } from './database.js';
 import { resolveKeySources } from './master-key/resolve.js';
@@ -958,6 +959,7 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write to a file (mode 0600) instead of stdout')
     .action(auditExportCommand);
 
+  registerGatewayTokenCommands(program, { withSystem: (fn) => withSystem(config(), fn), out });
   return program;
 }
 

@@ -10,6 +10,7 @@ import { defaultPriceTable, priceUsage } from '../usage/pricing.js';
 import type { UsageWriter } from '../usage/usage-writer.js';
 import { type Dialect, errorResponse, GatewayProblem } from './errors.js';
 import { type Admission, GatewayLimits, type LimitsRedis } from './limits.js';
+import { gatewayMetrics } from './metrics.js';
 import { checkAllowed, GATEWAY_PROVIDERS, type Route, routeModel } from './routing.js';
 import { SecretScrubber } from './scrub.js';
 import type { GatewayTokenService } from './token-service.js';
@@ -140,6 +141,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     pendingSpend: (tokenId) => writer.pendingCost(tokenId),
     committedLocally: (tokenId) => writer.committedCost(tokenId),
   });
+  const metrics = gatewayMetrics(system.metrics.registry, writer);
   const dispatcher = new Agent({
     keepAliveTimeout: 30_000,
     connections: 256,
@@ -242,6 +244,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       let lastFailure: UpstreamFailure | undefined;
       let lastKeyId: string | undefined;
       let ttfbMs = 0;
+      let overheadMs: number | null = null;
 
       const call = async (key: FallbackKeyResult) => {
         if (key.wasSystemFallback && !token.allowSystemKeys) {
@@ -265,6 +268,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
           Object.assign(headers, openAIAuthHeaders(route.provider, key.keyData));
         }
         const sent = performance.now();
+        overheadMs ??= sent - started;
         let answer: Awaited<ReturnType<typeof undiciRequest>>;
         try {
           answer = await undiciRequest(target, {
@@ -324,7 +328,8 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         const code = isBYOKError(error) ? error.code : 'UPSTREAM_ERROR';
         const base = isBYOKError(error) ? error.message : `${route.provider} call failed`;
         const message = failure?.upstreamMessage ? `${base}. Last answer: ${failure.upstreamMessage}` : base;
-        if (lastKeyId) recordUsage(token, route, lastKeyId, status, false, ttfbMs, started, undefined);
+        if (lastKeyId)
+          recordUsage(token, route, lastKeyId, status, false, ttfbMs, started, undefined, overheadMs);
         admission.release(0);
         admission = undefined;
         const headers: Record<string, string> = {};
@@ -355,7 +360,17 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
           bytes = new Uint8Array(await answer.body.arrayBuffer());
         } catch (error) {
           request.signal?.removeEventListener('abort', onClientAbort);
-          const cost = recordUsage(token, route, keyId, answer.statusCode, false, ttfbMs, started, tap.end());
+          const cost = recordUsage(
+            token,
+            route,
+            keyId,
+            answer.statusCode,
+            false,
+            ttfbMs,
+            started,
+            tap.end(),
+            overheadMs,
+          );
           held.release(cost ?? 0);
           if (abort.signal.aborted)
             throw new GatewayProblem(499, 'CLIENT_CLOSED', 'The client closed the request');
@@ -375,6 +390,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
           ttfbMs,
           started,
           tap.end(),
+          overheadMs,
         );
         held.release(cost ?? 0);
         return new Response(answer.statusCode === 204 ? null : out, {
@@ -391,7 +407,17 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         finished = true;
         request.signal?.removeEventListener('abort', onClientAbort);
         const usage = tap.end();
-        const cost = recordUsage(token, route, keyId, answer.statusCode, success, ttfbMs, started, usage);
+        const cost = recordUsage(
+          token,
+          route,
+          keyId,
+          answer.statusCode,
+          success,
+          ttfbMs,
+          started,
+          usage,
+          overheadMs,
+        );
         held.release(cost ?? 0);
       };
       const ok = answer.statusCode < 400;
@@ -477,7 +503,14 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     ttfbMs: number,
     started: number,
     usage: ReturnType<UsageTap['end']> | undefined,
+    overheadMs: number | null = null,
   ): number | null {
+    metrics.request(
+      route.provider,
+      status,
+      ttfbMs ? ttfbMs / 1000 : null,
+      overheadMs === null ? null : overheadMs / 1000,
+    );
     const inputTokens = usage?.inputTokens ?? 0;
     const outputTokens = usage?.outputTokens ?? 0;
     const cachedTokens = usage?.cachedTokens ?? 0;

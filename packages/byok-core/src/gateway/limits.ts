@@ -7,6 +7,7 @@ export interface LimitsRedis {
   incr(key: string): Promise<number>;
   pexpire(key: string, ms: number): Promise<number>;
   incrby(key: string, by: number): Promise<number>;
+  decrby(key: string, by: number): Promise<number>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, mode: 'PX', ms: number, flag: 'NX'): Promise<unknown>;
 }
@@ -32,6 +33,8 @@ export interface GatewayLimitsOptions {
 const MICRO = 1_000_000;
 const EPSILON = 1e-9;
 const WINDOW_MS = 60_000;
+/** A reservation left by a crashed instance expires after this long. */
+const RESERVATION_TTL_MS = 120_000;
 
 interface TokenState {
   inFlight: number;
@@ -58,11 +61,12 @@ const NO_BUDGET: Admission = { release: () => undefined };
  *
  * Budget: spent = committed spend (PostgreSQL) + this instance's queued usage, or — with Redis —
  * one shared counter per token and month, seeded from PostgreSQL and added to as requests end.
- * A request is admitted while every request in flight here could cost as much as the dearest one
- * seen so far and still fit; the first request of a token (no cost seen yet) goes alone and the
- * others wait for it. Overspend bound: a request costs more than any seen before it, or requests
- * admitted on other instances in the same instant: at most one request in flight per instance
- * beyond the budget.
+ * A request is admitted while every request in flight could cost as much as the dearest one seen
+ * so far (on this instance) and still fit — in flight here, or with Redis, in flight anywhere (a
+ * shared reservation counter, `INCRBY` then check, given back when the request ends). A request
+ * alone in flight is always admitted; the first request of a token (no cost seen yet) goes alone
+ * and the others wait for it. Overspend bound: one request in flight per instance beyond the
+ * budget (each instance's first request, or one dearer than any seen before).
  */
 export class GatewayLimits {
   readonly #o: GatewayLimitsOptions;
@@ -119,15 +123,36 @@ export class GatewayLimits {
     if (budget === null) return NO_BUDGET;
     const state = this.#stateOf(token.id);
     const deadline = Date.now() + (this.#o.maxWaitMs ?? 30_000);
+    const redis = this.#o.redis;
     for (;;) {
       const spent = await this.#spent(token.id);
       if (spent + EPSILON >= budget) throw budgetExceeded(budget);
-      const fits =
-        state.inFlight === 0 ||
-        (state.maxCost > 0 && spent + (state.inFlight + 1) * state.maxCost <= budget + EPSILON);
+      let reservedMicro = 0;
+      let fits: boolean;
+      if (redis && state.maxCost > 0) {
+        // Shared in-flight reservations: every instance's requests in flight count, not only ours.
+        reservedMicro = Math.max(1, Math.round(state.maxCost * MICRO));
+        const key = this.#reservedKey(token.id);
+        try {
+          const total = await redis.incrby(key, reservedMicro);
+          await redis.pexpire(key, RESERVATION_TTL_MS);
+          // Alone in flight everywhere: admitted (the "+1" of the bound); else it must fit.
+          fits = total === reservedMicro || spent + total / MICRO <= budget + EPSILON;
+          if (!fits) await redis.decrby(key, reservedMicro);
+        } catch {
+          reservedMicro = 0;
+          fits = state.inFlight === 0;
+        }
+        if (!fits) reservedMicro = 0;
+      } else {
+        fits =
+          state.inFlight === 0 ||
+          (state.maxCost > 0 && spent + (state.inFlight + 1) * state.maxCost <= budget + EPSILON);
+      }
       if (fits) {
         state.inFlight += 1;
         let released = false;
+        const held = reservedMicro;
         return {
           release: (costUsd) => {
             if (released) return;
@@ -137,9 +162,14 @@ export class GatewayLimits {
             const wake = () => {
               for (const waiter of state.waiters.splice(0)) waiter();
             };
-            if (this.#o.redis && costUsd > 0) {
-              this.#o.redis
-                .incrby(this.#spendKey(token.id), Math.round(costUsd * MICRO))
+            if (redis) {
+              // Spend first, then free the reservation: the request never counts zero times.
+              const spend =
+                costUsd > 0
+                  ? redis.incrby(this.#spendKey(token.id), Math.round(costUsd * MICRO))
+                  : Promise.resolve(0);
+              spend
+                .then(() => (held > 0 ? redis.decrby(this.#reservedKey(token.id), held) : 0))
                 .catch(() => undefined)
                 .finally(wake);
             } else wake();
@@ -149,13 +179,18 @@ export class GatewayLimits {
       const left = deadline - Date.now();
       if (left <= 0) throw budgetExceeded(budget);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 1000));
+        // Requests in flight on other instances end without waking us: poll while waiting.
+        const timer = setTimeout(resolve, Math.min(left, redis ? 50 : 1000));
         state.waiters.push(() => {
           clearTimeout(timer);
           resolve();
         });
       });
     }
+  }
+
+  #reservedKey(tokenId: string): string {
+    return `${this.#prefix}reserved:${tokenId}`;
   }
 
   #spendKey(tokenId: string): string {

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturingLogger, databaseBackends } from '../../test/backends.js';
+import { AlertService } from '../alerts/index.js';
+import { AuditLog } from '../audit/index.js';
+import { toDatabase } from '../store/database.js';
+import { DatabaseMigration } from '../store/migrator.js';
+import type { Database } from '../store/types.js';
+import { type UsageWriteEvent, UsageWriter } from './usage-writer.js';
+
+const event = (ownerId: string, i: number, extra: Partial<UsageWriteEvent> = {}): UsageWriteEvent => ({
+  keyId: null,
+  owner: { type: 'user', id: ownerId },
+  provider: 'openai',
+  model: i % 2 === 0 ? 'gpt-6-luna' : 'gpt-6.1-sol',
+  requests: 1,
+  inputTokens: 10 + (i % 7),
+  outputTokens: 3 + (i % 5),
+  cachedTokens: i % 3,
+  costUsd: 0.000001 * (1 + (i % 4)),
+  priced: true,
+  latencyMs: 12,
+  ttfbMs: 4,
+  statusCode: 200,
+  success: i % 10 !== 0,
+  at: new Date(),
+  gatewayTokenId: 'gt_writer_test',
+  ...extra,
+});
+
+describe.each(databaseBackends)('usage writer on $name', (backend) => {
+  let opened: Awaited<ReturnType<typeof backend.open>>;
+  let db: Database;
+  let alerts: AlertService;
+
+  beforeAll(async () => {
+    opened = await backend.open();
+    db = toDatabase(opened.client);
+    await new DatabaseMigration(db).runMigrations();
+    alerts = new AlertService({
+      db,
+      audit: new AuditLog(db, { retentionDays: 30 }),
+      logger: capturingLogger().logger,
+    });
+  });
+  afterAll(async () => {
+    await alerts.close();
+    await opened.close();
+  });
+
+  async function totals(ownerId: string) {
+    const { rows } = await db.query<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM byok.key_usage WHERE owner_id = $1)::text AS raw,
+              (SELECT coalesce(sum(input_tokens), 0) FROM byok.key_usage WHERE owner_id = $1)::text AS raw_input,
+              (SELECT coalesce(sum(requests), 0) FROM byok.usage_daily WHERE owner_id = $1)::text AS daily,
+              (SELECT coalesce(sum(errors), 0) FROM byok.usage_daily WHERE owner_id = $1)::text AS daily_errors,
+              (SELECT coalesce(sum(input_tokens), 0) FROM byok.usage_daily WHERE owner_id = $1)::text AS daily_input`,
+      [ownerId],
+    );
+    return rows[0] as Record<string, string>;
+  }
+
+  it('writes many events in few batches, roll-ups equal to the raw rows, nothing counted twice', async () => {
+    const ownerId = `writer_${backend.name}_${Date.now()}`;
+    const writer = new UsageWriter({ db, logger: capturingLogger().logger, alerts, maxBatch: 500 });
+    const events = Array.from({ length: 2300 }, (_, i) => event(ownerId, i));
+    for (const e of events) writer.enqueue(e);
+    expect(writer.stats().queueDepth).toBe(2300);
+    await writer.flush();
+    const stats = writer.stats();
+    expect(stats.committed).toBe(2300);
+    expect(stats.queueDepth).toBe(0);
+    expect(stats.batches).toBeLessThanOrEqual(6);
+    const sum = await totals(ownerId);
+    const input = events.reduce((s, e) => s + e.inputTokens, 0);
+    expect(sum).toEqual({
+      raw: '2300',
+      raw_input: String(input),
+      daily: '2300',
+      daily_errors: String(events.filter((e) => !e.success).length),
+      daily_input: String(input),
+    });
+    await writer.close();
+  });
+
+  it('close() writes what is queued (the SIGTERM path)', async () => {
+    const ownerId = `writer_close_${backend.name}_${Date.now()}`;
+    const writer = new UsageWriter({ db, logger: capturingLogger().logger, alerts, maxDelayMs: 60_000 });
+    for (let i = 0; i < 37; i++) writer.enqueue(event(ownerId, i));
+    expect((await totals(ownerId)).raw).toBe('0');
+    await writer.close();
+    expect((await totals(ownerId)).raw).toBe('37');
+  });
+
+  it('keeps the pending cost of a token until its batch commits', async () => {
+    const ownerId = `writer_cost_${backend.name}_${Date.now()}`;
+    const writer = new UsageWriter({ db, logger: capturingLogger().logger, alerts, maxDelayMs: 60_000 });
+    writer.enqueue(event(ownerId, 0, { gatewayTokenId: 'gt_cost', costUsd: 0.25 }));
+    writer.enqueue(event(ownerId, 1, { gatewayTokenId: 'gt_cost', costUsd: 0.5 }));
+    expect(writer.pendingCost('gt_cost')).toBeCloseTo(0.75);
+    await writer.flush();
+    expect(writer.pendingCost('gt_cost')).toBe(0);
+    expect(writer.committedCost('gt_cost')).toBeCloseTo(0.75);
+    const { rows } = await db.query<{ cost_usd: string }>(
+      "SELECT cost_usd::text FROM byok.gateway_token_spend WHERE token_id = 'gt_cost'",
+    );
+    expect(Number(rows[0]?.cost_usd)).toBeCloseTo(0.75);
+    await writer.close();
+  });
+
+  it('retries a failed batch under the same id: a commit whose answer was lost is not written twice', async () => {
+    const ownerId = `writer_retry_${backend.name}_${Date.now()}`;
+    let calls = 0;
+    // A database whose first COMMIT succeeds but whose answer is "lost" (the call throws after it).
+    const flaky: Database = {
+      ...db,
+      transaction: async (fn) => {
+        const result = await db.transaction(fn);
+        calls += 1;
+        if (calls === 1) throw new Error('connection lost after COMMIT');
+        return result;
+      },
+    };
+    const writer = new UsageWriter({ db: flaky, logger: capturingLogger().logger, alerts });
+    for (let i = 0; i < 5; i++) writer.enqueue(event(ownerId, i));
+    await writer.flush();
+    expect(calls).toBe(2);
+    expect(writer.stats().failures).toBe(1);
+    expect((await totals(ownerId)).raw).toBe('5');
+    await writer.close();
+  });
+});
