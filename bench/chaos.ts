@@ -281,6 +281,8 @@ async function main(): Promise<number> {
       BYOK_CONNECTION_POOL_SIZE: '5',
       BYOK_ENABLE_VALIDATION: 'false',
       BYOK_RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+      BYOK_RATE_LIMIT_READS_PER_MINUTE: '1000000',
+      BYOK_MAX_KEYS_PER_OWNER: '1000000',
       BYOK_LOG_LEVEL: 'info',
     };
     instances.push(await startInstance('A', env));

@@ -8,7 +8,10 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dir = await tempDir();
   env = { BYOK_DATA_DIR: join(dir.path, 'data'), BYOK_ENCRYPTION_KEY: MASTER_KEY };
-});
+  // Data commands work on an existing database only: make it, as `byok serve` would.
+  const migrated = await runCli(['migrate'], env, dir.path);
+  expect(migrated.code, migrated.stderr).toBe(0);
+}, 120_000);
 afterAll(async () => {
   await dir.remove();
 });

@@ -127,6 +127,8 @@ describe.skipIf(Boolean(unsupported))('database faults on a private PostgreSQL c
         decryptionKeys: [],
         postgresClient: pool,
         logger: createLogger({ level: 'silent' }),
+        // The load writes hundreds of keys for a few owners: the per-owner quota is not under test.
+        quotas: { maxKeysPerOwner: 1_000_000 },
       });
       handler = createBYOKHttpHandler({
         system,

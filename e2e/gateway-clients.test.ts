@@ -93,7 +93,7 @@ describe('openai SDK.happy', () => {
       text += chunk.choices[0]?.delta.content ?? '';
       if (chunk.usage) usage = chunk.usage;
     }
-    expect(text).toBe('Hello from the');
+    expect(text).toBe('Hello from the fake provider.');
     expect(usage?.prompt_tokens).toBe(chat.promptTokens);
     const sent = JSON.parse(world.fake.requests.at(-1)?.body ?? '{}');
     // Passed through untouched apart from `model` and `stream_options.include_usage`.
@@ -121,7 +121,7 @@ describe('openai SDK.happy', () => {
     let streamed = '';
     for await (const event of events)
       if (event.type === 'response.output_text.delta') streamed += event.delta;
-    expect(streamed).toBe('Hello from the');
+    expect(streamed).toBe('Hello from the fake provider.');
     const rows = await usageOf(world.system, id);
     expect(rows.map((r) => [r.input_tokens, r.output_tokens, r.cached_tokens])).toEqual([
       [String(chat.promptTokens), '0', '0'],
@@ -178,7 +178,7 @@ describe('anthropic SDK.happy', () => {
       text += delta;
     });
     const final = await stream.finalMessage();
-    expect(text).toBe('Hello from the');
+    expect(text).toBe('Hello from the fake provider.');
     expect(final.usage.output_tokens).toBe(claude.outputTokens);
     const counted = await client.messages.countTokens({
       model: 'claude-haiku-5-5',
@@ -207,7 +207,7 @@ describe('Vercel AI SDK.happy', () => {
     const streamed = streamText({ model: provider.chat('openai/gpt-6-luna'), prompt: 'hi', maxRetries: 0 });
     let text = '';
     for await (const delta of streamed.textStream) text += delta;
-    expect(text).toBe('Hello from the');
+    expect(text).toBe('Hello from the fake provider.');
     expect((await streamed.usage).outputTokens).toBe(chat.completionTokens);
     const rows = await usageOf(world.system, id);
     expect(rows.map((r) => [r.input_tokens, r.output_tokens, r.cached_tokens])).toEqual([

@@ -139,8 +139,13 @@ describe('GET /health/byok.error', () => {
       expectError(add, 503, 'ENCRYPTION_NOT_CONFIGURED');
       expect(add.json.error.message).toBe('ENCRYPTION_MASTER_KEY not configured');
       expectError(await bare.call('GET', '/api/keys', { token }), 503, 'ENCRYPTION_NOT_CONFIGURED');
-      // Workspaces need no key.
-      expect((await bare.call('POST', '/api/workspaces', { token, body: { name: 'w' } })).status).toBe(201);
+      // Every change is audited, and audit entries are sealed under a key derived from the master
+      // key: without one, no change can be recorded, so none is made.
+      expectError(
+        await bare.call('POST', '/api/workspaces', { token, body: { name: 'w' } }),
+        503,
+        'ENCRYPTION_NOT_CONFIGURED',
+      );
     } finally {
       await bare.close();
     }

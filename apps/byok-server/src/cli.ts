@@ -140,6 +140,8 @@ async function withSystem<T>(cfg: ServerConfig, fn: (system: BYOKSystem) => Prom
         providers: resolved.providerBaseUrls,
         quotas: resolved.quotas,
         allowLegacyCiphertext: resolved.allowLegacyCiphertext,
+        // As in the server: outside production an alert may go to a local receiver.
+        alerts: { allowPrivateWebhookHosts: !resolved.production },
       });
     } catch (error) {
       if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
@@ -712,14 +714,16 @@ async function rotateCommand(opts: { batchSize: number; dryRun?: boolean }): Pro
  * (keys in BYOK_DECRYPTION_KEYS verify what was sealed before a rotation).
  */
 async function withKeyedAudit<T>(cfg: ServerConfig, fn: (manager: BYOKManager) => Promise<T>): Promise<T> {
-  const resolved = await ensureMasterKey(cfg, cliLogger(cfg, 'error'));
-  if (!resolved.encryptionKey) {
-    throw new CliExit(
-      EXIT.usage,
-      'The audit log is sealed with a key derived from the master key: set BYOK_ENCRYPTION_KEY to verify it',
-    );
-  }
-  return withDatabase(resolved, async (client) => {
+  // The database first: a folder with no database is reported as such, and nothing (not even a
+  // development key) is created in it.
+  return withExistingDatabase(cfg, async (client) => {
+    const resolved = await ensureMasterKey(cfg, cliLogger(cfg, 'error'));
+    if (!resolved.encryptionKey) {
+      throw new CliExit(
+        EXIT.usage,
+        'The audit log is sealed with a key derived from the master key: set BYOK_ENCRYPTION_KEY to verify it',
+      );
+    }
     const manager = new BYOKManager({
       encryptionKey: resolved.encryptionKey,
       decryptionKeys: resolved.decryptionKeys,

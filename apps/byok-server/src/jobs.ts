@@ -116,10 +116,11 @@ export async function startBackgroundJobs(
     verifying ??= track(
       (async () => {
         if (!(await takeExpiredLease(system, AUDIT_VERIFY_LEASE, auditVerifyMs))) return null;
-        const result = await system.audit.verifyChain();
-        const failures = result.ok ? 0 : 1;
+        const result = await system.audit.verify();
+        const failures = result.problems.length;
         system.metrics.operational.onAuditVerification({ entries: result.checked, failures });
-        if (failures > 0) log.error({ checked: result.checked }, 'audit verification found tampering');
+        if (failures > 0)
+          log.error({ checked: result.checked, failures }, 'audit verification found tampering');
         return failures;
       })()
         .catch((error: unknown) => {

@@ -1409,7 +1409,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
       headers,
       body,
       requestId,
-      stream: { intervalMs: 0, chunks: 3 },
+      stream: { intervalMs: 0, chunks: FAKE_WORDS.length },
     };
     const auth = fake.authenticate(ctx);
     if (!auth.ok) {
@@ -1437,7 +1437,7 @@ export async function startFakeProviders(options: FakeProvidersOptions = {}): Pr
     if (typeof behavior === 'object' && behavior.kind === 'stream') {
       ctx.stream = {
         intervalMs: behavior.intervalMs,
-        chunks: behavior.chunks ?? 3,
+        chunks: behavior.chunks ?? FAKE_WORDS.length,
         breakAfter: behavior.breakAfter,
       };
     }
