@@ -246,6 +246,9 @@ describe.skipIf(Boolean(unsupported))('database faults on a private PostgreSQL c
           BYOK_ADMIN_TOKEN: ADMIN_TOKEN,
           BYOK_CONNECTION_POOL_SIZE: '4',
           BYOK_RATE_LIMIT_WRITES_PER_MINUTE: '0',
+          // The load is not under test here: no read limit, no per-owner key quota.
+          BYOK_RATE_LIMIT_READS_PER_MINUTE: '0',
+          BYOK_MAX_KEYS_PER_OWNER: '1000000',
         },
         dir.path,
       );

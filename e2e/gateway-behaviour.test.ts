@@ -225,7 +225,11 @@ describe('gateway.limits', () => {
 });
 
 describe('gateway.streaming', () => {
-  it('passes chunks through at the pace the upstream sends them (one every 50 ms, within 5 ms)', async () => {
+  // A 5 ms bound on a 2-core runner shared with another test worker: one scheduling hiccup can
+  // exceed it, so a failed measurement is taken again (up to twice) before the test fails.
+  it('passes chunks through at the pace the upstream sends them (one every 50 ms, within 5 ms)', {
+    retry: 2,
+  }, async () => {
     const secret = openaiKey();
     const { token } = await owner([secret]);
     // One streamed request first, so that first-use costs (module loading, JIT) stay out of the timing.
