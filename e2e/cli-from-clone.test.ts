@@ -3,13 +3,12 @@
  * needed), the data folder found exactly as `serve` finds it, and no empty database created by a
  * command that needs an existing one.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdir, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../apps/byok-server/src/config.js';
 import { defaultDataDir, findRepositoryRoot, hasPgliteDatabase } from '../apps/byok-server/src/data-dir.js';
-import { baseEnv, REPO_ROOT, runCli, tempDir } from '../apps/byok-server/test/helpers.js';
+import { type CliResult, REPO_ROOT, runCli, runProcess, tempDir } from '../apps/byok-server/test/helpers.js';
 
 const exists = (path: string) =>
   stat(path).then(
@@ -22,23 +21,8 @@ function run(
   args: string[],
   cwd: string,
   env: Record<string, string | undefined> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+): Promise<CliResult> {
+  return runProcess(command, args, { cwd, env, timeoutMs: 90_000 });
 }
 
 describe('npx byok in a clone', { timeout: 120_000 }, () => {

@@ -2,37 +2,21 @@
  * `npm run example` is rerunnable: its master key lives beside its data (0600) and follows the
  * rotation, so a second run reads the first run's keys instead of failing with MASTER_KEY_MISMATCH.
  */
-import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { baseEnv, REPO_ROOT, tempDir } from '../apps/byok-server/test/helpers.js';
+import { type CliResult, REPO_ROOT, runProcess, tempDir } from '../apps/byok-server/test/helpers.js';
 
 const TSX_LOADER = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** The command `npm run example` runs, with the example's folder moved to `dir`. */
-function runExample(dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@stack-2025/source', '--import', TSX_LOADER, 'examples/quickstart.ts'],
-      { cwd: REPO_ROOT, env: baseEnv({ BYOK_QUICKSTART_DIR: dir }), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runExample(dir: string): Promise<CliResult> {
+  return runProcess(
+    process.execPath,
+    ['--conditions=@stack-2025/source', '--import', TSX_LOADER, 'examples/quickstart.ts'],
+    { cwd: REPO_ROOT, env: { BYOK_QUICKSTART_DIR: dir }, timeoutMs: 150_000 },
+  );
 }
 
 describe('npm run example', () => {

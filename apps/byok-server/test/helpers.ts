@@ -222,16 +222,24 @@ export interface CliResult {
 }
 
 /** Runs one `byok …` command to its end (killed after `timeoutMs`). */
-export function runCli(
+/**
+ * Runs `command` to its end with a clean environment (`baseEnv`), collecting its output; SIGKILLs it
+ * after `timeoutMs` (60 s).
+ */
+export function runProcess(
+  command: string,
   args: string[],
-  env: Record<string, string | undefined>,
-  cwd: string,
-  options: { timeoutMs?: number; onStart?: (child: ChildProcess) => void } = {},
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    onStart?: (child: ChildProcess) => void;
+  },
 ): Promise<CliResult> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, nodeArgs(args), {
-      cwd,
-      env: baseEnv({ BYOK_LOG_LEVEL: 'warn', ...env }),
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: baseEnv(options.env ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -248,6 +256,20 @@ export function runCli(
       clearTimeout(timer);
       resolveRun({ code, stdout, stderr });
     });
+  });
+}
+
+/** `byok <args>` from the TypeScript sources (see `nodeArgs`). */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+  options: { timeoutMs?: number; onStart?: (child: ChildProcess) => void } = {},
+): Promise<CliResult> {
+  return runProcess(process.execPath, nodeArgs(args), {
+    cwd,
+    env: { BYOK_LOG_LEVEL: 'warn', ...env },
+    ...options,
   });
 }
 

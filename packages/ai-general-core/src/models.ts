@@ -26,17 +26,22 @@ export const DEFAULT_EMBEDDING_MODELS: Partial<Record<AIProviderType, string>> =
 
 const sdkBase = (provider: AIProviderType, key: AIKeyHandle): string => `${key.baseURL}${SDK_PATH[provider]}`;
 
+/** OpenAI's provider for one key, with its organization and project when the key has them. */
+function openAI(key: AIKeyHandle, baseURL: string | undefined) {
+  return createOpenAI({
+    apiKey: key.apiKey,
+    baseURL,
+    ...(key.organization ? { organization: key.organization } : {}),
+    ...(key.project ? { project: key.project } : {}),
+  });
+}
+
 /** The AI SDK chat model for one provider and one key (a fresh provider instance per key: keys never mix). */
 export function chatModel(provider: AIProviderType, key: AIKeyHandle, modelId: string): LanguageModel {
   const baseURL = sdkBase(provider, key);
   switch (provider) {
     case 'openai':
-      return createOpenAI({
-        apiKey: key.apiKey,
-        baseURL,
-        ...(key.organization ? { organization: key.organization } : {}),
-        ...(key.project ? { project: key.project } : {}),
-      }).chat(modelId);
+      return openAI(key, baseURL).chat(modelId);
     case 'anthropic':
       return createAnthropic({ apiKey: key.apiKey, baseURL })(modelId);
     case 'gemini':
@@ -60,12 +65,7 @@ export function embeddingModel(
   const baseURL = sdkBase(provider, key);
   switch (provider) {
     case 'openai':
-      return createOpenAI({
-        apiKey: key.apiKey,
-        baseURL,
-        ...(key.organization ? { organization: key.organization } : {}),
-        ...(key.project ? { project: key.project } : {}),
-      }).embedding(modelId);
+      return openAI(key, baseURL).embedding(modelId);
     case 'gemini':
       return createGoogleGenerativeAI({ apiKey: key.apiKey, baseURL }).embedding(modelId);
     case 'openrouter':
