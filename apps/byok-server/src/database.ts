@@ -5,22 +5,12 @@ import pg from 'pg';
 import type { ServerConfig } from './config.js';
 import { hasPgliteDatabase, pgliteDir } from './data-dir.js';
 import { type DataFolderLock, lockDataFolder } from './data-lock.js';
+import { initialisePgliteFolder } from './pglite-child.js';
+import { PGLITE_SETTINGS } from './pglite-settings.js';
 
 export { pgliteDir } from './data-dir.js';
 
-/**
- * PostgreSQL settings of the embedded database. PGlite starts with 160 MB of shared buffers, sized
- * for a server; the embedded store of one service holds a few megabytes of keys and reads through
- * the OS page cache anyway, so 16 MB is plenty and takes ~120 MB off the idle RSS (measured in
- * bench/http.ts). Production installations use PostgreSQL (`DATABASE_URL`), not these.
- */
-export const PGLITE_SETTINGS = [
-  'shared_buffers = 16MB',
-  'wal_buffers = 1MB',
-  'temp_buffers = 1MB',
-  'work_mem = 2MB',
-  'maintenance_work_mem = 16MB',
-];
+export { PGLITE_SETTINGS } from './pglite-settings.js';
 
 export interface OpenDatabase {
   /** A `pg.Pool` or a PGlite: what `createBYOKForStack2025({ postgresClient })` takes. */
@@ -101,6 +91,7 @@ export async function openDatabase(
   const lock = await lockDataFolder(config.dataDir);
   let db: PGlite;
   try {
+    if (!hasPgliteDatabase(config.dataDir)) await initialisePgliteFolder(dir);
     db = await PGlite.create(dir, { postgresqlconf: PGLITE_SETTINGS });
   } catch (error) {
     await lock.release();
