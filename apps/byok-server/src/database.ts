@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { BYOKError, DatabaseMigration, type Logger } from '@stack-2025/byok-core';
-import pg from 'pg';
 import type { ServerConfig } from './config.js';
 import { hasPgliteDatabase, pgliteDir } from './data-dir.js';
 import { type DataFolderLock, lockDataFolder } from './data-lock.js';
@@ -56,6 +55,8 @@ export async function openDatabase(
   options: OpenDatabaseOptions = {},
 ): Promise<OpenDatabase> {
   if (config.databaseUrl) {
+    // Loaded only for PostgreSQL: the embedded default runs without the driver in memory.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.poolSize,

@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { type BYOKSystem, createBYOKForStack2025, createLogger, type Logger } from '@stack-2025/byok-core';
 import { createGatewayHandler, type GatewayHandler } from '@stack-2025/byok-core/gateway';
 import { createBYOKHttpHandler } from '@stack-2025/byok-core/http';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ensureJwtSecret, ensureMasterKey, type ServerConfig } from './config.js';
 import { createDashboard, type Dashboard } from './dashboard.js';
 import { openDatabase } from './database.js';
@@ -109,6 +109,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     resolved = await ensureJwtSecret(await ensureMasterKey(config, logger), logger);
     if (resolved.redisUrl) {
+      // Loaded only when configured: the embedded default runs without the client in memory.
+      const { Redis } = await import('ioredis');
       redis = new Redis(resolved.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'byok-service' });
       let lastWarning = 0;
       redis.on('error', (error: Error) => {

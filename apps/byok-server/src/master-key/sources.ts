@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { DecryptCommand, GenerateDataKeyWithoutPlaintextCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BYOKError } from '@stack-2025/byok-core';
 import { type AwsSettings, type KeySourceSettings, wrappedKeyVariable } from './settings.js';
 
@@ -62,6 +60,8 @@ async function fromFile(path: string): Promise<SourcedKeys> {
 }
 
 async function fromSecretsManager(secretId: string, aws: AwsSettings): Promise<SourcedKeys> {
+  // The AWS SDK is loaded only by installations that use it (~25 MB resident otherwise).
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient(awsConfig(aws));
   try {
     const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
@@ -85,6 +85,7 @@ async function fromSecretsManager(secretId: string, aws: AwsSettings): Promise<S
 }
 
 async function fromKms(wrappedKey: string, aws: AwsSettings): Promise<SourcedKeys> {
+  const { DecryptCommand, KMSClient } = await import('@aws-sdk/client-kms');
   const client = new KMSClient(awsConfig(aws));
   try {
     const answer = await client.send(
@@ -177,6 +178,7 @@ export async function readMasterKeys(
 export async function createWrappedMasterKey(settings: KeySourceSettings): Promise<string> {
   if (settings.kind === 'aws-kms') {
     if (!settings.keyId) throw failed('AWS KMS', 'BYOK_KMS_KEY_ID is not set');
+    const { GenerateDataKeyWithoutPlaintextCommand, KMSClient } = await import('@aws-sdk/client-kms');
     const client = new KMSClient(awsConfig(settings.aws));
     try {
       const answer = await client.send(
