@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { BYOKError, isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { createMetrics } from '../metrics/prometheus.js';
@@ -32,6 +33,9 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return 'no error';
 }
 
+/** The fallback settings the wiring makes from these variables. */
+const fallbackSettings = (env: Record<string, string>) => validationAndFallbackSettingsFromEnv(env).fallback;
+
 describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
   let close: () => Promise<void>;
   let manager: BYOKManager;
@@ -48,7 +52,7 @@ describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
       options: manager.context.options,
       access: manager.context.access,
       ready: () => manager.ready(),
-      env: {},
+      settings: {},
       ...extra,
     });
 
@@ -264,7 +268,10 @@ describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
         primaryKeyId: ids[0],
         useSystemFallback: true,
       });
-      const fromEnv = makeFallback({ options: {}, env: { SYSTEM_OPENAI_KEY: systemApiKey } });
+      const fromEnv = makeFallback({
+        options: {},
+        settings: fallbackSettings({ SYSTEM_OPENAI_KEY: systemApiKey }),
+      });
       expect(await fromEnv.getKeyWithFallback(userId, 'openai', 'production')).toMatchObject({
         keyId: 'system',
         skipped: [{ keyId: ids[0], reason: 'disabled' }],
@@ -294,12 +301,21 @@ describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
         SYSTEM_TWILIO_ACCOUNT_SID: sid,
         SYSTEM_TWILIO_AUTH_TOKEN: 'fedcba9876543210fedcba9876543210',
       };
-      expect(await makeFallback({ env }).getKeyWithFallback(userId, 'twilio', 'production')).toMatchObject({
+      expect(
+        await makeFallback({ settings: fallbackSettings(env) }).getKeyWithFallback(
+          userId,
+          'twilio',
+          'production',
+        ),
+      ).toMatchObject({
         keyId: 'system',
         keyData: { accountSid: sid, authToken: env.SYSTEM_TWILIO_AUTH_TOKEN },
       });
       const bad = makeFallback({
-        env: { SYSTEM_TWILIO_ACCOUNT_SID: 'nonsense-sid-value', SYSTEM_TWILIO_AUTH_TOKEN: 'x' },
+        settings: fallbackSettings({
+          SYSTEM_TWILIO_ACCOUNT_SID: 'nonsense-sid-value',
+          SYSTEM_TWILIO_AUTH_TOKEN: 'x',
+        }),
       });
       expect(await codeOf(bad.getKeyWithFallback(userId, 'twilio', 'production'))).toBe('NO_KEY_AVAILABLE');
       expect(log.lines.join('')).toContain('the system key for this provider is malformed');

@@ -1,9 +1,7 @@
-import { z } from 'zod';
-import { type AccessCounter, type AuditLog, defaultActor, type RequestContext } from '../audit/index.js';
+import type { AccessCounter, AuditLog, RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';
-import { BYOKError, invalidInput, isBYOKError, keyNotFound, parseInput } from '../errors/index.js';
-import { cacheKeysFor } from '../keys/key-rows.js';
+import { BYOKError, isBYOKError } from '../errors/index.js';
 import type { KeyService } from '../keys/key-service.js';
 import { toOwner } from '../keys/owner.js';
 import type { KeyRow, OwnerSelector } from '../keys/types.js';
@@ -18,9 +16,12 @@ import {
   type ProviderOutcome,
   type ProviderType,
 } from '../providers/index.js';
+import { createFallbackStore, type FallbackStore } from '../store/fallback-store.js';
 import type { Database } from '../store/types.js';
-import { type CooldownPolicy, cooldownMsFor, DEFAULT_COOLDOWNS } from '../validation/cooldown.js';
-import { classifyProviderFailure, type FailureClassification } from './provider-call-error.js';
+import { type CooldownPolicy, DEFAULT_COOLDOWNS } from '../validation/cooldown.js';
+import { checkedEnvironment, FallbackChains } from './chains.js';
+import { KeyCooldowns } from './cooldowns.js';
+import { classifyProviderFailure } from './provider-call-error.js';
 import { systemKeyFor } from './system-keys.js';
 import type {
   ExecuteWithFallbackResult,
@@ -28,30 +29,32 @@ import type {
   FallbackChain,
   FallbackChainConfig,
   FallbackKeyResult,
+  FallbackSettings,
   SkippedKey,
 } from './types.js';
 
 /** What the fallback manager needs; all of it is on a `BYOKManager` (`manager.context`, `manager.keys`). */
 export interface FallbackManagerDeps {
   db: Database;
+  /** Chain and cooldown SQL; by default the fallback store on `db`. */
+  store?: FallbackStore | undefined;
   keys: Pick<KeyService, 'activeCandidates' | 'decryptRow'>;
   audit: Pick<AuditLog, 'append'>;
   cache: KeyCache;
   logger: Logger;
-  /** Reads `fallback` (`enabled`, `systemKeys`). */
+  /** Reads `fallback` (`enabled`, `systemKeys`) and `enabledProviders`. */
   options?: Pick<BYOKManagerOptions, 'fallback' | 'enabledProviders'> | undefined;
+  /** Deployment settings (system keys, the system-fallback switch); see `validationAndFallbackSettingsFromEnv`. */
+  settings?: FallbackSettings | undefined;
   metrics?: MetricsRecorder | undefined;
   /** Counts each served user key in the hourly access counts (`manager.context.access`). */
   access?: Pick<AccessCounter, 'record'> | undefined;
   /** Awaited before each operation (the manager's `ready()`). */
   ready?: (() => Promise<void>) | undefined;
   cooldowns?: Partial<CooldownPolicy> | undefined;
-  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 export const SYSTEM_KEY_ID = 'system';
-const DEFAULT_MAX_RETRIES = 3;
-const DEFAULT_RETRY_DELAY_MS = 1000;
 
 /** Failures after which another key may well work. 400-type errors and 403s would fail alike with any key. */
 const WORTH_ANOTHER_KEY: ReadonlySet<ProviderOutcome> = new Set<ProviderOutcome>([
@@ -70,26 +73,6 @@ const PROVIDER_SIDE: ReadonlySet<ProviderOutcome> = new Set<ProviderOutcome>([
   'network_error',
 ]);
 
-const keyIdField = z.string().min(1).max(255);
-const chainSchema = z.strictObject({
-  primaryKeyId: keyIdField.nullable().optional(),
-  fallbackSequence: z.array(keyIdField).max(20).optional(),
-  useSystemFallback: z.boolean().optional(),
-  maxRetries: z.number().int().min(0).max(10).optional(),
-  retryDelayMs: z.number().int().min(0).max(60_000).optional(),
-});
-
-interface ChainRow {
-  primary_key_id: string | null;
-  fallback_sequence: string[] | string | null;
-  use_system_fallback: boolean;
-  max_retries: number;
-  retry_delay_ms: number;
-  updated_at: Date | string;
-}
-
-type CachedChain = { row: ChainRow | null };
-
 interface Plan {
   chain: FallbackChain;
   owner: Owner;
@@ -105,9 +88,6 @@ interface UsableKey {
   wasSystemFallback: boolean;
   row?: KeyRow;
 }
-
-const chainCacheKey = (owner: Owner, provider: string, environment: string): string =>
-  `fallback:${owner.type}:${owner.id}:${provider}:${environment}`;
 
 const timeOf = (value: Date | string | null | undefined): number =>
   value === null || value === undefined ? Number.NaN : new Date(value).getTime();
@@ -129,24 +109,27 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class FallbackManager {
   readonly #d: FallbackManagerDeps;
   readonly #metrics: MetricsRecorder;
-  readonly #cooldowns: CooldownPolicy;
-  /** System keys have no row: their cooldowns live here, per provider (epoch ms). */
-  readonly #systemCooldowns = new Map<string, number>();
+  readonly #store: FallbackStore;
+  readonly #chains: FallbackChains;
+  readonly #cooldowns: KeyCooldowns;
   readonly #warnedMalformed = new Set<string>();
 
   constructor(deps: FallbackManagerDeps) {
     this.#d = deps;
     this.#metrics = deps.metrics ?? noopMetrics;
-    this.#cooldowns = { ...DEFAULT_COOLDOWNS, ...deps.cooldowns };
+    const store = deps.store ?? createFallbackStore(deps.db);
+    this.#store = store;
+    this.#chains = new FallbackChains({ ...deps, store });
+    this.#cooldowns = new KeyCooldowns({
+      store,
+      cache: deps.cache,
+      policy: { ...DEFAULT_COOLDOWNS, ...deps.cooldowns },
+    });
   }
 
-  get #env(): Readonly<Record<string, string | undefined>> {
-    return this.#d.env ?? process.env;
-  }
-
-  /** System fallback is off everywhere when `fallback.enabled` is false or `BYOK_ENABLE_FALLBACK=false`. */
+  /** System fallback is off everywhere when `fallback.enabled` is false or the settings say so (`BYOK_ENABLE_FALLBACK=false`). */
   get #systemFallbackAllowed(): boolean {
-    return this.#d.options?.fallback?.enabled !== false && this.#env.BYOK_ENABLE_FALLBACK !== 'false';
+    return this.#d.options?.fallback?.enabled !== false && this.#d.settings?.systemFallbackAllowed !== false;
   }
 
   /**
@@ -167,85 +150,13 @@ export class FallbackManager {
     context?: RequestContext,
   ): Promise<FallbackChain> {
     await this.#d.ready?.();
-    const owner = toOwner(ownerSelector);
-    const providerId = getProvider(provider).id;
-    const env = checkedEnvironment(environment);
-    const parsed = parseInput(chainSchema, config, 'fallback chain');
-    const sequence = parsed.fallbackSequence ?? [];
-    const ids = [...(parsed.primaryKeyId ? [parsed.primaryKeyId] : []), ...sequence];
-    if (new Set(ids).size !== ids.length) {
-      throw invalidInput('A key may appear only once in a fallback chain (primary and sequence together)', {
-        field: 'fallbackSequence',
-      });
-    }
-    const row = await this.#d.db.transaction(async (tx) => {
-      if (ids.length > 0) {
-        const { rows } = await tx.query<Pick<KeyRow, 'id' | 'provider' | 'environment' | 'status'>>(
-          `SELECT id, provider, environment, status FROM byok.keys
-            WHERE id = ANY($1::text[]) AND owner_type = $2 AND owner_id = $3`,
-          [ids, owner.type, owner.id],
-        );
-        const found = new Map(rows.map((r) => [r.id, r]));
-        for (const id of ids) {
-          const key = found.get(id);
-          // Another owner's key is "not found", exactly like one that does not exist.
-          if (!key) throw keyNotFound(id);
-          if (key.provider !== providerId || key.environment !== env) {
-            throw invalidInput(
-              `Key ${id} is a ${key.provider} key for ${key.environment}; this chain is for ${providerId} in ${env}`,
-              { keyId: id },
-            );
-          }
-          if (key.status === 'revoked') throw invalidInput(`Key ${id} is revoked`, { keyId: id });
-        }
-      }
-      const { rows } = await tx.query<ChainRow>(
-        `INSERT INTO byok.fallback_chains
-           (owner_type, owner_id, provider, environment, primary_key_id, fallback_sequence, use_system_fallback, max_retries, retry_delay_ms, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9, now())
-         ON CONFLICT (owner_type, owner_id, provider, environment) DO UPDATE SET
-           primary_key_id = EXCLUDED.primary_key_id, fallback_sequence = EXCLUDED.fallback_sequence,
-           use_system_fallback = EXCLUDED.use_system_fallback, max_retries = EXCLUDED.max_retries,
-           retry_delay_ms = EXCLUDED.retry_delay_ms, updated_at = now()
-         RETURNING primary_key_id, fallback_sequence, use_system_fallback, max_retries, retry_delay_ms, updated_at`,
-        [
-          owner.type,
-          owner.id,
-          providerId,
-          env,
-          parsed.primaryKeyId ?? null,
-          sequence,
-          parsed.useSystemFallback ?? false,
-          parsed.maxRetries ?? DEFAULT_MAX_RETRIES,
-          parsed.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-        ],
-      );
-      const stored = rows[0] as ChainRow;
-      await this.#d.audit.append(tx, {
-        action: 'fallback.configured',
-        targetType: 'fallback_chain',
-        targetId: `${providerId}:${env}`,
-        owner,
-        context: { ...context, actor: context?.actor ?? defaultActor(owner) },
-        details: {
-          provider: providerId,
-          environment: env,
-          primaryKeyId: stored.primary_key_id,
-          fallbackSequence: sequenceOf(stored),
-          useSystemFallback: stored.use_system_fallback,
-          maxRetries: Number(stored.max_retries),
-          retryDelayMs: Number(stored.retry_delay_ms),
-        },
-      });
-      await this.#d.cache.announce(tx, [chainCacheKey(owner, providerId, env)]);
-      return stored;
-    });
-    await this.#d.cache.invalidate([chainCacheKey(owner, providerId, env)], { announced: true });
-    this.#d.logger.debug(
-      { provider: providerId, environment: env, keys: ids.length },
-      'fallback chain configured',
+    return this.#chains.configure(
+      toOwner(ownerSelector),
+      getProvider(provider).id,
+      checkedEnvironment(environment),
+      config,
+      context,
     );
-    return toChain(owner, providerId, env, row);
   }
 
   /**
@@ -259,7 +170,11 @@ export class FallbackManager {
     environment: Environment | `${Environment}` = Environment.PRODUCTION,
   ): Promise<FallbackChain> {
     await this.#d.ready?.();
-    return this.#chain(toOwner(ownerSelector), getProvider(provider).id, checkedEnvironment(environment));
+    return this.#chains.get(
+      toOwner(ownerSelector),
+      getProvider(provider).id,
+      checkedEnvironment(environment),
+    );
   }
 
   /**
@@ -355,38 +270,11 @@ export class FallbackManager {
           'provider call failed',
         );
         if (!WORTH_ANOTHER_KEY.has(failure.outcome)) throw error;
-        await this.#coolDown(plan, key, failure);
+        await this.#cooldowns.coolDown(plan.provider, key.row, failure);
         lastError = error;
       }
     }
     throw this.#noKey(plan, attempts, lastError);
-  }
-
-  async #chain(owner: Owner, provider: ProviderType, environment: Environment): Promise<FallbackChain> {
-    const cacheKey = chainCacheKey(owner, provider, environment);
-    const cached =
-      this.#d.cache.peek<CachedChain>(cacheKey) ??
-      (await this.#d.cache.load<CachedChain>(cacheKey, async () => {
-        const { rows } = await this.#d.db.query<ChainRow>(
-          `SELECT primary_key_id, fallback_sequence, use_system_fallback, max_retries, retry_delay_ms, updated_at
-             FROM byok.fallback_chains WHERE owner_type = $1 AND owner_id = $2 AND provider = $3 AND environment = $4`,
-          [owner.type, owner.id, provider, environment],
-        );
-        return { row: rows[0] ?? null };
-      }));
-    if (cached.row) return toChain(owner, provider, environment, cached.row);
-    return {
-      owner,
-      provider,
-      environment,
-      primaryKeyId: null,
-      fallbackSequence: [],
-      useSystemFallback: this.#d.options?.fallback?.enabled === true,
-      maxRetries: DEFAULT_MAX_RETRIES,
-      retryDelayMs: DEFAULT_RETRY_DELAY_MS,
-      configured: false,
-      updatedAt: null,
-    };
   }
 
   /** The chain's keys in order, with those that cannot serve (by status) already set aside. */
@@ -400,7 +288,7 @@ export class FallbackManager {
     assertProviderEnabled(this.#d.options?.enabledProviders, provider);
     const environment = checkedEnvironment(environmentInput);
     const [chain, active] = await Promise.all([
-      this.#chain(owner, provider, environment),
+      this.#chains.get(owner, provider, environment),
       this.#d.keys.activeCandidates(owner, provider, environment),
     ]);
     const byId = new Map(active.map((row) => [row.id, row]));
@@ -411,11 +299,7 @@ export class FallbackManager {
     const others = new Map<string, KeyRow>();
     if (absent.length > 0) {
       // Rare path: a chain key that is not active (or a stale cached list); read its row to say why.
-      const { rows } = await this.#d.db.query<KeyRow>(
-        `SELECT * FROM byok.keys WHERE id = ANY($1::text[]) AND owner_type = $2 AND owner_id = $3
-            AND provider = $4 AND environment = $5`,
-        [absent, owner.type, owner.id, provider, environment],
-      );
+      const rows = await this.#store.findOwnerKeys(owner, absent, { provider, environment });
       for (const row of rows) others.set(row.id, row);
     }
     const rows: KeyRow[] = [];
@@ -454,7 +338,7 @@ export class FallbackManager {
     if (!plan.chain.useSystemFallback || !this.#systemFallbackAllowed) return;
     const systemKeyData = this.#systemKey(plan.provider);
     if (!systemKeyData) return;
-    const until = this.#systemCooldowns.get(plan.provider) ?? 0;
+    const until = this.#cooldowns.systemUntil(plan.provider);
     if (until > Date.now()) {
       plan.skipped.push({ keyId: SYSTEM_KEY_ID, reason: 'cooling_down', until: new Date(until) });
       return;
@@ -463,7 +347,7 @@ export class FallbackManager {
   }
 
   #systemKey(provider: ProviderType): KeyData | undefined {
-    const found = systemKeyFor(provider, this.#d.options, this.#env);
+    const found = systemKeyFor(provider, this.#d.options, this.#d.settings?.systemKeys);
     if (found.kind === 'ok') return found.keyData;
     if (found.kind === 'malformed' && !this.#warnedMalformed.has(provider)) {
       this.#warnedMalformed.add(provider);
@@ -496,28 +380,6 @@ export class FallbackManager {
     );
   }
 
-  /** Parks a key that failed, for as long as the outcome calls for; refusals mark it for revalidation. */
-  async #coolDown(plan: Plan, key: UsableKey, failure: FailureClassification): Promise<void> {
-    const ms = cooldownMsFor(failure.outcome, failure.retryAfterMs, this.#cooldowns);
-    if (ms === undefined) return;
-    const until = new Date(Date.now() + ms);
-    if (!key.row) {
-      this.#systemCooldowns.set(plan.provider, until.getTime());
-      return;
-    }
-    const refused = failure.outcome === 'invalid_key' || failure.outcome === 'revoked';
-    // Never shortens a longer cooldown already set; a refusal is recorded as the last validation
-    // status so that the periodic validation revalidates the key ahead of its cooldown.
-    await this.#d.db.query(
-      `UPDATE byok.keys
-          SET cooldown_until = GREATEST(COALESCE(cooldown_until, $2), $2),
-              last_validation_status = CASE WHEN $3 THEN $4 ELSE last_validation_status END
-        WHERE id = $1 AND status = 'active'`,
-      [key.row.id, until, refused, failure.outcome],
-    );
-    await this.#d.cache.invalidate(cacheKeysFor(key.row));
-  }
-
   #noKey(plan: Plan, attempts: FallbackAttempt[], cause?: unknown): BYOKError {
     const name = getProvider(plan.provider).displayName;
     this.#metrics.onKeyLookup(plan.provider, 'none');
@@ -545,42 +407,4 @@ export class FallbackManager {
 
 function reasons(plan: Plan): string {
   return [...new Set(plan.skipped.map((s) => s.reason))].join(', ');
-}
-
-function checkedEnvironment(value: string): Environment {
-  const environments: readonly string[] = Object.values(Environment);
-  if (!environments.includes(value)) {
-    throw invalidInput(`environment must be one of ${environments.join(', ')}`, { field: 'environment' });
-  }
-  return value as Environment;
-}
-
-function sequenceOf(row: ChainRow): string[] {
-  const value = row.fallback_sequence;
-  if (Array.isArray(value)) return value;
-  // A driver without array parsing gives the literal `{a,b}`; key ids never contain commas or quotes.
-  if (typeof value === 'string' && value.startsWith('{') && value.endsWith('}')) {
-    return value.slice(1, -1).split(',').filter(Boolean);
-  }
-  return [];
-}
-
-function toChain(
-  owner: Owner,
-  provider: ProviderType,
-  environment: Environment,
-  row: ChainRow,
-): FallbackChain {
-  return {
-    owner,
-    provider,
-    environment,
-    primaryKeyId: row.primary_key_id,
-    fallbackSequence: sequenceOf(row),
-    useSystemFallback: Boolean(row.use_system_fallback),
-    maxRetries: Number(row.max_retries),
-    retryDelayMs: Number(row.retry_delay_ms),
-    configured: true,
-    updatedAt: new Date(row.updated_at),
-  };
 }

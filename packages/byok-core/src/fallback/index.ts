@@ -1,3 +1,5 @@
+export { checkedEnvironment, FallbackChains, type FallbackChainsDeps } from './chains.js';
+export { KeyCooldowns, type KeyCooldownsDeps } from './cooldowns.js';
 export { FallbackManager, type FallbackManagerDeps, SYSTEM_KEY_ID } from './fallback-manager.js';
 export {
   classifyProviderFailure,
@@ -12,6 +14,7 @@ export type {
   FallbackChain,
   FallbackChainConfig,
   FallbackKeyResult,
+  FallbackSettings,
   SkippedKey,
   SkipReason,
 } from './types.js';

@@ -26,21 +26,20 @@ export type SystemKeyLookup =
 
 /**
  * The application's own credential for a provider: `fallback.systemKeys[provider]` when it has a
- * value (the spec writes `{ apiKey: process.env.SYSTEM_OPENAI_KEY }`, which may be undefined), else
- * the `SYSTEM_*` environment variables. A credential that cannot be this provider's is reported as
- * malformed (by error code only) and never used.
+ * value (the spec writes `{ apiKey: SYSTEM_OPENAI_KEY }` from the environment, which may be undefined), else
+ * the one from the deployment's settings (the `SYSTEM_*` variables, see
+ * `validationAndFallbackSettingsFromEnv`). A credential that cannot be this provider's is reported
+ * as malformed (by error code only) and never used.
  */
 export function systemKeyFor(
   provider: ProviderType,
   options: Pick<BYOKManagerOptions, 'fallback'> | undefined,
-  env: Readonly<Record<string, string | undefined>>,
+  fromSettings: Partial<Record<ProviderType, Partial<KeyData>>> | undefined,
 ): SystemKeyLookup {
   const configured: Partial<Record<string, Partial<KeyData> | undefined>> =
     options?.fallback?.systemKeys ?? {};
   const fromOptions = present(Object.entries(configured[provider] ?? {}));
-  const fromEnv = present(
-    Object.entries(SYSTEM_KEY_ENV[provider]).map(([field, name]) => [field, env[name]]),
-  );
+  const fromEnv = present(Object.entries(fromSettings?.[provider] ?? {}));
   const source = Object.keys(fromOptions).length > 0 ? 'options' : 'env';
   const candidate = source === 'options' ? fromOptions : fromEnv;
   if (Object.keys(candidate).length === 0) return { kind: 'none' };

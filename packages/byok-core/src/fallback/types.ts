@@ -75,3 +75,14 @@ export interface ExecuteWithFallbackResult<T> {
   attempts: FallbackAttempt[];
   skipped: SkippedKey[];
 }
+
+/**
+ * Settings of the fallback manager that come from the deployment rather than the `fallback`
+ * options (`validationAndFallbackSettingsFromEnv` makes them from `BYOK_*` / `SYSTEM_*` variables).
+ */
+export interface FallbackSettings {
+  /** false: the application's own keys are never served, whatever the chains say. Default true. */
+  systemFallbackAllowed?: boolean;
+  /** The application's own credentials, used for a provider the `fallback.systemKeys` option leaves empty. */
+  systemKeys?: Partial<Record<ProviderType, Partial<KeyData>>>;
+}

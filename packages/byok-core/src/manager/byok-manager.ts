@@ -6,6 +6,7 @@ import {
   type InvalidationBus,
   type KeyCache,
 } from '../cache/index.js';
+import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { EncryptionService } from '../crypto/index.js';
 import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
 import { FallbackManager } from '../fallback/index.js';
@@ -221,8 +222,9 @@ export class BYOKManager {
       metrics: ctx.metrics,
       ready: () => this.#gate(),
     };
-    this.validator = new KeyValidator(shared);
-    this.fallback = new FallbackManager({ ...shared, access: ctx.access });
+    const settings = validationAndFallbackSettingsFromEnv(process.env);
+    this.validator = new KeyValidator({ ...shared, settings: settings.validation });
+    this.fallback = new FallbackManager({ ...shared, settings: settings.fallback, access: ctx.access });
   }
 
   /** Whether `enabledProviders` (default: all) allows this provider. */

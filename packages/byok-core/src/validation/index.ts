@@ -1,4 +1,4 @@
-export { concurrencyFrom, mapWithConcurrency } from './concurrency.js';
+export { concurrencyFrom, mapWithConcurrency, STOP_MAPPING } from './concurrency.js';
 export { COOLDOWN_OUTCOMES, type CooldownPolicy, cooldownMsFor, DEFAULT_COOLDOWNS } from './cooldown.js';
 export {
   computeHealthScore,
@@ -8,6 +8,7 @@ export {
   type ValidationStatus,
 } from './health-score.js';
 export { DEFAULT_VALIDATION_TIMEOUT_MS, KeyValidator, type KeyValidatorDeps } from './key-validator.js';
+export { PeriodicRunner, type PeriodicRunnerDeps } from './periodic-runner.js';
 export {
   nextCooldown,
   nextStatus,
@@ -24,4 +25,5 @@ export type {
   TestKeyOptions,
   ValidateAllOptions,
   ValidationResult,
+  ValidationSettings,
 } from './types.js';

@@ -2,11 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import type { BYOKManagerOptions } from '../manager/options.js';
 import { createMetrics } from '../metrics/prometheus.js';
 import { type KeyData, ProviderType, secretValues } from '../providers/index.js';
+import { createValidationsStore } from '../store/validations-store.js';
 import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
 import { DEFAULT_COOLDOWNS } from './cooldown.js';
 import { KeyValidator, type KeyValidatorDeps } from './key-validator.js';
@@ -461,11 +463,14 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
 
     it('reads BYOK_VALIDATION_TIMEOUT when no option is given; default 10 s', () => {
       const deps = { options: {} };
-      expect(makeValidator({ ...deps, env: { BYOK_VALIDATION_TIMEOUT: '1500' } }).timeoutMs).toBe(1500);
-      expect(makeValidator({ ...deps, env: {} }).timeoutMs).toBe(10_000);
-      expect(() => makeValidator({ ...deps, env: { BYOK_VALIDATION_TIMEOUT: 'soon' } }).timeoutMs).toThrow(
-        /BYOK_VALIDATION_TIMEOUT/,
-      );
+      const fromEnv = (env: Record<string, string>) => validationAndFallbackSettingsFromEnv(env).validation;
+      expect(
+        makeValidator({ ...deps, settings: fromEnv({ BYOK_VALIDATION_TIMEOUT: '1500' }) }).timeoutMs,
+      ).toBe(1500);
+      expect(makeValidator({ ...deps, settings: fromEnv({}) }).timeoutMs).toBe(10_000);
+      expect(
+        () => makeValidator({ ...deps, settings: fromEnv({ BYOK_VALIDATION_TIMEOUT: 'soon' }) }).timeoutMs,
+      ).toThrow(/BYOK_VALIDATION_TIMEOUT/);
     });
 
     it('a key that fails to decrypt is reported and recorded as decryption_failed', async () => {
@@ -641,7 +646,13 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
         context: { actor: 'system' },
       });
       const stored = await db().transaction((tx) =>
-        storeValidations(tx, manager.context.audit, [write('outage'), write('valid')], DEFAULT_COOLDOWNS),
+        storeValidations(
+          createValidationsStore(db()),
+          tx,
+          manager.context.audit,
+          [write('outage'), write('valid')],
+          DEFAULT_COOLDOWNS,
+        ),
       );
       expect(stored.map((s) => s?.healthScore)).toEqual([50, 80]);
       expect((await keyState(keyId)).health_score).toBe(80);

@@ -1,7 +1,7 @@
 import { type AuditLog, defaultActor, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';
-import { BYOKError, invalidInput, isBYOKError, keyNotFound } from '../errors/index.js';
+import { BYOKError, isBYOKError, keyNotFound } from '../errors/index.js';
 import { cacheKeysFor } from '../keys/key-rows.js';
 import type { KeyService } from '../keys/key-service.js';
 import { toOwner } from '../keys/owner.js';
@@ -13,6 +13,7 @@ import { noopMetrics } from '../metrics/types.js';
 import { scrubSecrets } from '../providers/classify-common.js';
 import {
   type BaseUrlOverrides,
+  baseUrlEnvVar,
   getProvider,
   type KeyData,
   type ProviderType,
@@ -22,25 +23,29 @@ import {
 } from '../providers/index.js';
 import { type ProbeResult, probeKey } from '../providers/probe.js';
 import { quotaExceeded, resolveQuotas } from '../quotas/index.js';
-import { acquireLease, newHolderId, releaseLease } from '../scheduling/lease.js';
 import type { Database } from '../store/types.js';
+import { createValidationsStore, type ValidationsStore } from '../store/validations-store.js';
 import { concurrencyFrom, mapWithConcurrency } from './concurrency.js';
 import { type CooldownPolicy, DEFAULT_COOLDOWNS } from './cooldown.js';
 import { computeHealthScore, type ValidationSample, type ValidationStatus } from './health-score.js';
+import { PeriodicRunner } from './periodic-runner.js';
 import { ResultWriter, type StoredValidation } from './result-writer.js';
 import type {
   CredentialTestResult,
-  PeriodicRunReport,
   PeriodicValidation,
   PeriodicValidationOptions,
   TestKeyOptions,
   ValidateAllOptions,
   ValidationResult,
+  ValidationSettings,
 } from './types.js';
 
 /** What the validator needs; all of it is on a `BYOKManager` (`manager.context`, `manager.keys`). */
 export interface KeyValidatorDeps {
+  /** Transactions (group commit, audit) and the periodic lease. */
   db: Database;
+  /** Validation SQL; by default the validations store on `db`. */
+  store?: ValidationsStore | undefined;
   keys: Pick<KeyService, 'findRow' | 'decryptRow'>;
   audit: Pick<AuditLog, 'append'>;
   cache: Pick<KeyCache, 'invalidate'>;
@@ -53,17 +58,13 @@ export interface KeyValidatorDeps {
   /** Injected fetch (proxies, tests); the global one by default. */
   fetch?: typeof fetch | undefined;
   cooldowns?: Partial<CooldownPolicy> | undefined;
-  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Deployment settings (timeout, on/off, base URLs); see `validationAndFallbackSettingsFromEnv`. The options win. */
+  settings?: ValidationSettings | undefined;
 }
 
 export const DEFAULT_VALIDATION_TIMEOUT_MS = 10_000;
-const DEFAULT_LEASE_NAME = 'byok:periodic-validation';
 /** Extra time allowed past the probe's own abort before the validator gives up on it regardless. */
 const HARD_LIMIT_SLACK_MS = 25;
-const MIN_INTERVAL_MS = 50;
-const MAX_INTERVAL_MS = 2 ** 31 - 1;
-/** Rows read per query by periodic rounds. */
-const ROUND_PAGE_SIZE = 500;
 /** Results a bulk run may have waiting for the writer before its workers pause. */
 const MAX_PENDING_WRITES = 1000;
 
@@ -117,32 +118,44 @@ const asDate = (value: Date | string | null | undefined): Date | null =>
 export class KeyValidator {
   readonly #d: KeyValidatorDeps;
   readonly #metrics: MetricsRecorder;
+  readonly #store: ValidationsStore;
   readonly #writer: ResultWriter;
-  readonly #schedules = new Set<PeriodicValidation>();
+  readonly #runner: PeriodicRunner;
 
   constructor(deps: KeyValidatorDeps) {
     this.#d = deps;
     this.#metrics = deps.metrics ?? noopMetrics;
-    this.#writer = new ResultWriter(deps.db, deps.audit, { ...DEFAULT_COOLDOWNS, ...deps.cooldowns });
+    this.#store = deps.store ?? createValidationsStore(deps.db);
+    this.#writer = new ResultWriter(deps.db, this.#store, deps.audit, {
+      ...DEFAULT_COOLDOWNS,
+      ...deps.cooldowns,
+    });
+    this.#runner = new PeriodicRunner({
+      db: deps.db,
+      store: this.#store,
+      logger: deps.logger,
+      validate: (row, context) => this.#validateRowPipelined(row, 'scheduled', context),
+      enabled: deps.options?.validation?.enabled !== false && deps.settings?.enabled !== false,
+      timeoutMs: () => this.timeoutMs,
+      concurrency: this.concurrency,
+    });
   }
 
-  /** The hard limit of one provider request, in ms: `validation.timeout`, else `BYOK_VALIDATION_TIMEOUT`, else 10 s. */
+  /**
+   * The hard limit of one provider request, in ms: `validation.timeout`, else the settings'
+   * `timeoutMs` (`BYOK_VALIDATION_TIMEOUT`), else 10 s.
+   */
   get timeoutMs(): number {
     const configured = this.#d.options?.validation?.timeout;
     if (configured !== undefined) return positive(configured, 'validation.timeout');
-    const fromEnv = this.#env.BYOK_VALIDATION_TIMEOUT;
-    if (fromEnv !== undefined && fromEnv.trim() !== '')
-      return positive(Number(fromEnv), 'BYOK_VALIDATION_TIMEOUT');
+    const fromSettings = this.#d.settings?.timeoutMs;
+    if (fromSettings !== undefined) return positive(fromSettings, 'BYOK_VALIDATION_TIMEOUT');
     return DEFAULT_VALIDATION_TIMEOUT_MS;
   }
 
   /** Keys validated at once by `validateAllKeys` and periodic rounds. */
   get concurrency(): number {
     return concurrencyFrom(this.#d.options?.validation?.parallelValidation);
-  }
-
-  get #env(): Readonly<Record<string, string | undefined>> {
-    return this.#d.env ?? process.env;
   }
 
   /**
@@ -173,11 +186,7 @@ export class KeyValidator {
   ): Promise<ValidationResult[]> {
     await this.#d.ready?.();
     const resolved = toOwner(owner);
-    const { rows } = await this.#d.db.query<KeyRow>(
-      `SELECT * FROM byok.keys WHERE owner_type = $1 AND owner_id = $2 AND status <> 'revoked'
-        ORDER BY provider, environment, priority, created_at, id`,
-      [resolved.type, resolved.id],
-    );
+    const rows = await this.#store.listOwnerKeys(resolved);
     const limit = resolveQuotas(this.#d.options?.quotas).maxKeysPerValidateAll;
     if (rows.length > limit) {
       throw quotaExceeded(
@@ -247,81 +256,12 @@ export class KeyValidator {
     intervalMs: number,
     options: PeriodicValidationOptions = {},
   ): Promise<PeriodicValidation> {
-    if (!Number.isFinite(intervalMs) || intervalMs < MIN_INTERVAL_MS || intervalMs > MAX_INTERVAL_MS) {
-      throw invalidInput(`intervalMs must be between ${MIN_INTERVAL_MS} and ${MAX_INTERVAL_MS} ms`, {
-        field: 'intervalMs',
-      });
-    }
-    const enabled =
-      this.#d.options?.validation?.enabled !== false && this.#env.BYOK_ENABLE_VALIDATION !== 'false';
-    const leaseName = options.leaseName ?? DEFAULT_LEASE_NAME;
-    const holder = newHolderId();
-    const concurrency = options.concurrency ?? this.concurrency;
-    const db = this.#d.db;
-    const logger = this.#d.logger;
-    let runs = 0;
-    let stopped = !enabled;
-    let current: Promise<PeriodicRunReport | null> | undefined;
-    let timer: NodeJS.Timeout | undefined;
-
-    const round = async (): Promise<PeriodicRunReport | null> => {
-      if (stopped) return null;
-      const ttlMs = 2 * intervalMs + this.timeoutMs;
-      if (!(await acquireLease(db, leaseName, holder, ttlMs))) return null;
-      runs += 1;
-      return this.#runRound(intervalMs, concurrency, async () => {
-        if (stopped) return false;
-        return acquireLease(db, leaseName, holder, ttlMs);
-      });
-    };
-    const runOnce = (): Promise<PeriodicRunReport | null> => {
-      if (current) return Promise.resolve(null);
-      current = round()
-        .catch((error: unknown) => {
-          logger.error(
-            { code: isBYOKError(error) ? error.code : undefined },
-            'periodic validation round failed',
-          );
-          return null;
-        })
-        .finally(() => {
-          current = undefined;
-        });
-      return current;
-    };
-
-    if (enabled) {
-      timer = setInterval(() => void runOnce(), intervalMs);
-      timer.unref();
-      if (options.runImmediately) void runOnce();
-      logger.info({ intervalMs, holder }, 'periodic key validation scheduled');
-    } else {
-      logger.info('periodic key validation is disabled (validation.enabled / BYOK_ENABLE_VALIDATION)');
-    }
-
-    const schedules = this.#schedules;
-    const schedule: PeriodicValidation = {
-      intervalMs,
-      holder,
-      get runs() {
-        return runs;
-      },
-      runOnce,
-      async stop() {
-        stopped = true;
-        clearInterval(timer);
-        schedules.delete(schedule);
-        await current;
-        if (enabled) await releaseLease(db, leaseName, holder).catch(() => undefined);
-      },
-    };
-    if (enabled) schedules.add(schedule);
-    return schedule;
+    return this.#runner.schedule(intervalMs, options);
   }
 
   /** Stops every schedule this validator started (call on shutdown). */
   async close(): Promise<void> {
-    await Promise.all([...this.#schedules].map((schedule) => schedule.stop()));
+    await this.#runner.close();
   }
 
   /** Probes one row's key, stores the result (group commit) and reports it. */
@@ -408,103 +348,6 @@ export class KeyValidator {
     );
   }
 
-  async #runRound(
-    intervalMs: number,
-    concurrency: number,
-    renew: () => Promise<boolean>,
-  ): Promise<PeriodicRunReport> {
-    const started = performance.now();
-    const report: PeriodicRunReport = {
-      startedAt: new Date(),
-      durationMs: 0,
-      validated: 0,
-      valid: 0,
-      failed: 0,
-      errors: 0,
-      leaseLost: false,
-    };
-    let lastRenewal = performance.now();
-    let renewing: Promise<boolean> | undefined;
-    const keepLease = async (): Promise<boolean> => {
-      // A long round renews its lease every half interval; when another instance has taken it
-      // over (this one was paused for longer than the lease), the rest is left to that one.
-      if (performance.now() - lastRenewal <= intervalMs / 2) return true;
-      renewing ??= renew().finally(() => {
-        lastRenewal = performance.now();
-        renewing = undefined;
-      });
-      if (!(await renewing)) report.leaseLost = true;
-      return !report.leaseLost;
-    };
-
-    // Due keys, a page at a time (keyset on id), the next page read while this one is validated.
-    const db = this.#d.db;
-    async function* dueRows(): AsyncGenerator<KeyRow> {
-      let after = '';
-      for (;;) {
-        const { rows } = await db.query<KeyRow>(
-          `SELECT * FROM byok.keys
-            WHERE status = 'active' AND id > $2
-              AND (last_validated_at IS NULL OR last_validated_at < now() - make_interval(secs => $1::double precision / 1000))
-              AND (cooldown_until IS NULL OR cooldown_until <= now() OR last_validation_status IN ('invalid_key', 'revoked'))
-            ORDER BY id LIMIT ${ROUND_PAGE_SIZE}`,
-          [intervalMs / 2, after],
-        );
-        yield* rows;
-        if (rows.length < ROUND_PAGE_SIZE) return;
-        after = rows.at(-1)?.id ?? after;
-      }
-    }
-    const source = dueRows();
-    const settling: Promise<void>[] = [];
-    const failed = (row: KeyRow, error: unknown): void => {
-      report.errors += 1;
-      this.#d.logger.warn(
-        { keyId: row.id, code: isBYOKError(error) ? error.code : 'INTERNAL_ERROR' },
-        'periodic validation of a key failed',
-      );
-    };
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        if (report.leaseLost || !(await keepLease())) return;
-        const next = await source.next();
-        if (next.done) return;
-        const row = next.value;
-        try {
-          const { settled } = await this.#validateRowPipelined(row, 'scheduled', {
-            actor: { type: 'system', id: 'scheduled-validation' },
-          });
-          settling.push(
-            settled.then(
-              (result) => {
-                report.validated += 1;
-                if (result.isValid) report.valid += 1;
-                else report.failed += 1;
-              },
-              (error: unknown) => failed(row, error),
-            ),
-          );
-        } catch (error) {
-          failed(row, error);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-    await Promise.all(settling);
-    report.durationMs = Math.round(performance.now() - started);
-    this.#d.logger.info(
-      {
-        validated: report.validated,
-        valid: report.valid,
-        failed: report.failed,
-        errors: report.errors,
-        durationMs: report.durationMs,
-      },
-      'periodic key validation round done',
-    );
-    return report;
-  }
-
   /** Decrypts the row and probes the provider; a decryption failure is a finding, not an error. */
   async #examine(row: KeyRow): Promise<Finding> {
     let keyData: KeyData;
@@ -521,11 +364,10 @@ export class KeyValidator {
 
   async #probe(provider: ProviderType, keyData: KeyData, testsSoFar: string[]): Promise<Finding> {
     const timeoutMs = this.timeoutMs;
-    const baseUrl = resolveBaseUrl(
-      provider,
-      this.#d.options?.providers as BaseUrlOverrides | undefined,
-      this.#env,
-    );
+    // Only the options and the settings count: the record given keeps resolveBaseUrl off the environment.
+    const baseUrl = resolveBaseUrl(provider, this.#d.options?.providers as BaseUrlOverrides | undefined, {
+      [baseUrlEnvVar(provider)]: this.#d.settings?.baseUrls?.[provider],
+    });
     const secrets = secretValues(provider, keyData);
     // probeKey aborts at timeoutMs itself; the race is a backstop for an injected fetch that
     // ignores its abort signal, so that the limit holds whatever fetch does.

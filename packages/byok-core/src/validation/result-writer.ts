@@ -2,6 +2,7 @@ import type { AuditLog, RequestContext } from '../audit/index.js';
 import type { Owner } from '../crypto/index.js';
 import type { KeyRow, KeyStatus } from '../keys/types.js';
 import type { Database, SqlClient } from '../store/types.js';
+import type { ValidationsStore } from '../store/validations-store.js';
 import { type CooldownPolicy, cooldownMsFor } from './cooldown.js';
 import { computeHealthScore, HEALTH_HISTORY_SIZE, type ValidationSample } from './health-score.js';
 
@@ -29,21 +30,11 @@ export interface StoredValidation {
   statusFrom: KeyStatus;
 }
 
-interface LockedKey {
-  id: string;
-  status: KeyStatus;
-  cooldown_until: Date | string | null;
-  last_validation_status: string | null;
-  history: { s: ValidationSample['status']; ms: number }[] | string | null;
-}
-
 interface KeyState {
   status: KeyStatus;
   cooldownUntil: Date | null;
   history: ValidationSample[];
 }
-
-const asDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 /** The key's status after an outcome: refusals park an active key as invalid, success restores it. */
 export function nextStatus(current: KeyStatus, outcome: ValidationSample['status']): KeyStatus {
@@ -79,41 +70,47 @@ export function nextCooldown(
  * size (lock and read the keys with their recent history; insert the validation rows; update the
  * keys), plus the audit entries due. Keys are locked in id order and audit chains appended in
  * owner order, so concurrent batches (and the key service's one-key writes) cannot deadlock.
+ * Each key is matched with its owner: a write whose row names another owner stores nothing (null).
  */
 export async function storeValidations(
+  store: Pick<ValidationsStore, 'lockKeysForValidation' | 'insertValidations' | 'updateKeyStates'>,
   tx: SqlClient,
   audit: Pick<AuditLog, 'append'>,
   writes: readonly ValidationWrite[],
   cooldowns: CooldownPolicy,
 ): Promise<(StoredValidation | null)[]> {
-  const ids = [...new Set(writes.map((w) => w.row.id))].sort();
-  const { rows } = await tx.query<LockedKey>(
-    `SELECT k.id, k.status, k.cooldown_until, k.last_validation_status,
-            (SELECT json_agg(json_build_object('s', h.status, 'ms', h.response_time_ms) ORDER BY h.created_at DESC, h.id DESC)
-               FROM (SELECT status, response_time_ms, created_at, id FROM byok.key_validations
-                      WHERE key_id = k.id ORDER BY created_at DESC, id DESC LIMIT ${HEALTH_HISTORY_SIZE}) h) AS history
-       FROM byok.keys k WHERE k.id = ANY($1::text[]) ORDER BY k.id FOR UPDATE OF k`,
-    [ids],
-  );
+  const refs = new Map<string, { id: string; owner: Owner }>();
+  for (const { row } of writes) {
+    refs.set(`${row.id}\u0000${row.owner_type}\u0000${row.owner_id}`, {
+      id: row.id,
+      owner: { type: row.owner_type, id: row.owner_id },
+    });
+  }
+  const locked = await store.lockKeysForValidation([...refs.values()], HEALTH_HISTORY_SIZE, tx);
   const states = new Map<string, KeyState>();
-  for (const row of rows) {
-    if (row.status === 'revoked') continue;
-    const history = typeof row.history === 'string' ? JSON.parse(row.history) : (row.history ?? []);
-    states.set(row.id, {
-      status: row.status,
-      cooldownUntil: asDate(row.cooldown_until),
-      history: (history as { s: ValidationSample['status']; ms: number }[]).map((h) => ({
-        status: h.s,
-        responseTimeMs: Number(h.ms),
+  for (const key of locked) {
+    if (key.status === 'revoked') continue;
+    states.set(key.id, {
+      status: key.status,
+      cooldownUntil: key.cooldownUntil,
+      history: key.history.map((h) => ({
+        status: h.status as ValidationSample['status'],
+        responseTimeMs: h.responseTimeMs,
       })),
     });
   }
+  // Ids are unique, so a locked key has one owner: a write naming another owner stores nothing.
+  const ownerOf = new Map(locked.map((key) => [key.id, key.owner]));
+  const matches = ({ row }: ValidationWrite): boolean => {
+    const owner = ownerOf.get(row.id);
+    return owner?.type === row.owner_type && owner.id === row.owner_id;
+  };
 
   // In order, so that a key validated twice in one batch sees its first result in its history.
   const stored: (StoredValidation | null)[] = [];
   const inserts: { write: ValidationWrite; healthScore: number }[] = [];
   for (const write of writes) {
-    const state = states.get(write.row.id);
+    const state = matches(write) ? states.get(write.row.id) : undefined;
     if (!state) {
       stored.push(null);
       continue;
@@ -128,41 +125,36 @@ export async function storeValidations(
   }
   if (inserts.length === 0) return stored;
 
-  await tx.query(
-    `INSERT INTO byok.key_validations (key_id, is_valid, status, health_score, error_code, error_message, response_time_ms, tests_run)
-     SELECT v.key_id, v.is_valid, v.status, v.health_score, v.error_code, v.error_message, v.response_time_ms, v.tests_run::jsonb
-       FROM unnest($1::text[], $2::boolean[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[])
-         AS v(key_id, is_valid, status, health_score, error_code, error_message, response_time_ms, tests_run)`,
-    [
-      inserts.map((i) => i.write.row.id),
-      inserts.map((i) => i.write.isValid),
-      inserts.map((i) => i.write.sample.status),
-      inserts.map((i) => i.healthScore),
-      inserts.map((i) => i.write.errorCode),
-      inserts.map((i) => i.write.errorMessage),
-      inserts.map((i) => Math.round(i.write.sample.responseTimeMs)),
-      inserts.map((i) => JSON.stringify(i.write.testsRun)),
-    ],
+  await store.insertValidations(
+    inserts.map(({ write, healthScore }) => ({
+      keyId: write.row.id,
+      isValid: write.isValid,
+      status: write.sample.status,
+      healthScore,
+      errorCode: write.errorCode,
+      errorMessage: write.errorMessage,
+      responseTimeMs: write.sample.responseTimeMs,
+      testsRun: write.testsRun,
+    })),
+    tx,
   );
 
   // One update per key, with its final state (the last write of the batch for that key).
   const last = new Map<string, { write: ValidationWrite; healthScore: number }>();
   for (const insert of inserts) last.set(insert.write.row.id, insert);
-  const finals = [...last.values()];
-  await tx.query(
-    `UPDATE byok.keys k
-        SET health_score = u.health_score, last_validated_at = now(), last_validation_status = u.outcome,
-            status = u.status, cooldown_until = u.cooldown_until::timestamptz
-       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])
-         AS u(id, health_score, outcome, status, cooldown_until)
-      WHERE k.id = u.id`,
-    [
-      finals.map((f) => f.write.row.id),
-      finals.map((f) => f.healthScore),
-      finals.map((f) => f.write.sample.status),
-      finals.map((f) => states.get(f.write.row.id)?.status),
-      finals.map((f) => states.get(f.write.row.id)?.cooldownUntil?.toISOString() ?? null),
-    ],
+  await store.updateKeyStates(
+    [...last.values()].map(({ write, healthScore }) => {
+      const state = states.get(write.row.id) as KeyState;
+      return {
+        id: write.row.id,
+        owner: { type: write.row.owner_type, id: write.row.owner_id },
+        healthScore,
+        outcome: write.sample.status,
+        status: state.status,
+        cooldownUntil: state.cooldownUntil,
+      };
+    }),
+    tx,
   );
 
   const audited = writes
@@ -210,6 +202,7 @@ export async function storeValidations(
  */
 export class ResultWriter {
   readonly #db: Database;
+  readonly #store: ValidationsStore;
   readonly #audit: Pick<AuditLog, 'append'>;
   readonly #cooldowns: CooldownPolicy;
   readonly #maxBatch: number;
@@ -225,11 +218,13 @@ export class ResultWriter {
 
   constructor(
     db: Database,
+    store: ValidationsStore,
     audit: Pick<AuditLog, 'append'>,
     cooldowns: CooldownPolicy,
     options: { maxBatch?: number; maxParallel?: number } = {},
   ) {
     this.#db = db;
+    this.#store = store;
     this.#audit = audit;
     this.#cooldowns = cooldowns;
     this.#maxBatch = options.maxBatch ?? 200;
@@ -279,6 +274,7 @@ export class ResultWriter {
       this.#db
         .transaction((tx) =>
           storeValidations(
+            this.#store,
             tx,
             this.#audit,
             batch.map((entry) => entry.write),

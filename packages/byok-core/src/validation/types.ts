@@ -92,3 +92,16 @@ export interface PeriodicValidation {
   /** Cancels the timer, waits for a running round, and hands the lease back. */
   stop(): Promise<void>;
 }
+
+/**
+ * Settings of the validator that come from the deployment rather than the `validation` options
+ * (`validationAndFallbackSettingsFromEnv` makes them from `BYOK_*` variables). The options win.
+ */
+export interface ValidationSettings {
+  /** Hard limit of one provider request, in ms, when `validation.timeout` is not given. */
+  timeoutMs?: number;
+  /** false: periodic validation never runs, even when `validation.enabled` is not false. */
+  enabled?: boolean;
+  /** Base URL per provider, used when the `providers` option gives none for it. */
+  baseUrls?: Partial<Record<ProviderType, string>>;
+}
