@@ -52,7 +52,7 @@ export interface VerifyAlertWebhookOptions {
  * import { verifyAlertWebhook } from '@stack-2025/byok-core';
  *
  * app.post('/byok-alerts', express.raw({ type: 'application/json' }), (req, res) => {
- *   if (!verifyAlertWebhook(process.env.MY_ALERT_SECRET!, req.headers, req.body)) {
+ *   if (!verifyAlertWebhook(alertSigningSecret, req.headers, req.body)) {
  *     return res.status(400).end();
  *   }
  *   const event = JSON.parse(req.body.toString('utf8'));
