@@ -1,4 +1,10 @@
-/** `GET|PUT /api/fallback-chains/:provider`, `GET|POST /api/alerts` and `DELETE /api/alerts/:id`. */
+/**
+ * `GET|PUT /api/fallback-chains/:provider`, `GET|POST /api/alerts`, `DELETE /api/alerts/:id` and
+ * `POST /api/alerts/:id/rotate-secret`.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyAlertWebhook } from '@stack-2025/byok-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createHttpFixture,
@@ -343,5 +349,117 @@ describe('DELETE /api/alerts/:id.security', () => {
     await fx.call('POST', '/api/alerts', { token: alice.token, body: webhookAlert() });
     const entries = await fx.system.audit.list({ owner: { type: 'user', id: alice.id } });
     expect(JSON.stringify(entries)).not.toContain('hooks.example.com');
+  });
+});
+
+describe('POST /api/alerts/:id/rotate-secret.happy', () => {
+  it('returns the signing secret once, signs a real delivery with it, shows the delivery in the list, and rotates it', async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const dev = await createHttpFixture({
+      alerts: { allowPrivateWebhookHosts: true },
+      systemOptions: { alerts: { allowPrivateWebhookHosts: true } },
+    });
+    try {
+      const id = uid();
+      const token = await tokenFor(id);
+      const { port } = receiver.address() as AddressInfo;
+      const created = await dev.call('POST', '/api/alerts', {
+        token,
+        body: webhookAlert({
+          alertType: 'requests',
+          thresholdValue: 1,
+          webhookUrl: `http://127.0.0.1:${port}/hook`,
+        }),
+      });
+      expect(created.status, created.text).toBe(201);
+      expect(created.headers.get('cache-control')).toBe('no-store');
+      const secret = created.json.signingSecret as string;
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+      expect(created.json.alert).toMatchObject({ hasSigningSecret: true, lastDelivery: null });
+      const alertId = created.json.alert.id as string;
+
+      await dev.system.manager.recordUsage({ userId: id, provider: 'openai', inputTokens: 1 });
+      await dev.system.manager.context.alerts.drain();
+      expect(received).toHaveLength(1);
+      const first = received[0] as (typeof received)[number];
+      expect(verifyAlertWebhook(secret, first.headers, first.body)).toBe(true);
+      expect(verifyAlertWebhook(secret, first.headers, first.body.replace('"requests"', '"tokens"'))).toBe(
+        false,
+      );
+
+      const list = await dev.call('GET', '/api/alerts', { token });
+      expect(list.json.alerts[0]).toMatchObject({
+        id: alertId,
+        undeliveredNotifications: 0,
+        lastDelivery: { channel: 'webhook', status: 'delivered', statusCode: 204, errorCode: null },
+      });
+      expect(list.text).not.toContain(secret.slice(6));
+
+      const rotated = await dev.call('POST', `/api/alerts/${alertId}/rotate-secret`, { token });
+      expect(rotated.status, rotated.text).toBe(200);
+      const next = rotated.json.signingSecret as string;
+      expect(next).toMatch(/^whsec_/);
+      expect(next).not.toBe(secret);
+      expect(rotated.json.alert.signingSecretRotatedAt).toEqual(expect.any(String));
+
+      // A notice to the owner's alerts goes out after the rotation: the old secret no longer verifies it.
+      const owner = { type: 'user' as const, id };
+      const alerts = dev.system.manager.context.alerts;
+      const ids = await dev.system.manager.context.db.transaction((tx) =>
+        alerts.enqueueNotice(tx, owner, {
+          type: 'key_compromise.notice',
+          id: 'inc_e2e',
+          incident: { id: 'inc_e2e', startedAt: new Date().toISOString(), reason: 'e2e' },
+          owner,
+          keys: [],
+        }),
+      );
+      alerts.deliver(ids);
+      await alerts.drain();
+      const second = received[1] as (typeof received)[number];
+      expect(verifyAlertWebhook(next, second.headers, second.body)).toBe(true);
+      expect(verifyAlertWebhook(secret, second.headers, second.body)).toBe(false);
+
+      const logs = dev.logs.join('');
+      const audit = JSON.stringify(await dev.system.audit.list({ owner }));
+      expect(audit).toContain('alert.signing_secret_rotated');
+      for (const value of [secret, next]) {
+        expect(logs).not.toContain(value.slice(6));
+        expect(audit).not.toContain(value.slice(6));
+      }
+    } finally {
+      await dev.close();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+});
+
+describe('POST /api/alerts/:id/rotate-secret.security', () => {
+  it('answers another user’s alert exactly like a missing one, and leaves its secret alone', async () => {
+    const alice = await user();
+    const mallory = await user();
+    const created = await fx.call('POST', '/api/alerts', { token: alice.token, body: webhookAlert() });
+    const id = created.json.alert.id;
+    const theirs = await fx.call('POST', `/api/alerts/${id}/rotate-secret`, { token: mallory.token });
+    const missing = await fx.call('POST', '/api/alerts/alert_missing0000/rotate-secret', {
+      token: mallory.token,
+    });
+    expectError(theirs, 404, 'NOT_FOUND');
+    expect(theirs.json.error.message.replace(id, 'A')).toBe(
+      missing.json.error.message.replace('alert_missing0000', 'A'),
+    );
+    const [alert] = (await fx.call('GET', '/api/alerts', { token: alice.token })).json.alerts;
+    expect(alert.signingSecretRotatedAt).toBeNull();
+    expectError(await fx.call('POST', `/api/alerts/${id}/rotate-secret`), 401, 'UNAUTHENTICATED');
   });
 });

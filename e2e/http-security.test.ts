@@ -312,6 +312,13 @@ const ROUTES: RouteCase[] = [
     owned: true,
   },
   {
+    route: 'POST /api/alerts/:id/rotate-secret',
+    method: 'POST',
+    path: (w, missing) => `/api/alerts/${missing ? MISSING_ALERT : w.alertId}/rotate-secret`,
+    bad: (w) => [{ path: `/api/alerts/${w.alertId}/rotate-secret?x=1` }],
+    owned: true,
+  },
+  {
     route: 'DELETE /api/alerts/:id',
     method: 'DELETE',
     path: (w, missing) => `/api/alerts/${missing ? MISSING_ALERT : w.alertId}`,

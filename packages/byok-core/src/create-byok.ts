@@ -1,4 +1,4 @@
-import type { CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
+import type { CreatedUsageAlert, CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
 import type { AuditLog, RequestContext } from './audit/index.js';
 import type { InvalidationBus, KeyCache, RedisLike } from './cache/index.js';
 import type { EncryptionService } from './crypto/index.js';
@@ -46,9 +46,15 @@ export interface CreateBYOKOptions {
 
 /** The `database` part of a system: statistics, migrations and usage alerts. */
 export interface BYOKSystemDatabase extends BYOKDatabase {
-  createUsageAlert(input: CreateUsageAlertInput, context?: RequestContext): Promise<UsageAlert>;
+  createUsageAlert(input: CreateUsageAlertInput, context?: RequestContext): Promise<CreatedUsageAlert>;
   listUsageAlerts(owner: string | OwnerSelector): Promise<UsageAlert[]>;
   deleteUsageAlert(alertId: string, owner: string | OwnerSelector, context?: RequestContext): Promise<void>;
+  /** A new webhook signing secret for the alert, returned once; the old one stops signing at once. */
+  rotateUsageAlertSecret(
+    alertId: string,
+    owner: string | OwnerSelector,
+    context?: RequestContext,
+  ): Promise<{ alert: UsageAlert; signingSecret: string }>;
 }
 
 export interface BYOKSystem {
@@ -118,6 +124,8 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     listUsageAlerts: (owner: string | OwnerSelector) => alerts.listUsageAlerts(owner),
     deleteUsageAlert: (alertId: string, owner: string | OwnerSelector, context?: RequestContext) =>
       alerts.deleteUsageAlert(alertId, owner, context),
+    rotateUsageAlertSecret: (alertId: string, owner: string | OwnerSelector, context?: RequestContext) =>
+      alerts.rotateSigningSecret(alertId, owner, context),
   });
   if (ctx.encryption.isConfigured) await manager.ready();
   else await database.runMigrations();

@@ -1,6 +1,13 @@
 export { BYOKAIMiddleware, type BYOKAIMiddlewareOptions } from './adapters/express.js';
-export type { AlertNotificationPayload, CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
-export { signWebhook, verifyWebhookSignature } from './alerts/index.js';
+export type {
+  AlertDelivery,
+  AlertNotificationPayload,
+  CreatedUsageAlert,
+  CreateUsageAlertInput,
+  UsageAlert,
+  VerifyAlertWebhookOptions,
+} from './alerts/index.js';
+export { signWebhook, verifyAlertWebhook, verifyWebhookSignature } from './alerts/index.js';
 export type {
   ActorInput,
   AuditAction,

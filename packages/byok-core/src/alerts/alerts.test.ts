@@ -111,7 +111,6 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
       db,
       audit,
       logger: captured.logger,
-      env: {},
       webhook: { secret: SECRET, defaultUrl: `${receiver.url}/ok`, allowPrivateHosts: true },
       email: { smtpUrl: smtp.url, from: 'alerts@byok.test', defaultTo: 'ops@byok.test' },
       retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 },
@@ -358,7 +357,7 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
   });
 
   it('accepts alerts whose channels are not configured yet, keeps their notifications waiting, and sends them once configured', async () => {
-    const bare = new AlertService({ db, audit, logger: captured.logger, env: {} });
+    const bare = new AlertService({ db, audit, logger: captured.logger });
     services.push(bare);
     const userId = uniqueId();
     await db.query('INSERT INTO byok.users (id, email) VALUES ($1, $2)', [

@@ -41,10 +41,37 @@ export interface UsageAlert {
   channelProblems: string[];
   /** Notifications of this alert not delivered yet (waiting for configuration, queued or being sent). */
   undeliveredNotifications: number;
+  /** Its latest delivery attempt (any channel), or null when none was made yet. */
+  lastDelivery: AlertDelivery | null;
+  /** Whether it signs its webhooks with a secret of its own (false: the global secret, if any). */
+  hasSigningSecret: boolean;
+  /** When its signing secret was last rotated; null if never. */
+  signingSecretRotatedAt: Date | null;
   /** The last period it fired in (`2026-11-21`, `2026-W47`, `2026-11`), or null. */
   lastFiredPeriod: string | null;
   lastFiredAt: Date | null;
   createdAt: Date;
+}
+
+/** The latest delivery attempt of an alert's notifications. */
+export interface AlertDelivery {
+  at: Date;
+  channel: NotificationChannel;
+  /** `retrying`: this attempt failed and another one is due. */
+  status: 'delivered' | 'failed' | 'retrying';
+  /** The receiver's HTTP status (or SMTP reply code), when there was an answer. */
+  statusCode: number | null;
+  /** A stable short code of the failure (`HTTP_503`, `ECONNREFUSED`, `TIMEOUT`, `NO_DESTINATION`…); null when delivered. */
+  errorCode: string | null;
+}
+
+/** What `createUsageAlert` returns: the alert and, this once, its webhook signing secret. */
+export interface CreatedUsageAlert extends UsageAlert {
+  /**
+   * The secret its webhooks are signed with (`whsec_…`); shown only here and on rotation. Null
+   * when the service was built without a data-key service (the global secret signs then).
+   */
+  signingSecret: string | null;
 }
 
 /** What a fired alert says. The webhook body is this object as JSON; the e-mail is written from it. */
@@ -92,6 +119,8 @@ export interface OutboundNotification {
   payload: NotificationPayload;
   /** 1 for the first try. */
   attempt: number;
+  /** The alert's own webhook signing secret (plaintext, in memory only); absent for alerts made before per-alert secrets. */
+  signingSecret?: string | undefined;
 }
 
 export type SendResult =

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   DestinationRefusedError,
   type HostResolver,
@@ -6,44 +5,14 @@ import {
   type ResolvedAddress,
   resolveDestination,
 } from '../outbound/index.js';
+import { alertSignatureHeader, SIGNATURE_HEADER, signWebhook } from './signing.js';
 import type { NotificationSender, OutboundNotification, SendResult } from './types.js';
 
-/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the value of `x-byok-signature`. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/**
- * Checks an alert webhook on the receiving side: the signature must match the raw body and the
- * timestamp must be recent (default 5 minutes), so that a captured request cannot be replayed later.
- *
- * @example
- * const ok = verifyWebhookSignature({
- *   secret: process.env.BYOK_ALERT_WEBHOOK_SECRET!,
- *   timestamp: req.headers['x-byok-timestamp'],
- *   signature: req.headers['x-byok-signature'],
- *   body: rawBody,
- * });
- */
-export function verifyWebhookSignature(input: {
-  secret: string;
-  timestamp: string | undefined | null;
-  signature: string | undefined | null;
-  body: string;
-  toleranceSeconds?: number;
-  now?: Date;
-}): boolean {
-  const { secret, timestamp, signature, body } = input;
-  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
-  const now = Math.floor((input.now ?? new Date()).getTime() / 1000);
-  if (Math.abs(now - Number(timestamp)) > (input.toleranceSeconds ?? 300)) return false;
-  const expected = Buffer.from(signWebhook(secret, timestamp, body));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
 export interface WebhookSenderOptions {
-  /** Signing key (`BYOK_ALERT_WEBHOOK_SECRET`). Without one, webhooks go out unsigned. */
+  /**
+   * Global signing key (`BYOK_ALERT_WEBHOOK_SECRET`): signs `byok-signature` when a notification
+   * carries no secret of its own, and the legacy `x-byok-signature` header whenever it is set.
+   */
   secret?: string | undefined;
   /**
    * Deliver to this machine and private networks too (development, or where every user is trusted).
@@ -62,7 +31,7 @@ export interface WebhookSenderOptions {
    * also connects only to the checked addresses.
    */
   fetch?: typeof fetch;
-  /** Called once, the first time a webhook goes out unsigned. */
+  /** Called once, the first time a webhook goes out unsigned (no own secret and no global one). */
   onUnsigned?: () => void;
 }
 
@@ -74,7 +43,11 @@ function describeFetchError(error: unknown): string {
   return `${error.name}: ${error.message}${code}`;
 }
 
-/** POSTs the notification as JSON, signed with `x-byok-timestamp` and `x-byok-signature`. One attempt per call. */
+/**
+ * POSTs the notification as JSON, signed in `byok-signature` (`t=<unix>,v1=<hex>`) with the
+ * notification's own secret, or the global one for alerts that have none. With a global secret the
+ * legacy `x-byok-timestamp` / `x-byok-signature` pair is sent too. One attempt per call.
+ */
 export class WebhookSender implements NotificationSender {
   readonly channel = 'webhook' as const;
   readonly #secret: string | undefined;
@@ -118,11 +91,14 @@ export class WebhookSender implements NotificationSender {
       'x-byok-delivery': notification.id,
       'x-byok-timestamp': timestamp,
     };
-    if (this.#secret) headers['x-byok-signature'] = signWebhook(this.#secret, timestamp, body);
+    const signingSecret = notification.signingSecret || this.#secret;
+    if (signingSecret)
+      headers[SIGNATURE_HEADER] = alertSignatureHeader(signingSecret, Number(timestamp), body);
     else {
       this.#onUnsigned?.();
       this.#onUnsigned = undefined;
     }
+    if (this.#secret) headers['x-byok-signature'] = signWebhook(this.#secret, timestamp, body);
     let statusCode: number;
     try {
       // Redirects are not followed: a signed alert goes only where it was configured to go.

@@ -20,6 +20,7 @@ export type AuditAction =
   | 'master_key.rotation_completed'
   | 'alert.created'
   | 'alert.deleted'
+  | 'alert.signing_secret_rotated'
   | 'migration.imported'
   | 'gateway_token.created'
   | 'gateway_token.updated'

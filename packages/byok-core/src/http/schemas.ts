@@ -415,6 +415,29 @@ export const CreateAlertBody = z
     email: z.email().max(320).optional(),
   })
   .openapi('CreateUsageAlertInput');
+export const AlertDelivery = z
+  .object({
+    at: isoDate,
+    channel: z.enum(['webhook', 'email']),
+    status: z.enum(['delivered', 'failed', 'retrying']).openapi({
+      description: '`retrying`: this attempt failed and another one is due',
+    }),
+    statusCode: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'The receiver’s HTTP status (or SMTP reply code)' }),
+    errorCode: z.string().nullable().openapi({
+      description:
+        'Why it failed: `HTTP_<status>`, a network code (`ECONNREFUSED`), `TIMEOUT`, `NO_DESTINATION`…; null when delivered',
+    }),
+  })
+  .openapi('AlertDelivery');
+const signingSecretField = z.string().openapi({
+  description:
+    'The secret this alert’s webhooks are signed with (`whsec_…`), shown only in this response: store it with the receiver and check each delivery’s `BYOK-Signature` header with it (`verifyAlertWebhook`).',
+  example: 'whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+});
 export const UsageAlert = z
   .object({
     id: z.string(),
@@ -427,11 +450,28 @@ export const UsageAlert = z
     email: z.string().nullable(),
     /** What keeps a channel from delivering now; its notifications wait until it is configured. */
     channelProblems: z.array(z.string()),
-    undeliveredNotifications: z.number().int(),
+    undeliveredNotifications: z.number().int().openapi({
+      description:
+        'Notifications not delivered yet: waiting for a channel to be configured, queued, or being retried',
+    }),
+    lastDelivery: AlertDelivery.nullable().openapi({
+      description: 'The latest delivery attempt of any of its notifications; null before the first',
+    }),
+    hasSigningSecret: z.boolean().openapi({
+      description:
+        'Whether its webhooks are signed with a secret of its own (false: alerts made before per-alert secrets, signed with the server-wide secret if one is set)',
+    }),
+    signingSecretRotatedAt: isoDate.nullable(),
     lastFiredPeriod: z.string().nullable(),
     lastFiredAt: isoDate.nullable(),
     createdAt: isoDate,
   })
   .openapi('UsageAlert');
 export const UsageAlertResponse = z.object({ alert: UsageAlert }).openapi('UsageAlertResponse');
+export const CreatedUsageAlertResponse = z
+  .object({ alert: UsageAlert, signingSecret: signingSecretField.nullable() })
+  .openapi('CreatedUsageAlertResponse');
+export const RotatedAlertSecretResponse = z
+  .object({ alert: UsageAlert, signingSecret: signingSecretField })
+  .openapi('RotatedAlertSecretResponse');
 export const UsageAlertListResponse = z.object({ alerts: z.array(UsageAlert) }).openapi('UsageAlertList');

@@ -7,6 +7,7 @@ import {
   type KeyCache,
 } from '../cache/index.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
+import { alertSettingsFromEnv } from '../config/alerts-env.js';
 import { EncryptionService } from '../crypto/index.js';
 import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
 import { FallbackManager } from '../fallback/index.js';
@@ -95,11 +96,14 @@ function createContext(options: BYOKManagerOptions): ManagerContext {
   const dataKeys = new DataKeyService(db, encryption);
   const quotas = resolveQuotas(options.quotas);
   const metrics = createMetrics(options.metrics?.registry);
+  const alertEnv = alertSettingsFromEnv(process.env);
   const alerts = new AlertService({
+    ...alertEnv,
     db,
     audit,
     logger,
-    webhook: { allowPrivateHosts: options.alerts?.allowPrivateWebhookHosts ?? false },
+    dataKeys,
+    webhook: { ...alertEnv.webhook, allowPrivateHosts: options.alerts?.allowPrivateWebhookHosts ?? false },
   });
   const usage = new UsageService({ db, logger, alerts, onUsage: (event) => metrics.onUsage(event) });
   let readyFlag = false;

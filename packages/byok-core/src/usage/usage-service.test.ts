@@ -133,7 +133,7 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
     await new DatabaseMigration(db).runMigrations();
     const { logger } = capturingLogger();
     const audit = new AuditLog(db, { keys: { keyring: await Keyring.create(TEST_MASTER_KEY) } });
-    alerts = new AlertService({ db, audit, logger, env: {} });
+    alerts = new AlertService({ db, audit, logger });
     usage = new UsageService({ db, logger, alerts, onUsage: (event) => events.push(event) });
   });
   afterAll(async () => {

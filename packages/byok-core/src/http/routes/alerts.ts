@@ -12,9 +12,10 @@ import { invalid } from '../problem.js';
 import {
   AlertParams,
   CreateAlertBody,
+  CreatedUsageAlertResponse,
+  RotatedAlertSecretResponse,
   ScopeQuery,
   UsageAlertListResponse,
-  UsageAlertResponse,
 } from '../schemas.js';
 import { serializeAlert } from '../serialize.js';
 import type { HttpEnv } from '../types.js';
@@ -84,10 +85,10 @@ export function registerAlertRoutes(
       security,
       summary: 'Create a usage alert',
       description:
-        'Fires once per period when the period’s total reaches the threshold. A webhook URL must be http(s); one pointing at this machine or a private network is refused unless the server allows it.',
+        'Fires once per period when the period’s total reaches the threshold. A webhook URL must be http(s); one pointing at this machine or a private network is refused unless the server allows it. The response carries the alert’s webhook signing secret (`signingSecret`), shown this once: every delivery is signed with it in the `BYOK-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).',
       request: { query: ScopeQuery, body: jsonBody(CreateAlertBody) },
       responses: {
-        201: json(UsageAlertResponse, 'The new alert'),
+        201: json(CreatedUsageAlertResponse, 'The new alert and its signing secret (shown once)'),
         ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429),
       },
     }),
@@ -105,7 +106,35 @@ export function registerAlertRoutes(
         { ...body, ...(email ? { email } : {}), ...scope },
         callContext(c),
       );
-      return c.json({ alert: serializeAlert(alert) }, 201);
+      c.header('cache-control', 'no-store');
+      return c.json({ alert: serializeAlert(alert), signingSecret: alert.signingSecret }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: `${basePath}/alerts/{id}/rotate-secret`,
+      tags,
+      security,
+      summary: 'Rotate a usage alert’s webhook signing secret',
+      description:
+        'Replaces the alert’s signing secret with a new one, returned this once. Deliveries from now on (retries included) are signed with the new secret only; the old one stops verifying at once. Audited as `alert.signing_secret_rotated`.',
+      request: { params: AlertParams, query: ScopeQuery },
+      responses: {
+        200: json(RotatedAlertSecretResponse, 'The alert and its new signing secret (shown once)'),
+        ...errorResponses(400, 401, 403, 404, 429, 503),
+      },
+    }),
+    async (c) => {
+      const scope = await ownerScope(system, c, c.req.valid('query').workspaceId, 'admin', MANAGE);
+      const { alert, signingSecret } = await system.database.rotateUsageAlertSecret(
+        c.req.valid('param').id,
+        scope,
+        callContext(c),
+      );
+      c.header('cache-control', 'no-store');
+      return c.json({ alert: serializeAlert(alert), signingSecret }, 200);
     },
   );
 
