@@ -9,6 +9,7 @@ import type { Database } from '../store/types.js';
 import { type UsageStore, usageStore } from '../store/usage-store.js';
 import { bucketStarts, EMPTY_FIGURES, queryFigures } from './analytics.js';
 import { priceUsage } from './pricing.js';
+import { purgeExpiredUsage, type UsagePurgeResult, type UsageRetentionOptions } from './retention.js';
 import type {
   AnalyticsOptions,
   RecordUsageInput,
@@ -204,6 +205,15 @@ export class UsageService {
       this.#logger.warn({ err: { message: (error as Error)?.message } }, 'onUsage listener threw');
     }
     return { id: recorded.id, costUsd: price.costUsd, priced: price.priced };
+  }
+
+  /**
+   * Deletes raw usage rows and validation results older than their retention, in batches (daily
+   * roll-ups stay, so analytics over purged days are unchanged). Run it under a lease: the server's
+   * scheduled job does, once a day.
+   */
+  purgeExpired(retention: UsageRetentionOptions = {}, now: Date = new Date()): Promise<UsagePurgeResult> {
+    return purgeExpiredUsage(this.#db, this.#store, retention, now);
   }
 
   /**
