@@ -94,6 +94,82 @@ describe('POST /api/usage.happy', () => {
   });
 });
 
+describe('POST /api/usage by key id alone', () => {
+  it('takes the provider and owner from the key; a given provider must match it', async () => {
+    const alice = await user();
+    const res = await fx.call('POST', '/api/usage', {
+      token: alice.token,
+      body: {
+        keyId: alice.keyId,
+        model: 'gpt-6-luna',
+        requests: 2,
+        inputTokens: 1000,
+        outputTokens: 100,
+        success: true,
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.usage).toMatchObject({ priced: true });
+    expect(res.json.usage.costUsd).toBeGreaterThan(0);
+    const { rows } = await fx.system.database.db.query<{ provider: string; owner_id: string }>(
+      'SELECT provider, owner_id FROM byok.key_usage WHERE id = $1',
+      [res.json.usage.id],
+    );
+    expect(rows[0]).toEqual({ provider: 'openai', owner_id: alice.id });
+  });
+
+  it('says a missing keyId is missing (required), and an unknown key or provider is unknown', async () => {
+    const alice = await user();
+    const before = await usageRows();
+    const missing = await fx.call('POST', '/api/usage', {
+      token: alice.token,
+      body: { model: 'gpt-6-luna' },
+    });
+    expectError(missing, 400, 'INVALID_INPUT');
+    expect(missing.json.error.message).toMatch(/keyId: required/);
+    expect(missing.json.error.message).not.toMatch(/unknown/i);
+    expectError(
+      await fx.call('POST', '/api/usage', { token: alice.token, body: { keyId: 'key_unknown00000' } }),
+      404,
+      'KEY_NOT_FOUND',
+    );
+    expectError(
+      await fx.call('POST', '/api/usage', {
+        token: alice.token,
+        body: { keyId: alice.keyId, provider: 'acme' },
+      }),
+      400,
+      'UNKNOWN_PROVIDER',
+    );
+    expect(await usageRows()).toBe(before);
+  });
+
+  it('records audio seconds and shows voice minutes beside tokens in the analytics', async () => {
+    const alice = await user();
+    const res = await fx.call('POST', '/api/usage', {
+      token: alice.token,
+      body: { keyId: alice.keyId, model: 'gpt-6-luna', inputTokens: 10, audioSeconds: 90 },
+    });
+    expect(res.status, res.text).toBe(201);
+    const analytics = await fx.call(
+      'GET',
+      '/api/usage/analytics?timeRange=24h&groupBy=hour&metrics=tokens,minutes',
+      {
+        token: alice.token,
+      },
+    );
+    expect(analytics.status, analytics.text).toBe(200);
+    expect(analytics.json.metrics).toEqual(['tokens', 'minutes']);
+    expect(analytics.json.totals).toMatchObject({
+      requests: 1,
+      inputTokens: 10,
+      audioSeconds: 90,
+      minutes: 1.5,
+    });
+    expect(analytics.json.series.some((b: { minutes: number }) => b.minutes === 1.5)).toBe(true);
+  });
+});
+
 describe('POST /api/usage.error', () => {
   it.each([
     ['no keyId', { provider: 'openai' }, 'INVALID_INPUT'],

@@ -59,6 +59,8 @@ describe('background jobs on PGlite', () => {
         BYOK_DATA_DIR: join(dir.path, 'data'),
         BYOK_OPENAI_BASE_URL: fake.baseUrls.openai,
         BYOK_AUDIT_RETENTION_DAYS: '30',
+        BYOK_USAGE_RETENTION_DAYS: '30',
+        BYOK_VALIDATION_RETENTION_DAYS: '30',
       }),
       {
         logger: quiet,
@@ -126,6 +128,40 @@ describe('background jobs on PGlite', () => {
     expect((await server.system.audit.verifyChain()).ok).toBe(true);
   });
 
+  it('purges raw usage and validations older than their retention once a day; analytics totals stay', async () => {
+    const userId = uid();
+    const day = 86_400_000;
+    for (const daysAgo of [100, 45, 31, 2, 0]) {
+      await server.system.manager.recordUsage({
+        userId,
+        provider: 'openai',
+        model: 'gpt-6-luna',
+        inputTokens: 1000 + daysAgo,
+        outputTokens: 10,
+        audioSeconds: 3,
+        at: new Date(Date.now() - daysAgo * day - 60_000),
+      });
+    }
+    const range = {
+      from: new Date(Math.floor(Date.now() / day) * day - 120 * day),
+      to: new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_600_000),
+    };
+    const before = await server.system.manager.getAnalytics(userId, { timeRange: range, groupBy: 'week' });
+    expect(before.totals).toMatchObject({ requests: 5, audioSeconds: 15 });
+    const removed = await server.jobs.purgeUsageIfDue();
+    expect(removed?.rawUsage).toBeGreaterThanOrEqual(3);
+    expect(await server.jobs.purgeUsageIfDue()).toBeNull();
+    expect(
+      await count(server, "SELECT count(*)::text AS n FROM byok.leases WHERE name = 'byok:usage-purge'"),
+    ).toBe(1);
+    expect(
+      await count(server, 'SELECT count(*)::text AS n FROM byok.key_usage WHERE owner_id = $1', [userId]),
+    ).toBe(2);
+    const after = await server.system.manager.getAnalytics(userId, { timeRange: range, groupBy: 'week' });
+    expect(after.totals).toEqual(before.totals);
+    expect(after.series).toEqual(before.series);
+  });
+
   it('sweeps the alert outbox: a notification abandoned by a crashed deliverer goes out', async () => {
     expect(await server.jobs.sweepOutbox()).toBe(0);
     const userId = uid();
@@ -171,7 +207,8 @@ describe('background jobs on PGlite', () => {
     const db = await PGlite.create(join(dir.path, 'data', 'pglite'));
     try {
       const { rows } = await db.query<{ name: string }>('SELECT name FROM byok.leases ORDER BY name');
-      expect(rows.map((r) => r.name)).toEqual(['byok:audit-purge']);
+      // The validation lease is given back; the daily purges' leases say "ran today" and stay.
+      expect(rows.map((r) => r.name)).toEqual(['byok:audit-purge', 'byok:usage-purge']);
     } finally {
       await db.close();
     }
@@ -219,6 +256,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('background jobs on PostgreSQL w
       const results = await Promise.all(servers.map((s) => s.jobs.purgeAuditIfDue()));
       expect(results.filter((r) => r !== null)).toHaveLength(1);
       expect(await Promise.all(servers.map((s) => s.jobs.purgeAuditIfDue()))).toEqual([null, null]);
+      const usagePurges = await Promise.all(servers.map((s) => s.jobs.purgeUsageIfDue()));
+      expect(usagePurges.filter((r) => r !== null)).toHaveLength(1);
+      expect(await Promise.all(servers.map((s) => s.jobs.purgeUsageIfDue()))).toEqual([null, null]);
       const pool = new pg.Pool({ connectionString: scratch.url, max: 1 });
       try {
         const { rows } = await pool.query("SELECT holder FROM byok.leases WHERE name = 'byok:audit-purge'");

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EncryptionService, type Logger, ProviderType } from '@stack-2025/byok-core';
+import {
+  EncryptionService,
+  type Logger,
+  ProviderType,
+  USAGE_ENV_VARS,
+  type UsageRetentionOptions,
+  usageRetentionFromEnv,
+} from '@stack-2025/byok-core';
 import { z } from 'zod';
 import { resolveDataDir } from './data-dir.js';
 import { resolveKeySources } from './master-key/resolve.js';
@@ -57,6 +64,7 @@ export const ENV_VARS = [
   'BYOK_DASHBOARD_DIR',
   ...Object.values(ProviderType).map((p) => `BYOK_${p.toUpperCase()}_BASE_URL`),
   ...KEY_SOURCE_ENV_VARS,
+  ...USAGE_ENV_VARS,
 ] as const;
 
 export type EnvVar = (typeof ENV_VARS)[number];
@@ -130,6 +138,8 @@ const envSchema = z.object({
 
 export interface ServerConfig {
   nodeEnv: string;
+  /** Retention of raw usage rows and validation results (`BYOK_USAGE_RETENTION_DAYS`, …). */
+  usageRetention?: UsageRetentionOptions;
   production: boolean;
   port: number;
   /** Interface to listen on: `HOST`, else 0.0.0.0 inside a container, else 127.0.0.1. */
@@ -250,8 +260,15 @@ export function loadConfig(
     if (url) providerBaseUrls[provider] = { baseUrl: url };
   }
   const container = options.container ?? inContainer(env);
+  let usageRetention: UsageRetentionOptions;
+  try {
+    usageRetention = usageRetentionFromEnv(present);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
   return {
     nodeEnv: e.NODE_ENV,
+    usageRetention,
     production: e.NODE_ENV === 'production',
     port: e.PORT,
     host: e.HOST ?? (container ? '0.0.0.0' : '127.0.0.1'),

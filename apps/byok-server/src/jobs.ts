@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { BYOKSystem, Logger } from '@stack-2025/byok-core';
+import type { BYOKSystem, Logger, UsagePurgeResult, UsageRetentionOptions } from '@stack-2025/byok-core';
 
 /** The deployment guide's provider health service: every key validated every 15 minutes. */
 export const VALIDATION_INTERVAL_MS = 15 * 60_000;
@@ -14,6 +14,9 @@ const AUDIT_PURGE_LEASE = 'byok:audit-purge';
 /** Full audit verification for the `byok_audit_verification_failures` gauge: hourly, one instance. */
 export const AUDIT_VERIFY_PERIOD_MS = 60 * 60_000;
 const AUDIT_VERIFY_LEASE = 'byok:audit-verify';
+/** Usage and validation retention purge: once a day across every instance, checked with the audit purge. */
+export const USAGE_PURGE_PERIOD_MS = 24 * 60 * 60_000;
+const USAGE_PURGE_LEASE = 'byok:usage-purge';
 
 export interface JobOptions {
   /** `BYOK_ENABLE_VALIDATION`: false leaves periodic validation off. */
@@ -23,6 +26,8 @@ export interface JobOptions {
   auditPurgeCheckMs?: number;
   outboxSweepMs?: number;
   auditVerifyMs?: number;
+  /** Retention of raw usage rows and validation results (`usageRetentionFromEnv`); defaults otherwise. */
+  usageRetention?: UsageRetentionOptions;
   /** Delay of the first purge check and outbox sweep after start-up. Default 30 s. */
   firstRunDelayMs?: number;
 }
@@ -30,6 +35,8 @@ export interface JobOptions {
 export interface BackgroundJobs {
   /** Runs the daily purge now if no instance ran it in the last 24 h; returns the rows removed, or null. */
   purgeAuditIfDue(): Promise<number | null>;
+  /** Runs the daily usage/validation retention purge now if no instance ran it in the last 24 h; null otherwise. */
+  purgeUsageIfDue(): Promise<UsagePurgeResult | null>;
   /** Delivers pending alert notifications now; returns how many were claimed. */
   sweepOutbox(): Promise<number>;
   /** Verifies the whole audit log now if no instance did within the period; returns the failures, or null. */
@@ -61,6 +68,7 @@ async function takeExpiredLease(system: BYOKSystem, name: string, ttlMs: number)
  * The service's scheduled work, each safe with many instances on one database:
  * - periodic key validation every 15 minutes (the core's lease: one instance runs each round);
  * - audit retention purge once a day (a 24-hour lease taken only when free);
+ * - usage and validation retention purge once a day (its own 24-hour lease; deletes in batches);
  * - alert outbox sweep every minute (rows are claimed with SKIP LOCKED, so instances share them).
  * Every timer is unref'd: none keeps the process alive.
  */
@@ -107,6 +115,27 @@ export async function startBackgroundJobs(
         }),
     );
     return purging;
+  };
+
+  let purgingUsage: Promise<UsagePurgeResult | null> | undefined;
+  const purgeUsageIfDue = (): Promise<UsagePurgeResult | null> => {
+    if (stopped) return Promise.resolve(null);
+    purgingUsage ??= track(
+      (async () => {
+        if (!(await takeExpiredLease(system, USAGE_PURGE_LEASE, USAGE_PURGE_PERIOD_MS))) return null;
+        const removed = await system.manager.context.usage.purgeExpired(options.usageRetention);
+        log.info({ removed }, 'usage retention purge done');
+        return removed;
+      })()
+        .catch((error: unknown) => {
+          log.error({ err: { message: (error as Error).message } }, 'usage retention purge failed');
+          return null;
+        })
+        .finally(() => {
+          purgingUsage = undefined;
+        }),
+    );
+    return purgingUsage;
   };
 
   const auditVerifyMs = options.auditVerifyMs ?? AUDIT_VERIFY_PERIOD_MS;
@@ -162,12 +191,14 @@ export async function startBackgroundJobs(
   };
   const first = setTimeout(() => {
     void purgeAuditIfDue();
+    void purgeUsageIfDue();
     void sweepOutbox();
     void verifyAuditIfDue();
   }, options.firstRunDelayMs ?? 30_000);
   first.unref();
   timers.push(first);
   every(options.auditPurgeCheckMs ?? AUDIT_PURGE_CHECK_MS, purgeAuditIfDue);
+  every(options.auditPurgeCheckMs ?? AUDIT_PURGE_CHECK_MS, purgeUsageIfDue);
   every(options.outboxSweepMs ?? OUTBOX_SWEEP_MS, sweepOutbox);
   every(auditVerifyMs, verifyAuditIfDue);
   log.info(
@@ -181,6 +212,7 @@ export async function startBackgroundJobs(
 
   return {
     purgeAuditIfDue,
+    purgeUsageIfDue,
     sweepOutbox,
     verifyAuditIfDue,
     async stop() {

@@ -184,6 +184,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const fetch = createServiceFetch({ handler, dashboard, demo, basePath: resolved.basePath, gateway });
   const jobs = await startBackgroundJobs(byok, logger, {
     validation: resolved.enableValidation,
+    ...(resolved.usageRetention ? { usageRetention: resolved.usageRetention } : {}),
     ...options.jobs,
   });
 

@@ -23,6 +23,7 @@ export type {
 } from './audit/index.js';
 export { AuditLog } from './audit/index.js';
 export type { CacheStats, InvalidationBus, KeyCache, RedisLike } from './cache/index.js';
+export { USAGE_ENV_VARS, usageRetentionFromEnv } from './config/usage-env.js';
 export {
   type BYOKSystem,
   type BYOKSystemDatabase,
@@ -127,6 +128,13 @@ export { toDatabase } from './store/database.js';
 export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';
 export { BYOKDatabase, type SystemStats } from './store/system-database.js';
 export type { Database, SqlClient } from './store/types.js';
-export type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from './usage/index.js';
+export type {
+  AnalyticsOptions,
+  RecordUsageInput,
+  UsageAnalytics,
+  UsagePurgeResult,
+  UsageRecorded,
+  UsageRetentionOptions,
+} from './usage/index.js';
 export { type UsageWriteEvent, UsageWriter, type UsageWriterStats } from './usage/usage-writer.js';
 export { KeyValidator, type ValidationResult } from './validation/index.js';

@@ -29,7 +29,9 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string
   }
   const unknownProvider = result.error.issues.some((issue) => {
     const path = issue.path.join('.');
-    return PROVIDER_PATH.test(path) && !knownProviders.has(String(valueAt(value, issue.path)));
+    const given = valueAt(value, issue.path);
+    // A provider left out is missing (INVALID_INPUT naming the field), not unknown.
+    return PROVIDER_PATH.test(path) && given !== undefined && !knownProviders.has(String(given));
   });
   if (unknownProvider) {
     throw new BYOKError(

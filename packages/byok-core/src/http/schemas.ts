@@ -293,8 +293,8 @@ export const AnalyticsQuery = z.strictObject({
   metrics: z
     .string()
     .max(100)
-    .regex(/^(requests|tokens|cost)(,(requests|tokens|cost))*$/, {
-      message: 'must be requests, tokens or cost, separated by commas',
+    .regex(/^(requests|tokens|minutes|cost)(,(requests|tokens|minutes|cost))*$/, {
+      message: 'must be requests, tokens, minutes or cost, separated by commas',
     })
     .optional(),
   workspaceId: workspaceIdField.optional(),
@@ -312,6 +312,10 @@ const Figures = {
   totalTokens: z.number(),
   costUsd: nullableCost,
   unpricedRequests: z.number(),
+  audioSeconds: z.number().openapi({ description: 'Seconds of audio processed (voice providers)' }),
+  minutes: z
+    .number()
+    .openapi({ description: 'Audio minutes (audioSeconds / 60), what voice providers bill' }),
 };
 export const UsageFigures = z.object(Figures).openapi('UsageFigures');
 export const UsageAnalyticsResponse = z
@@ -319,7 +323,7 @@ export const UsageAnalyticsResponse = z
     owner: Owner,
     timeRange: z.object({ from: isoDate, to: isoDate }),
     groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']),
-    metrics: z.array(z.enum(['requests', 'tokens', 'cost'])),
+    metrics: z.array(z.enum(['requests', 'tokens', 'minutes', 'cost'])),
     providers: z.array(z.string()).nullable(),
     totals: UsageFigures,
     series: z.array(z.object({ bucket: z.string(), ...Figures })),
@@ -332,7 +336,9 @@ const tokens = z.number().int().min(0).max(1e12);
 export const RecordUsageBody = z
   .strictObject({
     keyId: id('The key that was used: yours, or the workspace’s with `?workspaceId=`'),
-    provider: ProviderId,
+    provider: ProviderId.optional().openapi({
+      description: 'Read from the key when left out; when given it must be the key’s provider',
+    }),
     model: z.string().trim().min(1).max(200).optional(),
     requests: z.number().int().min(1).max(1_000_000).optional().openapi({ description: 'Default 1' }),
     inputTokens: tokens.optional().openapi({ description: 'Every input token, cached ones included' }),
@@ -345,6 +351,12 @@ export const RecordUsageBody = z
       .optional()
       .openapi({ description: 'What the provider charged, when it said; otherwise priced from the table' }),
     latencyMs: z.number().int().min(0).max(86_400_000).optional(),
+    audioSeconds: z
+      .number()
+      .min(0)
+      .max(1e9)
+      .optional()
+      .openapi({ description: 'Seconds of audio processed (voice providers bill audio minutes)' }),
     success: z.boolean().optional().openapi({ description: 'false counts the requests as errors' }),
     at: z.iso
       .datetime({ offset: true })

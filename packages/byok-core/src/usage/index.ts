@@ -1,6 +1,8 @@
 export { bucketStarts, floorTo, MAX_BUCKETS } from './analytics.js';
 export {
+  type AudioModelPrice,
   defaultPriceTable,
+  findAudioModelPrice,
   findModelPrice,
   type ModelPrice,
   normalizeModelId,
@@ -10,6 +12,13 @@ export {
   parsePriceTable,
   priceUsage,
 } from './pricing.js';
+export {
+  DEFAULT_USAGE_RETENTION,
+  purgeExpiredUsage,
+  resolveUsageRetention,
+  type UsagePurgeResult,
+  type UsageRetentionOptions,
+} from './retention.js';
 export type {
   AnalyticsGroupBy,
   AnalyticsMetric,

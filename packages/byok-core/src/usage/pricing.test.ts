@@ -10,6 +10,7 @@ describe('price table', () => {
     expect(table.asOf).toBe('2026-11-21');
     expect(Object.keys(table.providers).sort()).toEqual([
       'anthropic',
+      'deepgram',
       'deepseek',
       'gemini',
       'openai',
@@ -77,6 +78,60 @@ describe('price table', () => {
     });
     expect(priceUsage({ provider: 'deepgram', model: 'nova-3', ...tokens }).priced).toBe(false);
     expect(priceUsage({ provider: 'openai', model: undefined, ...tokens }).priced).toBe(false);
+  });
+
+  it('prices Deepgram audio per minute from the dated table, and unknown voice models not at all', () => {
+    const nova3 = defaultPriceTable().providers.deepgram?.audioModels?.['nova-3'];
+    expect(nova3?.perMinute).toBeGreaterThan(0);
+    const perMinute = nova3?.perMinute as number;
+    const priced = priceUsage({
+      provider: 'deepgram',
+      model: 'nova-3',
+      inputTokens: 0,
+      outputTokens: 0,
+      audioSeconds: 90,
+    });
+    expect(priced).toEqual({
+      costUsd: Math.round(1.5 * perMinute * 1e8) / 1e8,
+      priced: true,
+      model: 'nova-3',
+    });
+    expect(
+      priceUsage({
+        provider: 'deepgram',
+        model: 'nova-2-phonecall',
+        inputTokens: 0,
+        outputTokens: 0,
+        audioSeconds: 60,
+      }),
+    ).toMatchObject({ priced: true, model: 'nova-2' });
+    expect(
+      priceUsage({
+        provider: 'deepgram',
+        model: 'nova-9',
+        inputTokens: 0,
+        outputTokens: 0,
+        audioSeconds: 60,
+      }),
+    ).toEqual({ costUsd: null, priced: false });
+    expect(
+      priceUsage({
+        provider: 'deepgram',
+        model: undefined,
+        inputTokens: 0,
+        outputTokens: 0,
+        audioSeconds: 60,
+      }),
+    ).toEqual({ costUsd: null, priced: false });
+    expect(() =>
+      priceUsage({
+        provider: 'deepgram',
+        model: 'nova-3',
+        inputTokens: 0,
+        outputTokens: 0,
+        audioSeconds: -1,
+      }),
+    ).toThrow(/audioSeconds/);
   });
 
   it('applies DeepSeek peak hours (Beijing weekdays) and half price off-peak', () => {

@@ -13,6 +13,12 @@ const modelPrice = z.strictObject({
   after: rateSet.optional(),
   source: z.string().optional(),
 });
+const audioModelPrice = z.strictObject({
+  /** USD per minute of audio. */
+  perMinute: rate,
+  aliases: z.array(z.string()).optional(),
+  source: z.string().optional(),
+});
 const priceTableSchema = z.strictObject({
   asOf: z.iso.date(),
   currency: z.literal('USD'),
@@ -33,6 +39,8 @@ const priceTableSchema = z.strictObject({
         })
         .optional(),
       models: z.record(z.string(), modelPrice),
+      /** Models billed by audio time (USD per minute), e.g. Deepgram speech-to-text. */
+      audioModels: z.record(z.string(), audioModelPrice).optional(),
     }),
   ),
 });
@@ -41,6 +49,8 @@ const priceTableSchema = z.strictObject({
 export type PriceTable = z.infer<typeof priceTableSchema>;
 /** One model's prices in a {@link PriceTable}. */
 export type ModelPrice = z.infer<typeof modelPrice>;
+/** One audio model's per-minute price in a {@link PriceTable}. */
+export type AudioModelPrice = z.infer<typeof audioModelPrice>;
 
 let defaultTable: PriceTable | undefined;
 
@@ -111,6 +121,23 @@ export function findModelPrice(
   return undefined;
 }
 
+/** The per-minute entry for an audio model, matched like {@link findModelPrice}, or undefined. */
+export function findAudioModelPrice(
+  provider: string,
+  model: string,
+  table: PriceTable = defaultPriceTable(),
+): { id: string; price: AudioModelPrice } | undefined {
+  const models = table.providers[provider]?.audioModels;
+  if (!models) return undefined;
+  const id = normalizeModelId(provider, model);
+  for (const [name, price] of Object.entries(models)) {
+    if (name.toLowerCase() === id || price.aliases?.some((alias) => alias.toLowerCase() === id)) {
+      return { id: name, price };
+    }
+  }
+  return undefined;
+}
+
 export interface PriceUsageInput {
   provider: string;
   model?: string | null | undefined;
@@ -123,6 +150,8 @@ export interface PriceUsageInput {
   requests?: number | undefined;
   /** When the usage happened (DeepSeek peak hours, dated promotions); default now. */
   at?: Date | undefined;
+  /** Seconds of audio: priced per minute for models in the table's `audioModels` (Deepgram). */
+  audioSeconds?: number | undefined;
 }
 
 export interface PriceResult {
@@ -166,8 +195,19 @@ export function priceUsage(input: PriceUsageInput, table: PriceTable = defaultPr
   if (cachedTokens > inputTokens) {
     throw invalidInput('cachedTokens is part of inputTokens and cannot be larger', { field: 'cachedTokens' });
   }
+  const audioSeconds = input.audioSeconds ?? 0;
+  if (!Number.isFinite(audioSeconds) || audioSeconds < 0)
+    throw invalidInput('audioSeconds must be a non-negative number');
   const providerTable = table.providers[input.provider];
   if (!providerTable || providerTable.costFromResponse || !input.model) return UNPRICED;
+  // Audio billed by the minute: the audio time is the whole bill (tokens are not billed on top).
+  if (input.audioSeconds !== undefined) {
+    const audio = findAudioModelPrice(input.provider, input.model, table);
+    if (audio) {
+      const micros = (audioSeconds / 60) * audio.price.perMinute * 1e6;
+      return { costUsd: Math.round(micros * 100) / 1e8, priced: true, model: audio.id };
+    }
+  }
   const found = findModelPrice(input.provider, input.model, table);
   if (!found) return UNPRICED;
   const { price } = found;

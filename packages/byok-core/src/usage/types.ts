@@ -10,11 +10,15 @@ import type { ProviderType } from '../providers/index.js';
  * is the part of it read from the cache.
  */
 export interface RecordUsageInput {
-  /** The key used. Its owner and provider are read from the key; given ones must match. */
+  /**
+   * The key used. Its owner and provider are read from the key, so a key id alone is enough; a
+   * given owner (`userId` / `workspaceId`) is checked against the key's, a given provider must match.
+   */
   keyId?: string;
   userId?: string;
   workspaceId?: string;
-  provider: ProviderType | `${ProviderType}`;
+  /** Required without `keyId` (usage on the application's own key); read from the key otherwise. */
+  provider?: ProviderType | `${ProviderType}`;
   model?: string;
   /** Requests this record stands for; default 1. */
   requests?: number;
@@ -24,7 +28,7 @@ export interface RecordUsageInput {
   /** What the provider charged, when it says (OpenRouter `usage.cost`, Twilio `price`); otherwise priced from the table. */
   costUsd?: number;
   latencyMs?: number;
-  /** Seconds of audio processed (voice providers such as Deepgram bill audio time). */
+  /** Seconds of audio processed (voice providers such as Deepgram bill audio time; priced per minute). */
   audioSeconds?: number;
   /** false counts the requests as errors. Default true. */
   success?: boolean;
@@ -50,7 +54,7 @@ export interface UsageEvent {
 
 export type AnalyticsTimeRange = '24h' | '7d' | '30d' | '90d' | { from: Date | string; to: Date | string };
 export type AnalyticsGroupBy = 'hour' | 'day' | 'week' | 'month' | 'provider' | 'key';
-export type AnalyticsMetric = 'requests' | 'tokens' | 'cost';
+export type AnalyticsMetric = 'requests' | 'tokens' | 'minutes' | 'cost';
 
 export interface AnalyticsOptions {
   /** A rolling window ending now, or `{ from, to }` (`to` excluded). Default `'30d'`. */
@@ -80,6 +84,10 @@ export interface UsageFigures {
   costUsd: number | null;
   /** Requests whose model has no known price. */
   unpricedRequests: number;
+  /** Seconds of audio processed (voice providers), exact to the millisecond. */
+  audioSeconds: number;
+  /** Audio minutes (`audioSeconds / 60`, 3 decimals): what voice providers bill, beside tokens. */
+  minutes: number;
 }
 
 export interface UsageAnalytics {

@@ -9,7 +9,7 @@ import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import type { AnalyticsGroupBy, AnalyticsOptions, UsageEvent, UsageFigures } from './index.js';
-import { UsageService } from './index.js';
+import { defaultPriceTable, UsageService } from './index.js';
 
 const DAY = 86_400_000;
 
@@ -52,7 +52,8 @@ async function rawFigures(
     `SELECT ${bucket} AS bucket, sum(requests)::text AS requests,
             sum(CASE WHEN success THEN 0 ELSE requests END)::text AS errors,
             sum(input_tokens)::text AS input, sum(output_tokens)::text AS output, sum(cached_tokens)::text AS cached,
-            sum(cost_usd)::text AS cost, sum(CASE WHEN priced THEN 0 ELSE requests END)::text AS unpriced
+            sum(cost_usd)::text AS cost, sum(CASE WHEN priced THEN 0 ELSE requests END)::text AS unpriced,
+            coalesce(sum(audio_seconds), 0)::text AS audio
        FROM byok.key_usage
       WHERE owner_type = $1 AND owner_id = $2 AND created_at >= $3 AND created_at < $4
         AND ($5::text[] IS NULL OR provider = ANY($5::text[]))
@@ -74,6 +75,8 @@ async function rawFigures(
           totalTokens: Number(r.input ?? 0) + Number(r.output ?? 0),
           costUsd: requests > 0 && unpriced === requests ? null : Number(r.cost ?? 0),
           unpricedRequests: unpriced,
+          audioSeconds: Number(r.audio),
+          minutes: Math.round((Number(r.audio) / 60) * 1000) / 1000,
         },
       ];
     }),
@@ -89,6 +92,8 @@ const ZERO: UsageFigures = {
   totalTokens: 0,
   costUsd: 0,
   unpricedRequests: 0,
+  audioSeconds: 0,
+  minutes: 0,
 };
 
 function expectSameFigures(actual: UsageFigures, expected: UsageFigures, label: string): void {
@@ -114,7 +119,10 @@ function sumFigures(list: UsageFigures[]): UsageFigures {
       total[field] += f[field];
     }
     total.costUsd = (total.costUsd ?? 0) + (f.costUsd ?? 0);
+    // Audio seconds are exact to the millisecond: add them in integer milliseconds.
+    total.audioSeconds = Math.round(total.audioSeconds * 1000 + f.audioSeconds * 1000) / 1000;
   }
+  total.minutes = Math.round((total.audioSeconds / 60) * 1000) / 1000;
   if (total.requests > 0 && total.unpricedRequests === total.requests) total.costUsd = null;
   return total;
 }
@@ -169,6 +177,94 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
     expect(events).toEqual([
       { provider: 'openai', inputTokens: 1200, outputTokens: 300, cachedTokens: 200, costUsd: 0.00502 },
     ]);
+  });
+
+  it('records usage by key id alone: provider and owner come from the key, owner checked when given', async () => {
+    const owner = { type: 'workspace', id: uniqueId('ws') };
+    const keyId = await insertKey(db, owner, 'anthropic');
+    const recorded = await usage.recordUsage({
+      keyId,
+      model: 'claude-haiku-5.5',
+      requests: 2,
+      inputTokens: 1000,
+      outputTokens: 100,
+      costUsd: 0.5,
+      success: true,
+    });
+    expect(recorded).toMatchObject({ costUsd: 0.5, priced: true });
+    const { rows } = await db.query<Record<string, unknown>>(
+      'SELECT owner_type, owner_id, provider, requests FROM byok.key_usage WHERE id = $1',
+      [recorded.id],
+    );
+    expect(rows[0]).toEqual({
+      owner_type: 'workspace',
+      owner_id: owner.id,
+      provider: 'anthropic',
+      requests: 2,
+    });
+    // Priced from the table with the key's provider when no cost is given.
+    expect(
+      await usage.recordUsage({ keyId, model: 'claude-haiku-5.5', inputTokens: 100_000, outputTokens: 0 }),
+    ).toMatchObject({
+      costUsd: 0.01,
+      priced: true,
+    });
+    // With a scope, the key must be that owner's.
+    expect(await codeOf(usage.recordUsage({ keyId, workspaceId: owner.id }))).toBe('no error');
+    expect(await codeOf(usage.recordUsage({ keyId, userId: uniqueId() }))).toBe('KEY_NOT_FOUND');
+    const analytics = await usage.getAnalytics({ workspaceId: owner.id }, { timeRange: '24h' });
+    expect(analytics.totals).toMatchObject({ requests: 4, inputTokens: 101_000, outputTokens: 100 });
+  });
+
+  it('reports a missing field as missing and an unknown value as unknown', async () => {
+    const missing = async (promise: Promise<unknown>): Promise<unknown> => {
+      try {
+        await promise;
+      } catch (error) {
+        return isBYOKError(error)
+          ? { code: error.code, details: error.details, message: error.message }
+          : error;
+      }
+      return 'no error';
+    };
+    // No key and no provider: provider is missing (not "unknown").
+    expect(await missing(usage.recordUsage({ userId: uniqueId(), model: 'gpt-6-luna' }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'provider', reason: 'missing' },
+      message: expect.stringMatching(/provider is required/),
+    });
+    expect(await missing(usage.recordUsage({ model: 'gpt-6-luna' }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'keyId', reason: 'missing' },
+    });
+    expect(await missing(usage.recordUsage({ userId: 'u', provider: 'nope' as 'openai' }))).toMatchObject({
+      code: 'UNKNOWN_PROVIDER',
+    });
+    expect(await missing(usage.recordUsage({ keyId: 'key_unknown' }))).toMatchObject({
+      code: 'KEY_NOT_FOUND',
+    });
+  });
+
+  it('prices audio seconds per minute (Deepgram) and shows minutes beside tokens', async () => {
+    const userId = uniqueId();
+    const keyId = await insertKey(db, { type: 'user', id: userId }, 'deepgram');
+    const priced = await usage.recordUsage({ keyId, model: 'nova-3', audioSeconds: 120 });
+    const perMinute = defaultPriceTable().providers.deepgram?.audioModels?.['nova-3']?.perMinute as number;
+    expect(priced).toEqual({
+      id: expect.any(String),
+      costUsd: Math.round(2 * perMinute * 1e8) / 1e8,
+      priced: true,
+    });
+    await usage.recordUsage({ keyId, model: 'nova-unknown', audioSeconds: 30.5 });
+    const analytics = await usage.getAnalytics(userId, { timeRange: '24h', groupBy: 'provider' });
+    expect(analytics.totals).toMatchObject({
+      requests: 2,
+      audioSeconds: 150.5,
+      minutes: 2.508,
+      unpricedRequests: 1,
+    });
+    expect(analytics.totals.costUsd).toBeCloseTo(2 * perMinute, 8);
+    expect(analytics.metrics).toContain('minutes');
   });
 
   it('takes the cost from the caller when given (OpenRouter usage.cost) and records unknown models as unpriced', async () => {
@@ -326,6 +422,19 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
                         at,
                       },
         );
+      }
+      // Voice usage (audio seconds, priced per minute or not at all), on and off hour edges.
+      for (let i = 0; i < 60; i++) {
+        plan.push({
+          workspaceId: owner.id,
+          provider: 'deepgram',
+          model: i % 3 === 0 ? 'nova-unknown' : 'nova-3',
+          audioSeconds: 12.345 + i,
+          at:
+            i % 10 === 0
+              ? Math.floor(now / 3_600_000) * 3_600_000 - (i % 2)
+              : now - Math.floor((((i * 104_729) % 60) * DAY) / 7),
+        });
       }
       for (let i = 0; i < plan.length; i += 8) {
         await Promise.all(plan.slice(i, i + 8).map((input) => usage.recordUsage(input)));

@@ -5,9 +5,11 @@ import { BYOKError, invalidInput, keyNotFound, parseInput } from '../errors/inde
 import { toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
 import { ProviderType } from '../providers/index.js';
-import type { Database, SqlClient } from '../store/types.js';
+import type { Database } from '../store/types.js';
+import { type UsageStore, usageStore } from '../store/usage-store.js';
 import { bucketStarts, EMPTY_FIGURES, queryFigures } from './analytics.js';
 import { priceUsage } from './pricing.js';
+import { purgeExpiredUsage, type UsagePurgeResult, type UsageRetentionOptions } from './retention.js';
 import type {
   AnalyticsOptions,
   RecordUsageInput,
@@ -23,9 +25,16 @@ export interface UsageServiceOptions {
   onUsage?: (event: UsageEvent) => void;
   /** Checks the owner's alerts inside the recording transaction and delivers after commit. */
   alerts: Pick<AlertService, 'checkAlerts' | 'deliver'>;
+  /** Where the rows live; default the SQL store. */
+  store?: UsageStore;
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** A required field left out: INVALID_INPUT whose details name the field and say it is missing. */
+const missingField = (field: string, message: string): BYOKError =>
+  invalidInput(message, { field, reason: 'missing', issues: [{ path: field, message: 'required' }] });
 
 const keyNotActive = (keyId: string, status: string): BYOKError =>
   new BYOKError('KEY_NOT_ACTIVE', `Key ${keyId} is ${status}: usage on it is refused`, {
@@ -46,7 +55,7 @@ const recordSchema = z.strictObject({
   keyId: idField.optional(),
   userId: idField.optional(),
   workspaceId: idField.optional(),
-  provider: z.enum(ProviderType),
+  provider: z.enum(ProviderType).optional(),
   model: z.string().trim().min(1).max(200).optional(),
   requests: z.number().int().min(1).max(1_000_000).optional(),
   inputTokens: count(1e12).optional(),
@@ -64,7 +73,7 @@ const analyticsSchema = z.strictObject({
     .union([z.enum(['24h', '7d', '30d', '90d']), z.strictObject({ from: instant, to: instant })])
     .optional(),
   providers: z.array(z.enum(ProviderType)).max(50).optional(),
-  metrics: z.array(z.enum(['requests', 'tokens', 'cost'])).optional(),
+  metrics: z.array(z.enum(['requests', 'tokens', 'minutes', 'cost'])).optional(),
   groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']).optional(),
 });
 
@@ -80,12 +89,14 @@ export class UsageService {
   readonly #logger: Logger;
   readonly #onUsage: (event: UsageEvent) => void;
   readonly #alerts: Pick<AlertService, 'checkAlerts' | 'deliver'>;
+  readonly #store: UsageStore;
 
   constructor(options: UsageServiceOptions) {
     this.#db = options.db;
     this.#logger = options.logger;
     this.#onUsage = options.onUsage ?? (() => undefined);
     this.#alerts = options.alerts;
+    this.#store = options.store ?? usageStore;
   }
 
   /**
@@ -108,38 +119,25 @@ export class UsageService {
       });
     }
     if (!parsed.keyId && !parsed.userId && !parsed.workspaceId) {
-      throw invalidInput('keyId, userId or workspaceId is required', { field: 'userId' });
+      throw missingField('keyId', 'keyId (or userId / workspaceId with provider) is required');
+    }
+    if (!parsed.keyId && !parsed.provider) {
+      throw missingField(
+        'provider',
+        'provider is required when no keyId is given (a key knows its provider)',
+      );
     }
     const givenOwner = parsed.userId || parsed.workspaceId ? toOwner(parsed) : undefined;
     const at = parsed.at ?? new Date();
-    const price =
-      parsed.costUsd !== undefined
-        ? { costUsd: Math.round(parsed.costUsd * 1e8) / 1e8, priced: true }
-        : priceUsage({
-            provider: parsed.provider,
-            model: parsed.model,
-            inputTokens,
-            outputTokens,
-            cachedTokens,
-            requests,
-            at,
-          });
 
     const recorded = await this.#db.transaction(async (tx) => {
       let owner = givenOwner as Owner;
+      let provider = parsed.provider as string;
       if (parsed.keyId) {
-        const { rows } = await tx.query<{
-          owner_type: 'user' | 'workspace';
-          owner_id: string;
-          provider: string;
-          status: string;
-        }>('SELECT owner_type, owner_id, provider, status FROM byok.keys WHERE id = $1 FOR SHARE', [
-          parsed.keyId,
-        ]);
-        const key = rows[0];
+        const key = await this.#store.keyForUsage(tx, parsed.keyId);
         // Someone else's key is "not found", exactly like a missing one (owners never learn of others' rows).
-        if (!key || (givenOwner && (key.owner_type !== givenOwner.type || key.owner_id !== givenOwner.id))) {
-          if (givenOwner && (await this.#wasDeletedBy(tx, parsed.keyId, givenOwner))) {
+        if (!key || (givenOwner && (key.owner.type !== givenOwner.type || key.owner.id !== givenOwner.id))) {
+          if (givenOwner && (await this.#store.wasKeyDeletedBy(tx, parsed.keyId, givenOwner))) {
             throw keyNotActive(parsed.keyId, 'deleted');
           }
           throw keyNotFound(parsed.keyId);
@@ -147,67 +145,56 @@ export class UsageService {
         // A revoked or disabled key must not be used, so usage claimed on it is refused, not counted.
         if (key.status === 'revoked' || key.status === 'disabled')
           throw keyNotActive(parsed.keyId, key.status);
-        if (key.provider !== parsed.provider) {
+        if (parsed.provider && key.provider !== parsed.provider) {
           throw invalidInput(`Key ${parsed.keyId} is a ${key.provider} key, not ${parsed.provider}`, {
             field: 'provider',
           });
         }
-        owner = { type: key.owner_type, id: key.owner_id };
+        owner = key.owner;
+        provider = key.provider;
       }
-      // The raw row and its roll-up in one statement: the roll-up adds exactly what was stored.
-      const { rows } = await tx.query<{ id: string }>(
-        `WITH raw AS (
-           INSERT INTO byok.key_usage (key_id, owner_type, owner_id, provider, model, requests, input_tokens,
-                                       output_tokens, cached_tokens, cost_usd, priced, latency_ms, success, created_at,
-                                       audio_seconds)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-           RETURNING *
-         ), rollup AS (
-           INSERT INTO byok.usage_daily AS d (owner_type, owner_id, day, provider, key_id, model, requests, errors,
-                                              input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests)
-           SELECT owner_type, owner_id, (created_at AT TIME ZONE 'UTC')::date, provider, coalesce(key_id, ''),
-                  coalesce(model, ''), requests, CASE WHEN success THEN 0 ELSE requests END, input_tokens,
-                  output_tokens, cached_tokens, coalesce(cost_usd, 0), CASE WHEN priced THEN 0 ELSE requests END
-             FROM raw
-           ON CONFLICT (owner_type, owner_id, day, provider, key_id, model) DO UPDATE SET
-             requests = d.requests + EXCLUDED.requests,
-             errors = d.errors + EXCLUDED.errors,
-             input_tokens = d.input_tokens + EXCLUDED.input_tokens,
-             output_tokens = d.output_tokens + EXCLUDED.output_tokens,
-             cached_tokens = d.cached_tokens + EXCLUDED.cached_tokens,
-             cost_usd = d.cost_usd + EXCLUDED.cost_usd,
-             unpriced_requests = d.unpriced_requests + EXCLUDED.unpriced_requests
-         )
-         SELECT id::text AS id FROM raw`,
-        [
-          parsed.keyId ?? null,
-          owner.type,
-          owner.id,
-          parsed.provider,
-          parsed.model ?? null,
-          requests,
-          inputTokens,
-          outputTokens,
-          cachedTokens,
-          price.costUsd,
-          price.priced,
-          parsed.latencyMs ?? null,
-          parsed.success ?? true,
-          at,
-          parsed.audioSeconds ?? null,
-        ],
-      );
+      const price =
+        parsed.costUsd !== undefined
+          ? { costUsd: Math.round(parsed.costUsd * 1e8) / 1e8, priced: true }
+          : priceUsage({
+              provider,
+              model: parsed.model,
+              inputTokens,
+              outputTokens,
+              cachedTokens,
+              requests,
+              audioSeconds: parsed.audioSeconds,
+              at,
+            });
+      // The raw row and its roll-ups in one statement: the roll-ups add exactly what was stored.
+      const id = await this.#store.insertOne(tx, {
+        keyId: parsed.keyId ?? null,
+        owner,
+        provider,
+        model: parsed.model ?? null,
+        requests,
+        inputTokens,
+        outputTokens,
+        cachedTokens,
+        costUsd: price.costUsd,
+        priced: price.priced,
+        latencyMs: parsed.latencyMs ?? null,
+        success: parsed.success ?? true,
+        at,
+        audioSeconds: parsed.audioSeconds ?? null,
+      });
       const notifications = await this.#alerts.checkAlerts(tx, owner, at);
-      return { id: rows[0]?.id as string, notifications };
+      return { id, notifications, provider, price };
     });
 
     this.#alerts.deliver(recorded.notifications);
+    const { price } = recorded;
     try {
       // `token_usage_daily` counts today's tokens (UTC): back-dated usage does not belong in it.
       const today = new Date().toISOString().slice(0, 10);
       if (at.toISOString().slice(0, 10) === today) {
         this.#onUsage({
-          provider: parsed.provider,
+          provider: recorded.provider,
           inputTokens,
           outputTokens,
           cachedTokens,
@@ -220,14 +207,13 @@ export class UsageService {
     return { id: recorded.id, costUsd: price.costUsd, priced: price.priced };
   }
 
-  /** Whether the owner's audit trail records deleting this key (its own key, so telling it leaks nothing). */
-  async #wasDeletedBy(tx: SqlClient, keyId: string, owner: Owner): Promise<boolean> {
-    const { rows } = await tx.query(
-      `SELECT 1 FROM byok.audit_log
-        WHERE owner_type = $1 AND owner_id = $2 AND action = 'key.deleted' AND target_id = $3 LIMIT 1`,
-      [owner.type, owner.id, keyId],
-    );
-    return rows.length > 0;
+  /**
+   * Deletes raw usage rows and validation results older than their retention, in batches (daily
+   * roll-ups stay, so analytics over purged days are unchanged). Run it under a lease: the server's
+   * scheduled job does, once a day.
+   */
+  purgeExpired(retention: UsageRetentionOptions = {}, now: Date = new Date()): Promise<UsagePurgeResult> {
+    return purgeExpiredUsage(this.#db, this.#store, retention, now);
   }
 
   /**
@@ -252,8 +238,11 @@ export class UsageService {
     let from: Date;
     let to: Date;
     if (typeof timeRange === 'string') {
-      to = new Date();
-      from = new Date(to.getTime() - RANGES[timeRange]);
+      // Whole UTC hours (the roll-ups' grain): from the start of the hour `timeRange` ago to the end
+      // of the current hour, so a dashboard range never reads raw rows.
+      const now = Date.now();
+      to = new Date(Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS);
+      from = new Date(Math.floor((now - RANGES[timeRange]) / HOUR_MS) * HOUR_MS);
     } else {
       ({ from, to } = timeRange);
       if (from >= to)
@@ -265,7 +254,13 @@ export class UsageService {
     const providers = parsed.providers?.length ? [...new Set(parsed.providers)] : null;
     const starts = groupBy === 'provider' || groupBy === 'key' ? [] : bucketStarts(groupBy, from, to);
 
-    const figures = await queryFigures(this.#db, { owner: resolved, from, to, providers, groupBy });
+    const figures = await queryFigures(this.#store, this.#db, {
+      owner: resolved,
+      from,
+      to,
+      providers,
+      groupBy,
+    });
 
     let series: UsageAnalytics['series'];
     if (groupBy === 'provider')
@@ -278,7 +273,7 @@ export class UsageService {
       owner: resolved,
       timeRange: { from: from.toISOString(), to: to.toISOString() },
       groupBy,
-      metrics: parsed.metrics ?? ['requests', 'tokens', 'cost'],
+      metrics: parsed.metrics ?? ['requests', 'tokens', 'minutes', 'cost'],
       providers,
       totals: figures.totals,
       series,

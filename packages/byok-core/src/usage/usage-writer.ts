@@ -4,6 +4,7 @@ import type { AlertService } from '../alerts/alert-service.js';
 import type { Owner } from '../crypto/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Database } from '../store/types.js';
+import { type UsageRow, type UsageStore, usageStore } from '../store/usage-store.js';
 
 /** One request's usage, ready to store (already priced). */
 export interface UsageWriteEvent {
@@ -27,6 +28,8 @@ export interface UsageWriteEvent {
   success: boolean;
   at: Date;
   gatewayTokenId: string | null;
+  /** Seconds of audio (voice providers); default none. */
+  audioSeconds?: number | null;
 }
 
 export interface UsageWriterOptions {
@@ -43,6 +46,8 @@ export interface UsageWriterOptions {
   maxDelayMs?: number;
   /** Events held at most; beyond it the oldest are dropped and counted (`dropped`). Default 500,000. */
   maxQueue?: number;
+  /** Where the rows go; default the SQL store. */
+  store?: UsageStore;
   /** Called with each committed batch (metrics). Must not throw. */
   onCommitted?: (events: readonly UsageWriteEvent[], flushMs: number) => void;
 }
@@ -62,7 +67,7 @@ const PURGE_EVERY_BATCHES = 1000;
 /**
  * Writes usage off the response path, in batches (group commit): a request hands its event over
  * with `enqueue` (synchronous, no I/O) and goes on. One transaction per batch inserts every raw row
- * with one multi-row statement, adds the daily roll-ups and the gateway tokens' monthly spend
+ * with one multi-row statement, adds the hourly and daily roll-ups and the gateway tokens' monthly spend
  * grouped (one row per group, so one batch never touches a row twice), records the batch id, and
  * checks each owner's alerts once.
  *
@@ -81,6 +86,7 @@ export class UsageWriter {
   readonly #maxBatch: number;
   readonly #maxDelayMs: number;
   readonly #maxQueue: number;
+  readonly #store: UsageStore;
   readonly #onCommitted: ((events: readonly UsageWriteEvent[], flushMs: number) => void) | undefined;
   #queue: UsageWriteEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -100,6 +106,7 @@ export class UsageWriter {
     this.#maxBatch = options.maxBatch ?? 5000;
     this.#maxDelayMs = options.maxDelayMs ?? 25;
     this.#maxQueue = options.maxQueue ?? 500_000;
+    this.#store = options.store ?? usageStore;
     this.#onCommitted = options.onCommitted;
   }
 
@@ -241,113 +248,17 @@ export class UsageWriter {
   }
 
   async #write(batchId: string, batch: readonly UsageWriteEvent[]): Promise<string[]> {
-    const columns = {
-      keyId: [] as (string | null)[],
-      ownerType: [] as string[],
-      ownerId: [] as string[],
-      provider: [] as string[],
-      model: [] as (string | null)[],
-      requests: [] as number[],
-      input: [] as number[],
-      output: [] as number[],
-      cached: [] as number[],
-      cost: [] as (number | null)[],
-      priced: [] as boolean[],
-      latency: [] as (number | null)[],
-      success: [] as boolean[],
-      at: [] as string[],
-      token: [] as (string | null)[],
-      ttfb: [] as (number | null)[],
-      status: [] as (number | null)[],
-    };
     const owners = new Map<string, { owner: Owner; at: Date }>();
     for (const e of batch) {
-      columns.keyId.push(e.keyId);
-      columns.ownerType.push(e.owner.type);
-      columns.ownerId.push(e.owner.id);
-      columns.provider.push(e.provider);
-      columns.model.push(e.model);
-      columns.requests.push(e.requests);
-      columns.input.push(e.inputTokens);
-      columns.output.push(e.outputTokens);
-      columns.cached.push(e.cachedTokens);
-      columns.cost.push(e.costUsd === null ? null : Math.round(e.costUsd * 1e8) / 1e8);
-      columns.priced.push(e.priced);
-      columns.latency.push(e.latencyMs === null ? null : Math.round(e.latencyMs));
-      columns.success.push(e.success);
-      columns.at.push(e.at.toISOString());
-      columns.token.push(e.gatewayTokenId);
-      columns.ttfb.push(e.ttfbMs === null ? null : Math.round(e.ttfbMs));
-      columns.status.push(e.statusCode);
       const ownerKey = `${e.owner.type}:${e.owner.id}`;
       const seen = owners.get(ownerKey);
       if (!seen || seen.at < e.at) owners.set(ownerKey, { owner: e.owner, at: e.at });
     }
+    const rows: UsageRow[] = batch.map((e) => ({ ...e, audioSeconds: e.audioSeconds ?? null }));
     const purge = (this.#stats.batches + 1) % PURGE_EVERY_BATCHES === 0;
     return this.#db.transaction(async (tx) => {
-      const { rows: claimed } = await tx.query(
-        'INSERT INTO byok.usage_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id',
-        [batchId],
-      );
-      if (claimed.length === 0) return [];
-      await tx.query(
-        `WITH raw AS (
-           INSERT INTO byok.key_usage (key_id, owner_type, owner_id, provider, model, requests, input_tokens,
-             output_tokens, cached_tokens, cost_usd, priced, latency_ms, success, created_at, gateway_token_id,
-             ttfb_ms, status_code)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[],
-             $8::bigint[], $9::bigint[], $10::numeric[], $11::bool[], $12::int[], $13::bool[], $14::timestamptz[],
-             $15::text[], $16::int[], $17::int[])
-           RETURNING owner_type, owner_id, provider, key_id, model, requests, success, input_tokens, output_tokens,
-             cached_tokens, cost_usd, priced, created_at, gateway_token_id
-         ), rollup AS (
-           INSERT INTO byok.usage_daily AS d (owner_type, owner_id, day, provider, key_id, model, requests, errors,
-             input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests)
-           SELECT owner_type, owner_id, (created_at AT TIME ZONE 'UTC')::date, provider, coalesce(key_id, ''),
-             coalesce(model, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
-             sum(output_tokens), sum(cached_tokens), sum(coalesce(cost_usd, 0)),
-             sum(CASE WHEN priced THEN 0 ELSE requests END)
-           FROM raw GROUP BY 1, 2, 3, 4, 5, 6
-           ON CONFLICT (owner_type, owner_id, day, provider, key_id, model) DO UPDATE SET
-             requests = d.requests + EXCLUDED.requests,
-             errors = d.errors + EXCLUDED.errors,
-             input_tokens = d.input_tokens + EXCLUDED.input_tokens,
-             output_tokens = d.output_tokens + EXCLUDED.output_tokens,
-             cached_tokens = d.cached_tokens + EXCLUDED.cached_tokens,
-             cost_usd = d.cost_usd + EXCLUDED.cost_usd,
-             unpriced_requests = d.unpriced_requests + EXCLUDED.unpriced_requests
-         ), spend AS (
-           INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
-           SELECT gateway_token_id, date_trunc('month', created_at AT TIME ZONE 'UTC')::date, sum(requests),
-             sum(coalesce(cost_usd, 0))
-           FROM raw WHERE gateway_token_id IS NOT NULL GROUP BY 1, 2
-           ON CONFLICT (token_id, month) DO UPDATE SET
-             requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
-         )
-         SELECT count(*)::int AS n FROM raw`,
-        [
-          columns.keyId,
-          columns.ownerType,
-          columns.ownerId,
-          columns.provider,
-          columns.model,
-          columns.requests,
-          columns.input,
-          columns.output,
-          columns.cached,
-          columns.cost,
-          columns.priced,
-          columns.latency,
-          columns.success,
-          columns.at,
-          columns.token,
-          columns.ttfb,
-          columns.status,
-        ],
-      );
-      if (purge) {
-        await tx.query("DELETE FROM byok.usage_batches WHERE committed_at < now() - interval '1 day'");
-      }
+      if (!(await this.#store.insertBatch(tx, batchId, rows))) return [];
+      if (purge) await this.#store.forgetOldBatchIds(tx);
       const notifications: string[] = [];
       for (const { owner, at } of owners.values()) {
         notifications.push(...(await this.#alerts.checkAlerts(tx, owner, at)));

@@ -130,6 +130,10 @@ export interface UsageFigures {
   costUsd: number | null;
   /** Requests whose model has no known price. */
   unpricedRequests: number;
+  /** Seconds of audio processed (voice providers); absent from servers before voice pricing. */
+  audioSeconds?: number;
+  /** Audio minutes (`audioSeconds / 60`), what voice providers bill. */
+  minutes?: number;
 }
 
 export interface UsageAnalytics {

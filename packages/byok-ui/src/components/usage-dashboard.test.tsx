@@ -31,6 +31,15 @@ describe('UsageDashboard', () => {
     expect(call?.path).toBe('/usage/analytics?timeRange=7d&groupBy=day');
   });
 
+  it('shows voice minutes beside tokens', async () => {
+    const voice = { ...usage, totals: { ...usage.totals, audioSeconds: 754.2, minutes: 12.57 } };
+    renderWithApi(<UsageDashboard />, { keys, usage: voice });
+    const minutes = await screen.findByText('Voice minutes', { selector: 'dt' });
+    expect(minutes.nextElementSibling?.textContent).toContain('12.6');
+    const labels = screen.getAllByRole('term').map((dt) => dt.textContent);
+    expect(labels.indexOf('Voice minutes')).toBe(labels.indexOf('Tokens') + 1);
+  });
+
   it('shows unpriced usage as "unpriced", never as $0', async () => {
     renderWithApi(<UsageDashboard />, { keys, usage });
     const cost = await screen.findByText('Cost', { selector: 'dt' });

@@ -41,7 +41,7 @@ const COLORS = {
 const CHART_HEIGHT = 220;
 
 /**
- * Requests, tokens and cost over time, with cost by provider and key and a provider comparison.
+ * Requests, tokens, voice minutes and cost over time, with cost by provider and key and a provider comparison.
  * Usage of models without a known price is shown as "unpriced", never as $0.
  *
  * @example
@@ -150,6 +150,8 @@ function Totals({ totals }: { totals: UsageFigures }) {
       formatCompact(totals.totalTokens),
       `${formatCompact(totals.inputTokens)} in · ${formatCompact(totals.outputTokens)} out`,
     ],
+    // Voice providers (Deepgram) bill audio minutes, not tokens.
+    ['Voice minutes', formatNumber(Math.round((totals.minutes ?? 0) * 10) / 10), 'audio processed'],
     ['Cost', formatCost(totals)],
   ];
   return (

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
+import type { Owner } from '../crypto/index.js';
+import { purgeExpiredUsage } from '../usage/retention.js';
+import { toDatabase } from './database.js';
+import { DatabaseMigration } from './migrator.js';
+import type { Database } from './types.js';
+import { type FiguresSums, type UsageRow, usageStore } from './usage-store.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function row(owner: Owner, at: number, i: number, extra: Partial<UsageRow> = {}): UsageRow {
+  return {
+    keyId: i % 3 === 0 ? null : `key_${i % 2}`,
+    owner,
+    provider: i % 4 === 0 ? 'deepgram' : 'openai',
+    model: i % 5 === 0 ? null : `m${i % 2}`,
+    requests: 1 + (i % 3),
+    inputTokens: 100 + i,
+    outputTokens: 10 + (i % 7),
+    cachedTokens: i % 50,
+    costUsd: i % 6 === 0 ? null : (i % 13) / 1000,
+    priced: i % 6 !== 0,
+    latencyMs: 50 + i,
+    success: i % 9 !== 0,
+    at: new Date(at),
+    audioSeconds: i % 4 === 0 ? 1.5 + i / 1000 : null,
+    ...extra,
+  };
+}
+
+/** The same sums straight from the raw rows. */
+async function rawSums(db: Database, owner: Owner, from: Date, to: Date): Promise<FiguresSums> {
+  const { rows } = await db.query<Record<string, string | null>>(
+    `SELECT coalesce(sum(requests), 0)::text AS requests, coalesce(sum(CASE WHEN success THEN 0 ELSE requests END), 0)::text AS errors,
+            coalesce(sum(input_tokens), 0)::text AS input, coalesce(sum(output_tokens), 0)::text AS output,
+            coalesce(sum(cached_tokens), 0)::text AS cached, coalesce(sum(cost_usd), 0)::text AS cost,
+            coalesce(sum(CASE WHEN priced THEN 0 ELSE requests END), 0)::text AS unpriced,
+            coalesce(sum(audio_seconds), 0)::text AS audio
+       FROM byok.key_usage WHERE owner_type = $1 AND owner_id = $2 AND created_at >= $3 AND created_at < $4`,
+    [owner.type, owner.id, from, to],
+  );
+  const r = rows[0] as Record<string, string>;
+  return {
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    inputTokens: Number(r.input),
+    outputTokens: Number(r.output),
+    cachedTokens: Number(r.cached),
+    cost: r.cost as string,
+    unpricedRequests: Number(r.unpriced),
+    audioSeconds: r.audio as string,
+  };
+}
+
+/** Numeric sums compared as numbers (the text form of 0 may be `0` or `0.00000000`). */
+const normal = (s: FiguresSums) => ({ ...s, cost: Number(s.cost), audioSeconds: Number(s.audioSeconds) });
+
+describe.each(databaseBackends)('usage store on $name', (backend) => {
+  let close: () => Promise<void>;
+  let db: Database;
+  const owner: Owner = { type: 'user', id: uniqueId('user') };
+  const other: Owner = { type: 'user', id: uniqueId('other') };
+  const now = Date.now();
+
+  beforeAll(async () => {
+    const opened = await backend.open();
+    close = opened.close;
+    db = toDatabase(opened.client);
+    await new DatabaseMigration(db).runMigrations();
+    // 200 days of rows, some on hour and day edges; one batch, then single rows.
+    const rows: UsageRow[] = [];
+    for (let i = 0; i < 400; i++) {
+      const at =
+        i % 25 === 0
+          ? Math.floor(now / DAY) * DAY - (i % 2)
+          : now - Math.floor(((i * 7919) % 1000) * 0.2 * DAY);
+      rows.push(row(owner, at, i));
+    }
+    await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(0, 300)));
+    for (const r of rows.slice(300)) await db.transaction((tx) => usageStore.insertOne(tx, r));
+    await db.transaction((tx) => usageStore.insertOne(tx, row(other, now - HOUR, 7)));
+  });
+  afterAll(async () => {
+    await close();
+  });
+
+  it('keeps the hourly and daily roll-ups equal to the raw rows (one statement each write)', async () => {
+    for (const [table, unit] of [
+      ['usage_hourly', 'hour'],
+      ['usage_daily', 'day'],
+    ] as const) {
+      const time = unit === 'hour' ? 'hour' : 'day::timestamp';
+      const { rows } = await db.query<Record<string, string>>(
+        `SELECT (SELECT sum(requests) FROM byok.key_usage WHERE owner_id = $1)::text AS raw_requests,
+                (SELECT sum(requests) FROM byok.${table} WHERE owner_id = $1)::text AS requests,
+                (SELECT sum(audio_seconds) FROM byok.key_usage WHERE owner_id = $1)::text AS raw_audio,
+                (SELECT sum(audio_seconds) FROM byok.${table} WHERE owner_id = $1)::text AS audio,
+                (SELECT sum(cost_usd) FROM byok.key_usage WHERE owner_id = $1)::text AS raw_cost,
+                (SELECT sum(cost_usd) FROM byok.${table} WHERE owner_id = $1)::text AS cost,
+                (SELECT count(DISTINCT ${time}) FROM byok.${table} WHERE owner_id = $1)::int AS buckets`,
+        [owner.id],
+      );
+      const r = rows[0] as Record<string, string>;
+      expect(r.requests, table).toBe(r.raw_requests);
+      expect(Number(r.audio), table).toBe(Number(r.raw_audio));
+      expect(Number(r.cost), table).toBeCloseTo(Number(r.raw_cost), 8);
+      expect(Number(r.buckets), table).toBeGreaterThan(10);
+    }
+  });
+
+  it('stores a batch once per batch id', async () => {
+    const id = `ub_${uniqueId()}`;
+    const owner2: Owner = { type: 'user', id: uniqueId('batch') };
+    const batch = [row(owner2, now, 1), row(owner2, now, 2)];
+    expect(await db.transaction((tx) => usageStore.insertBatch(tx, id, batch))).toBe(true);
+    expect(await db.transaction((tx) => usageStore.insertBatch(tx, id, batch))).toBe(false);
+    const sums = await usageStore.figures(db, {
+      owner: owner2,
+      from: new Date(now - DAY),
+      to: new Date(now + DAY),
+      providers: null,
+      groupBy: 'day',
+    });
+    expect(sums.totals.requests).toBe(batch.reduce((n, r) => n + r.requests, 0));
+  });
+
+  it('answers any range exactly, whole hours from roll-ups, and only for the owner asked', async () => {
+    const ranges: [Date, Date][] = [
+      [new Date(now - 30 * DAY), new Date(now)],
+      [new Date(Math.floor(now / HOUR) * HOUR - 7 * DAY), new Date(Math.floor(now / HOUR) * HOUR + HOUR)],
+      [new Date(now - 200 * DAY + 1234), new Date(now - 3 * DAY - 4321)],
+      [new Date(now - 90 * 60_000), new Date(now - 30 * 60_000)],
+    ];
+    for (const [from, to] of ranges) {
+      for (const groupBy of ['hour', 'day', 'week', 'provider', 'key'] as const) {
+        const answer = await usageStore.figures(db, { owner, from, to, providers: null, groupBy });
+        expect(normal(answer.totals), `${groupBy} ${from.toISOString()}`).toEqual(
+          normal(await rawSums(db, owner, from, to)),
+        );
+      }
+    }
+    const theirs = await usageStore.figures(db, {
+      owner: other,
+      from: new Date(now - DAY),
+      to: new Date(now + HOUR),
+      providers: null,
+      groupBy: 'key',
+    });
+    expect(theirs.totals.requests).toBe(row(other, now, 7).requests);
+  });
+
+  it('purges raw rows and validations in batches; totals over the purged days stay the same', async () => {
+    const from = new Date(Math.floor((now - 200 * DAY) / DAY) * DAY);
+    const to = new Date(Math.floor(now / HOUR) * HOUR + HOUR);
+    const ranges: [Date, Date][] = [
+      [from, to],
+      [from, new Date(Math.floor(now / DAY) * DAY - 60 * DAY)],
+    ];
+    const before = await Promise.all(
+      ranges.map(([f, t]) =>
+        usageStore.figures(db, { owner, from: f, to: t, providers: null, groupBy: 'day' }),
+      ),
+    );
+    const rawBefore = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM byok.key_usage WHERE owner_id = $1 AND created_at < $2`,
+      [owner.id, new Date(Math.floor(now / DAY) * DAY - 60 * DAY)],
+    );
+    expect(rawBefore.rows[0]?.n).toBeGreaterThan(20);
+
+    const keyId = uniqueId('key');
+    await db.query(
+      `INSERT INTO byok.keys (id, owner_type, owner_id, provider, environment, ciphertext, key_hint, key_fingerprint)
+       VALUES ($1, 'user', $2, 'openai', 'production', 'x', 'sk-…test', 'fp')`,
+      [keyId, owner.id],
+    );
+    for (let i = 0; i < 12; i++) {
+      await db.query(
+        `INSERT INTO byok.key_validations (key_id, is_valid, status, health_score, response_time_ms, created_at)
+         VALUES ($1, true, 'valid', 100, 10, $2)`,
+        [keyId, new Date(now - (i < 9 ? 100 : 1) * DAY - i * HOUR)],
+      );
+    }
+
+    const removed = await purgeExpiredUsage(
+      db,
+      usageStore,
+      { rawUsageDays: 60, validationDays: 30, batchSize: 7 },
+      new Date(now),
+    );
+    expect(removed.rawUsage).toBeGreaterThanOrEqual(rawBefore.rows[0]?.n as number);
+    expect(removed.validations).toBe(9);
+    expect(removed.hourlyRollups).toBe(0);
+
+    const left = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM byok.key_usage WHERE created_at < $1`,
+      [new Date(Math.floor(now / DAY) * DAY - 60 * DAY)],
+    );
+    expect(left.rows[0]?.n).toBe(0);
+    const validationsLeft = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM byok.key_validations WHERE key_id = $1',
+      [keyId],
+    );
+    expect(validationsLeft.rows[0]?.n).toBe(3);
+
+    const after = await Promise.all(
+      ranges.map(([f, t]) =>
+        usageStore.figures(db, { owner, from: f, to: t, providers: null, groupBy: 'day' }),
+      ),
+    );
+    for (const [i, answer] of after.entries()) {
+      const previous = before[i] as (typeof before)[number];
+      expect(normal(answer.totals)).toEqual(normal(previous.totals));
+      expect([...answer.byBucket].map(([b, s]) => [b, normal(s)])).toEqual(
+        [...previous.byBucket].map(([b, s]) => [b, normal(s)]),
+      );
+    }
+    // A second run finds nothing more to delete.
+    expect(
+      await purgeExpiredUsage(db, usageStore, { rawUsageDays: 60, validationDays: 30 }, new Date(now)),
+    ).toEqual({
+      rawUsage: 0,
+      validations: 0,
+      hourlyRollups: 0,
+    });
+  });
+
+  it('purges hourly roll-ups only when asked, and deletes at most batchSize rows per statement', async () => {
+    const cutoff = new Date(Math.floor(now / DAY) * DAY - 150 * DAY);
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM byok.usage_hourly WHERE hour < $1',
+      [cutoff],
+    );
+    const old = rows[0]?.n as number;
+    expect(old).toBeGreaterThan(3);
+    expect(await usageStore.purgeHourlyRollups(db, { before: cutoff, batchSize: 2, maxBatches: 1 })).toBe(2);
+    expect(await usageStore.purgeHourlyRollups(db, { before: cutoff, batchSize: 2 })).toBe(old - 2);
+    const daily = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM byok.usage_daily WHERE day < $1',
+      [cutoff.toISOString().slice(0, 10)],
+    );
+    expect(daily.rows[0]?.n).toBeGreaterThan(0);
+  });
+});

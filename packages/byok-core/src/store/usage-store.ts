@@ -1,0 +1,470 @@
+import type { Owner } from '../crypto/index.js';
+import type { Database, SqlClient } from './types.js';
+
+/** One usage record, ready to store (already priced). */
+export interface UsageRow {
+  keyId: string | null;
+  owner: Owner;
+  provider: string;
+  model: string | null;
+  requests: number;
+  /** All input tokens, cached ones included. */
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  /** USD; null: unpriced (not $0). */
+  costUsd: number | null;
+  priced: boolean;
+  latencyMs: number | null;
+  success: boolean;
+  at: Date;
+  /** Seconds of audio (voice providers); null when none was measured. */
+  audioSeconds: number | null;
+  gatewayTokenId?: string | null;
+  ttfbMs?: number | null;
+  statusCode?: number | null;
+}
+
+/** What a key tells about usage recorded on it. */
+export interface UsageKey {
+  owner: Owner;
+  provider: string;
+  status: string;
+}
+
+/** Bucket of a figures query: a time unit, or one of the breakdowns. */
+export type FiguresGrouping = 'hour' | 'day' | 'week' | 'month' | 'provider' | 'key';
+
+export interface FiguresQuery {
+  owner: Owner;
+  /** [from, to): whole hours come from the roll-ups; only sub-hour edges read raw rows. */
+  from: Date;
+  to: Date;
+  providers: string[] | null;
+  groupBy: FiguresGrouping;
+}
+
+/** Sums over some usage rows, exact (numeric and bigint sums as decimal strings). */
+export interface FiguresSums {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  /** USD of the priced rows, as a decimal string. */
+  cost: string;
+  unpricedRequests: number;
+  /** Seconds of audio, as a decimal string. */
+  audioSeconds: string;
+}
+
+export interface FiguresSumsResult {
+  totals: FiguresSums;
+  /** By ISO bucket start (time groupings only). */
+  byBucket: Map<string, FiguresSums>;
+  byProvider: Map<string, FiguresSums>;
+  /** Key null: usage recorded without a key. */
+  byKey: Map<string | null, FiguresSums>;
+}
+
+export interface PurgeOptions {
+  /** Rows created before this instant are deleted. */
+  before: Date;
+  /** Rows per DELETE statement (each its own short transaction). Default 5,000. */
+  batchSize?: number;
+  /** Statements at most in one call (the rest waits for the next run). Default unlimited. */
+  maxBatches?: number;
+}
+
+/** Where usage rows, their hourly and daily roll-ups and their retention live. Every read is by owner. */
+export interface UsageStore {
+  /** The key usage is recorded on (locked FOR SHARE until the transaction ends), or undefined. */
+  keyForUsage(tx: SqlClient, keyId: string): Promise<UsageKey | undefined>;
+  /** Whether the owner's audit trail records deleting this key. */
+  wasKeyDeletedBy(tx: SqlClient, keyId: string, owner: Owner): Promise<boolean>;
+  /** Inserts one raw row with its hourly and daily roll-ups in one statement; returns the row id. */
+  insertOne(tx: SqlClient, row: UsageRow): Promise<string>;
+  /**
+   * Inserts a batch (raw rows, hourly and daily roll-ups, gateway spend) once per `batchId`:
+   * false when that batch id was already stored (a retry after a lost commit answer).
+   */
+  insertBatch(tx: SqlClient, batchId: string, rows: readonly UsageRow[]): Promise<boolean>;
+  /** Forgets batch ids older than a day. */
+  forgetOldBatchIds(tx: SqlClient): Promise<void>;
+  /** Sums of the owner's usage in [from, to), by bucket, provider and key and in total, in one query. */
+  figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsResult>;
+  /** Deletes raw usage rows older than `before` in batches; roll-ups are kept. Returns rows deleted. */
+  purgeRawUsage(db: Database, options: PurgeOptions): Promise<number>;
+  /** Deletes key validation results older than `before` in batches. Returns rows deleted. */
+  purgeValidations(db: Database, options: PurgeOptions): Promise<number>;
+  /** Deletes hourly roll-ups older than `before` in batches (daily roll-ups stay). Returns rows deleted. */
+  purgeHourlyRollups(db: Database, options: PurgeOptions): Promise<number>;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const BUCKET_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS".000Z"'`;
+const TIME_UNITS = new Set(['hour', 'day', 'week', 'month']);
+
+/** SQL for a bucket label of a UTC `timestamp` (without time zone) expression. */
+const bucketSql = (groupBy: FiguresGrouping, utcTimestamp: string): string =>
+  TIME_UNITS.has(groupBy) ? `to_char(date_trunc('${groupBy}', ${utcTimestamp}), ${BUCKET_FORMAT})` : `''`;
+
+const ceilTo = (ms: number, unit: number): Date => new Date(Math.ceil(ms / unit) * unit);
+const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms / unit) * unit);
+
+// The raw rows of one statement, rolled up: shared by the one-row and the batch writes.
+const ROLLUPS = `
+  hourly AS (
+    INSERT INTO byok.usage_hourly AS h (owner_type, owner_id, hour, provider, key_id, requests, errors, input_tokens,
+      output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
+    SELECT owner_type, owner_id, date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', provider,
+      coalesce(key_id, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
+      sum(output_tokens), sum(cached_tokens), sum(coalesce(cost_usd, 0)), sum(CASE WHEN priced THEN 0 ELSE requests END),
+      sum(coalesce(audio_seconds, 0))
+    FROM raw GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (owner_type, owner_id, hour, provider, key_id) DO UPDATE SET
+      requests = h.requests + EXCLUDED.requests,
+      errors = h.errors + EXCLUDED.errors,
+      input_tokens = h.input_tokens + EXCLUDED.input_tokens,
+      output_tokens = h.output_tokens + EXCLUDED.output_tokens,
+      cached_tokens = h.cached_tokens + EXCLUDED.cached_tokens,
+      cost_usd = h.cost_usd + EXCLUDED.cost_usd,
+      unpriced_requests = h.unpriced_requests + EXCLUDED.unpriced_requests,
+      audio_seconds = h.audio_seconds + EXCLUDED.audio_seconds
+  ), daily AS (
+    INSERT INTO byok.usage_daily AS d (owner_type, owner_id, day, provider, key_id, model, requests, errors,
+      input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
+    SELECT owner_type, owner_id, (created_at AT TIME ZONE 'UTC')::date, provider, coalesce(key_id, ''),
+      coalesce(model, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
+      sum(output_tokens), sum(cached_tokens), sum(coalesce(cost_usd, 0)),
+      sum(CASE WHEN priced THEN 0 ELSE requests END), sum(coalesce(audio_seconds, 0))
+    FROM raw GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (owner_type, owner_id, day, provider, key_id, model) DO UPDATE SET
+      requests = d.requests + EXCLUDED.requests,
+      errors = d.errors + EXCLUDED.errors,
+      input_tokens = d.input_tokens + EXCLUDED.input_tokens,
+      output_tokens = d.output_tokens + EXCLUDED.output_tokens,
+      cached_tokens = d.cached_tokens + EXCLUDED.cached_tokens,
+      cost_usd = d.cost_usd + EXCLUDED.cost_usd,
+      unpriced_requests = d.unpriced_requests + EXCLUDED.unpriced_requests,
+      audio_seconds = d.audio_seconds + EXCLUDED.audio_seconds
+  )`;
+
+const RAW_COLUMNS = `key_id, owner_type, owner_id, provider, model, requests, input_tokens, output_tokens, cached_tokens,
+  cost_usd, priced, latency_ms, success, created_at, audio_seconds, gateway_token_id, ttfb_ms, status_code`;
+
+const roundCost = (cost: number | null): number | null =>
+  cost === null ? null : Math.round(cost * 1e8) / 1e8;
+const roundAudio = (seconds: number | null): number | null =>
+  seconds === null ? null : Math.round(seconds * 1000) / 1000;
+const roundMs = (ms: number | null | undefined): number | null =>
+  ms === null || ms === undefined ? null : Math.round(ms);
+
+function rowParams(row: UsageRow): unknown[] {
+  return [
+    row.keyId,
+    row.owner.type,
+    row.owner.id,
+    row.provider,
+    row.model,
+    row.requests,
+    row.inputTokens,
+    row.outputTokens,
+    row.cachedTokens,
+    roundCost(row.costUsd),
+    row.priced,
+    roundMs(row.latencyMs),
+    row.success,
+    row.at.toISOString(),
+    roundAudio(row.audioSeconds),
+    row.gatewayTokenId ?? null,
+    roundMs(row.ttfbMs),
+    row.statusCode ?? null,
+  ];
+}
+
+const RAW_ARRAY_TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'bigint',
+  'bigint',
+  'bigint',
+  'numeric',
+  'bool',
+  'int',
+  'bool',
+  'timestamptz',
+  'numeric',
+  'text',
+  'int',
+  'int',
+];
+
+interface SumsRow {
+  g: number | string;
+  bucket: string | null;
+  provider: string | null;
+  key_id: string | null;
+  requests: string | null;
+  errors: string | null;
+  input_tokens: string | null;
+  output_tokens: string | null;
+  cached_tokens: string | null;
+  cost: string | null;
+  unpriced: string | null;
+  audio: string | null;
+}
+
+const toSums = (row: SumsRow): FiguresSums => ({
+  requests: Number(row.requests ?? 0),
+  errors: Number(row.errors ?? 0),
+  inputTokens: Number(row.input_tokens ?? 0),
+  outputTokens: Number(row.output_tokens ?? 0),
+  cachedTokens: Number(row.cached_tokens ?? 0),
+  cost: row.cost ?? '0',
+  unpricedRequests: Number(row.unpriced ?? 0),
+  audioSeconds: row.audio ?? '0',
+});
+
+/** Zero sums (an empty bucket). */
+export const EMPTY_SUMS: FiguresSums = {
+  requests: 0,
+  errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedTokens: 0,
+  cost: '0',
+  unpricedRequests: 0,
+  audioSeconds: '0',
+};
+
+// GROUPING(bucket, provider, key_id): a set bit means "not grouped by that column".
+const BY_BUCKET = 0b011;
+const BY_PROVIDER = 0b101;
+const BY_KEY = 0b110;
+
+async function figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsResult> {
+  const { owner, from, to, groupBy } = query;
+  const params: unknown[] = [owner.type, owner.id];
+  let providerCondition = '';
+  if (query.providers) {
+    params.push(query.providers);
+    providerCondition = `AND provider = ANY($${params.length}::text[])`;
+  }
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const sums = `sum(requests) AS requests, sum(errors) AS errors, sum(input_tokens) AS input_tokens,
+           sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
+           sum(unpriced_requests) AS unpriced_requests, sum(audio_seconds) AS audio_seconds`;
+  const raw = (start: Date, end: Date): string => `
+    SELECT ${bucketSql(groupBy, `created_at AT TIME ZONE 'UTC'`)} AS bucket, provider, key_id, sum(requests) AS requests,
+           sum(CASE WHEN success THEN 0 ELSE requests END) AS errors, sum(input_tokens) AS input_tokens,
+           sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
+           sum(CASE WHEN priced THEN 0 ELSE requests END) AS unpriced_requests, sum(audio_seconds) AS audio_seconds
+      FROM byok.key_usage
+     WHERE owner_type = $1 AND owner_id = $2 AND created_at >= ${param(start)} AND created_at < ${param(end)}
+           ${providerCondition}
+     GROUP BY 1, 2, 3`;
+  const hourly = (start: Date, end: Date): string => `
+    SELECT ${bucketSql(groupBy, `hour AT TIME ZONE 'UTC'`)} AS bucket, provider, NULLIF(key_id, '') AS key_id, ${sums}
+      FROM byok.usage_hourly
+     WHERE owner_type = $1 AND owner_id = $2 AND hour >= ${param(start)} AND hour < ${param(end)}
+           ${providerCondition}
+     GROUP BY 1, 2, 3`;
+  const daily = (start: Date, end: Date): string => `
+    SELECT ${bucketSql(groupBy, 'day::timestamp')} AS bucket, provider, NULLIF(key_id, '') AS key_id, ${sums}
+      FROM byok.usage_daily
+     WHERE owner_type = $1 AND owner_id = $2
+           AND day >= ${param(start.toISOString().slice(0, 10))}::date
+           AND day < ${param(end.toISOString().slice(0, 10))}::date
+           ${providerCondition}
+     GROUP BY 1, 2, 3`;
+
+  // Whole days from the daily roll-ups, whole hours around them from the hourly ones, and only the
+  // sub-hour edges (custom ranges; rolling windows are whole hours) from raw rows.
+  const parts: string[] = [];
+  const firstHour = ceilTo(from.getTime(), HOUR_MS);
+  const endOfHours = floorToUnit(to.getTime(), HOUR_MS);
+  if (firstHour >= endOfHours) {
+    parts.push(raw(from, to));
+  } else {
+    if (from < firstHour) parts.push(raw(from, firstHour));
+    const firstDay = ceilTo(firstHour.getTime(), DAY_MS);
+    const endOfDays = floorToUnit(endOfHours.getTime(), DAY_MS);
+    if (groupBy !== 'hour' && firstDay < endOfDays) {
+      if (firstHour < firstDay) parts.push(hourly(firstHour, firstDay));
+      parts.push(daily(firstDay, endOfDays));
+      if (endOfDays < endOfHours) parts.push(hourly(endOfDays, endOfHours));
+    } else {
+      parts.push(hourly(firstHour, endOfHours));
+    }
+    if (endOfHours < to) parts.push(raw(endOfHours, to));
+  }
+
+  // Each part is added up by (bucket, provider, key) first, so the grouping sets work on few rows.
+  const { rows } = await db.query<SumsRow>(
+    `SELECT GROUPING(bucket, provider, key_id) AS g, bucket, provider, key_id,
+            sum(requests)::text AS requests, sum(errors)::text AS errors,
+            sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
+            sum(cached_tokens)::text AS cached_tokens, sum(cost_usd)::text AS cost,
+            sum(unpriced_requests)::text AS unpriced, sum(audio_seconds)::text AS audio
+       FROM (${parts.join('\n     UNION ALL')}) AS usage
+      GROUP BY GROUPING SETS ((bucket), (provider), (key_id), ())`,
+    params,
+  );
+  const result: FiguresSumsResult = {
+    totals: { ...EMPTY_SUMS },
+    byBucket: new Map(),
+    byProvider: new Map(),
+    byKey: new Map(),
+  };
+  for (const row of rows) {
+    const sums = toSums(row);
+    switch (Number(row.g)) {
+      case BY_BUCKET:
+        result.byBucket.set(row.bucket as string, sums);
+        break;
+      case BY_PROVIDER:
+        result.byProvider.set(row.provider as string, sums);
+        break;
+      case BY_KEY:
+        result.byKey.set(row.key_id, sums);
+        break;
+      default:
+        result.totals = sums;
+    }
+  }
+  return result;
+}
+
+/** Deletes `table` rows matched by `where` (one `$1` cutoff), `batchSize` rows per statement. */
+async function purgeInBatches(db: Database, statement: string, options: PurgeOptions): Promise<number> {
+  const batchSize = options.batchSize ?? 5000;
+  const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
+  let deleted = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const { rows } = await db.query<{ n: number }>(statement, [options.before.toISOString(), batchSize]);
+    const n = Number(rows[0]?.n ?? 0);
+    deleted += n;
+    if (n < batchSize) break;
+  }
+  return deleted;
+}
+
+/** The SQL behind {@link UsageStore} (PostgreSQL and PGlite). */
+export const usageStore: UsageStore = {
+  async keyForUsage(tx, keyId) {
+    const { rows } = await tx.query<{
+      owner_type: 'user' | 'workspace';
+      owner_id: string;
+      provider: string;
+      status: string;
+    }>('SELECT owner_type, owner_id, provider, status FROM byok.keys WHERE id = $1 FOR SHARE', [keyId]);
+    const key = rows[0];
+    return (
+      key && { owner: { type: key.owner_type, id: key.owner_id }, provider: key.provider, status: key.status }
+    );
+  },
+
+  async wasKeyDeletedBy(tx, keyId, owner) {
+    const { rows } = await tx.query(
+      `SELECT 1 FROM byok.audit_log
+        WHERE owner_type = $1 AND owner_id = $2 AND action = 'key.deleted' AND target_id = $3 LIMIT 1`,
+      [owner.type, owner.id, keyId],
+    );
+    return rows.length > 0;
+  },
+
+  async insertOne(tx, row) {
+    const { rows } = await tx.query<{ id: string }>(
+      `WITH raw AS (
+         INSERT INTO byok.key_usage (${RAW_COLUMNS})
+         VALUES (${RAW_ARRAY_TYPES.map((_, i) => `$${i + 1}`).join(', ')})
+         RETURNING *
+       ), ${ROLLUPS}
+       SELECT id::text AS id FROM raw`,
+      rowParams(row),
+    );
+    return rows[0]?.id as string;
+  },
+
+  async insertBatch(tx, batchId, batch) {
+    const { rows: claimed } = await tx.query(
+      'INSERT INTO byok.usage_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id',
+      [batchId],
+    );
+    if (claimed.length === 0) return false;
+    const columns: unknown[][] = RAW_ARRAY_TYPES.map(() => []);
+    for (const row of batch) {
+      rowParams(row).forEach((value, i) => {
+        columns[i]?.push(value);
+      });
+    }
+    await tx.query(
+      `WITH raw AS (
+         INSERT INTO byok.key_usage (${RAW_COLUMNS})
+         SELECT * FROM unnest(${RAW_ARRAY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+         RETURNING *
+       ), ${ROLLUPS}, spend AS (
+         INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
+         SELECT gateway_token_id, date_trunc('month', created_at AT TIME ZONE 'UTC')::date, sum(requests),
+           sum(coalesce(cost_usd, 0))
+         FROM raw WHERE gateway_token_id IS NOT NULL GROUP BY 1, 2
+         ON CONFLICT (token_id, month) DO UPDATE SET
+           requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
+       )
+       SELECT count(*)::int AS n FROM raw`,
+      columns,
+    );
+    return true;
+  },
+
+  async forgetOldBatchIds(tx) {
+    await tx.query("DELETE FROM byok.usage_batches WHERE committed_at < now() - interval '1 day'");
+  },
+
+  figures,
+
+  purgeRawUsage(db, options) {
+    return purgeInBatches(
+      db,
+      `WITH gone AS (
+         DELETE FROM byok.key_usage WHERE id IN (
+           SELECT id FROM byok.key_usage WHERE created_at < $1::timestamptz LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      options,
+    );
+  },
+
+  purgeValidations(db, options) {
+    return purgeInBatches(
+      db,
+      `WITH gone AS (
+         DELETE FROM byok.key_validations WHERE id IN (
+           SELECT id FROM byok.key_validations WHERE created_at < $1::timestamptz LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      options,
+    );
+  },
+
+  purgeHourlyRollups(db, options) {
+    return purgeInBatches(
+      db,
+      `WITH gone AS (
+         DELETE FROM byok.usage_hourly WHERE ctid IN (
+           SELECT ctid FROM byok.usage_hourly WHERE hour < $1::timestamptz LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      options,
+    );
+  },
+};
