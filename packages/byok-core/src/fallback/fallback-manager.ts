@@ -18,9 +18,9 @@ import {
   type ProviderOutcome,
   type ProviderType,
 } from '../providers/index.js';
+import { classifyProviderFailure, type FailureClassification } from '../providers/provider-call-error.js';
 import type { Database } from '../store/types.js';
 import { type CooldownPolicy, cooldownMsFor, DEFAULT_COOLDOWNS } from '../validation/cooldown.js';
-import { classifyProviderFailure, type FailureClassification } from './provider-call-error.js';
 import { systemKeyFor } from './system-keys.js';
 import type {
   ExecuteWithFallbackResult,

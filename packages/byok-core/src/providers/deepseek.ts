@@ -42,6 +42,9 @@ export const deepseekProvider: ProviderDefinition = {
   credentialSchema: z.strictObject({ apiKey: credentialString(DEEPSEEK_KEY_SHAPE) }),
   envVars: { apiKey: 'DEEPSEEK_API_KEY' },
   defaultBaseUrl: 'https://api.deepseek.com',
+  systemKeyEnv: { apiKey: 'SYSTEM_DEEPSEEK_KEY' },
+  modelPrefixes: ['deepseek/'],
+  openAICompatible: { path: '/v1', defaultChatModel: 'deepseek-flash' },
 
   buildValidationRequest(keyData, baseUrl) {
     // Free, and the only proof that also tells whether the account can pay.
