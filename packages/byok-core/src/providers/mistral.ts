@@ -17,7 +17,7 @@ export const mistralProvider = openAICompatibleProvider({
   defaultBaseUrl: 'https://api.mistral.ai/v1',
   modelPrefixes: ['mistral/', 'mistralai/'],
   api: {
-    defaultChatModel: 'mistral-small-latest',
+    defaultChatModel: 'mistral-medium-latest',
     defaultEmbeddingModel: 'mistral-embed',
   },
 });

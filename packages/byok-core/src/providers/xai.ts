@@ -16,7 +16,7 @@ export const xaiProvider = openAICompatibleProvider({
   systemKeyEnv: 'SYSTEM_XAI_KEY',
   defaultBaseUrl: 'https://api.x.ai/v1',
   modelPrefixes: ['xai/', 'x-ai/'],
-  api: { defaultChatModel: 'grok-4-fast' },
+  api: { defaultChatModel: 'grok-4-1-fast-non-reasoning' },
   // xAI has been seen answering a wrong key with 400 "Incorrect API key provided" and an account
   // without credits with 403 (observed, not documented): read the message, not only the status.
   refineError(status, message) {

@@ -9,7 +9,7 @@ const mistralError = (status: number, message: string, type: string, code: strin
 
 export const mistralFake = openAICompatibleFake({
   owner: 'mistralai',
-  models: ['mistral-small-latest', 'mistral-large-latest', 'mistral-embed'],
+  models: ['mistral-medium-latest', 'mistral-large-latest', 'mistral-embed'],
   missingKey: { status: 401, body: { message: 'Unauthorized', request_id: 'req_fake' } },
   failures: {
     invalid: { status: 401, body: { message: 'Unauthorized', request_id: 'req_fake' } },

@@ -12,7 +12,7 @@ const WRONG_KEY = xaiError(
 
 export const xaiFake = openAICompatibleFake({
   owner: 'xai',
-  models: ['grok-4-fast', 'grok-4'],
+  models: ['grok-4-1-fast-non-reasoning', 'grok-4.3'],
   missingKey: WRONG_KEY,
   failures: {
     invalid: WRONG_KEY,
