@@ -5,7 +5,7 @@ export const ANTHROPIC_VERSION = '2023-06-01';
 
 /**
  * The OpenAI-compatible base of a provider (where `/chat/completions` lives), from its definition
- * (OpenAI `/v1`, DeepSeek `/v1`, Gemini `/v1beta/openai`, …). Resolved from the same base-URL
+ * (OpenAI `/v1`, Anthropic `/v1`, Gemini `/v1beta/openai`, …). Resolved from the same base-URL
  * overrides as everything else.
  */
 export function openAICompatibleBase(provider: ProviderType, overrides?: BaseUrlOverrides): string {

@@ -44,7 +44,8 @@ export const deepseekProvider: ProviderDefinition = {
   defaultBaseUrl: 'https://api.deepseek.com',
   systemKeyEnv: { apiKey: 'SYSTEM_DEEPSEEK_KEY' },
   modelPrefixes: ['deepseek/'],
-  openAICompatible: { path: '/v1', defaultChatModel: 'deepseek-flash' },
+  // DeepSeek answers at the root and under `/v1` alike.
+  openAICompatible: { path: '', defaultChatModel: 'deepseek-flash' },
 
   buildValidationRequest(keyData, baseUrl) {
     // Free, and the only proof that also tells whether the account can pay.

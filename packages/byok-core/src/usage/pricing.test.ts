@@ -12,8 +12,11 @@ describe('price table', () => {
       'anthropic',
       'deepseek',
       'gemini',
+      'groq',
+      'mistral',
       'openai',
       'openrouter',
+      'xai',
     ]);
     expect(table.providers.openrouter?.costFromResponse).toBe(true);
     expect(table.providers.openrouter?.models).toEqual({});
