@@ -7,8 +7,9 @@ import { createBYOKForStack2025 } from '../create-byok.js';
 import { SYSTEM_KEY_ENV, systemKeyFor } from '../fallback/system-keys.js';
 import { GATEWAY_PROVIDERS, routeModel } from '../gateway/routing.js';
 import { openAICompatibleBase } from '../gateway/upstream.js';
-import { createTestDatabase, type FakeProviders, startFakeProviders } from '../testing/index.js';
-import { findModelPrice } from '../usage/pricing.js';
+import { createBYOKAIIntegration } from '../integrations/index.js';
+import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { findModelPrice, priceUsage } from '../usage/pricing.js';
 import { getProvider, listProviders, maskKeyData, ProviderType, parseKeyData } from './index.js';
 
 /** The providers added as "one file each" (plus their fake and price rows). */
@@ -161,4 +162,49 @@ describe('added providers in the library: store, read back and validate against 
       expect(fake.requests.filter((r) => r.path === `/${id}/models`).length).toBeGreaterThanOrEqual(3);
     },
   );
+
+  it('the AI integration chats through each added provider with its OpenAI-compatible dialect, priced from its rows', async () => {
+    const userId = uniqueId();
+    for (const { id, apiKey } of ADDED) {
+      await system.manager.addKey({ userId, provider: id, keyData: { apiKey } });
+    }
+    const config = await createBYOKAIIntegration(system.manager).configFactory.createConfigWithBYOK(userId);
+    expect(Object.keys(config.providers)).toEqual(ADDED.map((p) => p.id));
+    const chat = FAKE_USAGE.chat;
+    for (const { id, apiKey, model } of ADDED) {
+      fake.clear();
+      const result = await config.providers[id]?.complete(
+        { messages: [{ role: 'user', content: 'Hello!' }], model, maxTokens: 20 },
+        { includeUsage: true },
+      );
+      expect(result?.text).toBe('Hello from the fake provider.');
+      expect(result?.usage).toEqual({
+        inputTokens: chat.promptTokens,
+        outputTokens: chat.completionTokens,
+        cachedTokens: chat.cachedTokens,
+      });
+      const [request] = fake.requests;
+      expect(request).toMatchObject({ method: 'POST', path: `/${id}/chat/completions` });
+      expect(request?.headers.authorization).toBe(`Bearer ${apiKey}`);
+      expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ model, max_tokens: 20 });
+    }
+    const rows = (
+      await db.query<{ provider: string; model: string; cost_usd: string | null }>(
+        'SELECT provider, model, cost_usd FROM byok.key_usage WHERE owner_id = $1 ORDER BY id',
+        [userId],
+      )
+    ).rows;
+    expect(rows.map((r) => r.provider)).toEqual(ADDED.map((p) => p.id));
+    for (const row of rows) {
+      const { costUsd } = priceUsage({
+        provider: row.provider,
+        model: row.model,
+        inputTokens: chat.promptTokens,
+        cachedTokens: chat.cachedTokens,
+        outputTokens: chat.completionTokens,
+      });
+      expect(costUsd).toBeGreaterThan(0);
+      expect(Number(row.cost_usd)).toBeCloseTo(costUsd as number, 12);
+    }
+  });
 });
