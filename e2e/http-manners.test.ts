@@ -113,7 +113,7 @@ describe('unknown provider', () => {
   });
 
   it('a usage filter with an unknown provider lists the valid ones', async () => {
-    const res = await fx.call('GET', '/api/usage/analytics?providers=openai,mistral', {
+    const res = await fx.call('GET', '/api/usage/analytics?providers=openai,acme', {
       token: await tokenFor(uid()),
     });
     expectError(res, 400, 'UNKNOWN_PROVIDER');

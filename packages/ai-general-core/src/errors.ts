@@ -51,7 +51,8 @@ export function allProvidersFailed(failures: { provider: AIProviderType; error: 
 }
 
 function codeOf(error: unknown): string {
-  if (isBYOKError(error)) return error.code;
+  // A ProviderCallError is also a BYOKError; its outcome says more than its code.
   if (ProviderCallError.isInstance(error)) return error.outcome;
+  if (isBYOKError(error)) return error.code;
   return 'unexpected';
 }

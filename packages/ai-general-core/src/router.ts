@@ -260,9 +260,11 @@ export class AIRouter {
 }
 
 function codeOf(error: unknown): string {
-  if (isBYOKError(error)) return error.code;
+  // A ProviderCallError is also a BYOKError; its outcome says more than its code.
   const outcome = (error as { outcome?: unknown } | null)?.outcome;
-  return typeof outcome === 'string' ? outcome : 'unexpected';
+  if (typeof outcome === 'string') return outcome;
+  if (isBYOKError(error)) return error.code;
+  return 'unexpected';
 }
 
 function isAbort(error: unknown): boolean {

@@ -2,9 +2,9 @@ import type { KeyCache } from '../cache/index.js';
 import { cacheKeysFor } from '../keys/key-rows.js';
 import type { KeyRow } from '../keys/types.js';
 import type { ProviderType } from '../providers/index.js';
+import type { FailureClassification } from '../providers/provider-call-error.js';
 import type { FallbackStore } from '../store/fallback-store.js';
 import { type CooldownPolicy, cooldownMsFor } from '../validation/cooldown.js';
-import type { FailureClassification } from './provider-call-error.js';
 
 /** What the cooldowns need. */
 export interface KeyCooldownsDeps {

@@ -5,9 +5,9 @@ import { BYOKError, isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { createMetrics } from '../metrics/prometheus.js';
 import { Environment, ProviderType } from '../providers/index.js';
+import { ProviderCallError } from '../providers/provider-call-error.js';
 import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
 import { FallbackManager, type FallbackManagerDeps } from './fallback-manager.js';
-import { ProviderCallError } from './provider-call-error.js';
 import type { FallbackKeyResult } from './types.js';
 
 const HOUR_MS = 60 * 60_000;

@@ -16,12 +16,12 @@ import {
   type ProviderOutcome,
   type ProviderType,
 } from '../providers/index.js';
+import { classifyProviderFailure } from '../providers/provider-call-error.js';
 import { createFallbackStore, type FallbackStore } from '../store/fallback-store.js';
 import type { Database } from '../store/types.js';
 import { type CooldownPolicy, DEFAULT_COOLDOWNS } from '../validation/cooldown.js';
 import { checkedEnvironment, FallbackChains } from './chains.js';
 import { KeyCooldowns } from './cooldowns.js';
-import { classifyProviderFailure } from './provider-call-error.js';
 import { systemKeyFor } from './system-keys.js';
 import type {
   ExecuteWithFallbackResult,

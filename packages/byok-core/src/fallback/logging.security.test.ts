@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { createLogger } from '../logging/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
+import { ProviderCallError } from '../providers/provider-call-error.js';
 import { FallbackManager } from './fallback-manager.js';
-import { ProviderCallError } from './provider-call-error.js';
 
 /**
  * Fallback logs at debug level (BYOK_LOG_LEVEL=debug and `withDebug(true)`) never contain a key —

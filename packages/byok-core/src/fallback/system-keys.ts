@@ -1,16 +1,12 @@
 import type { BYOKManagerOptions } from '../manager/options.js';
-import { type KeyData, ProviderType, parseKeyData } from '../providers/index.js';
+import { type KeyData, listProviders, type ProviderType, parseKeyData } from '../providers/index.js';
 
 /** The environment variables a system (application-owned) credential is read from, field → variable. */
-export const SYSTEM_KEY_ENV: Readonly<Record<ProviderType, Readonly<Record<string, string>>>> = {
-  [ProviderType.OPENAI]: { apiKey: 'SYSTEM_OPENAI_KEY' },
-  [ProviderType.ANTHROPIC]: { apiKey: 'SYSTEM_ANTHROPIC_KEY' },
-  [ProviderType.GEMINI]: { apiKey: 'SYSTEM_GEMINI_KEY' },
-  [ProviderType.DEEPSEEK]: { apiKey: 'SYSTEM_DEEPSEEK_KEY' },
-  [ProviderType.OPENROUTER]: { apiKey: 'SYSTEM_OPENROUTER_KEY' },
-  [ProviderType.DEEPGRAM]: { apiKey: 'SYSTEM_DEEPGRAM_KEY' },
-  [ProviderType.TWILIO]: { accountSid: 'SYSTEM_TWILIO_ACCOUNT_SID', authToken: 'SYSTEM_TWILIO_AUTH_TOKEN' },
-};
+export const SYSTEM_KEY_ENV: Readonly<Record<ProviderType, Readonly<Record<string, string>>>> =
+  Object.fromEntries(listProviders().map((provider) => [provider.id, provider.systemKeyEnv])) as Record<
+    ProviderType,
+    Readonly<Record<string, string>>
+  >;
 
 const present = (entries: [string, unknown][]): KeyData =>
   Object.fromEntries(

@@ -3,9 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request as undiciRequest } from 'undici';
 import type { BYOKSystem } from '../create-byok.js';
 import { BYOKError, isBYOKError } from '../errors/index.js';
-import { ProviderCallError } from '../fallback/provider-call-error.js';
 import type { FallbackKeyResult } from '../fallback/types.js';
 import { getProvider, type ProviderType, secretValues } from '../providers/index.js';
+import { ProviderCallError } from '../providers/provider-call-error.js';
 import { defaultPriceTable, priceUsage } from '../usage/pricing.js';
 import type { UsageWriter } from '../usage/usage-writer.js';
 import { type Dialect, errorResponse, GatewayProblem } from './errors.js';
@@ -324,9 +324,11 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         if (abort.signal.aborted)
           throw new GatewayProblem(499, 'CLIENT_CLOSED', 'The client closed the request');
         const failure = lastFailure;
-        const status = failure?.upstreamStatus ?? (isBYOKError(error) ? error.status : 502);
-        const code = isBYOKError(error) ? error.code : 'UPSTREAM_ERROR';
-        const base = isBYOKError(error) ? error.message : `${route.provider} call failed`;
+        // A provider failure is answered as the gateway's own UPSTREAM_ERROR; other BYOKErrors as they are.
+        const ours = isBYOKError(error) && !ProviderCallError.isInstance(error);
+        const status = failure?.upstreamStatus ?? (ours ? error.status : 502);
+        const code = ours ? error.code : 'UPSTREAM_ERROR';
+        const base = ours ? error.message : `${route.provider} call failed`;
         const message = failure?.upstreamMessage ? `${base}. Last answer: ${failure.upstreamMessage}` : base;
         if (lastKeyId)
           recordUsage(token, route, lastKeyId, status, false, ttfbMs, started, undefined, overheadMs);

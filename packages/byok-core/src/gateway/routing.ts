@@ -1,15 +1,11 @@
-import { ProviderType } from '../providers/index.js';
+import { listProviders, ProviderType } from '../providers/index.js';
 import { GatewayProblem } from './errors.js';
 import type { GatewayToken } from './types.js';
 
-/** Providers the gateway can send chat and embeddings to (OpenAI-compatible APIs). */
-export const GATEWAY_PROVIDERS: readonly ProviderType[] = [
-  ProviderType.OPENAI,
-  ProviderType.ANTHROPIC,
-  ProviderType.GEMINI,
-  ProviderType.DEEPSEEK,
-  ProviderType.OPENROUTER,
-];
+/** Providers the gateway can send chat and embeddings to: those with an OpenAI-compatible API. */
+export const GATEWAY_PROVIDERS: readonly ProviderType[] = listProviders()
+  .filter((provider) => provider.openAICompatible !== undefined)
+  .map((provider) => provider.id);
 const KNOWN = new Set<string>(GATEWAY_PROVIDERS);
 
 export interface Route {

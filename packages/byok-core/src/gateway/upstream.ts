@@ -1,37 +1,22 @@
 import type { BaseUrlOverrides, KeyData } from '../providers/index.js';
-import { ProviderType, resolveBaseUrl } from '../providers/index.js';
+import { getProvider, type ProviderType, resolveBaseUrl } from '../providers/index.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 /**
- * The OpenAI-compatible base of each provider (where `/chat/completions` lives): OpenAI `/v1`,
- * DeepSeek `/v1`, OpenRouter `/api/v1`, Gemini `/v1beta/openai`, Anthropic's OpenAI SDK
- * compatibility `/v1`. Resolved from the same base-URL overrides as everything else.
+ * The OpenAI-compatible base of a provider (where `/chat/completions` lives), from its definition
+ * (OpenAI `/v1`, Anthropic `/v1`, Gemini `/v1beta/openai`, …). Resolved from the same base-URL
+ * overrides as everything else.
  */
 export function openAICompatibleBase(provider: ProviderType, overrides?: BaseUrlOverrides): string {
   const base = resolveBaseUrl(provider, overrides);
-  switch (provider) {
-    case ProviderType.OPENAI:
-    case ProviderType.OPENROUTER:
-      return base;
-    case ProviderType.DEEPSEEK:
-    case ProviderType.ANTHROPIC:
-      return `${base}/v1`;
-    case ProviderType.GEMINI:
-      return `${base}/v1beta/openai`;
-    default:
-      return base;
-  }
+  return `${base}${getProvider(provider).openAICompatible?.path ?? ''}`;
 }
 
-/** Headers that carry the owner's key to an OpenAI-compatible API. */
+/** Headers that carry the owner's key to an OpenAI-compatible API (plus settings such as OpenAI's project). */
 export function openAIAuthHeaders(provider: ProviderType, keyData: KeyData): Record<string, string> {
-  const headers: Record<string, string> = { authorization: `Bearer ${keyData.apiKey ?? ''}` };
-  if (provider === ProviderType.OPENAI) {
-    if (keyData.organization) headers['openai-organization'] = keyData.organization;
-    if (keyData.project) headers['openai-project'] = keyData.project;
-  }
-  return headers;
+  const extra = getProvider(provider).openAICompatible?.extraHeaders?.(keyData) ?? {};
+  return { authorization: `Bearer ${keyData.apiKey ?? ''}`, ...extra };
 }
 
 /** Response headers worth passing back (after scrubbing); hop-by-hop and encoding ones never are. */

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/index.js';
 import type { FallbackKeyResult } from '../fallback/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
-import { Environment, ProviderType } from '../providers/index.js';
+import { Environment } from '../providers/index.js';
 import { callWithFallback, maskSecrets, runWithFallback, userIdOf } from './call.js';
-import { CHAT_DIALECTS, type ChatRequest } from './chat-providers.js';
+import { AI_PROVIDERS, CHAT_DIALECTS, type ChatRequest } from './chat-providers.js';
 import { type IntegrationServices, integrationServices } from './services.js';
 import type {
   AIProviderType,
@@ -20,14 +20,7 @@ import type {
   WithKeyResult,
 } from './types.js';
 
-/** The chat providers, in the default preference order. */
-export const AI_PROVIDERS: readonly AIProviderType[] = [
-  ProviderType.OPENAI,
-  ProviderType.ANTHROPIC,
-  ProviderType.GEMINI,
-  ProviderType.DEEPSEEK,
-  ProviderType.OPENROUTER,
-];
+export { AI_PROVIDERS };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -199,12 +192,9 @@ function providerConfig(
           throw new BYOKError('INTERNAL_ERROR', `The ${provider} credential has no apiKey`);
         const handle = {
           apiKey: secret,
-          ...(provider === ProviderType.OPENAI && serving.keyData.organization
-            ? { organization: serving.keyData.organization }
-            : {}),
-          ...(provider === ProviderType.OPENAI && serving.keyData.project
-            ? { project: serving.keyData.project }
-            : {}),
+          // Only credentials whose schema has them (OpenAI's) carry an organization or project.
+          ...(serving.keyData.organization ? { organization: serving.keyData.organization } : {}),
+          ...(serving.keyData.project ? { project: serving.keyData.project } : {}),
           baseURL,
           keyId: serving.keyId,
           wasSystemFallback: serving.wasSystemFallback,
@@ -234,10 +224,8 @@ function providerConfig(
   const config: BYOKAIProviderConfig = {
     provider,
     apiKey,
-    ...(provider === ProviderType.OPENAI && key.keyData.organization
-      ? { organization: key.keyData.organization }
-      : {}),
-    ...(provider === ProviderType.OPENAI && key.keyData.project ? { project: key.keyData.project } : {}),
+    ...(key.keyData.organization ? { organization: key.keyData.organization } : {}),
+    ...(key.keyData.project ? { project: key.keyData.project } : {}),
     baseURL,
     keyId: key.keyId,
     wasSystemFallback: key.wasSystemFallback,

@@ -115,8 +115,10 @@ export async function runWithFallback<T>(options: FallbackRunOptions<T>): Promis
         const attempt = await options.run(key, combinedSignal(options.timeoutMs, options.signal));
         return { ...attempt, latencyMs: Math.round(performance.now() - started), key };
       } catch (error) {
-        if (!isBYOKError(error)) failures.push({ keyId: key.keyId, error });
-        if (!isBYOKError(error) && !options.signal?.aborted) {
+        // Our own errors (no key, a bad request) are not the provider's failures.
+        const providerFailure = !isBYOKError(error) || ProviderCallError.isInstance(error);
+        if (providerFailure) failures.push({ keyId: key.keyId, error });
+        if (providerFailure && !options.signal?.aborted) {
           await record(services, options.owner, key, provider, {
             ...options.failureUsage,
             latencyMs: Math.round(performance.now() - started),

@@ -1,4 +1,10 @@
-import { type KeyData, ProviderType } from '../providers/index.js';
+import {
+  getProvider,
+  type KeyData,
+  listProviders,
+  type OpenAICompatibleApi,
+  ProviderType,
+} from '../providers/index.js';
 import { type CallUsage, count, type ProviderHttpRequest, unexpectedAnswer } from './call.js';
 import type { AIProviderType, ChatMessage } from './types.js';
 
@@ -45,25 +51,20 @@ function usageOf(
   };
 }
 
-/** OpenAI Chat Completions, and the providers that copy it (DeepSeek, OpenRouter). */
-function openAICompatible(
-  provider: ProviderType.OPENAI | ProviderType.DEEPSEEK | ProviderType.OPENROUTER,
-  defaultModel: string,
-): ChatDialect {
+/** OpenAI Chat Completions, spoken by every provider whose definition has an OpenAI-compatible API. */
+function openAICompatible(provider: ProviderType, api: OpenAICompatibleApi): ChatDialect {
   return {
-    defaultModel,
+    defaultModel: api.defaultChatModel,
     build(baseUrl, keyData, request) {
-      const headers: Record<string, string> = { ...json, authorization: `Bearer ${keyData.apiKey ?? ''}` };
-      if (provider === ProviderType.OPENAI) {
-        if (keyData.organization) headers['openai-organization'] = keyData.organization;
-        if (keyData.project) headers['openai-project'] = keyData.project;
-      }
+      const headers: Record<string, string> = {
+        ...json,
+        authorization: `Bearer ${keyData.apiKey ?? ''}`,
+        ...api.extraHeaders?.(keyData),
+      };
       const body: Json = { model: request.model, messages: request.messages };
-      if (request.maxTokens !== undefined) {
-        // OpenAI deprecated `max_tokens` for `max_completion_tokens` (reasoning models refuse the old one).
-        body[provider === ProviderType.OPENAI ? 'max_completion_tokens' : 'max_tokens'] = request.maxTokens;
-      }
-      return { url: `${baseUrl}/chat/completions`, headers, body: JSON.stringify(body) };
+      // OpenAI deprecated `max_tokens` for `max_completion_tokens` (reasoning models refuse the old one).
+      if (request.maxTokens !== undefined) body[api.maxTokensField ?? 'max_tokens'] = request.maxTokens;
+      return { url: `${baseUrl}${api.path}/chat/completions`, headers, body: JSON.stringify(body) };
     },
     parse(body, request) {
       const root = rec(body);
@@ -72,15 +73,13 @@ function openAICompatible(
       if (typeof content !== 'string') throw unexpectedAnswer(provider, 'a message');
       const model = str(root?.model) ?? request.model;
       const u = rec(root?.usage);
+      // DeepSeek reports its cache hits on their own; the others in `prompt_tokens_details`.
       const cached =
-        provider === ProviderType.DEEPSEEK && typeof u?.prompt_cache_hit_tokens === 'number'
+        typeof u?.prompt_cache_hit_tokens === 'number'
           ? count(u.prompt_cache_hit_tokens)
           : count(rec(u?.prompt_tokens_details)?.cached_tokens);
       // OpenRouter reports what it charged (credits, 1 credit = 1 USD) on every answer.
-      const cost =
-        provider === ProviderType.OPENROUTER && typeof u?.cost === 'number' && u.cost >= 0
-          ? u.cost
-          : undefined;
+      const cost = typeof u?.cost === 'number' && u.cost >= 0 ? u.cost : undefined;
       return {
         text: content,
         model,
@@ -163,10 +162,20 @@ const gemini: ChatDialect = {
   },
 };
 
-export const CHAT_DIALECTS: Readonly<Record<AIProviderType, ChatDialect>> = {
-  [ProviderType.OPENAI]: openAICompatible(ProviderType.OPENAI, 'gpt-6-luna'),
+/** Providers with a chat API of their own; every other AI provider speaks OpenAI's dialect. */
+const NATIVE_DIALECTS: Partial<Record<ProviderType, ChatDialect>> = {
   [ProviderType.ANTHROPIC]: anthropic,
   [ProviderType.GEMINI]: gemini,
-  [ProviderType.DEEPSEEK]: openAICompatible(ProviderType.DEEPSEEK, 'deepseek-flash'),
-  [ProviderType.OPENROUTER]: openAICompatible(ProviderType.OPENROUTER, 'openrouter/auto'),
 };
+
+/** The chat providers, in the default preference order (`ProviderType` order). */
+export const AI_PROVIDERS: readonly AIProviderType[] = listProviders()
+  .filter((p) => p.category === 'ai' && (NATIVE_DIALECTS[p.id] ?? p.openAICompatible) !== undefined)
+  .map((p) => p.id as AIProviderType);
+
+export const CHAT_DIALECTS: Readonly<Record<AIProviderType, ChatDialect>> = Object.fromEntries(
+  AI_PROVIDERS.map((id) => {
+    const api = getProvider(id).openAICompatible;
+    return [id, NATIVE_DIALECTS[id] ?? openAICompatible(id, api as OpenAICompatibleApi)];
+  }),
+) as Record<AIProviderType, ChatDialect>;

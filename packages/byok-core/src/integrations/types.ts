@@ -1,13 +1,8 @@
 import type { FallbackAttempt } from '../fallback/index.js';
 import type { Environment, ProviderType } from '../providers/index.js';
 
-/** The chat providers `createBYOKAIIntegration` configures. */
-export type AIProviderType =
-  | ProviderType.OPENAI
-  | ProviderType.ANTHROPIC
-  | ProviderType.GEMINI
-  | ProviderType.DEEPSEEK
-  | ProviderType.OPENROUTER;
+/** The chat providers `createBYOKAIIntegration` configures: every provider but the voice and telephony ones. */
+export type AIProviderType = Exclude<ProviderType, ProviderType.DEEPGRAM | ProviderType.TWILIO>;
 
 /** One chat message; `system` messages become Anthropic's `system` and Gemini's `systemInstruction`. */
 export interface ChatMessage {

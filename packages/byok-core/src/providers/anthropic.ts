@@ -36,6 +36,10 @@ export const anthropicProvider: ProviderDefinition = {
   credentialSchema: z.strictObject({ apiKey: credentialString(ANTHROPIC_KEY_SHAPE) }),
   envVars: { apiKey: 'ANTHROPIC_API_KEY' },
   defaultBaseUrl: 'https://api.anthropic.com',
+  systemKeyEnv: { apiKey: 'SYSTEM_ANTHROPIC_KEY' },
+  modelPrefixes: ['anthropic/'],
+  // Anthropic's OpenAI SDK compatibility layer.
+  openAICompatible: { path: '/v1', defaultChatModel: 'claude-haiku-5-5' },
 
   buildValidationRequest(keyData, baseUrl) {
     return {

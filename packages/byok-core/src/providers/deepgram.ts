@@ -23,6 +23,8 @@ export const deepgramProvider: ProviderDefinition = {
   credentialSchema: z.strictObject({ apiKey: credentialString(DEEPGRAM_KEY_SHAPE) }),
   envVars: { apiKey: 'DEEPGRAM_API_KEY' },
   defaultBaseUrl: 'https://api.deepgram.com/v1',
+  systemKeyEnv: { apiKey: 'SYSTEM_DEEPGRAM_KEY' },
+  modelPrefixes: [],
 
   buildValidationRequest(keyData, baseUrl) {
     // API keys use the `Token` scheme; `Bearer` is for short-lived JWTs from /v1/auth/grant.

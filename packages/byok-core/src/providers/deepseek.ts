@@ -42,6 +42,10 @@ export const deepseekProvider: ProviderDefinition = {
   credentialSchema: z.strictObject({ apiKey: credentialString(DEEPSEEK_KEY_SHAPE) }),
   envVars: { apiKey: 'DEEPSEEK_API_KEY' },
   defaultBaseUrl: 'https://api.deepseek.com',
+  systemKeyEnv: { apiKey: 'SYSTEM_DEEPSEEK_KEY' },
+  modelPrefixes: ['deepseek/'],
+  // DeepSeek answers at the root and under `/v1` alike.
+  openAICompatible: { path: '', defaultChatModel: 'deepseek-flash' },
 
   buildValidationRequest(keyData, baseUrl) {
     // Free, and the only proof that also tells whether the account can pay.

@@ -38,6 +38,13 @@ export const geminiProvider: ProviderDefinition = {
   credentialSchema: z.strictObject({ apiKey: credentialString(GEMINI_KEY_SHAPE) }),
   envVars: { apiKey: 'GEMINI_API_KEY' },
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+  systemKeyEnv: { apiKey: 'SYSTEM_GEMINI_KEY' },
+  modelPrefixes: ['models/', 'google/'],
+  openAICompatible: {
+    path: '/v1beta/openai',
+    defaultChatModel: 'gemini-3.8-flash',
+    defaultEmbeddingModel: 'gemini-embedding-001',
+  },
 
   buildValidationRequest(keyData, baseUrl) {
     // The key goes in a header, never in `?key=`: URLs end up in logs, proxies and traces.

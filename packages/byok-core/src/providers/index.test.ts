@@ -217,9 +217,9 @@ describe('registry', () => {
 
   it('finds providers by wire name and refuses unknown ones', () => {
     expect(getProvider('anthropic').displayName).toBe('Anthropic');
-    const error = caught(() => getProvider('mistral'));
+    const error = caught(() => getProvider('acme'));
     expect(error.code).toBe('UNKNOWN_PROVIDER');
-    expect(error.message).toBe('Unknown provider "mistral"');
+    expect(error.message).toBe('Unknown provider "acme"');
     expect(caught(() => parseKeyData('nope' as ProviderType, {})).code).toBe('UNKNOWN_PROVIDER');
   });
 

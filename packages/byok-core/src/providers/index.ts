@@ -8,6 +8,7 @@ import { ProviderType } from './types.js';
 export type {
   Classification,
   KeyData,
+  OpenAICompatibleApi,
   ProviderCategory,
   ProviderDefinition,
   ProviderOutcome,

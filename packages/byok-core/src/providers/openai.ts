@@ -45,6 +45,18 @@ export const openaiProvider: ProviderDefinition = {
   }),
   envVars: { apiKey: 'OPENAI_API_KEY', organization: 'OPENAI_ORG_ID', project: 'OPENAI_PROJECT_ID' },
   defaultBaseUrl: 'https://api.openai.com/v1',
+  systemKeyEnv: { apiKey: 'SYSTEM_OPENAI_KEY' },
+  modelPrefixes: ['openai/'],
+  openAICompatible: {
+    path: '',
+    defaultChatModel: 'gpt-6-luna',
+    defaultEmbeddingModel: 'text-embedding-3-small',
+    maxTokensField: 'max_completion_tokens',
+    extraHeaders: (keyData) => ({
+      ...(keyData.organization ? { 'openai-organization': keyData.organization } : {}),
+      ...(keyData.project ? { 'openai-project': keyData.project } : {}),
+    }),
+  },
 
   buildValidationRequest(keyData, baseUrl) {
     const headers = bearer(field(keyData, 'apiKey'));

@@ -23,6 +23,14 @@ export const openrouterProvider: ProviderDefinition = {
   credentialSchema: z.strictObject({ apiKey: credentialString(OPENROUTER_KEY_SHAPE) }),
   envVars: { apiKey: 'OPENROUTER_API_KEY' },
   defaultBaseUrl: 'https://openrouter.ai/api/v1',
+  systemKeyEnv: { apiKey: 'SYSTEM_OPENROUTER_KEY' },
+  // OpenRouter model ids are `vendor/model`; the vendor part is the model's name there, not a prefix.
+  modelPrefixes: [],
+  openAICompatible: {
+    path: '',
+    defaultChatModel: 'openrouter/auto',
+    defaultEmbeddingModel: 'openai/text-embedding-3-small',
+  },
 
   buildValidationRequest(keyData, baseUrl) {
     return { method: 'GET', url: joinUrl(baseUrl, '/key'), headers: bearer(field(keyData, 'apiKey')) };

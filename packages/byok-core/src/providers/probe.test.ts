@@ -120,6 +120,37 @@ const cases: ProviderCase[] = [
     outageStatus: 503,
     defaultRetryAfterMs: undefined,
   },
+  {
+    provider: ProviderType.MISTRAL,
+    keyData: (marker) => ({ apiKey: `${marker}${unique()}${'a7'.repeat(14)}` }),
+    path: () => '/mistral/models',
+    auth: bearerAuth,
+    invalidStatus: 401,
+    billingStatus: 402,
+    outageStatus: 503,
+    defaultRetryAfterMs: 2000,
+  },
+  {
+    provider: ProviderType.GROQ,
+    keyData: (marker) => ({ apiKey: `gsk_${marker}${unique()}${'b8'.repeat(24)}` }),
+    path: () => '/groq/models',
+    auth: bearerAuth,
+    invalidStatus: 401,
+    billingStatus: 402,
+    outageStatus: 503,
+    defaultRetryAfterMs: 2000,
+  },
+  {
+    provider: ProviderType.XAI,
+    keyData: (marker) => ({ apiKey: `xai-${marker}${unique()}${'c9'.repeat(36)}` }),
+    path: () => '/xai/models',
+    auth: bearerAuth,
+    // xAI answers a wrong key with 400 and an account without credits with 403.
+    invalidStatus: 400,
+    billingStatus: 403,
+    outageStatus: 503,
+    defaultRetryAfterMs: 2000,
+  },
 ];
 
 let fake: FakeProviders;

@@ -103,6 +103,8 @@ export const twilioProvider: ProviderDefinition = {
     edge: 'TWILIO_EDGE',
   },
   defaultBaseUrl: DEFAULT_BASE_URL,
+  systemKeyEnv: { accountSid: 'SYSTEM_TWILIO_ACCOUNT_SID', authToken: 'SYSTEM_TWILIO_AUTH_TOKEN' },
+  modelPrefixes: [],
 
   buildValidationRequest(keyData, baseUrl) {
     const accountSid = field(keyData, 'accountSid');

@@ -9,6 +9,9 @@ export enum ProviderType {
   OPENROUTER = 'openrouter',
   DEEPGRAM = 'deepgram',
   TWILIO = 'twilio',
+  MISTRAL = 'mistral',
+  GROQ = 'groq',
+  XAI = 'xai',
 }
 
 /** The deployment stage a key is meant for. */
@@ -63,6 +66,20 @@ export interface ProviderRequest {
   body?: string;
 }
 
+/** How a provider's OpenAI-compatible API is reached (see {@link ProviderDefinition.openAICompatible}). */
+export interface OpenAICompatibleApi {
+  /** Appended to the base URL (`''`, `'/v1'`, `'/v1beta/openai'`). */
+  path: string;
+  /** The chat model used when the caller names none. */
+  defaultChatModel: string;
+  /** The default embedding model; absent when the provider has no embeddings endpoint. */
+  defaultEmbeddingModel?: string;
+  /** The request field for the output limit; default `max_tokens` (OpenAI now wants `max_completion_tokens`). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** Headers besides the bearer key that the credential adds (non-secret settings only). */
+  extraHeaders?(keyData: KeyData): Record<string, string>;
+}
+
 /** One provider: everything the rest of the library needs to know about it. */
 export interface ProviderDefinition {
   id: ProviderType;
@@ -81,7 +98,20 @@ export interface ProviderDefinition {
   keyPrefixes: readonly string[];
   /** Environment variable names the provider's own SDK reads, field → variable. */
   envVars: Readonly<Record<string, string>>;
+  /**
+   * Environment variables the application's own (system) credential is read from, field → variable
+   * (`{ apiKey: 'SYSTEM_OPENAI_KEY' }`). Used by the fallback to system keys.
+   */
+  systemKeyEnv: Readonly<Record<string, string>>;
+  /** Prefixes other tools put in front of this provider's model ids (`openai/…`, `models/…`), for price look-ups. */
+  modelPrefixes: readonly string[];
   defaultBaseUrl: string;
+  /**
+   * Set when the provider speaks OpenAI's chat-completions dialect: where `/chat/completions` lives
+   * relative to the base URL, the model used when none is asked for, and any headers beyond
+   * `Authorization: Bearer <apiKey>` that the key carries (OpenAI's organization and project).
+   */
+  openAICompatible?: OpenAICompatibleApi;
   /** The cheapest request that proves the key authenticates. */
   buildValidationRequest(keyData: KeyData, baseUrl: string): ProviderRequest;
   /** Turns any answer of this provider into one outcome. */

@@ -68,7 +68,7 @@ describe('startFakeProviders', () => {
   });
 
   it('answers 404 for an unknown provider prefix', async () => {
-    const result = await call('/mistral/models');
+    const result = await call('/acme/models');
     expect(result.status).toBe(404);
     expect(fake.requests[0]?.provider).toBeUndefined();
   });

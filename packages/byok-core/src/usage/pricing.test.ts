@@ -13,8 +13,11 @@ describe('price table', () => {
       'deepgram',
       'deepseek',
       'gemini',
+      'groq',
+      'mistral',
       'openai',
       'openrouter',
+      'xai',
     ]);
     expect(table.providers.openrouter?.costFromResponse).toBe(true);
     expect(table.providers.openrouter?.models).toEqual({});

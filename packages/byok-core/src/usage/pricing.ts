@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BYOKError, invalidInput } from '../errors/index.js';
+import { getProvider, isProviderType } from '../providers/index.js';
 
 const rate = z.number().nonnegative();
 const rateSet = z.strictObject({ input: rate, cachedInput: rate.nullable(), output: rate });
@@ -81,13 +82,6 @@ export function parsePriceTable(value: unknown): PriceTable {
   return result.data;
 }
 
-/** Prefixes other tools put in front of a model id (`models/…` from Gemini, `openai/…` from routers). */
-const PROVIDER_PREFIXES: Record<string, string[]> = {
-  openai: ['openai/'],
-  anthropic: ['anthropic/'],
-  gemini: ['models/', 'google/'],
-  deepseek: ['deepseek/'],
-};
 /** Snapshot markers that do not change a model's price: `-2026-09-29`, `-20261007`, `@20261007`, `-latest`. */
 const SNAPSHOT_SUFFIX = /[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
 
@@ -97,7 +91,9 @@ const SNAPSHOT_SUFFIX = /[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
  */
 export function normalizeModelId(provider: string, model: string): string {
   let id = model.trim().toLowerCase();
-  for (const prefix of PROVIDER_PREFIXES[provider] ?? []) {
+  // Prefixes other tools put in front of a model id (`models/…` from Gemini, `openai/…` from routers).
+  const prefixes = isProviderType(provider) ? getProvider(provider).modelPrefixes : [];
+  for (const prefix of prefixes) {
     if (id.startsWith(prefix)) id = id.slice(prefix.length);
   }
   while (SNAPSHOT_SUFFIX.test(id)) id = id.replace(SNAPSHOT_SUFFIX, '');

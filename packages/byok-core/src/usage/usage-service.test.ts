@@ -317,7 +317,7 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
       'KEY_NOT_FOUND',
     );
     expect(await codeOf(usage.recordUsage({ provider: 'openai' }))).toBe('INVALID_INPUT');
-    expect(await codeOf(usage.recordUsage({ userId: 'u', provider: 'mistral' as 'openai' }))).toBe(
+    expect(await codeOf(usage.recordUsage({ userId: 'u', provider: 'acme' as 'openai' }))).toBe(
       'UNKNOWN_PROVIDER',
     );
     expect(await codeOf(usage.recordUsage({ userId: 'u', provider: 'openai', inputTokens: -1 }))).toBe(

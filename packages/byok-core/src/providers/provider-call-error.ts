@@ -1,13 +1,8 @@
-import { isBYOKError } from '../errors/index.js';
-import { isRetryableOutcome, outcomeForStatus, scrubSecrets } from '../providers/classify-common.js';
-import {
-  type Classification,
-  getProvider,
-  isProviderType,
-  type ProviderOutcome,
-  type ProviderType,
-} from '../providers/index.js';
-import { retryAfterMsFromHeaders } from '../providers/retry-after.js';
+import { BYOKError, type ErrorCode, isBYOKError } from '../errors/index.js';
+import { isRetryableOutcome, outcomeForStatus, scrubSecrets } from './classify-common.js';
+import { getProvider, isProviderType } from './index.js';
+import { retryAfterMsFromHeaders } from './retry-after.js';
+import type { Classification, ProviderOutcome, ProviderType } from './types.js';
 
 const MARKER = Symbol.for('@stack-2025/byok-core/provider-call-error');
 
@@ -26,16 +21,25 @@ export interface ProviderCallErrorOptions {
   cause?: unknown;
 }
 
+/** The library error code of a provider failure: the provider is down or unreachable, or it refused. */
+function codeForOutcome(outcome: ProviderOutcome): ErrorCode {
+  return outcome === 'outage' || outcome === 'timeout' || outcome === 'network_error'
+    ? 'PROVIDER_UNAVAILABLE'
+    : 'UPSTREAM_ERROR';
+}
+
 /**
  * A failed provider call, classified once (vercel/ai's `APICallError` habit): integrations throw
  * it from the function given to `executeWithFallback`, which reads `outcome`, `isRetryable` and
  * `retryAfterMs` — never the message — to decide whether to try the next key and how long to park
  * this one. The message never contains the key: build it with `fromResponse`, or keep secrets out.
+ * It is a `BYOKError`: `code` is `PROVIDER_UNAVAILABLE` for outages, timeouts and network errors,
+ * `UPSTREAM_ERROR` for every other refusal; `details` carry the provider, status and outcome.
  * @example
  * const response = await fetch(url, { headers: { authorization: `Bearer ${key.keyData.apiKey}` } });
  * if (!response.ok) throw await ProviderCallError.fromFetchResponse('openai', response);
  */
-export class ProviderCallError extends Error {
+export class ProviderCallError extends BYOKError {
   readonly provider: ProviderType | undefined;
   readonly statusCode: number | undefined;
   readonly outcome: ProviderOutcome;
@@ -45,13 +49,23 @@ export class ProviderCallError extends Error {
   readonly [MARKER] = true;
 
   constructor(message: string, options: ProviderCallErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ProviderCallError';
-    this.provider = isProviderType(options.provider) ? options.provider : undefined;
-    this.statusCode = options.statusCode;
-    this.outcome =
+    const provider = isProviderType(options.provider) ? options.provider : undefined;
+    const outcome =
       options.outcome ??
       (options.statusCode === undefined ? 'unexpected' : outcomeForStatus(options.statusCode));
+    super(codeForOutcome(outcome), message, {
+      ...(options.cause !== undefined && { cause: options.cause }),
+      details: {
+        outcome,
+        ...(provider !== undefined && { provider }),
+        ...(options.statusCode !== undefined && { statusCode: options.statusCode }),
+        ...(options.providerCode !== undefined && { providerCode: options.providerCode }),
+      },
+    });
+    this.name = 'ProviderCallError';
+    this.provider = provider;
+    this.statusCode = options.statusCode;
+    this.outcome = outcome;
     this.isRetryable = options.isRetryable ?? isRetryableOutcome(this.outcome);
     this.retryAfterMs = options.retryAfterMs;
     this.providerCode = options.providerCode;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BYOKError } from '../errors/index.js';
+import { BYOKError, isBYOKError } from '../errors/index.js';
 import { classifyProviderFailure, ProviderCallError } from './provider-call-error.js';
 
 describe('ProviderCallError', () => {
@@ -18,6 +18,45 @@ describe('ProviderCallError', () => {
       isRetryable: false,
     });
     expect(new ProviderCallError('x')).toMatchObject({ outcome: 'unexpected' });
+  });
+
+  it('is a BYOKError with a code from the table: unavailable for outages, upstream error otherwise', () => {
+    const refused = new ProviderCallError('OpenAI rejected the key', {
+      provider: 'openai',
+      statusCode: 401,
+      providerCode: 'invalid_api_key',
+    });
+    expect(refused).toBeInstanceOf(BYOKError);
+    expect(isBYOKError(refused)).toBe(true);
+    expect(refused).toMatchObject({ name: 'ProviderCallError', code: 'UPSTREAM_ERROR', status: 502 });
+    expect(refused.toJSON()).toEqual({
+      code: 'UPSTREAM_ERROR',
+      message: 'OpenAI rejected the key',
+      details: {
+        outcome: 'invalid_key',
+        provider: 'openai',
+        statusCode: 401,
+        providerCode: 'invalid_api_key',
+      },
+    });
+    for (const outcome of ['outage', 'timeout', 'network_error'] as const) {
+      expect(new ProviderCallError('down', { outcome })).toMatchObject({
+        code: 'PROVIDER_UNAVAILABLE',
+        status: 503,
+        isRetryable: true,
+      });
+    }
+    expect(new ProviderCallError('slow down', { statusCode: 429 })).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      outcome: 'rate_limited',
+    });
+    // Still told apart from the library's own errors by the fallback.
+    expect(classifyProviderFailure(refused, 'openai')).toEqual({
+      outcome: 'invalid_key',
+      statusCode: 401,
+      isRetryable: false,
+    });
+    expect(classifyProviderFailure(new BYOKError('NO_KEY_AVAILABLE', 'none'), 'openai')).toBeUndefined();
   });
 
   it('classifies an answer by the provider’s own rules, and scrubs the key from the message', () => {
