@@ -112,6 +112,14 @@ export interface KeysStore {
     expected: string,
     ciphertext: string,
   ): Promise<boolean>;
+  /**
+   * Owner and provider of each key in `ids` (system-wide: for dropping cache entries after a
+   * rotation rewrote them). Keys that no longer exist are left out.
+   */
+  identities(
+    db: SqlClient,
+    ids: readonly string[],
+  ): Promise<Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' | 'provider'>[]>;
   /** Keys (not revoked) an owner holds. */
   countHeld(db: SqlClient, owner: Owner): Promise<number>;
   /** Stored credentials (not revoked) still in the legacy unbound format. */
@@ -274,6 +282,15 @@ export const keysStore: KeysStore = {
       params,
     );
     return rows.length > 0;
+  },
+
+  async identities(db, ids) {
+    if (ids.length === 0) return [];
+    const { rows } = await db.query<Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' | 'provider'>>(
+      'SELECT id, owner_type, owner_id, provider FROM byok.keys WHERE id = ANY($1)',
+      [ids],
+    );
+    return rows;
   },
 
   async countHeld(db, owner) {
