@@ -1,6 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { BYOKSystem, Logger, UsagePurgeResult, UsageRetentionOptions } from '@stack-2025/byok-core';
+import {
+  acquireLeaseIfFree,
+  type BYOKSystem,
+  type Logger,
+  type UsagePurgeResult,
+  type UsageRetentionOptions,
+} from '@stack-2025/byok-core';
 
 /** The deployment guide's provider health service: every key validated every 15 minutes. */
 export const VALIDATION_INTERVAL_MS = 15 * 60_000;
@@ -46,25 +50,6 @@ export interface BackgroundJobs {
 }
 
 /**
- * Takes `name` for `ttlMs` only when nobody holds it — this process included — so that the lease
- * itself says "ran within the last ttl": of all instances checking every hour, exactly one runs the
- * daily job, and a restart does not run it again. The SQL is the core's `acquireLease` (same
- * `byok.leases` table) with a fresh holder per attempt.
- */
-async function takeExpiredLease(system: BYOKSystem, name: string, ttlMs: number): Promise<boolean> {
-  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const { rows } = await system.database.db.query<{ holder: string }>(
-    `INSERT INTO byok.leases (name, holder, expires_at)
-     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
-     ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-      WHERE byok.leases.expires_at < now()
-     RETURNING holder`,
-    [name, holder, ttlMs],
-  );
-  return rows[0]?.holder === holder;
-}
-
-/**
  * The service's scheduled work, each safe with many instances on one database:
  * - periodic key validation every 15 minutes (the core's lease: one instance runs each round);
  * - audit retention purge once a day (a 24-hour lease taken only when free);
@@ -101,7 +86,8 @@ export async function startBackgroundJobs(
     if (stopped) return Promise.resolve(null);
     purging ??= track(
       (async () => {
-        if (!(await takeExpiredLease(system, AUDIT_PURGE_LEASE, AUDIT_PURGE_PERIOD_MS))) return null;
+        if (!(await acquireLeaseIfFree(system.database.db, AUDIT_PURGE_LEASE, AUDIT_PURGE_PERIOD_MS)))
+          return null;
         const removed = await system.audit.purgeExpired();
         log.info({ removed }, 'audit retention purge done');
         return removed;
@@ -122,7 +108,8 @@ export async function startBackgroundJobs(
     if (stopped) return Promise.resolve(null);
     purgingUsage ??= track(
       (async () => {
-        if (!(await takeExpiredLease(system, USAGE_PURGE_LEASE, USAGE_PURGE_PERIOD_MS))) return null;
+        if (!(await acquireLeaseIfFree(system.database.db, USAGE_PURGE_LEASE, USAGE_PURGE_PERIOD_MS)))
+          return null;
         const removed = await system.manager.context.usage.purgeExpired(options.usageRetention);
         log.info({ removed }, 'usage retention purge done');
         return removed;
@@ -144,7 +131,7 @@ export async function startBackgroundJobs(
     if (stopped) return Promise.resolve(null);
     verifying ??= track(
       (async () => {
-        if (!(await takeExpiredLease(system, AUDIT_VERIFY_LEASE, auditVerifyMs))) return null;
+        if (!(await acquireLeaseIfFree(system.database.db, AUDIT_VERIFY_LEASE, auditVerifyMs))) return null;
         const result = await system.audit.verify();
         const failures = result.problems.length;
         system.metrics.operational.onAuditVerification({ entries: result.checked, failures });

@@ -19,6 +19,8 @@ import { BYOKManager } from './manager/byok-manager.js';
 import type { BYOKManagerOptions } from './manager/options.js';
 import type { BYOKMetrics } from './metrics/prometheus.js';
 import type { ProviderType } from './providers/index.js';
+import { keysStore } from './store/keys-store.js';
+import { statsStore } from './store/stats-store.js';
 import { BYOKDatabase } from './store/system-database.js';
 import type { KeyValidator } from './validation/index.js';
 
@@ -156,14 +158,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
         ...rewrapOptions,
       });
       // Rows whose ciphertext changed must not be served from a stale cache entry anywhere.
-      const { rows } = await ctx.db.query<{
-        id: string;
-        owner_type: 'user' | 'workspace';
-        owner_id: string;
-        provider: string;
-      }>('SELECT id, owner_type, owner_id, provider FROM byok.keys WHERE id = ANY($1)', [
-        report.legacyUpgraded,
-      ]);
+      const rows = await keysStore.identities(ctx.db, report.legacyUpgraded);
       await ctx.cache.invalidate(rows.flatMap(cacheKeysFor));
       // The audit log is sealed by a key derived from the master key: re-seal it under the new one
       // once every data key is, so that the old key can go (chains that fail to verify are kept as is).
@@ -181,7 +176,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
   ctx.metrics.operational.track({
     masterKeyConfigured: () => ctx.encryption.isConfigured,
     databaseUp: async () => {
-      await ctx.db.query('SELECT 1');
+      await statsStore.ping(ctx.db);
       return true;
     },
     cacheCounts: () => {

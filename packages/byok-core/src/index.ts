@@ -122,7 +122,13 @@ export {
   ProviderType,
 } from './providers/index.js';
 export { DEFAULT_QUOTAS, type QuotaOptions } from './quotas/index.js';
-export { acquireLease, leaseHolder, newHolderId, releaseLease } from './scheduling/index.js';
+export {
+  acquireLease,
+  acquireLeaseIfFree,
+  leaseHolder,
+  newHolderId,
+  releaseLease,
+} from './scheduling/index.js';
 export { databaseUnavailable, isDatabaseConnectionError } from './store/connection-errors.js';
 export { toDatabase } from './store/database.js';
 export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';

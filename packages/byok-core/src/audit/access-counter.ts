@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/index.js';
+import { keyAccessStore } from '../store/key-access-store.js';
 import type { SqlClient } from '../store/types.js';
 
 interface Tally {
@@ -56,21 +57,7 @@ export class AccessCounter {
     const batch = [...this.#pending.values()];
     this.#pending = new Map();
     try {
-      await this.#db.query(
-        `INSERT INTO byok.key_access_hourly (key_id, hour, access_count, first_used_at, last_used_at)
-         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])
-         ON CONFLICT (key_id, hour) DO UPDATE SET
-           access_count = byok.key_access_hourly.access_count + EXCLUDED.access_count,
-           first_used_at = LEAST(byok.key_access_hourly.first_used_at, EXCLUDED.first_used_at),
-           last_used_at = GREATEST(byok.key_access_hourly.last_used_at, EXCLUDED.last_used_at)`,
-        [
-          batch.map((t) => t.keyId),
-          batch.map((t) => new Date(t.hour)),
-          batch.map((t) => t.count),
-          batch.map((t) => new Date(t.first)),
-          batch.map((t) => new Date(t.last)),
-        ],
-      );
+      await keyAccessStore.add(this.#db, batch);
     } catch (error) {
       for (const tally of batch) {
         const slot = `${tally.keyId}@${tally.hour}`;

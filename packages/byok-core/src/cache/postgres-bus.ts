@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/index.js';
+import { notifyChannel } from '../store/notify-channel.js';
 import type { SqlClient } from '../store/types.js';
 import { chunkIds, Hearing } from './hearing.js';
 import { messageJson, Subscribers } from './in-process-bus.js';
@@ -94,7 +95,7 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
       await client.connect();
       // The listener alone must not keep a process (a CLI command, a test) alive.
       (client as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await notifyChannel.listen(client, NOTIFY_CHANNEL);
       if (attempt !== connection || closed) return;
       backoffMs = 50;
       hearing.confirmed();
@@ -115,7 +116,7 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
     pinging = true;
     const attempt = connection;
     hearing.pingSent();
-    client.query('SELECT 1').then(
+    notifyChannel.ping(client).then(
       () => {
         pinging = false;
         if (attempt === connection) hearing.heard();
@@ -136,16 +137,17 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
     async publishInTransaction(tx, channel, ids, origin) {
       // Sequential on purpose: one transaction runs one statement at a time.
       for (const chunk of chunkIds(ids))
-        await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, messageJson(channel, chunk, origin)]);
+        await notifyChannel.notify(tx, NOTIFY_CHANNEL, messageJson(channel, chunk, origin));
     },
     async publish(channel, ids, publishOptions) {
       if (publishOptions?.announced) return;
       try {
         for (const chunk of chunkIds(ids))
-          await options.db.query('SELECT pg_notify($1, $2)', [
+          await notifyChannel.notify(
+            options.db,
             NOTIFY_CHANNEL,
             messageJson(channel, chunk, publishOptions?.origin),
-          ]);
+          );
       } catch (error) {
         logger?.warn({ err: (error as Error).message, channel }, 'invalidation not published');
       }

@@ -182,7 +182,8 @@ export class GatewayTokenService {
           parsed.requestsPerMinute !== undefined ? parsed.requestsPerMinute : now.requestsPerMinute,
         allowSystemKeys: parsed.allowSystemKeys ?? now.allowSystemKeys,
       };
-      const updated = await gatewayTokenStore.update(tx, id, next);
+      // `current` is locked above, so the owner's row is still there.
+      const updated = (await gatewayTokenStore.update(tx, id, resolved, next)) as GatewayTokenRow;
       await this.#audit(tx, 'gateway_token.updated', updated, context, {
         changed: Object.keys(parsed).sort(),
       });
@@ -199,7 +200,7 @@ export class GatewayTokenService {
       const current = await gatewayTokenStore.find(tx, id, resolved, true);
       if (!current) throw tokenNotFound(id);
       if (current.status === 'revoked') return current;
-      const revoked = await gatewayTokenStore.revoke(tx, id);
+      const revoked = (await gatewayTokenStore.revoke(tx, id, resolved)) as GatewayTokenRow;
       await this.#audit(tx, 'gateway_token.revoked', revoked, context, {});
       return revoked;
     });
@@ -212,7 +213,7 @@ export class GatewayTokenService {
     const hash = await this.#d.db.transaction(async (tx) => {
       const current = await gatewayTokenStore.find(tx, id, resolved, true);
       if (!current) throw tokenNotFound(id);
-      await gatewayTokenStore.delete(tx, id);
+      await gatewayTokenStore.delete(tx, id, resolved);
       await this.#audit(tx, 'gateway_token.deleted', current, context, {});
       return current.token_hash;
     });

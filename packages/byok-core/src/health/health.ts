@@ -2,6 +2,7 @@ import type { CacheStats } from '../cache/index.js';
 import type { EncryptionService } from '../crypto/index.js';
 import { BYOKError, isBYOKError } from '../errors/index.js';
 import { DatabaseMigration } from '../store/migrator.js';
+import { statsStore } from '../store/stats-store.js';
 import type { Database } from '../store/types.js';
 
 /** One check: `pass`, `warn` (works, but worse than it should: degraded) or `fail` (unhealthy). */
@@ -132,7 +133,7 @@ const elapsed = (start: number): number => Math.round((performance.now() - start
 async function checkDatabase(db: Database, timeoutMs: number): Promise<BYOKHealthCheck> {
   const start = performance.now();
   try {
-    await withTimeout(db.query('SELECT 1'), timeoutMs);
+    await withTimeout(statsStore.ping(db), timeoutMs);
   } catch {
     return { status: 'fail', message: 'Database unreachable', latencyMs: elapsed(start) };
   }
@@ -150,16 +151,11 @@ async function checkDatabase(db: Database, timeoutMs: number): Promise<BYOKHealt
       };
     }
     // Alert notifications kept until their channel is configured (no SMTP server, URL or address).
-    const { rows } = await withTimeout(
-      db.query<{ n: string | number }>(
-        "SELECT count(*) AS n FROM byok.alert_notifications WHERE status = 'waiting'",
-      ),
-      timeoutMs,
-    );
+    const waiting = await withTimeout(statsStore.waitingAlertNotifications(db), timeoutMs);
     return {
       status: 'pass',
       latencyMs,
-      details: { ...details, waitingAlertNotifications: Number(rows[0]?.n ?? 0) },
+      details: { ...details, waitingAlertNotifications: waiting },
     };
   } catch {
     return { status: 'warn', message: 'Could not read the migration status', latencyMs };
@@ -191,34 +187,10 @@ function checkCache(stats: CacheStats): BYOKHealthCheck {
 async function checkValidations(db: Database, settings: Required<HealthOptions>): Promise<BYOKHealthCheck> {
   try {
     // Per provider: how many owners were validated, and how many of them mostly failed.
-    const { rows } = await withTimeout(
-      db.query<{
-        provider: string;
-        owners: string | number;
-        failing_owners: string | number;
-        total: string | number;
-        failed: string | number;
-      }>(
-        `SELECT provider, count(*) AS owners,
-                count(*) FILTER (WHERE failed > total * $2::double precision) AS failing_owners,
-                sum(total) AS total, sum(failed) AS failed
-           FROM (SELECT k.provider, k.owner_type, k.owner_id, count(*) AS total,
-                        count(*) FILTER (WHERE NOT v.is_valid) AS failed
-                   FROM byok.key_validations v JOIN byok.keys k ON k.id = v.key_id
-                  WHERE v.created_at > now() - make_interval(secs => $1::double precision / 1000)
-                  GROUP BY k.provider, k.owner_type, k.owner_id) per_owner
-          GROUP BY provider ORDER BY provider`,
-        [settings.validationWindowMs, settings.validationFailureThreshold],
-      ),
+    const providers = await withTimeout(
+      statsStore.validationHealth(db, settings.validationWindowMs, settings.validationFailureThreshold),
       settings.databaseTimeoutMs,
     );
-    const providers = rows.map((row) => ({
-      provider: row.provider,
-      owners: Number(row.owners),
-      failingOwners: Number(row.failing_owners),
-      total: Number(row.total),
-      failed: Number(row.failed),
-    }));
     const total = providers.reduce((sum, p) => sum + p.total, 0);
     const failed = providers.reduce((sum, p) => sum + p.failed, 0);
     const details = {
@@ -325,13 +297,7 @@ export async function checkKeyRotationStatus(
   if (encryption.isConfigured) await encryption.ready().catch(() => undefined);
   const configuredDays = Number(env.BYOK_KEY_ROTATION_DAYS);
   const rotationDays = Number.isFinite(configuredDays) && configuredDays > 0 ? configuredDays : 90;
-  const { rows } = await system.manager.context.db.query<{
-    fingerprint: string;
-    promoted_at: Date | string;
-    retired_at: Date | string | null;
-  }>(
-    'SELECT fingerprint, promoted_at, retired_at FROM byok.master_keys ORDER BY promoted_at DESC, fingerprint',
-  );
+  const rows = await statsStore.masterKeys(system.manager.context.db);
   const active = encryption.activeFingerprint;
   const row = rows.find((r) => r.fingerprint === active) ?? rows.find((r) => r.retired_at === null);
   const lastRotation = row ? new Date(row.promoted_at) : null;

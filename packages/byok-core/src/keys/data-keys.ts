@@ -11,13 +11,10 @@ import {
 } from '../crypto/index.js';
 import { decryptionFailed } from '../errors/index.js';
 import { newId } from '../ids/index.js';
+import { dataKeysStore, type WrappedDataKey } from '../store/data-keys-store.js';
 import type { Database, SqlClient } from '../store/types.js';
 
-/** The wrapped form of an owner's data key, as stored. */
-export interface WrappedDataKey {
-  data_key_id: string;
-  wrapped_key: string;
-}
+export type { WrappedDataKey };
 
 /**
  * One data-encryption key (DEK) per owner, wrapped by the active master key. Unwrapped DEKs are
@@ -38,37 +35,26 @@ export class DataKeyService {
    * records the active key's fingerprint once it is known to be safe to write with.
    */
   async checkMasterKey(keyring: Keyring = this.#encryption.keyring): Promise<void> {
-    const { rows } = await this.#db.query<{ fingerprint: string }>(
-      `SELECT m.fingerprint FROM byok.master_keys m
-        WHERE m.retired_at IS NULL AND EXISTS (SELECT 1 FROM byok.data_keys d WHERE d.master_fingerprint = m.fingerprint)`,
-    );
-    const missing = rows.map((row) => row.fingerprint).find((fingerprint) => !keyring.has(fingerprint));
+    const inUse = await dataKeysStore.fingerprintsInUse(this.#db);
+    const missing = inUse.find((fingerprint) => !keyring.has(fingerprint));
     if (missing) throw masterKeyMismatch(missing, keyring.fingerprints);
-    await this.#db.query(
-      // A key used again (a rotation rolled back) is live again: the start-up check must cover it.
-      'INSERT INTO byok.master_keys (fingerprint) VALUES ($1) ON CONFLICT (fingerprint) DO UPDATE SET retired_at = NULL',
-      [keyring.active.fingerprint],
-    );
+    // A key used again (a rotation rolled back) is live again: the start-up check must cover it.
+    await dataKeysStore.recordMasterKey(this.#db, keyring.active.fingerprint);
   }
 
   /** The owner's DEK, created (inside `tx`) if the owner has none yet. */
   async forOwner(tx: SqlClient, owner: Owner): Promise<DataKey> {
-    const { rows } = await tx.query<WrappedDataKey>(
-      'SELECT id AS data_key_id, wrapped_key FROM byok.data_keys WHERE owner_type = $1 AND owner_id = $2',
-      [owner.type, owner.id],
-    );
-    const existing = rows[0];
+    const existing = await dataKeysStore.findForOwner(tx, owner);
     if (existing) return this.unwrap(existing, owner);
     const created = newDataKey(newId('dek'));
     const active = this.#encryption.keyring.active;
-    const { rows: inserted } = await tx.query<WrappedDataKey>(
-      `INSERT INTO byok.data_keys (id, owner_type, owner_id, wrapped_key, master_fingerprint)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (owner_type, owner_id) DO NOTHING
-       RETURNING id AS data_key_id, wrapped_key`,
-      [created.id, owner.type, owner.id, wrapDataKey(active, created, owner), active.fingerprint],
-    );
-    if (inserted[0]) {
+    const inserted = await dataKeysStore.insertIfAbsent(tx, {
+      id: created.id,
+      owner,
+      wrappedKey: wrapDataKey(active, created, owner),
+      masterFingerprint: active.fingerprint,
+    });
+    if (inserted) {
       this.#unwrapped.set(created.id, created);
       return created;
     }
@@ -89,11 +75,7 @@ export class DataKeyService {
   async load(dataKeyId: string, owner: Owner): Promise<DataKey> {
     const cached = this.#unwrapped.get(dataKeyId);
     if (cached) return cached;
-    const { rows } = await this.#db.query<WrappedDataKey>(
-      'SELECT id AS data_key_id, wrapped_key FROM byok.data_keys WHERE id = $1 AND owner_type = $2 AND owner_id = $3',
-      [dataKeyId, owner.type, owner.id],
-    );
-    const row = rows[0];
+    const row = await dataKeysStore.findById(this.#db, dataKeyId, owner);
     if (!row) throw decryptionFailed();
     return this.unwrap(row, owner);
   }

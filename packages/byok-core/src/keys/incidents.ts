@@ -1,8 +1,10 @@
 import type { AlertService, KeyCompromisePayload } from '../alerts/index.js';
-import type { AuditLog, RequestContext } from '../audit/index.js';
+import { type AuditLog, actorLabel, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
+import { incidentsStore } from '../store/incidents-store.js';
+import { type KeyStatus, keysStore } from '../store/keys-store.js';
 import type { Database } from '../store/types.js';
 import { cacheKeysFor } from './key-rows.js';
 import type { KeyRow } from './types.js';
@@ -32,7 +34,7 @@ export interface IncidentSummary {
   notices: number;
 }
 
-const OPEN_STATUSES = ['active', 'disabled', 'invalid'];
+const OPEN_STATUSES: readonly KeyStatus[] = ['active', 'disabled', 'invalid'];
 
 /**
  * Marks credentials compromised in one transaction: every key of the chosen owners (or of
@@ -48,32 +50,16 @@ export async function startIncident(
   const startedAt = new Date();
   const scope = input.owners?.map((owner) => ({ type: owner.type, id: owner.id })) ?? 'all';
   const { marked, notices } = await deps.db.transaction(async (tx) => {
-    const ownerFilter =
-      input.owners === undefined
-        ? { sql: '', params: [] as unknown[] }
-        : {
-            sql: 'AND (owner_type, owner_id) IN (SELECT * FROM unnest($3::text[], $4::text[]))',
-            params: [input.owners.map((o) => o.type), input.owners.map((o) => o.id)],
-          };
-    const { rows } = await tx.query<KeyRow>(
-      `UPDATE byok.keys SET status = 'compromised', compromised_at = now(), compromise_incident = $1, updated_at = now()
-        WHERE status = ANY($2::text[]) ${ownerFilter.sql}
-        RETURNING *`,
-      [id, OPEN_STATUSES, ...ownerFilter.params],
-    );
-    await tx.query(
-      `INSERT INTO byok.incidents (id, reason, scope, started_by, master_fingerprint, keys_marked, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        id,
-        input.reason,
-        JSON.stringify(scope),
-        input.context?.actor ?? 'system',
-        input.masterFingerprint ?? null,
-        rows.length,
-        startedAt,
-      ],
-    );
+    const rows = await keysStore.markCompromised(tx, id, OPEN_STATUSES, input.owners);
+    await incidentsStore.insert(tx, {
+      id,
+      reason: input.reason,
+      scope,
+      startedBy: input.context?.actor !== undefined ? actorLabel(input.context.actor) : 'system',
+      masterFingerprint: input.masterFingerprint ?? null,
+      keysMarked: rows.length,
+      startedAt,
+    });
     await deps.audit.append(tx, {
       action: 'incident.started',
       targetType: 'incident',
@@ -160,38 +146,8 @@ export async function incidentReport(
   window: { since: Date; until?: Date },
 ): Promise<IncidentReportEvent[]> {
   const until = window.until ?? new Date();
-  const { rows: uses } = await db.query<{
-    key_id: string;
-    hour: Date | string;
-    access_count: string | number;
-    first_used_at: Date | string;
-    last_used_at: Date | string;
-    owner_type: 'user' | 'workspace' | null;
-    owner_id: string | null;
-    provider: string | null;
-  }>(
-    `SELECT a.key_id, a.hour, a.access_count, a.first_used_at, a.last_used_at, k.owner_type, k.owner_id, k.provider
-       FROM byok.key_access_hourly a LEFT JOIN byok.keys k ON k.id = a.key_id
-      WHERE a.last_used_at >= $1 AND a.first_used_at < $2
-      ORDER BY a.hour, a.key_id`,
-    [window.since, until],
-  );
-  const { rows: audited } = await db.query<{
-    target_id: string;
-    action: string;
-    actor: string;
-    owner_type: 'user' | 'workspace' | null;
-    owner_id: string | null;
-    details: Record<string, unknown> | string;
-    context: Record<string, unknown> | string;
-    created_at: Date | string;
-  }>(
-    `SELECT target_id, action, actor, owner_type, owner_id, details, context, created_at
-       FROM byok.audit_log
-      WHERE target_type = 'key' AND created_at >= $1 AND created_at < $2
-      ORDER BY created_at, id`,
-    [window.since, until],
-  );
+  const uses = await incidentsStore.keyUses(db, window.since, until);
+  const audited = await incidentsStore.keyAuditEntries(db, window.since, until);
   const iso = (value: Date | string) => new Date(value).toISOString();
   const json = (value: Record<string, unknown> | string): Record<string, unknown> =>
     typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;

@@ -43,8 +43,3 @@ export function cacheKeysFor(row: Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' 
 
 export const activeListCacheKey = (owner: Owner, provider: string, environment: string): string =>
   `active:${owner.type}:${owner.id}:${provider}:${environment}`;
-
-/** Columns of a key row plus its owner's wrapped data key. */
-export const KEY_WITH_DATA_KEY_COLUMNS = 'k.*, d.id AS data_key_id, d.wrapped_key';
-export const KEY_WITH_DATA_KEY_FROM =
-  'byok.keys k JOIN byok.data_keys d ON d.owner_type = k.owner_type AND d.owner_id = k.owner_id';

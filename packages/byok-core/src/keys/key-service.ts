@@ -21,17 +21,14 @@ import { newId } from '../ids/index.js';
 import type { Logger } from '../logging/index.js';
 import { Environment, type KeyData, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
 import { DEFAULT_QUOTAS, quotaExceeded } from '../quotas/index.js';
+import { type KeyChanges, keysStore } from '../store/keys-store.js';
+import { ANY_OWNER } from '../store/owner-filter.js';
 import type { Database, SqlClient } from '../store/types.js';
+import { workspacesStore } from '../store/workspaces-store.js';
 import type { DataKeyService } from './data-keys.js';
-import {
-  activeListCacheKey,
-  cacheKeysFor,
-  KEY_WITH_DATA_KEY_COLUMNS,
-  KEY_WITH_DATA_KEY_FROM,
-  toKeyDetails,
-} from './key-rows.js';
+import { activeListCacheKey, cacheKeysFor, toKeyDetails } from './key-rows.js';
 import { LegacyValuePolicy, recordIfNoLegacyValuesLeft } from './legacy-values.js';
-import { ownerCondition, toOwner } from './owner.js';
+import { toOwner } from './owner.js';
 import type {
   ActiveKey,
   AddKeyInput,
@@ -110,24 +107,20 @@ export class KeyService {
       await this.#ensureOwner(tx, owner);
       await this.#checkKeyQuota(tx, owner);
       const dataKey = await this.#d.dataKeys.forOwner(tx, owner);
-      await tx.query(
-        `INSERT INTO byok.keys (id, owner_type, owner_id, provider, environment, alias, description, ciphertext, key_hint, key_fingerprint, priority, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          id,
-          owner.type,
-          owner.id,
-          provider,
-          environment,
-          parsed.alias ?? null,
-          parsed.description ?? null,
-          encryptCredential(dataKey, JSON.stringify(keyData), { keyId: id, owner, provider }),
-          maskKeyData(provider, keyData),
-          keyFingerprint(dataKey, provider, keyData),
-          parsed.priority ?? 0,
+      await keysStore.insert(tx, {
+        id,
+        owner,
+        provider,
+        environment,
+        alias: parsed.alias ?? null,
+        description: parsed.description ?? null,
+        ciphertext: encryptCredential(dataKey, JSON.stringify(keyData), { keyId: id, owner, provider }),
+        keyHint: maskKeyData(provider, keyData),
+        keyFingerprint: keyFingerprint(dataKey, provider, keyData),
+        priority: parsed.priority ?? 0,
+        createdBy:
           context?.actor !== undefined ? actorLabel(context.actor) : owner.type === 'user' ? owner.id : null,
-        ],
-      );
+      });
       await this.#d.audit.append(tx, {
         action: 'key.created',
         targetType: 'key',
@@ -175,16 +168,9 @@ export class KeyService {
     const cacheKey = activeListCacheKey(owner, provider, environment);
     const cached = this.#d.cache.peek<KeyRow[]>(cacheKey);
     if (cached) return cached;
-    return this.#d.cache.load(cacheKey, async () => {
-      const { rows } = await this.#d.db.queryPrepared<KeyRow>(
-        'byok_active_candidates',
-        `SELECT * FROM byok.keys
-          WHERE owner_type = $1 AND owner_id = $2 AND provider = $3 AND environment = $4 AND status = 'active'
-          ORDER BY priority, created_at, id`,
-        [owner.type, owner.id, provider, environment],
-      );
-      return rows;
-    });
+    return this.#d.cache.load(cacheKey, () =>
+      keysStore.activeCandidates(this.#d.db, owner, provider, environment),
+    );
   }
 
   /** Decrypts one row. Internal: plaintext leaves only to server-side callers. */
@@ -233,13 +219,7 @@ export class KeyService {
           owner,
           provider: row.provider,
         });
-        const { rows } = await tx.query(
-          `UPDATE byok.keys SET ciphertext = $4, updated_at = now()
-            WHERE id = $1 AND owner_type = $2 AND owner_id = $3 AND ciphertext = $5 AND status <> 'revoked'
-            RETURNING id`,
-          [row.id, owner.type, owner.id, ciphertext, row.ciphertext],
-        );
-        return rows.length > 0;
+        return keysStore.replaceCiphertext(tx, row.id, owner, row.ciphertext, ciphertext);
       });
       if (!upgraded) return;
       await this.#d.cache.invalidate(cacheKeysFor(row));
@@ -299,40 +279,19 @@ export class KeyService {
     forUpdate = false,
   ): Promise<KeyRowWithDataKey | null> {
     if (typeof keyId !== 'string' || keyId.length === 0 || keyId.length > 255) return null;
-    const params: unknown[] = [keyId];
-    const ownerSql = ownerCondition(scope ? toOwner(scope) : undefined, params, 'k.');
-    const { rows } = await tx.query<KeyRowWithDataKey>(
-      `SELECT ${KEY_WITH_DATA_KEY_COLUMNS} FROM ${KEY_WITH_DATA_KEY_FROM} WHERE k.id = $1 AND ${ownerSql}${forUpdate ? ' FOR UPDATE OF k' : ''}`,
-      params,
-    );
-    return rows[0] ?? null;
+    return keysStore.findWithDataKey(tx, keyId, scope ? toOwner(scope) : ANY_OWNER, { forUpdate });
   }
 
   async getKeyDetails(keyId: string, options: KeyCallOptions = {}): Promise<KeyDetails | null> {
     if (typeof keyId !== 'string' || keyId.length === 0 || keyId.length > 255) return null;
-    const params: unknown[] = [keyId];
-    const ownerSql = ownerCondition(options.scope ? toOwner(options.scope) : undefined, params);
-    const { rows } = await this.#d.db.query<KeyRow>(
-      `SELECT * FROM byok.keys WHERE id = $1 AND ${ownerSql}`,
-      params,
-    );
-    return rows[0] ? toKeyDetails(rows[0]) : null;
+    const row = await keysStore.find(this.#d.db, keyId, options.scope ? toOwner(options.scope) : ANY_OWNER);
+    return row ? toKeyDetails(row) : null;
   }
 
   async listKeys(ownerSelector: string | OwnerSelector, filter: ListKeysFilter = {}): Promise<KeyDetails[]> {
     const owner = toOwner(ownerSelector);
     const parsed = parseInput(listFilterSchema, filter, 'filter');
-    const params: unknown[] = [];
-    const where = [ownerCondition(owner, params)];
-    for (const [column, value] of Object.entries(parsed)) {
-      if (value === undefined) continue;
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    }
-    const { rows } = await this.#d.db.query<KeyRow>(
-      `SELECT * FROM byok.keys WHERE ${where.join(' AND ')} ORDER BY provider, environment, priority, created_at, id`,
-      params,
-    );
+    const rows = await keysStore.list(this.#d.db, owner, parsed);
     return rows.map(toKeyDetails);
   }
 
@@ -342,11 +301,9 @@ export class KeyService {
       const row = await this.findRow(keyId, options.scope, tx, true);
       if (!row) throw keyNotFound(keyId);
       const owner: Owner = { type: row.owner_type, id: row.owner_id };
-      const sets: string[] = [];
-      const params: unknown[] = [row.id];
-      const set = (column: string, value: unknown) => {
-        params.push(value);
-        sets.push(`${column} = $${params.length}`);
+      const changes: KeyChanges = {};
+      const set = <C extends keyof KeyChanges>(column: C, value: KeyChanges[C]) => {
+        changes[column] = value;
       };
       const changed: string[] = [];
       let action: 'key.updated' | 'key.enabled' | 'key.disabled' | 'key.secret_replaced' = 'key.updated';
@@ -401,10 +358,7 @@ export class KeyService {
       }
       if (status !== undefined) set('status', status);
       if (changed.length === 0) return row;
-      const { rows } = await tx.query<KeyRow>(
-        `UPDATE byok.keys SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
-        params,
-      );
+      const updatedRow = await keysStore.update(tx, row.id, owner, changes);
       await this.#d.audit.append(tx, {
         action,
         targetType: 'key',
@@ -414,7 +368,7 @@ export class KeyService {
         details: { provider: row.provider, changed },
       });
       await this.#d.cache.announce(tx, cacheKeysFor(row));
-      return rows[0] as KeyRow;
+      return updatedRow as KeyRow;
     });
     await this.#d.cache.invalidate(cacheKeysFor(updated), { announced: true });
     return toKeyDetails(updated);
@@ -426,10 +380,7 @@ export class KeyService {
       const row = await this.findRow(keyId, options.scope, tx, true);
       if (!row) throw keyNotFound(keyId);
       const owner: Owner = { type: row.owner_type, id: row.owner_id };
-      const { rows } = await tx.query<KeyRow>(
-        `UPDATE byok.keys SET status = 'revoked', ciphertext = 'revoked', revoked_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
-        [row.id],
-      );
+      const revokedRow = await keysStore.revoke(tx, row.id, owner);
       await this.#d.audit.append(tx, {
         action: 'key.revoked',
         targetType: 'key',
@@ -439,7 +390,7 @@ export class KeyService {
         details: { provider: row.provider, reason: options.reason ?? null },
       });
       await this.#d.cache.announce(tx, cacheKeysFor(row));
-      return rows[0] as KeyRow;
+      return revokedRow as KeyRow;
     });
     await this.#d.cache.invalidate(cacheKeysFor(revoked), { announced: true });
     return toKeyDetails(revoked);
@@ -450,7 +401,7 @@ export class KeyService {
       const row = await this.findRow(keyId, options.scope, tx, true);
       if (!row) throw keyNotFound(keyId);
       const owner: Owner = { type: row.owner_type, id: row.owner_id };
-      await tx.query('DELETE FROM byok.keys WHERE id = $1', [row.id]);
+      await keysStore.delete(tx, row.id, owner);
       await this.#d.audit.append(tx, {
         action: 'key.deleted',
         targetType: 'key',
@@ -472,17 +423,8 @@ export class KeyService {
    */
   async #checkKeyQuota(tx: SqlClient, owner: Owner): Promise<void> {
     const limit = this.#d.maxKeysPerOwner ?? DEFAULT_QUOTAS.maxKeysPerOwner;
-    await tx.query(
-      owner.type === 'user'
-        ? 'SELECT 1 FROM byok.users WHERE id = $1 FOR UPDATE'
-        : 'SELECT 1 FROM byok.workspaces WHERE id = $1 FOR UPDATE',
-      [owner.id],
-    );
-    const { rows } = await tx.query<{ count: string | number }>(
-      `SELECT count(*) AS count FROM byok.keys WHERE owner_type = $1 AND owner_id = $2 AND status <> 'revoked'`,
-      [owner.type, owner.id],
-    );
-    if (Number(rows[0]?.count ?? 0) >= limit) {
+    await workspacesStore.lockOwner(tx, owner);
+    if ((await keysStore.countHeld(tx, owner)) >= limit) {
       throw quotaExceeded(
         `This ${owner.type} already holds ${limit} keys, the most allowed; delete or revoke one first`,
         'maxKeysPerOwner',
@@ -493,11 +435,11 @@ export class KeyService {
 
   async #ensureOwner(tx: SqlClient, owner: Owner): Promise<void> {
     if (owner.type === 'user') {
-      await tx.query('INSERT INTO byok.users (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [owner.id]);
+      await workspacesStore.ensureUser(tx, owner.id);
       return;
     }
-    const { rows } = await tx.query('SELECT 1 FROM byok.workspaces WHERE id = $1', [owner.id]);
-    if (rows.length === 0) throw new BYOKError('NOT_FOUND', `Workspace ${owner.id} not found`);
+    if (!(await workspacesStore.exists(tx, owner.id)))
+      throw new BYOKError('NOT_FOUND', `Workspace ${owner.id} not found`);
   }
 }
 

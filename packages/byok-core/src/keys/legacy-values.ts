@@ -1,3 +1,5 @@
+import { keysStore } from '../store/keys-store.js';
+import { systemFlagsStore } from '../store/system-flags-store.js';
 import type { SqlClient } from '../store/types.js';
 
 /**
@@ -10,14 +12,9 @@ import type { SqlClient } from '../store/types.js';
  */
 export const NONE_LEFT_FLAG = 'legacy_ciphertext_none_left';
 
-const LEGACY_CONDITION = "status <> 'revoked' AND ciphertext NOT LIKE 'ck1:%'";
-
 /** How many stored credentials (not revoked) are still in the legacy format. */
 export async function countLegacyValues(db: SqlClient): Promise<number> {
-  const { rows } = await db.query<{ count: string | number }>(
-    `SELECT count(*) AS count FROM byok.keys WHERE ${LEGACY_CONDITION}`,
-  );
-  return Number(rows[0]?.count ?? 0);
+  return keysStore.countLegacy(db);
 }
 
 /**
@@ -25,15 +22,8 @@ export async function countLegacyValues(db: SqlClient): Promise<number> {
  * whether any is left. `EXISTS` stops at the first one found, so while many are left it is cheap.
  */
 export async function recordIfNoLegacyValuesLeft(db: SqlClient): Promise<boolean> {
-  const { rows } = await db.query<{ left: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM byok.keys WHERE ${LEGACY_CONDITION}) AS left`,
-  );
-  const left = Boolean(rows[0]?.left);
-  if (!left) {
-    await db.query('INSERT INTO byok.system_flags (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
-      NONE_LEFT_FLAG,
-    ]);
-  }
+  const left = await keysStore.anyLegacy(db);
+  if (!left) await systemFlagsStore.set(db, NONE_LEFT_FLAG);
   return left;
 }
 
@@ -52,9 +42,6 @@ export class LegacyValuePolicy {
     if (this.#setting !== undefined) return this.#setting;
     // Read each time a legacy value shows up (rare: each is upgraded on its first read), so that a
     // flag set by another instance counts at once.
-    const { rows } = await this.#db.query('SELECT 1 FROM byok.system_flags WHERE name = $1', [
-      NONE_LEFT_FLAG,
-    ]);
-    return rows.length === 0;
+    return !(await systemFlagsStore.has(this.#db, NONE_LEFT_FLAG));
   }
 }

@@ -2,6 +2,9 @@ import type { Owner } from '../crypto/index.js';
 import { invalidInput } from '../errors/index.js';
 import { isIllFormedText } from '../text/well-formed.js';
 
+/** The owner filter lives in `store/`; re-exported for services that have not moved to stores yet. */
+export { ownerCondition } from '../store/owner-filter.js';
+
 /** Resolves `{ userId }`, `{ workspaceId }` or a bare user id to an owner. */
 export function toOwner(
   selector: string | { userId?: string | undefined; workspaceId?: string | undefined },
@@ -28,11 +31,4 @@ function checkedId(value: unknown, field: string): string {
     });
   }
   return value;
-}
-
-/** SQL condition on a table's owner columns, with its parameters appended to `params`. */
-export function ownerCondition(owner: Owner | undefined, params: unknown[], alias = ''): string {
-  if (!owner) return 'TRUE';
-  params.push(owner.type, owner.id);
-  return `${alias}owner_type = $${params.length - 1} AND ${alias}owner_id = $${params.length}`;
 }

@@ -6,6 +6,8 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from '../crypto/index.js';
+import { dataKeysStore } from '../store/data-keys-store.js';
+import { keysStore } from '../store/keys-store.js';
 import type { Database } from '../store/types.js';
 import { DataKeyService } from './data-keys.js';
 import { LegacyValuePolicy, recordIfNoLegacyValuesLeft } from './legacy-values.js';
@@ -39,14 +41,6 @@ export interface RewrapReport extends RewrapProgress {
   legacyFailed: { keyId: string; reason: string }[];
 }
 
-interface DataKeyRow {
-  id: string;
-  owner_type: 'user' | 'workspace';
-  owner_id: string;
-  wrapped_key: string;
-  master_fingerprint: string;
-}
-
 /**
  * Rewraps every owner's DEK from any older master key to the active one: online, in batches of
  * `batchSize` rows each committed on its own, every row verified by unwrapping it again under the
@@ -63,16 +57,13 @@ export async function rewrapDataKeys(
   const keyring = encryption.keyring;
   const target = keyring.active;
   const batchSize = options.batchSize ?? 500;
-  const { rows: pending } = await db.query<{ master_fingerprint: string; n: string | number }>(
-    'SELECT master_fingerprint, count(*) AS n FROM byok.data_keys WHERE master_fingerprint <> $1 GROUP BY master_fingerprint',
-    [target.fingerprint],
-  );
+  const pending = await dataKeysStore.countNotWrappedBy(db, target.fingerprint);
   const report: RewrapReport = {
-    total: pending.reduce((sum, row) => sum + Number(row.n), 0),
+    total: pending.reduce((sum, row) => sum + row.count, 0),
     processed: 0,
     succeeded: 0,
     failed: 0,
-    fromFingerprints: pending.map((row) => row.master_fingerprint),
+    fromFingerprints: pending.map((row) => row.fingerprint),
     toFingerprint: target.fingerprint,
     completed: false,
     dryRun: Boolean(options.dryRun),
@@ -91,21 +82,14 @@ export async function rewrapDataKeys(
     progress();
     return report;
   }
-  await db.query(
-    // A key used again (a rotation rolled back) is live again: the start-up check must cover it.
-    'INSERT INTO byok.master_keys (fingerprint) VALUES ($1) ON CONFLICT (fingerprint) DO UPDATE SET retired_at = NULL',
-    [target.fingerprint],
-  );
+  // A key used again (a rotation rolled back) is live again: the start-up check must cover it.
+  await dataKeysStore.recordMasterKey(db, target.fingerprint);
 
   let afterId = '';
   for (;;) {
     if (options.signal?.aborted) return report;
     const batch = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<DataKeyRow>(
-        `SELECT id, owner_type, owner_id, wrapped_key, master_fingerprint FROM byok.data_keys
-          WHERE master_fingerprint <> $1 AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [target.fingerprint, afterId, batchSize],
-      );
+      const rows = await dataKeysStore.lockBatchNotWrappedBy(tx, target.fingerprint, afterId, batchSize);
       const updates: { id: string; wrapped: string }[] = [];
       for (const row of rows) {
         const owner: Owner = { type: row.owner_type, id: row.owner_id };
@@ -119,13 +103,7 @@ export async function rewrapDataKeys(
           report.failures.push({ dataKeyId: row.id, reason: (error as Error).message });
         }
       }
-      if (updates.length > 0) {
-        await tx.query(
-          `UPDATE byok.data_keys d SET wrapped_key = u.wrapped, master_fingerprint = $3, rewrapped_at = now()
-             FROM unnest($1::text[], $2::text[]) AS u(id, wrapped) WHERE d.id = u.id`,
-          [updates.map((u) => u.id), updates.map((u) => u.wrapped), target.fingerprint],
-        );
-      }
+      await dataKeysStore.setWrapped(tx, updates, target.fingerprint);
       return { rows: rows.length, succeeded: updates.length, lastId: rows.at(-1)?.id };
     });
     report.processed += batch.rows;
@@ -139,20 +117,16 @@ export async function rewrapDataKeys(
   if (options.signal?.aborted) return report;
   await upgradeLegacyCredentials(db, encryption, batchSize, report, options);
 
-  const { rows: left } = await db.query<{ n: string | number }>(
-    "SELECT (SELECT count(*) FROM byok.data_keys WHERE master_fingerprint <> $1) + (SELECT count(*) FROM byok.keys WHERE status <> 'revoked' AND ciphertext NOT LIKE 'ck1:%') AS n",
-    [target.fingerprint],
-  );
+  const left =
+    (await dataKeysStore.countNotWrappedBy(db, target.fingerprint)).reduce((sum, row) => sum + row.count, 0) +
+    (await keysStore.countLegacy(db));
   report.completed =
-    Number(left[0]?.n ?? 0) === 0 &&
+    left === 0 &&
     report.failed === 0 &&
     report.legacyFailed.length === 0 &&
     report.processed === report.succeeded;
   if (report.completed) {
-    await db.query(
-      'UPDATE byok.master_keys SET retired_at = now() WHERE fingerprint <> $1 AND retired_at IS NULL',
-      [target.fingerprint],
-    );
+    await dataKeysStore.retireMasterKeysExcept(db, target.fingerprint);
   }
   return report;
 }
@@ -176,17 +150,7 @@ async function upgradeLegacyCredentials(
   for (;;) {
     if (options.signal?.aborted) return;
     const batch = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<{
-        id: string;
-        owner_type: 'user' | 'workspace';
-        owner_id: string;
-        provider: string;
-        ciphertext: string;
-      }>(
-        `SELECT id, owner_type, owner_id, provider, ciphertext FROM byok.keys
-          WHERE status <> 'revoked' AND ciphertext NOT LIKE 'ck1:%' AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [afterId, batchSize],
-      );
+      const rows = await keysStore.lockLegacyBatch(tx, afterId, batchSize);
       for (const row of rows) {
         const owner: Owner = { type: row.owner_type, id: row.owner_id };
         const binding = { keyId: row.id, owner, provider: row.provider };
@@ -199,10 +163,9 @@ async function upgradeLegacyCredentials(
           const ciphertext = encryptCredential(dataKey, json, binding);
           if (decryptCredential(dataKey, ciphertext, binding) !== json)
             throw new Error('verification failed');
-          await tx.query('UPDATE byok.keys SET ciphertext = $2, updated_at = now() WHERE id = $1', [
-            row.id,
-            ciphertext,
-          ]);
+          // The row is locked: it still holds the value read.
+          if (!(await keysStore.replaceCiphertext(tx, row.id, owner, row.ciphertext, ciphertext)))
+            throw new Error('row changed while it was upgraded');
           report.legacyUpgraded.push(row.id);
         } catch (error) {
           report.legacyFailed.push({ keyId: row.id, reason: (error as Error).message });

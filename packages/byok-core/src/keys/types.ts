@@ -1,37 +1,9 @@
 import type { Owner } from '../crypto/index.js';
 import type { Environment, KeyData, ProviderType } from '../providers/types.js';
 
-export type KeyStatus = 'active' | 'disabled' | 'invalid' | 'revoked' | 'compromised';
+export type { KeyRow, KeyRowWithDataKey, KeyStatus } from '../store/keys-store.js';
 
-/** A stored key as the database holds it: ciphertext only. */
-export interface KeyRow {
-  id: string;
-  owner_type: 'user' | 'workspace';
-  owner_id: string;
-  provider: string;
-  environment: string;
-  alias: string | null;
-  description: string | null;
-  status: KeyStatus;
-  ciphertext: string;
-  key_hint: string;
-  key_fingerprint: string;
-  health_score: number;
-  last_validated_at: Date | string | null;
-  last_validation_status: string | null;
-  cooldown_until: Date | string | null;
-  priority: number;
-  created_by: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-  revoked_at: Date | string | null;
-}
-
-/** A key row joined with its owner's wrapped data key: all a lookup needs, in one round trip. */
-export interface KeyRowWithDataKey extends KeyRow {
-  data_key_id: string;
-  wrapped_key: string;
-}
+import type { KeyStatus } from '../store/keys-store.js';
 
 /** What public surfaces show of a key: a masked hint and a fingerprint, never the secret. */
 export interface KeyDetails {

@@ -1,4 +1,5 @@
 import type { CacheStats } from '../cache/index.js';
+import { statsStore } from '../store/stats-store.js';
 import type { SqlClient } from '../store/types.js';
 
 /** A snapshot of the whole installation, for dashboards and the spec's "Metrics Collection". */
@@ -51,42 +52,22 @@ export interface MetricsSource {
  */
 export async function collectBYOKMetrics(manager: MetricsSource): Promise<BYOKMetricsSnapshot> {
   const { db, cache } = manager.context;
-  const [totals, providers, validations] = await Promise.all([
-    db.query<Record<string, string | number>>(
-      `SELECT (SELECT count(*) FROM byok.users) AS users_total,
-              (SELECT count(DISTINCT owner_id) FROM byok.keys WHERE owner_type = 'user' AND status <> 'revoked') AS users_with_keys,
-              count(*) AS keys_total,
-              count(*) FILTER (WHERE status = 'active') AS keys_active,
-              count(*) FILTER (WHERE status = 'invalid') AS keys_invalid,
-              count(*) FILTER (WHERE status = 'disabled') AS keys_disabled,
-              count(*) FILTER (WHERE status = 'revoked') AS keys_revoked
-         FROM byok.keys`,
-    ),
-    db.query<{ provider: string; count: string | number }>(
-      'SELECT provider, count(*) AS count FROM byok.keys GROUP BY provider ORDER BY provider',
-    ),
-    db.query<Record<string, string | number | null>>(
-      `SELECT count(*) AS total,
-              count(*) FILTER (WHERE NOT is_valid) AS failures,
-              avg(response_time_ms) AS average_ms
-         FROM byok.key_validations
-        WHERE created_at > now() - interval '24 hours'`,
-    ),
+  const [t, byProvider, v] = await Promise.all([
+    statsStore.keyTotals(db),
+    statsStore.keysByProvider(db),
+    statsStore.validationsLastDay(db),
   ]);
-  const t = totals.rows[0] ?? {};
-  const v = validations.rows[0] ?? {};
-  const n = (value: string | number | null | undefined): number => Number(value ?? 0) || 0;
-  const total24h = n(v.total);
-  const failures24h = n(v.failures);
+  const total24h = v.total;
+  const failures24h = v.failures;
   return {
-    users: { total: n(t.users_total), withKeys: n(t.users_with_keys) },
+    users: { total: t.usersTotal, withKeys: t.usersWithKeys },
     keys: {
-      total: n(t.keys_total),
-      active: n(t.keys_active),
-      invalid: n(t.keys_invalid),
-      disabled: n(t.keys_disabled),
-      revoked: n(t.keys_revoked),
-      byProvider: Object.fromEntries(providers.rows.map((row) => [row.provider, n(row.count)])),
+      total: t.keysTotal,
+      active: t.keysActive,
+      invalid: t.keysInvalid,
+      disabled: t.keysDisabled,
+      revoked: t.keysRevoked,
+      byProvider,
     },
     validation: {
       total24h,
@@ -94,7 +75,7 @@ export async function collectBYOKMetrics(manager: MetricsSource): Promise<BYOKMe
       failures24h,
     },
     performance: {
-      averageResponseTime: Math.round(n(v.average_ms) * 10) / 10,
+      averageResponseTime: Math.round(v.averageMs * 10) / 10,
       cacheHitRate: cache.getStats().hitRate,
     },
     timestamp: new Date(),

@@ -6,6 +6,7 @@ import { toOwner } from '../keys/owner.js';
 import type { OwnerSelector } from '../keys/types.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
+import { envImportsStore } from '../store/env-imports-store.js';
 import { type EnvCredential, findEnvCredentials, readEnvFile } from './env-source.js';
 
 export type MigrationAction = 'add' | 'skip' | 'conflict' | 'invalid';
@@ -163,11 +164,7 @@ export function createMigrationTools(manager: BYOKManager) {
       // The backup record exists before the first key is added and names each key as it is added.
       const backupId = parsed.createBackup && !parsed.dryRun ? newId('imp') : undefined;
       if (backupId) {
-        await db.query('INSERT INTO byok.env_imports (id, owner_type, owner_id) VALUES ($1, $2, $3)', [
-          backupId,
-          resolved.type,
-          resolved.id,
-        ]);
+        await envImportsStore.create(db, backupId, resolved);
       }
       for (const candidate of candidates) {
         const { provider } = candidate;
@@ -202,10 +199,7 @@ export function createMigrationTools(manager: BYOKManager) {
           );
           results.successful.push({ provider, keyId });
           if (backupId) {
-            await db.query(
-              'UPDATE byok.env_imports SET added_key_ids = array_append(added_key_ids, $2) WHERE id = $1',
-              [backupId, keyId],
-            );
+            await envImportsStore.recordKey(db, backupId, keyId);
           }
         } catch (error) {
           results.failed.push({
@@ -216,7 +210,7 @@ export function createMigrationTools(manager: BYOKManager) {
         }
       }
       if (backupId && results.successful.length === 0) {
-        await db.query('DELETE FROM byok.env_imports WHERE id = $1', [backupId]);
+        await envImportsStore.delete(db, backupId);
       } else if (backupId) {
         results.backupId = backupId;
       }
@@ -226,15 +220,7 @@ export function createMigrationTools(manager: BYOKManager) {
     /** Undoes one import: deletes the keys it added (each deletion audited). Returns how many were removed. */
     async rollback(backupId: string, context?: RequestContext): Promise<number> {
       const db = manager.context.db;
-      const { rows } = await db.query<{
-        owner_type: 'user' | 'workspace';
-        owner_id: string;
-        added_key_ids: string[];
-      }>(
-        'SELECT owner_type, owner_id, added_key_ids FROM byok.env_imports WHERE id = $1 AND rolled_back_at IS NULL',
-        [backupId],
-      );
-      const record = rows[0];
+      const record = await envImportsStore.findOpen(db, backupId);
       if (!record) return 0;
       const scope =
         record.owner_type === 'user' ? { userId: record.owner_id } : { workspaceId: record.owner_id };
@@ -248,7 +234,7 @@ export function createMigrationTools(manager: BYOKManager) {
           if (!isBYOKError(error) || error.code !== 'KEY_NOT_FOUND') throw error;
         }
       }
-      await db.query('UPDATE byok.env_imports SET rolled_back_at = now() WHERE id = $1', [backupId]);
+      await envImportsStore.markRolledBack(db, backupId);
       return removed;
     },
   };

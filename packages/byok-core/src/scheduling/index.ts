@@ -1,1 +1,1 @@
-export { acquireLease, leaseHolder, newHolderId, releaseLease } from './lease.js';
+export { acquireLease, acquireLeaseIfFree, leaseHolder, newHolderId, releaseLease } from './lease.js';

@@ -3,7 +3,7 @@ import { databaseBackends } from '../../test/backends.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
-import { acquireLease, leaseHolder, newHolderId, releaseLease } from './lease.js';
+import { acquireLease, acquireLeaseIfFree, leaseHolder, newHolderId, releaseLease } from './lease.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,6 +39,19 @@ describe.each(databaseBackends)('database lease on $name', (backend) => {
     expect(await acquireLease(db, 'test:release', b, 60_000)).toBe(false);
     await releaseLease(db, 'test:release', a);
     expect(await acquireLease(db, 'test:release', b, 60_000)).toBe(true);
+  });
+
+  it('is taken only when free by acquireLeaseIfFree, never renewed, and once by racers', async () => {
+    expect(await acquireLeaseIfFree(db, 'test:if-free', 300)).toBe(true);
+    expect(await acquireLeaseIfFree(db, 'test:if-free', 300)).toBe(false);
+    const holder = await leaseHolder(db, 'test:if-free');
+    expect(holder).not.toBeNull();
+    expect(await acquireLease(db, 'test:if-free', holder as string, 300)).toBe(true);
+    await sleep(350);
+    const won = await Promise.all(
+      Array.from({ length: 6 }, () => acquireLeaseIfFree(db, 'test:if-free', 60_000)),
+    );
+    expect(won.filter(Boolean)).toHaveLength(1);
   });
 
   it('goes to exactly one of many instances racing for it', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { leasesStore } from '../store/leases-store.js';
 import type { SqlClient } from '../store/types.js';
 
 /**
@@ -9,35 +10,27 @@ import type { SqlClient } from '../store/types.js';
  * Expiry is judged by the database clock, so instances with skewed clocks still agree.
  * @returns true when `holder` holds the lease until now() + ttlMs.
  */
-export async function acquireLease(
-  db: SqlClient,
-  name: string,
-  holder: string,
-  ttlMs: number,
-): Promise<boolean> {
-  const { rows } = await db.query<{ holder: string }>(
-    `INSERT INTO byok.leases (name, holder, expires_at)
-     VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
-     ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-      WHERE byok.leases.expires_at < now() OR byok.leases.holder = EXCLUDED.holder
-     RETURNING holder`,
-    [name, holder, Math.max(1, Math.round(ttlMs))],
-  );
-  return rows[0]?.holder === holder;
+export function acquireLease(db: SqlClient, name: string, holder: string, ttlMs: number): Promise<boolean> {
+  return leasesStore.acquire(db, name, holder, ttlMs);
+}
+
+/**
+ * Takes `name` for `ttlMs` only when nobody holds it (this process included) with a fresh holder
+ * id, so that the lease itself says "ran within the last ttl": of all instances checking, exactly
+ * one runs a daily job, and a restart does not run it again.
+ */
+export function acquireLeaseIfFree(db: SqlClient, name: string, ttlMs: number): Promise<boolean> {
+  return leasesStore.acquireIfFree(db, name, newHolderId(), ttlMs);
 }
 
 /** Gives the lease up at once (only if `holder` has it), so another instance can take over without waiting for expiry. */
-export async function releaseLease(db: SqlClient, name: string, holder: string): Promise<void> {
-  await db.query('DELETE FROM byok.leases WHERE name = $1 AND holder = $2', [name, holder]);
+export function releaseLease(db: SqlClient, name: string, holder: string): Promise<void> {
+  return leasesStore.release(db, name, holder);
 }
 
 /** Who holds a lease now, or null when it is free or expired. */
-export async function leaseHolder(db: SqlClient, name: string): Promise<string | null> {
-  const { rows } = await db.query<{ holder: string }>(
-    'SELECT holder FROM byok.leases WHERE name = $1 AND expires_at >= now()',
-    [name],
-  );
-  return rows[0]?.holder ?? null;
+export function leaseHolder(db: SqlClient, name: string): Promise<string | null> {
+  return leasesStore.holder(db, name);
 }
 
 /** A holder id unique to this process and call: `host:pid:random`. Never secret, shown in the leases table. */

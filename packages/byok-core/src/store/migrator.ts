@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { BYOKError } from '../errors/index.js';
 import { toDatabase } from './database.js';
-import type { Database } from './types.js';
+import type { Database, SqlClient } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 /** Any stable 64-bit number; every BYOK instance uses it to serialise migrations. */
@@ -30,14 +30,16 @@ export interface MigrationStatus {
   pending: { version: number; name: string }[];
 }
 
-let cachedFiles: Promise<MigrationFile[]> | undefined;
+const cachedFiles = new Map<string, Promise<MigrationFile[]>>();
 
-function loadMigrationFiles(): Promise<MigrationFile[]> {
-  cachedFiles ??= (async () => {
-    const names = (await readdir(MIGRATIONS_DIR)).filter((name) => /^\d{4}_[\w-]+\.sql$/.test(name)).sort();
+function loadMigrationFiles(dir: URL): Promise<MigrationFile[]> {
+  const cached = cachedFiles.get(dir.href);
+  if (cached) return cached;
+  const loading = (async () => {
+    const names = (await readdir(dir)).filter((name) => /^\d{4}_[\w-]+\.sql$/.test(name)).sort();
     return Promise.all(
       names.map(async (name) => {
-        const sql = await readFile(new URL(name, MIGRATIONS_DIR), 'utf8');
+        const sql = await readFile(new URL(name, dir), 'utf8');
         return {
           version: Number(name.slice(0, 4)),
           name: name.replace(/\.sql$/, ''),
@@ -47,7 +49,8 @@ function loadMigrationFiles(): Promise<MigrationFile[]> {
       }),
     );
   })();
-  return cachedFiles;
+  cachedFiles.set(dir.href, loading);
+  return loading;
 }
 
 const BOOTSTRAP_SQL = `
@@ -57,7 +60,13 @@ const BOOTSTRAP_SQL = `
     name       text NOT NULL,
     checksum   text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
-  )`;
+  );`;
+
+/** Options of {@link DatabaseMigration}. */
+export interface MigrationOptions {
+  /** Folder of numbered `NNNN_name.sql` files. Default: the package's own `store/migrations/`. */
+  migrationsDir?: URL;
+}
 
 /**
  * Applies the numbered SQL files in `store/migrations` to the `byok` schema.
@@ -66,17 +75,20 @@ const BOOTSTRAP_SQL = `
  */
 export class DatabaseMigration {
   readonly #db: Database;
+  readonly #dir: URL;
 
-  constructor(client: unknown) {
+  constructor(client: unknown, options: MigrationOptions = {}) {
     this.#db = toDatabase(client);
+    const dir = options.migrationsDir ?? MIGRATIONS_DIR;
+    this.#dir = dir.href.endsWith('/') ? dir : new URL(`${dir.href}/`);
   }
 
   /** Applies every pending migration; returns the versions applied by this call. */
   async runMigrations(): Promise<number[]> {
-    const files = await loadMigrationFiles();
+    const files = await loadMigrationFiles(this.#dir);
     return this.#db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
-      for (const statement of BOOTSTRAP_SQL.split(';')) await tx.query(statement);
+      await execScript(tx, BOOTSTRAP_SQL);
       const { rows } = await tx.query<{ version: number; checksum: string }>(
         'SELECT version, checksum FROM byok.schema_migrations',
       );
@@ -103,7 +115,7 @@ export class DatabaseMigration {
   }
 
   async getMigrationStatus(): Promise<MigrationStatus> {
-    const files = await loadMigrationFiles();
+    const files = await loadMigrationFiles(this.#dir);
     const { rows: exists } = await this.#db.query<{ present: boolean }>(
       "SELECT to_regclass('byok.schema_migrations') IS NOT NULL AS present",
     );
@@ -130,10 +142,17 @@ export class DatabaseMigration {
   }
 }
 
-/** Runs a multi-statement SQL file one statement at a time (the extended protocol takes one). */
-async function execScript(tx: { query(text: string): Promise<unknown> }, sql: string): Promise<void> {
-  const withoutComments = sql.replace(/--[^\n]*/g, '');
-  for (const statement of withoutComments.split(/;\s*(?:\n|$)/)) {
-    if (statement.trim()) await tx.query(statement);
+/**
+ * Runs a whole SQL script in one round trip, as the driver's multi-statement path: PGlite's
+ * `exec`, or pg's simple-query protocol (a `query` without parameters). The script is never split
+ * on `;`, so dollar-quoted bodies (`$$ … ; … $$`), comments and string literals reach the server
+ * as written.
+ */
+export async function execScript(client: SqlClient, sql: string): Promise<void> {
+  const runner = client as SqlClient & { exec?: (script: string) => Promise<unknown> };
+  if (typeof runner.exec === 'function') {
+    await runner.exec(sql);
+    return;
   }
+  await client.query(sql);
 }

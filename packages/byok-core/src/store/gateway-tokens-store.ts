@@ -1,0 +1,170 @@
+import type { Owner } from '../crypto/index.js';
+import type { SqlClient } from './types.js';
+
+/** A `byok.gateway_tokens` row. */
+export interface GatewayTokenRow {
+  id: string;
+  owner_type: 'user' | 'workspace';
+  owner_id: string;
+  name: string;
+  token_hash: string;
+  hint: string;
+  allowed_providers: string[] | string | null;
+  allowed_models: string[] | string | null;
+  environment: string;
+  expires_at: Date | string | null;
+  monthly_budget_usd: string | number | null;
+  requests_per_minute: number | null;
+  allow_system_keys: boolean;
+  status: 'active' | 'revoked';
+  revoked_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export interface TokenFields {
+  name: string;
+  allowedProviders: string[] | null;
+  allowedModels: string[] | null;
+  environment: string;
+  expiresAt: Date | null;
+  monthlyBudgetUsd: number | null;
+  requestsPerMinute: number | null;
+  allowSystemKeys: boolean;
+}
+
+const COLUMNS = `id, owner_type, owner_id, name, token_hash, hint, allowed_providers, allowed_models, environment,
+  expires_at, monthly_budget_usd, requests_per_minute, allow_system_keys, status, revoked_at, created_at, updated_at`;
+
+/**
+ * `byok.gateway_tokens` and `byok.gateway_token_spend`. Every by-id read and write names the
+ * owner: another owner's token is neither seen nor changed (undefined / false).
+ */
+export interface GatewayTokensStore {
+  insert(
+    tx: SqlClient,
+    row: {
+      id: string;
+      owner: Owner;
+      tokenHash: string;
+      hint: string;
+      createdBy: string | null;
+    } & TokenFields,
+  ): Promise<GatewayTokenRow>;
+  /** An owner's tokens, oldest first. */
+  list(db: SqlClient, owner: Owner): Promise<GatewayTokenRow[]>;
+  /** The row of an owner (locked for update inside a transaction when `lock`). */
+  find(db: SqlClient, id: string, owner: Owner, lock?: boolean): Promise<GatewayTokenRow | undefined>;
+  /** The token a presented secret hashes to, whoever owns it (this is how a caller is identified). */
+  findByHash(db: SqlClient, tokenHash: string): Promise<GatewayTokenRow | undefined>;
+  update(tx: SqlClient, id: string, owner: Owner, fields: TokenFields): Promise<GatewayTokenRow | undefined>;
+  /** Marks revoked (the first revocation time is kept). */
+  revoke(tx: SqlClient, id: string, owner: Owner): Promise<GatewayTokenRow | undefined>;
+  /** Deletes the token and its spend rows; false when the owner has no such token. */
+  delete(tx: SqlClient, id: string, owner: Owner): Promise<boolean>;
+  /**
+   * USD the token spent in the UTC month starting `month` (committed usage only). Keyed by the id
+   * of a token the caller has already authenticated, so it takes no owner.
+   */
+  spend(db: SqlClient, tokenId: string, month: string): Promise<number>;
+}
+
+export const gatewayTokensStore: GatewayTokensStore = {
+  async insert(tx, row) {
+    const { rows } = await tx.query<GatewayTokenRow>(
+      `INSERT INTO byok.gateway_tokens (id, owner_type, owner_id, name, token_hash, hint, allowed_providers,
+         allowed_models, environment, expires_at, monthly_budget_usd, requests_per_minute, allow_system_keys, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::text[], $9, $10, $11, $12, $13, $14)
+       RETURNING ${COLUMNS}`,
+      [
+        row.id,
+        row.owner.type,
+        row.owner.id,
+        row.name,
+        row.tokenHash,
+        row.hint,
+        row.allowedProviders,
+        row.allowedModels,
+        row.environment,
+        row.expiresAt,
+        row.monthlyBudgetUsd,
+        row.requestsPerMinute,
+        row.allowSystemKeys,
+        row.createdBy,
+      ],
+    );
+    return rows[0] as GatewayTokenRow;
+  },
+
+  async list(db, owner) {
+    const { rows } = await db.query<GatewayTokenRow>(
+      `SELECT ${COLUMNS} FROM byok.gateway_tokens WHERE owner_type = $1 AND owner_id = $2 ORDER BY created_at, id`,
+      [owner.type, owner.id],
+    );
+    return rows;
+  },
+
+  async find(db, id, owner, lock = false) {
+    const { rows } = await db.query<GatewayTokenRow>(
+      `SELECT ${COLUMNS} FROM byok.gateway_tokens WHERE id = $1 AND owner_type = $2 AND owner_id = $3${lock ? ' FOR UPDATE' : ''}`,
+      [id, owner.type, owner.id],
+    );
+    return rows[0];
+  },
+
+  async findByHash(db, tokenHash) {
+    const { rows } = await db.query<GatewayTokenRow>(
+      `SELECT ${COLUMNS} FROM byok.gateway_tokens WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    return rows[0];
+  },
+
+  async update(tx, id, owner, fields) {
+    const { rows } = await tx.query<GatewayTokenRow>(
+      `UPDATE byok.gateway_tokens SET name = $2, allowed_providers = $3::text[], allowed_models = $4::text[],
+         expires_at = $5, monthly_budget_usd = $6, requests_per_minute = $7, allow_system_keys = $8, updated_at = now()
+       WHERE id = $1 AND owner_type = $9 AND owner_id = $10 RETURNING ${COLUMNS}`,
+      [
+        id,
+        fields.name,
+        fields.allowedProviders,
+        fields.allowedModels,
+        fields.expiresAt,
+        fields.monthlyBudgetUsd,
+        fields.requestsPerMinute,
+        fields.allowSystemKeys,
+        owner.type,
+        owner.id,
+      ],
+    );
+    return rows[0];
+  },
+
+  async revoke(tx, id, owner) {
+    const { rows } = await tx.query<GatewayTokenRow>(
+      `UPDATE byok.gateway_tokens SET status = 'revoked', revoked_at = coalesce(revoked_at, now()), updated_at = now()
+       WHERE id = $1 AND owner_type = $2 AND owner_id = $3 RETURNING ${COLUMNS}`,
+      [id, owner.type, owner.id],
+    );
+    return rows[0];
+  },
+
+  async delete(tx, id, owner) {
+    const { rows } = await tx.query(
+      'DELETE FROM byok.gateway_tokens WHERE id = $1 AND owner_type = $2 AND owner_id = $3 RETURNING id',
+      [id, owner.type, owner.id],
+    );
+    if (rows.length === 0) return false;
+    await tx.query('DELETE FROM byok.gateway_token_spend WHERE token_id = $1', [id]);
+    return true;
+  },
+
+  async spend(db, tokenId, month) {
+    const { rows } = await db.query<{ cost_usd: string | number }>(
+      'SELECT cost_usd FROM byok.gateway_token_spend WHERE token_id = $1 AND month = $2',
+      [tokenId, month],
+    );
+    return rows[0] ? Number(rows[0].cost_usd) : 0;
+  },
+};
