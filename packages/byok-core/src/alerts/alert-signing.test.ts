@@ -6,6 +6,7 @@ import { AuditLog } from '../audit/index.js';
 import { EncryptionService, type Owner } from '../crypto/index.js';
 import { isBYOKError } from '../errors/index.js';
 import { DataKeyService } from '../keys/data-keys.js';
+import { createAlertsStore } from '../store/alerts-store.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
@@ -245,6 +246,51 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
     });
     expect(listed?.undeliveredNotifications).toBe(0);
     expect(hooksFor(userId)).toHaveLength(2);
+  });
+
+  it('lists an attempt that failed with a retry due as retrying, with the network error’s code', async () => {
+    const { alerts } = service();
+    const userId = uniqueId();
+    const owner: Owner = { type: 'user', id: userId };
+    const created = await alerts.createUsageAlert({
+      userId,
+      alertType: 'requests',
+      thresholdValue: 5,
+      thresholdPeriod: 'daily',
+      notificationChannels: ['webhook'],
+      webhookUrl: 'https://hooks.example.test/retry',
+    });
+    // A deliverer between two attempts: the first one failed to connect, the row is still claimed.
+    const store = createAlertsStore(db);
+    const id = await db.transaction((tx) =>
+      store.enqueue(tx, {
+        alertId: created.id,
+        owner,
+        channel: 'webhook',
+        destination: 'https://hooks.example.test/retry',
+        period: '2026-11-30',
+        payload: { id: `${created.id}:2026-11-30` },
+        status: 'pending',
+        lastError: null,
+      }),
+    );
+    const [claimed] = await store.claimByIds([id as string], 60_000);
+    const at = new Date().toISOString();
+    await store.recordAttempt(claimed as never, {
+      attempt: { attempt: 1, at, ok: false, durationMs: 4, error: 'TypeError: fetch failed (ECONNREFUSED)' },
+      status: 'sending',
+      error: 'TypeError: fetch failed (ECONNREFUSED)',
+      leaseMs: 60_000,
+    });
+    const [listed] = await alerts.listUsageAlerts(userId);
+    expect(listed?.undeliveredNotifications).toBe(1);
+    expect(listed?.lastDelivery).toEqual({
+      at: new Date(at),
+      channel: 'webhook',
+      status: 'retrying',
+      statusCode: null,
+      errorCode: 'ECONNREFUSED',
+    });
   });
 
   it('canary: a signing secret is never in the database in plaintext, a log line or the audit log; a sealed secret copied onto another alert does not open', async () => {
