@@ -80,8 +80,9 @@ const analyticsSchema = z.strictObject({
 /**
  * Records provider usage and answers analytics over it.
  *
- * Each record is one transaction: the raw row in `byok.key_usage`, its daily roll-up in
- * `byok.usage_daily` (one statement, so the roll-ups always add up to the raw rows), and the
+ * Each record is one transaction: the raw row in `byok.key_usage`, its hourly and daily roll-ups in
+ * `byok.usage_hourly` and `byok.usage_daily` (one statement, so the roll-ups always add up to the
+ * raw rows; analytics read only roll-ups for whole hours), and the
  * owner's alert check. Notifications go out after commit.
  */
 export class UsageService {
