@@ -78,7 +78,23 @@ describe('GET /api/providers.happy', () => {
     const res = await fx.call('GET', '/api/providers', { token: alice.token });
     expect(res.status).toBe(200);
     const ids = res.json.providers.map((p: { id: string }) => p.id);
-    expect(ids).toEqual(['openai', 'anthropic', 'gemini', 'deepseek', 'openrouter', 'deepgram', 'twilio']);
+    expect(ids).toEqual([
+      'openai',
+      'anthropic',
+      'gemini',
+      'deepseek',
+      'openrouter',
+      'deepgram',
+      'twilio',
+      'mistral',
+      'groq',
+      'xai',
+    ]);
+    // Labels come from the provider definitions (the dashboard shows these).
+    expect(res.json.providers.find((p: { id: string }) => p.id === 'xai')).toMatchObject({
+      displayName: 'xAI (Grok)',
+      category: 'ai',
+    });
     const openai = res.json.providers[0];
     expect(openai).toMatchObject({ displayName: 'OpenAI', category: 'ai' });
     expect(openai.credentialFields).toContainEqual({
