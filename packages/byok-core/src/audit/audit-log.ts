@@ -1,5 +1,6 @@
 import { ownerRef } from '../crypto/index.js';
 import { BYOKError, encryptionNotConfigured } from '../errors/index.js';
+import { auditStore } from '../store/audit-store.js';
 import type { Database, SqlClient } from '../store/types.js';
 import { toAuditActor } from './actor.js';
 import { type AuditKeySource, AuditSigner, addToChainSet, EMPTY_CHAIN_SET } from './audit-keys.js';
@@ -7,13 +8,11 @@ import {
   type AuditRow,
   entryPayload,
   GENESIS_HASH,
-  HEAD_COLUMNS,
   type HeadRow,
   type HeadState,
   headPayload,
   headState,
   legacyHash,
-  type StateRow,
   statePayload,
   toEntry,
 } from './audit-rows.js';
@@ -27,8 +26,6 @@ import type {
 } from './types.js';
 
 const PAGE = 1000;
-/** Advisory lock id for creating the audit state row (the migrations use 7_406_283_551). */
-const AUDIT_STATE_LOCK_ID = 7_406_283_552;
 
 export interface AuditLogOptions {
   retentionDays?: number;
@@ -41,13 +38,8 @@ export interface AuditLogOptions {
   clock?: () => Date;
 }
 
-async function lockHead(tx: SqlClient, chain: string): Promise<HeadRow | undefined> {
-  const { rows } = await tx.query<HeadRow>(
-    `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads WHERE chain = $1 FOR UPDATE`,
-    [chain],
-  );
-  return rows[0];
-}
+const lockHead = (tx: SqlClient, chain: string): Promise<HeadRow | undefined> =>
+  auditStore.lockHead(tx, chain);
 
 /**
  * The append-only audit trail, tamper-evident against anyone who can write to the database but
@@ -92,47 +84,32 @@ export class AuditLog {
   }
 
   async #ensureState(tx: SqlClient, signer: AuditSigner): Promise<void> {
-    if ((await tx.query('SELECT 1 FROM byok.audit_state')).rows.length) return;
+    if (await auditStore.state(tx)) return;
     // An advisory lock, not a table lock: it serialises only the transactions that found no state
     // row, and so cannot deadlock with writers that lock the state row to count a new chain.
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_STATE_LOCK_ID]);
-    if ((await tx.query('SELECT 1 FROM byok.audit_state')).rows.length) return;
-    const { rows: heads } = await tx.query<HeadRow>(
-      `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads ORDER BY chain FOR UPDATE`,
-    );
-    const { rows: marks } = await tx.query<{ sealed: boolean }>(
-      `SELECT (EXISTS (SELECT 1 FROM byok.audit_chain_heads WHERE seal IS NOT NULL)
-            OR EXISTS (SELECT 1 FROM byok.audit_log WHERE mac_key IS NOT NULL)) AS sealed`,
-    );
+    await auditStore.lockStateCreation(tx);
+    if (await auditStore.state(tx)) return;
+    const heads = await auditStore.heads(tx, { lock: true });
     // Sealed data without a state row means the row was deleted: rebuild it, but say so for ever
     // (verify reports it), and never bless unsealed heads found next to sealed data.
-    const rebuilt = Boolean(marks[0]?.sealed);
+    const rebuilt = await auditStore.anySealed(tx);
     if (!rebuilt && heads.length > 0) {
       const sealed = heads.map((row) => {
         const head: HeadState = { ...headState(row), legacySeq: Number(row.seq) };
         return { chain: head.chain, legacySeq: head.legacySeq, seal: signer.mac(headPayload(head)) };
       });
-      await tx.query(
-        `UPDATE byok.audit_chain_heads h SET legacy_seq = u.legacy_seq, seal = u.seal, seal_key = $4
-           FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(chain, legacy_seq, seal)
-          WHERE h.chain = u.chain`,
-        [
-          sealed.map((s) => s.chain),
-          sealed.map((s) => s.legacySeq),
-          sealed.map((s) => s.seal),
-          signer.activeKeyId,
-        ],
-      );
+      await auditStore.sealLegacyHeads(tx, sealed, signer.activeKeyId);
     }
     const state = {
       chains: heads.length,
       chainSet: heads.reduce((acc, head) => addToChainSet(acc, head.chain), EMPTY_CHAIN_SET),
       rebuilt,
     };
-    await tx.query(
-      'INSERT INTO byok.audit_state (chains, chain_set, rebuilt, seal, seal_key) VALUES ($1, $2, $3, $4, $5)',
-      [state.chains, state.chainSet, state.rebuilt, signer.mac(statePayload(state)), signer.activeKeyId],
-    );
+    await auditStore.insertState(tx, {
+      ...state,
+      seal: signer.mac(statePayload(state)),
+      sealKey: signer.activeKeyId,
+    });
   }
 
   /** A new chain: its sealed empty head, and one more chain in the sealed state (locked only now). */
@@ -146,30 +123,23 @@ export class AuditLog {
       anchorHash: GENESIS_HASH,
       legacySeq: 0,
     };
-    const { rows } = await tx.query(
-      `INSERT INTO byok.audit_chain_heads (chain, seq, hash, anchor_seq, anchor_hash, legacy_seq, seal, seal_key)
-       VALUES ($1, 0, $2, 0, $2, 0, $3, $4) ON CONFLICT (chain) DO NOTHING RETURNING chain`,
-      [chain, GENESIS_HASH, signer.mac(headPayload(head)), signer.activeKeyId],
-    );
-    if (!rows.length) return; // another transaction created it first
-    const { rows: states } = await tx.query<StateRow>(
-      'SELECT chains, chain_set, rebuilt, seal, seal_key FROM byok.audit_state FOR UPDATE',
-    );
-    const current = states[0];
+    const created = await auditStore.insertHead(tx, chain, GENESIS_HASH, {
+      seal: signer.mac(headPayload(head)),
+      sealKey: signer.activeKeyId,
+    });
+    if (!created) return; // another transaction created it first
+    const current = await auditStore.state(tx, { lock: true });
     if (!current) throw new Error('audit state missing');
     const before = { chains: Number(current.chains), chainSet: current.chain_set, rebuilt: current.rebuilt };
     const after = { ...before, chains: before.chains + 1, chainSet: addToChainSet(before.chainSet, chain) };
     // A state that no longer matches its seal stays unsealed: resealing it would hide the tamper.
     const intact = signer.check(current.seal_key, statePayload(before), current.seal) === 'ok';
-    await tx.query(
-      'UPDATE byok.audit_state SET chains = $1, chain_set = $2, seal = $3, seal_key = $4, updated_at = now()',
-      [
-        after.chains,
-        after.chainSet,
-        intact ? signer.mac(statePayload(after)) : current.seal,
-        intact ? signer.activeKeyId : current.seal_key,
-      ],
-    );
+    await auditStore.updateStateChains(tx, {
+      chains: after.chains,
+      chainSet: after.chainSet,
+      seal: intact ? signer.mac(statePayload(after)) : current.seal,
+      sealKey: intact ? signer.activeKeyId : current.seal_key,
+    });
   }
 
   /** Appends an entry inside the caller's transaction: it commits or rolls back with the change. */
@@ -212,39 +182,17 @@ export class AuditLog {
       created_at: new Date(this.#clock().getTime()),
     };
     row.hash = signer.mac(entryPayload(head.hash, row));
-    await tx.query(
-      `INSERT INTO byok.audit_log (chain, seq, prev_hash, hash, mac_key, actor, actor_type, actor_for, action, target_type, target_id, owner_type, owner_id, context, details, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [
-        row.chain,
-        row.seq,
-        row.prev_hash,
-        row.hash,
-        row.mac_key,
-        row.actor,
-        row.actor_type,
-        row.actor_for,
-        row.action,
-        row.target_type,
-        row.target_id,
-        row.owner_type,
-        row.owner_id,
-        JSON.stringify(row.context),
-        JSON.stringify(row.details),
-        row.created_at,
-      ],
-    );
+    await auditStore.insertEntry(tx, row);
     const next: HeadState = { ...head, seq: Number(row.seq), hash: row.hash };
     // A head that does not match its seal keeps its broken seal, so that verify still reports it.
-    await tx.query(
-      'UPDATE byok.audit_chain_heads SET seq = $2, hash = $3, seal = $4, seal_key = $5 WHERE chain = $1',
-      [
-        chain,
-        next.seq,
-        next.hash,
-        headIntact ? signer.mac(headPayload(next)) : headRow.seal,
-        headIntact ? signer.activeKeyId : headRow.seal_key,
-      ],
+    await auditStore.advanceHead(
+      tx,
+      chain,
+      next.seq,
+      next.hash,
+      headIntact
+        ? { seal: signer.mac(headPayload(next)), sealKey: signer.activeKeyId }
+        : { seal: headRow.seal, sealKey: headRow.seal_key },
     );
   }
 
@@ -262,25 +210,12 @@ export class AuditLog {
       beforeId?: string;
     } = {},
   ): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (options.owner) {
-      params.push(options.owner.type, options.owner.id);
-      where.push(`owner_type = $${params.length - 1} AND owner_id = $${params.length}`);
-    }
-    if (options.targetId) {
-      params.push(options.targetId);
-      where.push(`target_id = $${params.length}`);
-    }
-    if (options.beforeId) {
-      params.push(options.beforeId);
-      where.push(`id < $${params.length}`);
-    }
-    params.push(Math.min(options.limit ?? 100, 1000));
-    const { rows } = await this.#db.query<AuditRow>(
-      `SELECT * FROM byok.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await auditStore.list(this.#db, {
+      owner: options.owner,
+      targetId: options.targetId,
+      beforeId: options.beforeId,
+      limit: Math.min(options.limit ?? 100, 1000),
+    });
     return rows.map(toEntry);
   }
 
@@ -288,10 +223,7 @@ export class AuditLog {
   async *entries(): AsyncGenerator<AuditEntry> {
     let after = '0';
     for (;;) {
-      const { rows } = await this.#db.query<AuditRow>(
-        'SELECT * FROM byok.audit_log WHERE id > $1 ORDER BY id LIMIT $2',
-        [after, PAGE],
-      );
+      const rows = await auditStore.pageAfterId(this.#db, after, PAGE);
       for (const row of rows) yield toEntry(row);
       if (rows.length < PAGE) return;
       after = String(rows.at(-1)?.id);
@@ -329,14 +261,9 @@ export class AuditLog {
   async reseal(): Promise<{ chains: number; entries: number; failed: string[] }> {
     const signer = this.#signer();
     const active = signer.activeKeyId;
-    const { rows: stale } = await this.#db.query<{ chain: string }>(
-      `SELECT chain FROM byok.audit_chain_heads WHERE seal_key IS DISTINCT FROM $1
-       UNION SELECT DISTINCT chain FROM byok.audit_log WHERE mac_key IS NOT NULL AND mac_key <> $1
-       ORDER BY chain`,
-      [active],
-    );
+    const stale = await auditStore.staleChains(this.#db, active);
     const report = { chains: 0, entries: 0, failed: [] as string[] };
-    for (const { chain } of stale) {
+    for (const chain of stale) {
       const resealed = await this.#db.transaction((tx) => this.#resealChain(tx, chain, signer));
       if (resealed === null) report.failed.push(chain);
       else {
@@ -345,10 +272,7 @@ export class AuditLog {
       }
     }
     await this.#db.transaction(async (tx) => {
-      const { rows } = await tx.query<StateRow>(
-        'SELECT chains, chain_set, rebuilt, seal, seal_key FROM byok.audit_state FOR UPDATE',
-      );
-      const state = rows[0];
+      const state = await auditStore.state(tx, { lock: true });
       if (!state || state.seal_key === active) return;
       const payload = statePayload({
         chains: Number(state.chains),
@@ -356,10 +280,7 @@ export class AuditLog {
         rebuilt: state.rebuilt,
       });
       if (signer.check(state.seal_key, payload, state.seal) !== 'ok') return;
-      await tx.query('UPDATE byok.audit_state SET seal = $1, seal_key = $2, updated_at = now()', [
-        signer.mac(payload),
-        active,
-      ]);
+      await auditStore.updateStateSeal(tx, { seal: signer.mac(payload), sealKey: active });
     });
     return report;
   }
@@ -377,10 +298,7 @@ export class AuditLog {
     const updates: { id: string; prev: string; hash: string }[] = [];
     let after = head.anchorSeq;
     for (;;) {
-      const { rows } = await tx.query<AuditRow>(
-        'SELECT * FROM byok.audit_log WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-        [chain, after, PAGE],
-      );
+      const rows = await auditStore.chainPage(tx, chain, after, PAGE);
       for (const row of rows) {
         const seq = Number(row.seq);
         if (seq !== expected || seq > head.seq || row.prev_hash !== oldPrev) return null;
@@ -403,19 +321,13 @@ export class AuditLog {
     if (expected - 1 !== head.seq || oldPrev !== head.hash) return null;
     for (let i = 0; i < updates.length; i += PAGE) {
       const page = updates.slice(i, i + PAGE);
-      await tx.query(
-        `UPDATE byok.audit_log l SET prev_hash = u.prev, hash = u.hash, mac_key = $4
-           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, prev, hash) WHERE l.id = u.id`,
-        [page.map((u) => u.id), page.map((u) => u.prev), page.map((u) => u.hash), signer.activeKeyId],
-      );
+      await auditStore.rewriteEntries(tx, page, signer.activeKeyId);
     }
     const next: HeadState = { ...head, hash: newPrev };
-    await tx.query('UPDATE byok.audit_chain_heads SET hash = $2, seal = $3, seal_key = $4 WHERE chain = $1', [
-      chain,
-      next.hash,
-      signer.mac(headPayload(next)),
-      signer.activeKeyId,
-    ]);
+    await auditStore.resealHead(tx, chain, next.hash, {
+      seal: signer.mac(headPayload(next)),
+      sealKey: signer.activeKeyId,
+    });
     return updates.length;
   }
 
@@ -425,9 +337,7 @@ export class AuditLog {
    */
   async createCheckpoint(): Promise<AuditCheckpoint> {
     const signer = this.#signer();
-    const { rows } = await this.#db.query<HeadRow>(
-      `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads ORDER BY chain`,
-    );
+    const rows = await auditStore.heads(this.#db);
     const broken = rows.filter(
       (row) => signer.check(row.seal_key, headPayload(headState(row)), row.seal) !== 'ok',
     );
@@ -462,11 +372,7 @@ export class AuditLog {
     let total = 0;
     for (;;) {
       const { deleted, candidates } = await this.#db.transaction(async (tx) => {
-        const { rows } = await tx.query<AuditRow>(
-          `SELECT * FROM byok.audit_log WHERE created_at < $1 AND NOT (chain = ANY($3::text[]))
-            ORDER BY chain, seq LIMIT $2`,
-          [cutoff, batchSize, stuck],
-        );
+        const rows = await auditStore.expired(tx, cutoff, batchSize, stuck);
         const byChain = new Map<string, AuditRow[]>();
         for (const row of rows) byChain.set(row.chain, [...(byChain.get(row.chain) ?? []), row]);
         let removed = 0;
@@ -497,12 +403,12 @@ export class AuditLog {
           }
           if (ids.length < chainRows.length) stuck.push(chain);
           if (!ids.length) continue;
-          await tx.query('DELETE FROM byok.audit_log WHERE id = ANY($1::bigint[])', [ids]);
+          await auditStore.deleteEntries(tx, ids);
           const next: HeadState = { ...head, anchorSeq: expected - 1, anchorHash: prev };
-          await tx.query(
-            'UPDATE byok.audit_chain_heads SET anchor_seq = $2, anchor_hash = $3, seal = $4, seal_key = $5 WHERE chain = $1',
-            [chain, next.anchorSeq, next.anchorHash, signer.mac(headPayload(next)), signer.activeKeyId],
-          );
+          await auditStore.moveAnchor(tx, chain, next.anchorSeq, next.anchorHash, {
+            seal: signer.mac(headPayload(next)),
+            sealKey: signer.activeKeyId,
+          });
           removed += ids.length;
         }
         return { deleted: removed, candidates: rows.length };

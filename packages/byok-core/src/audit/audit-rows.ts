@@ -1,50 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { AuditRow, HeadRow } from '../store/audit-store.js';
 import { rowActor } from './actor.js';
 import { canonicalJson } from './canonical-json.js';
 import type { AuditEntry } from './types.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditRow {
-  id: string;
-  chain: string;
-  seq: string | number;
-  prev_hash: string;
-  hash: string;
-  mac_key: string | null;
-  actor: string;
-  actor_type: string | null;
-  actor_for: string | null;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  owner_type: string | null;
-  owner_id: string | null;
-  context: Record<string, unknown>;
-  details: Record<string, unknown>;
-  created_at: Date | string;
-}
-
-export interface HeadRow {
-  chain: string;
-  seq: string | number;
-  hash: string;
-  anchor_seq: string | number;
-  anchor_hash: string;
-  legacy_seq: string | number | null;
-  seal: string | null;
-  seal_key: string | null;
-}
-
-export interface StateRow {
-  chains: string | number;
-  chain_set: string;
-  rebuilt: boolean;
-  seal: string | null;
-  seal_key: string | null;
-}
-
-export const HEAD_COLUMNS = 'chain, seq, hash, anchor_seq, anchor_hash, legacy_seq, seal, seal_key';
+export type { AuditRow, HeadRow, StateRow } from '../store/audit-store.js';
 
 /** What the pre-MAC format hashed (kept to verify rows written before migration 0005). */
 function legacyFields(row: AuditRow): Record<string, unknown> {

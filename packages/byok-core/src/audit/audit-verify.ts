@@ -1,16 +1,7 @@
+import { auditStore } from '../store/audit-store.js';
 import type { SqlClient } from '../store/types.js';
 import { type AuditSigner, addToChainSet, EMPTY_CHAIN_SET, type MacCheck } from './audit-keys.js';
-import {
-  type AuditRow,
-  entryPayload,
-  HEAD_COLUMNS,
-  type HeadRow,
-  headPayload,
-  headState,
-  legacyHash,
-  type StateRow,
-  statePayload,
-} from './audit-rows.js';
+import { entryPayload, headPayload, headState, legacyHash, statePayload } from './audit-rows.js';
 import { canonicalJson } from './canonical-json.js';
 import type { AuditCheckpoint, AuditProblem, AuditVerification } from './types.js';
 
@@ -52,14 +43,8 @@ export async function verifyAudit(
   let checked = 0;
   let legacyEntries = 0;
 
-  const { rows: heads } = await db.query<HeadRow>(
-    `SELECT ${HEAD_COLUMNS} FROM byok.audit_chain_heads ORDER BY chain`,
-  );
-  const { rows: states } = await db.query<StateRow>(
-    'SELECT chains, chain_set, rebuilt, seal, seal_key FROM byok.audit_state',
-  );
-
-  const state = states[0];
+  const heads = await auditStore.heads(db);
+  const state = await auditStore.state(db);
   if (!state) {
     if (heads.length > 0) {
       problems.push({
@@ -103,11 +88,7 @@ export async function verifyAudit(
     }
   }
 
-  const { rows: orphans } = await db.query<{ id: string; chain: string; seq: string | number }>(
-    `SELECT id::text AS id, chain, seq FROM byok.audit_log l
-      WHERE NOT EXISTS (SELECT 1 FROM byok.audit_chain_heads h WHERE h.chain = l.chain)
-      ORDER BY chain, seq`,
-  );
+  const orphans = await auditStore.orphans(db);
   for (const orphan of orphans) {
     problems.push({
       reason: 'chain-without-head',
@@ -164,10 +145,7 @@ export async function verifyAudit(
     let hashAtTarget: string | undefined =
       target && target.seq === head.anchorSeq ? head.anchorHash : undefined;
 
-    const { rows: early } = await db.query<{ id: string; seq: string | number }>(
-      'SELECT id::text AS id, seq FROM byok.audit_log WHERE chain = $1 AND seq <= $2 ORDER BY seq',
-      [chain, head.anchorSeq],
-    );
+    const early = await auditStore.chainPrefix(db, chain, head.anchorSeq);
     for (const row of early) {
       problems.push({
         reason: 'unexpected-entry',
@@ -182,10 +160,7 @@ export async function verifyAudit(
     let expected = head.anchorSeq + 1;
     let after = head.anchorSeq;
     for (;;) {
-      const { rows } = await db.query<AuditRow>(
-        'SELECT * FROM byok.audit_log WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-        [chain, after, PAGE],
-      );
+      const rows = await auditStore.chainPage(db, chain, after, PAGE);
       for (const row of rows) {
         checked += 1;
         const seq = Number(row.seq);
