@@ -1,3 +1,9 @@
+/**
+ * `@stack-2025/byok-core`: what applications use — `createBYOKForStack2025`, `BYOKManager`, the
+ * integrations, the Express middleware the guide shows, the provider catalogue and the error
+ * type. What building a server needs is under `/server`; framework adapters under `/express`,
+ * `/next`, `/trpc`; the REST API under `/http`; test helpers under `/testing`.
+ */
 export { BYOKAIMiddleware, type BYOKAIMiddlewareOptions } from './adapters/express.js';
 export type { AlertNotificationPayload, CreateUsageAlertInput, UsageAlert } from './alerts/index.js';
 export { signWebhook, verifyWebhookSignature } from './alerts/index.js';
@@ -8,13 +14,13 @@ export type {
   AuditActorType,
   AuditCheckpoint,
   AuditEntry,
+  AuditLog,
   AuditProblem,
   AuditProblemReason,
   AuditVerification,
   ChainVerification,
   RequestContext,
 } from './audit/index.js';
-export { AuditLog } from './audit/index.js';
 export type { CacheStats, InvalidationBus, KeyCache, RedisLike } from './cache/index.js';
 export {
   type BYOKSystem,
@@ -31,7 +37,7 @@ export {
   type FallbackChain,
   type FallbackChainConfig,
   type FallbackKeyResult,
-  FallbackManager,
+  type FallbackManager,
   ProviderCallError,
 } from './fallback/index.js';
 export type {
@@ -77,14 +83,8 @@ export {
   type WithKeyOptions,
   type WithKeyResult,
 } from './integrations/index.js';
-export {
-  type IncidentReportEvent,
-  type IncidentSummary,
-  incidentReport,
-  type StartIncidentInput,
-} from './keys/incidents.js';
-export { countLegacyValues, recordIfNoLegacyValuesLeft } from './keys/legacy-values.js';
-export { type RewrapOptions, type RewrapProgress, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
+export type { IncidentReportEvent, IncidentSummary, StartIncidentInput } from './keys/incidents.js';
+export type { RewrapOptions, RewrapProgress, RewrapReport } from './keys/rewrap.js';
 export type {
   ActiveKey,
   AddKeyInput,
@@ -97,7 +97,7 @@ export type {
 export { createLogger, type Logger, REDACTED_PATHS } from './logging/index.js';
 export { BYOKManager } from './manager/byok-manager.js';
 export type { BYOKManagerOptions } from './manager/options.js';
-export { type BYOKMetrics, createMetrics } from './metrics/prometheus.js';
+export type { BYOKMetrics } from './metrics/prometheus.js';
 export {
   createMigrationTools,
   type MigrationCandidate,
@@ -114,12 +114,7 @@ export {
   ProviderType,
 } from './providers/index.js';
 export { DEFAULT_QUOTAS, type QuotaOptions } from './quotas/index.js';
-export { acquireLease, leaseHolder, newHolderId, releaseLease } from './scheduling/index.js';
-export { databaseUnavailable, isDatabaseConnectionError } from './store/connection-errors.js';
-export { toDatabase } from './store/database.js';
 export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';
-export { BYOKDatabase, type SystemStats } from './store/system-database.js';
-export type { Database, SqlClient } from './store/types.js';
+export type { BYOKDatabase, SystemStats } from './store/system-database.js';
 export type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from './usage/index.js';
-export { type UsageWriteEvent, UsageWriter, type UsageWriterStats } from './usage/usage-writer.js';
-export { KeyValidator, type ValidationResult } from './validation/index.js';
+export type { KeyValidator, ValidationResult } from './validation/index.js';
