@@ -40,7 +40,9 @@ const upwardRules = LAYERS.slice(0, -1).map((layer, index) => ({
   severity: 'error',
   from: { path: layerPath(layer), pathNot: '\\.test\\.ts$' },
   to: {
-    path: LAYERS.slice(index + 1).map(layerPath).join('|'),
+    path: LAYERS.slice(index + 1)
+      .map(layerPath)
+      .join('|'),
     dependencyTypesNot: ['type-only'],
   },
 }));
