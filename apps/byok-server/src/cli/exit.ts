@@ -25,8 +25,12 @@ export class CliExit extends BYOKError {
   }
 }
 
-/** Where the data lives is a matter of configuration: no database, or one held by another process. */
-export const CONFIGURATION_CODES: ReadonlySet<string> = new Set(['DATABASE_NOT_FOUND', 'DATA_FOLDER_LOCKED']);
+/** Configuration problems (exit 2): no database, one held by another process, a variable that does not parse. */
+export const CONFIGURATION_CODES: ReadonlySet<string> = new Set([
+  'DATABASE_NOT_FOUND',
+  'DATA_FOLDER_LOCKED',
+  'INVALID_CONFIG',
+]);
 
 export const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
