@@ -12,13 +12,8 @@ export type {
   AuditAction,
   AuditActor,
   AuditActorType,
-  AuditCheckpoint,
   AuditEntry,
   AuditLog,
-  AuditProblem,
-  AuditProblemReason,
-  AuditVerification,
-  ChainVerification,
   RequestContext,
 } from './audit/index.js';
 export type { CacheStats, InvalidationBus, KeyCache, RedisLike } from './cache/index.js';

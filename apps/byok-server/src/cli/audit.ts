@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import type { AuditCheckpoint, AuditProblem } from '@stack-2025/byok-core';
+import type { AuditCheckpoint, AuditProblem } from '@stack-2025/byok-core/server';
 import type { Command } from 'commander';
 import { config, withAudit, withKeyedAudit } from './context.js';
 import { CliExit, EXIT, err, out, write } from './exit.js';

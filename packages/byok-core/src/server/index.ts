@@ -4,7 +4,14 @@
  * cluster, master-key rotation, legacy-value bookkeeping, incident reports and the batched usage
  * writer. Applications do not need these.
  */
-export { AuditLog } from '../audit/index.js';
+export {
+  type AuditCheckpoint,
+  AuditLog,
+  type AuditProblem,
+  type AuditProblemReason,
+  type AuditVerification,
+  type ChainVerification,
+} from '../audit/index.js';
 export { type IncidentReportEvent, incidentReport } from '../keys/incidents.js';
 export { countLegacyValues, recordIfNoLegacyValuesLeft } from '../keys/legacy-values.js';
 export {
