@@ -7,7 +7,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { BYOKManager, EncryptionService, rewrapDataKeys } from '@stack-2025/byok-core';
+import { BYOKManager, EncryptionService } from '@stack-2025/byok-core';
+import { rewrapDataKeys } from '@stack-2025/byok-core/server';
 import pg from 'pg';
 import { medianLatency, report, scratchDatabase, throughput } from './support.js';
 

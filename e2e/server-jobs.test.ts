@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AuditLog, createLogger } from '@stack-2025/byok-core';
+import { createLogger } from '@stack-2025/byok-core';
+import { AuditLog } from '@stack-2025/byok-core/server';
 import { type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

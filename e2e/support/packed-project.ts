@@ -19,7 +19,7 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const PACKED_PACKAGES: Record<string, { dir: string; exports: string[] }> = {
   '@stack-2025/byok-core': {
     dir: 'packages/byok-core',
-    exports: ['', '/testing', '/metrics', '/http', '/trpc', '/next', '/express'],
+    exports: ['', '/server', '/testing', '/metrics', '/http', '/trpc', '/next', '/express'],
   },
   '@stack-2025/byok-ui': { dir: 'packages/byok-ui', exports: ['', '/styles.css'] },
   '@stack-2025/logger': { dir: 'packages/logger', exports: [''] },

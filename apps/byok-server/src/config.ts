@@ -3,13 +3,13 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  BYOKError,
   EncryptionService,
   type Logger,
   ProviderType,
-  USAGE_ENV_VARS,
   type UsageRetentionOptions,
-  usageRetentionFromEnv,
 } from '@stack-2025/byok-core';
+import { USAGE_ENV_VARS, usageRetentionFromEnv } from '@stack-2025/byok-core/server';
 import { z } from 'zod';
 import { resolveDataDir } from './data-dir.js';
 import { resolveKeySources } from './master-key/resolve.js';
@@ -206,9 +206,15 @@ export interface ServerConfig {
   providerBaseUrls: Partial<Record<ProviderType, { baseUrl: string }>>;
 }
 
-export class ConfigError extends Error {
+/**
+ * The server's configuration does not parse. A `BYOKError` (`INVALID_CONFIG`) whose `problems`
+ * name each variable and what is wrong with it, never its value (several are secrets).
+ */
+export class ConfigError extends BYOKError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    super('INVALID_CONFIG', `Invalid configuration:\n  ${problems.join('\n  ')}`, {
+      details: { problems },
+    });
     this.name = 'ConfigError';
   }
 }

@@ -1,10 +1,5 @@
-import {
-  acquireLeaseIfFree,
-  type BYOKSystem,
-  type Logger,
-  type UsagePurgeResult,
-  type UsageRetentionOptions,
-} from '@stack-2025/byok-core';
+import type { BYOKSystem, Logger, UsagePurgeResult, UsageRetentionOptions } from '@stack-2025/byok-core';
+import { acquireLeaseIfFree } from '@stack-2025/byok-core/server';
 
 /** The deployment guide's provider health service: every key validated every 15 minutes. */
 export const VALIDATION_INTERVAL_MS = 15 * 60_000;

@@ -1,4 +1,5 @@
-import { isDatabaseConnectionError, type Logger } from '@stack-2025/byok-core';
+import type { Logger } from '@stack-2025/byok-core';
+import { isDatabaseConnectionError } from '@stack-2025/byok-core/server';
 
 /** Network failures of a database or Redis client: the service outlives them and reconnects. */
 const isNetworkFailure = (error: unknown): boolean =>

@@ -95,8 +95,9 @@ export interface BYOKSystem {
 }
 
 /**
- * The one place that wires the library together: runs pending migrations, checks the master key
- * against the stored fingerprints, and returns the manager and its services.
+ * The library entry: builds a manager (whose construction runs the configuration step and the
+ * wiring in `wiring.ts`), runs pending migrations, checks the master key against the stored
+ * fingerprints, and returns the manager and its services.
  */
 export async function createBYOKForStack2025(options: CreateBYOKOptions): Promise<BYOKSystem> {
   const manager = new BYOKManager({
@@ -154,7 +155,7 @@ export async function createBYOKForStack2025(options: CreateBYOKOptions): Promis
     },
     async rotateMasterKey(rewrapOptions) {
       const report = await rewrapDataKeys(ctx.db, ctx.encryption, {
-        allowLegacyCiphertext: options.allowLegacyCiphertext,
+        allowLegacyCiphertext: ctx.options.allowLegacyCiphertext,
         ...rewrapOptions,
       });
       // Rows whose ciphertext changed must not be served from a stale cache entry anywhere.

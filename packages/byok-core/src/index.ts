@@ -1,3 +1,9 @@
+/**
+ * `@stack-2025/byok-core`: what applications use — `createBYOKForStack2025`, `BYOKManager`, the
+ * integrations, the Express middleware the guide shows, the provider catalogue and the error
+ * type. What building a server needs is under `/server`; framework adapters under `/express`,
+ * `/next`, `/trpc`; the REST API under `/http`; test helpers under `/testing`.
+ */
 export { BYOKAIMiddleware, type BYOKAIMiddlewareOptions } from './adapters/express.js';
 export type {
   AlertDelivery,
@@ -13,17 +19,11 @@ export type {
   AuditAction,
   AuditActor,
   AuditActorType,
-  AuditCheckpoint,
   AuditEntry,
-  AuditProblem,
-  AuditProblemReason,
-  AuditVerification,
-  ChainVerification,
+  AuditLog,
   RequestContext,
 } from './audit/index.js';
-export { AuditLog } from './audit/index.js';
 export type { CacheStats, InvalidationBus, KeyCache, RedisLike } from './cache/index.js';
-export { USAGE_ENV_VARS, usageRetentionFromEnv } from './config/usage-env.js';
 export {
   type BYOKSystem,
   type BYOKSystemDatabase,
@@ -39,7 +39,7 @@ export {
   type FallbackChain,
   type FallbackChainConfig,
   type FallbackKeyResult,
-  FallbackManager,
+  type FallbackManager,
   ProviderCallError,
 } from './fallback/index.js';
 export type {
@@ -85,14 +85,8 @@ export {
   type WithKeyOptions,
   type WithKeyResult,
 } from './integrations/index.js';
-export {
-  type IncidentReportEvent,
-  type IncidentSummary,
-  incidentReport,
-  type StartIncidentInput,
-} from './keys/incidents.js';
-export { countLegacyValues, recordIfNoLegacyValuesLeft } from './keys/legacy-values.js';
-export { type RewrapOptions, type RewrapProgress, type RewrapReport, rewrapDataKeys } from './keys/rewrap.js';
+export type { IncidentReportEvent, IncidentSummary, StartIncidentInput } from './keys/incidents.js';
+export type { RewrapOptions, RewrapProgress, RewrapReport } from './keys/rewrap.js';
 export type {
   ActiveKey,
   AddKeyInput,
@@ -105,7 +99,7 @@ export type {
 export { createLogger, type Logger, REDACTED_PATHS } from './logging/index.js';
 export { BYOKManager } from './manager/byok-manager.js';
 export type { BYOKManagerOptions } from './manager/options.js';
-export { type BYOKMetrics, createMetrics } from './metrics/prometheus.js';
+export type { BYOKMetrics } from './metrics/prometheus.js';
 export {
   createMigrationTools,
   type MigrationCandidate,
@@ -122,18 +116,8 @@ export {
   ProviderType,
 } from './providers/index.js';
 export { DEFAULT_QUOTAS, type QuotaOptions } from './quotas/index.js';
-export {
-  acquireLease,
-  acquireLeaseIfFree,
-  leaseHolder,
-  newHolderId,
-  releaseLease,
-} from './scheduling/index.js';
-export { databaseUnavailable, isDatabaseConnectionError } from './store/connection-errors.js';
-export { toDatabase } from './store/database.js';
 export { DatabaseMigration, type MigrationStatus } from './store/migrator.js';
-export { BYOKDatabase, type SystemStats } from './store/system-database.js';
-export type { Database, SqlClient } from './store/types.js';
+export type { BYOKDatabase, SystemStats } from './store/system-database.js';
 export type {
   AnalyticsOptions,
   RecordUsageInput,
@@ -142,5 +126,4 @@ export type {
   UsageRecorded,
   UsageRetentionOptions,
 } from './usage/index.js';
-export { type UsageWriteEvent, UsageWriter, type UsageWriterStats } from './usage/usage-writer.js';
-export { KeyValidator, type ValidationResult } from './validation/index.js';
+export type { KeyValidator, ValidationResult } from './validation/index.js';

@@ -5,25 +5,10 @@ import { isUsableMasterKey, Keyring } from './keyring.js';
 import { decryptLegacy, isLegacyCiphertext } from './legacy.js';
 
 export interface EncryptionOptions {
-  /** The master key that encrypts. Falls back to `BYOK_ENCRYPTION_KEY`, then `ENCRYPTION_MASTER_KEY`. */
+  /** The master key that encrypts (the environment is read by the configuration step, `resolveConfig`). */
   encryptionKey?: string | undefined;
-  /** Extra master keys that may only decrypt. Falls back to `BYOK_DECRYPTION_KEYS` (comma-separated). */
+  /** Extra master keys that may only decrypt. */
   decryptionKeys?: readonly string[] | undefined;
-}
-
-export function resolveMasterKeys(
-  options: EncryptionOptions,
-  env: NodeJS.ProcessEnv = process.env,
-): { encryptionKey: string | undefined; decryptionKeys: string[] } {
-  const encryptionKey =
-    options.encryptionKey || env.BYOK_ENCRYPTION_KEY || env.ENCRYPTION_MASTER_KEY || undefined;
-  const decryptionKeys =
-    options.decryptionKeys ??
-    (env.BYOK_DECRYPTION_KEYS ?? '')
-      .split(',')
-      .map((key) => key.trim())
-      .filter(Boolean);
-  return { encryptionKey, decryptionKeys: [...decryptionKeys] };
 }
 
 /**
@@ -38,9 +23,8 @@ export class EncryptionService {
   #ready: Promise<void> | undefined;
 
   constructor(options: EncryptionOptions = {}) {
-    const resolved = resolveMasterKeys(options);
-    this.#encryptionKey = resolved.encryptionKey;
-    this.#decryptionKeys = resolved.decryptionKeys;
+    this.#encryptionKey = options.encryptionKey || undefined;
+    this.#decryptionKeys = [...(options.decryptionKeys ?? [])];
   }
 
   /** A fresh random master key: 32 bytes, base64 (44 characters). */

@@ -1,4 +1,4 @@
-export { type EncryptionOptions, EncryptionService, resolveMasterKeys } from './encryption-service.js';
+export { type EncryptionOptions, EncryptionService } from './encryption-service.js';
 export {
   type CredentialBinding,
   credentialDataKeyId,

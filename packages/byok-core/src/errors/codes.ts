@@ -28,6 +28,14 @@ export const ERROR_STATUS = {
   PROVIDER_NOT_ENABLED: 400,
   BUDGET_EXCEEDED: 429,
   UPSTREAM_ERROR: 502,
+  /** An option or environment variable that does not parse (the configuration step, `resolveConfig`). */
+  INVALID_CONFIG: 500,
+  /** The CLI was called wrongly (exit status 2). */
+  CLI_USAGE: 400,
+  /** A CLI command ran and failed (exit status 1). */
+  CLI_FAILED: 500,
+  /** A CLI command stopped before its end and can be run again (exit status 130). */
+  CLI_INTERRUPTED: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -39,6 +39,8 @@ export interface HealthSystem {
       db: Database;
       encryption: EncryptionService;
       cache: { getStats(): CacheStats };
+      /** The configuration step's result: `keyRotationDays` (`BYOK_KEY_ROTATION_DAYS`). */
+      config?: { keyRotationDays: number };
     };
   };
   encryption?: EncryptionService;
@@ -285,7 +287,7 @@ const DAY_MS = 24 * 60 * 60_000;
  */
 export async function checkKeyRotationStatus(
   system: HealthSystem | undefined = registeredHealthSystem(),
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env?: Readonly<Record<string, string | undefined>>,
 ): Promise<KeyRotationStatus> {
   if (!system) {
     throw new BYOKError(
@@ -295,7 +297,10 @@ export async function checkKeyRotationStatus(
   }
   const encryption = system.encryption ?? system.manager.context.encryption;
   if (encryption.isConfigured) await encryption.ready().catch(() => undefined);
-  const configuredDays = Number(env.BYOK_KEY_ROTATION_DAYS);
+  // An explicit map wins; else the system's configuration step read BYOK_KEY_ROTATION_DAYS.
+  const configuredDays = env
+    ? Number(env.BYOK_KEY_ROTATION_DAYS)
+    : (system.manager.context.config?.keyRotationDays ?? 90);
   const rotationDays = Number.isFinite(configuredDays) && configuredDays > 0 ? configuredDays : 90;
   const rows = await statsStore.masterKeys(system.manager.context.db);
   const active = encryption.activeFingerprint;

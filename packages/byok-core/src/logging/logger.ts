@@ -35,8 +35,15 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** A pino JSON logger with every credential field redacted. Level from `BYOK_LOG_LEVEL`, `BYOK_DEBUG`. */
-export function createLogger(options: LoggerOptions = {}, env: NodeJS.ProcessEnv = process.env): Logger {
+/**
+ * A pino JSON logger with every credential field redacted. Level: `options.level`, else
+ * `BYOK_LOG_LEVEL` / `BYOK_DEBUG` of the `env` map given (the process environment is read only by
+ * the configuration step; the manager's default logger takes its level from there), else info.
+ */
+export function createLogger(
+  options: LoggerOptions = {},
+  env: Readonly<Record<string, string | undefined>> = {},
+): Logger {
   const level = options.level ?? env.BYOK_LOG_LEVEL ?? (env.BYOK_DEBUG === 'true' ? 'debug' : 'info');
   const config = { name: 'byok', level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   return options.destination ? pino(config, options.destination) : pino(config);

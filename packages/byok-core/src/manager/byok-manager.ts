@@ -1,25 +1,14 @@
-import { AlertService } from '../alerts/index.js';
-import { AccessCounter, AuditLog, type RequestContext } from '../audit/index.js';
-import {
-  chooseInvalidationBus,
-  createKeyCache,
-  type InvalidationBus,
-  type KeyCache,
-} from '../cache/index.js';
-import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
-import { alertSettingsFromEnv } from '../config/alerts-env.js';
-import { EncryptionService } from '../crypto/index.js';
+import type { AuditLog, RequestContext } from '../audit/index.js';
+import { processEnv, resolveConfig } from '../config/index.js';
 import { encryptionNotConfigured, keyNotFound } from '../errors/index.js';
-import { FallbackManager } from '../fallback/index.js';
-import { GatewayTokenService } from '../gateway/token-service.js';
+import type { FallbackManager } from '../fallback/index.js';
 import type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
   UpdateGatewayTokenInput,
 } from '../gateway/types.js';
-import { DataKeyService } from '../keys/data-keys.js';
-import { type KeyCallOptions, KeyService } from '../keys/key-service.js';
+import type { KeyCallOptions, KeyService } from '../keys/key-service.js';
 import type {
   ActiveKey,
   AddKeyInput,
@@ -28,158 +17,21 @@ import type {
   OwnerSelector,
   UpdateKeyInput,
 } from '../keys/types.js';
-import { createLogger, type Logger } from '../logging/index.js';
-import { type BYOKMetrics, createMetrics } from '../metrics/prometheus.js';
-import { WorkspaceService } from '../owners/workspace-service.js';
+import type { WorkspaceService } from '../owners/workspace-service.js';
 import { assertProviderEnabled } from '../providers/enabled.js';
 import { type Environment, type KeyData, type ProviderType, secretValues } from '../providers/index.js';
-import { type Quotas, resolveQuotas } from '../quotas/index.js';
-import { guardIdleConnectionErrors, toDatabase } from '../store/database.js';
-import { DatabaseMigration } from '../store/migrator.js';
-import type { Database } from '../store/types.js';
 import type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from '../usage/index.js';
-import { UsageService } from '../usage/index.js';
-import { UsageWriter } from '../usage/usage-writer.js';
 import type {
   CredentialTestResult,
+  KeyValidator,
   TestKeyOptions,
   ValidateAllOptions,
   ValidationResult,
 } from '../validation/index.js';
-import { KeyValidator } from '../validation/index.js';
-import { type BYOKManagerOptions, cacheOptions } from './options.js';
+import { type ManagerContext, wireContext, wireManagerServices } from '../wiring.js';
+import type { BYOKManagerOptions } from './options.js';
 
-/** Everything one manager (and its debug views) share. @internal */
-export interface ManagerContext {
-  options: BYOKManagerOptions;
-  db: Database;
-  encryption: EncryptionService;
-  dataKeys: DataKeyService;
-  cache: KeyCache;
-  /** Carries invalidations between instances (key rows on channel `cache`; other parts may add channels). */
-  invalidations: InvalidationBus;
-  /** Whether `close()` closes `invalidations` (false when the caller gave it). */
-  ownsInvalidations: boolean;
-  audit: AuditLog;
-  access: AccessCounter;
-  workspaces: WorkspaceService;
-  alerts: AlertService;
-  usage: UsageService;
-  gatewayTokens: GatewayTokenService;
-  /** Batched usage writer (group commit) the gateway hands its usage to. */
-  usageWriter: UsageWriter;
-  metrics: BYOKMetrics;
-  logger: Logger;
-  quotas: Quotas;
-  ready: () => Promise<void>;
-  isReady: () => boolean;
-  counters: { decryptionErrors: Map<string, number> };
-}
-
-function createContext(options: BYOKManagerOptions): ManagerContext {
-  const logger = options.logger ?? createLogger();
-  const db = toDatabase(options.database?.client);
-  guardIdleConnectionErrors(options.database?.client, logger);
-  const encryption = new EncryptionService({
-    encryptionKey: options.encryptionKey,
-    decryptionKeys: options.decryptionKeys,
-  });
-  if (!encryption.isConfigured) {
-    logger.warn(
-      'ENCRYPTION_MASTER_KEY not configured (or shorter than 32 characters): credential operations will fail until it is set',
-    );
-  }
-  const audit = new AuditLog(db, {
-    keys: encryption,
-    retentionDays: options.audit?.retentionDays ?? envNumber('BYOK_AUDIT_RETENTION_DAYS') ?? 2555,
-  });
-  const dataKeys = new DataKeyService(db, encryption);
-  const quotas = resolveQuotas(options.quotas);
-  const metrics = createMetrics(options.metrics?.registry);
-  const alertEnv = alertSettingsFromEnv(process.env);
-  const alerts = new AlertService({
-    ...alertEnv,
-    db,
-    audit,
-    logger,
-    dataKeys,
-    webhook: { ...alertEnv.webhook, allowPrivateHosts: options.alerts?.allowPrivateWebhookHosts ?? false },
-  });
-  const usage = new UsageService({ db, logger, alerts, onUsage: (event) => metrics.onUsage(event) });
-  let readyFlag = false;
-  let readyPromise: Promise<void> | undefined;
-  const ready = () => {
-    readyPromise ??= (async () => {
-      await encryption.ready();
-      if (options.database?.migrate !== false) await new DatabaseMigration(db).runMigrations();
-      await dataKeys.checkMasterKey();
-      await audit.prepare();
-      readyFlag = true;
-    })();
-    return readyPromise;
-  };
-  const keyCacheOptions = cacheOptions(options, process.env, logger);
-  const invalidations =
-    options.cache?.invalidationBus ??
-    chooseInvalidationBus({
-      databaseClient: options.database?.client,
-      db,
-      redis: keyCacheOptions.redis,
-      logger,
-    });
-  const cache = createKeyCache({ ...keyCacheOptions, bus: invalidations });
-  return {
-    options,
-    db,
-    encryption,
-    dataKeys,
-    cache,
-    invalidations,
-    ownsInvalidations: options.cache?.invalidationBus === undefined,
-    audit,
-    access: new AccessCounter(db, {
-      logger,
-      enabled: options.audit?.enabled !== false,
-      ...(options.audit?.accessFlushIntervalMs
-        ? { flushIntervalMs: options.audit.accessFlushIntervalMs }
-        : {}),
-    }),
-    workspaces: new WorkspaceService(db, audit, quotas),
-    alerts,
-    usage,
-    gatewayTokens: new GatewayTokenService({ db, audit, cache }),
-    usageWriter: new UsageWriter({
-      db,
-      logger,
-      alerts,
-      onCommitted: (events) => {
-        // `token_usage_daily` counts today's tokens (UTC), like `recordUsage`.
-        const today = new Date().toISOString().slice(0, 10);
-        for (const e of events) {
-          if (e.at.toISOString().slice(0, 10) !== today) continue;
-          metrics.onUsage({
-            provider: e.provider,
-            inputTokens: e.inputTokens,
-            outputTokens: e.outputTokens,
-            cachedTokens: e.cachedTokens,
-          });
-        }
-      },
-    }),
-    metrics,
-    logger,
-    quotas,
-    ready,
-    isReady: () => readyFlag,
-    counters: { decryptionErrors: new Map() },
-  };
-}
-
-function envNumber(name: string): number | undefined {
-  const value = process.env[name];
-  const parsed = value === undefined ? Number.NaN : Number(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
-}
+export type { ManagerContext } from '../wiring.js';
 
 /**
  * The library's facade: add, find, use, change and remove users' and workspaces' keys.
@@ -198,37 +50,16 @@ export class BYOKManager {
   /** Fallback chains: which key serves when the first one cannot. */
   readonly fallback: FallbackManager;
 
+  /**
+   * Runs the configuration step (`resolveConfig(options, process.env)`) and builds the services
+   * (see `wiring.ts`). A debug view passes the context it shares.
+   */
   constructor(options: BYOKManagerOptions, context?: ManagerContext) {
-    this.context = context ?? createContext(options);
-    const ctx = this.context;
-    this.#keys = new KeyService({
-      db: ctx.db,
-      encryption: ctx.encryption,
-      dataKeys: ctx.dataKeys,
-      cache: ctx.cache,
-      audit: ctx.audit,
-      access: ctx.access,
-      logger: ctx.logger,
-      maxKeysPerOwner: ctx.quotas.maxKeysPerOwner,
-      allowLegacyCiphertext: ctx.options.allowLegacyCiphertext,
-      onDecryptionError: (provider) => {
-        ctx.counters.decryptionErrors.set(provider, (ctx.counters.decryptionErrors.get(provider) ?? 0) + 1);
-        ctx.metrics.onDecryptionError(provider);
-      },
-    });
-    const shared = {
-      db: ctx.db,
-      keys: this.#keys,
-      audit: ctx.audit,
-      cache: ctx.cache,
-      logger: ctx.logger,
-      options: ctx.options,
-      metrics: ctx.metrics,
-      ready: () => this.#gate(),
-    };
-    const settings = validationAndFallbackSettingsFromEnv(process.env);
-    this.validator = new KeyValidator({ ...shared, settings: settings.validation });
-    this.fallback = new FallbackManager({ ...shared, settings: settings.fallback, access: ctx.access });
+    this.context = context ?? wireContext(resolveConfig(options, processEnv()));
+    const services = wireManagerServices(this.context, () => this.#gate());
+    this.#keys = services.keys;
+    this.validator = services.validator;
+    this.fallback = services.fallback;
   }
 
   /** Whether `enabledProviders` (default: all) allows this provider. */

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { InvalidationBus, KeyCacheOptions, RedisLike } from '../cache/index.js';
+import type { InvalidationBus, RedisLike } from '../cache/index.js';
 import type { Logger } from '../logging/index.js';
 import type { KeyData, ProviderType } from '../providers/index.js';
 import type { QuotaOptions } from '../quotas/index.js';
@@ -24,9 +24,18 @@ export interface BYOKManagerOptions {
     migrate?: boolean;
   };
   cache?: {
-    redis?: { client: RedisLike | unknown; keyPrefix?: string } | undefined;
+    /** Redis as the shared second cache level and the invalidation bus. */
+    redis?:
+      | {
+          /** An ioredis client (the library uses it, never closes it). */
+          client: RedisLike | unknown;
+          /** Prefix of every Redis key the cache writes. Default `byok:`. */
+          keyPrefix?: string;
+        }
+      | undefined;
     /** Seconds a cached ciphertext row lives; 0 turns caching off. Default 300 (`BYOK_CACHE_TTL`). */
     ttl?: number;
+    /** Entries the in-process cache holds at most (least recently used go first). */
     maxEntries?: number;
     /**
      * How instances tell each other about changes. Chosen by default from what is given: Redis
@@ -36,6 +45,7 @@ export interface BYOKManagerOptions {
     invalidationBus?: InvalidationBus;
   };
   validation?: {
+    /** Periodic validation of stored keys. Default true (`BYOK_ENABLE_VALIDATION`). */
     enabled?: boolean;
     /** true (default bound 10), false (one at a time) or the number of keys tested at once. */
     parallelValidation?: boolean | number;
@@ -45,11 +55,15 @@ export interface BYOKManagerOptions {
   audit?: {
     /** Per-hour key access counts; change entries are always written (they cannot be turned off). */
     enabled?: boolean;
+    /** Days audit entries are kept. Default 2555 (`BYOK_AUDIT_RETENTION_DAYS`). */
     retentionDays?: number;
+    /** How often the hourly access counts are written, in ms. Default 5000. */
     accessFlushIntervalMs?: number;
   };
   fallback?: {
+    /** Serving the application's own (system) key when a user has none. Default true (`BYOK_ENABLE_FALLBACK`). */
     enabled?: boolean;
+    /** The system keys per provider; unset fields are read from `SYSTEM_<PROVIDER>_KEY` variables. */
     systemKeys?: Partial<Record<ProviderType | `${ProviderType}`, Partial<KeyData> | undefined>>;
   };
   /**
@@ -64,9 +78,13 @@ export interface BYOKManagerOptions {
   enabledProviders?: (ProviderType | `${ProviderType}`)[] | undefined;
   /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
   providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
+  /** A pino logger; by default one at `BYOK_LOG_LEVEL` (else info) with every credential field redacted. */
   logger?: Logger;
   /** Where the Prometheus metrics go; a registry of their own by default. */
-  metrics?: { registry?: Registry };
+  metrics?: {
+    /** A prom-client registry to register the metrics in. */
+    registry?: Registry;
+  };
   alerts?: {
     /**
      * Deliver alert webhooks to this machine and private networks. Default false: a webhook host is
@@ -74,28 +92,5 @@ export interface BYOKManagerOptions {
      * checked address. Turn it on for development only.
      */
     allowPrivateWebhookHosts?: boolean;
-  };
-}
-
-export function cacheOptions(
-  options: BYOKManagerOptions,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-): KeyCacheOptions {
-  const envTtl = env.BYOK_CACHE_TTL === undefined ? undefined : Number(env.BYOK_CACHE_TTL);
-  const ttl = options.cache?.ttl ?? (Number.isFinite(envTtl) ? envTtl : undefined) ?? 300;
-  const redis = options.cache?.redis;
-  return {
-    ttl,
-    logger,
-    ...(options.cache?.maxEntries ? { maxEntries: options.cache.maxEntries } : {}),
-    ...(redis?.client
-      ? {
-          redis: {
-            client: redis.client as RedisLike,
-            ...(redis.keyPrefix ? { keyPrefix: redis.keyPrefix } : {}),
-          },
-        }
-      : {}),
   };
 }

@@ -65,7 +65,7 @@ type StartOptions = z.input<typeof startSchema>;
 export function createMigrationTools(manager: BYOKManager) {
   async function gather(options: z.output<typeof analyzeSchema>): Promise<EnvCredential[]> {
     const file = options.envFile ? await readEnvFile(options.envFile) : undefined;
-    return findEnvCredentials({ env: options.env ?? process.env, file }, options.providers);
+    return findEnvCredentials({ env: options.env ?? manager.context.config.env, file }, options.providers);
   }
 
   async function plan(ownerSelector: string | OwnerSelector, options: z.output<typeof analyzeSchema>) {
