@@ -129,15 +129,16 @@ export function secretValues(provider: ProviderType, keyData: KeyData): string[]
 export type BaseUrlOverrides = Partial<Record<ProviderType, { baseUrl?: string }>>;
 
 /**
- * The base URL to call a provider at: option override, else env `BYOK_<PROVIDER>_BASE_URL`
- * (e.g. `BYOK_OPENAI_BASE_URL`), else the provider's default. Never ends with a slash.
+ * The base URL to call a provider at: option override, else `BYOK_<PROVIDER>_BASE_URL` of the
+ * given environment map (the configuration step folds the process's into the options), else the
+ * provider's default. Never ends with a slash.
  * @throws BYOKError `INVALID_INPUT` when the chosen value is not an http(s) URL.
  * @example resolveBaseUrl(ProviderType.OPENAI, { openai: { baseUrl: fake.baseUrls.openai } })
  */
 export function resolveBaseUrl(
   provider: ProviderType,
   overrides?: BaseUrlOverrides,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): string {
   const definition = getProvider(provider);
   const envName = baseUrlEnvVar(provider);

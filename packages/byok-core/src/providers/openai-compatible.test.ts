@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { createBYOKForStack2025 } from '../create-byok.js';
 import { SYSTEM_KEY_ENV, systemKeyFor } from '../fallback/system-keys.js';
 import { GATEWAY_PROVIDERS, routeModel } from '../gateway/routing.js';
@@ -71,7 +72,8 @@ describe.each(ADDED)('$id from its definition alone', ({ id, apiKey, model }) =>
   it('has a system-key variable, a gateway route, an OpenAI-compatible base and priced models', () => {
     const variable = SYSTEM_KEY_ENV[id].apiKey;
     expect(variable).toBe(`SYSTEM_${id.toUpperCase()}_KEY`);
-    expect(systemKeyFor(id, undefined, { [variable as string]: apiKey })).toEqual({
+    const { fallback } = validationAndFallbackSettingsFromEnv({ [variable as string]: apiKey });
+    expect(systemKeyFor(id, undefined, fallback.systemKeys)).toEqual({
       kind: 'ok',
       keyData: { apiKey },
       source: 'env',

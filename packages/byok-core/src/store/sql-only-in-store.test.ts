@@ -8,25 +8,6 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** A statement naming a table of the `byok` schema. */
 const SQL_ON_BYOK = /\b(?:from|into|update|join|table|truncate)\s+"?byok"?\.\w+|to_regclass\(\s*'byok\./i;
 
-/**
- * Files that still hold SQL and belong to other engineers of issue #10; the lead removes each entry
- * when that work merges. Paths are relative to the repository root, with `/`.
- */
-const ALLOWED_ELSEWHERE: Record<string, string> = {
-  // TODO(#10): moved by "valfb" (validation store).
-  'packages/byok-core/src/validation/': 'validation',
-  // TODO(#10): moved by "valfb" (fallback store).
-  'packages/byok-core/src/fallback/': 'fallback',
-  // TODO(#10): moved by "alerts" (alerts store).
-  'packages/byok-core/src/alerts/': 'alerts',
-  // TODO(#10): moved by "usage" (usage store).
-  'packages/byok-core/src/usage/': 'usage',
-  // TODO(#10): moved by "config" (CLI split; calls the store functions named in the store report).
-  'apps/byok-server/src/cli.ts': 'cli',
-  // TODO(#10): moved by "config" (CLI split into cli/).
-  'apps/byok-server/src/cli/': 'cli',
-};
-
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const files: string[] = [];
@@ -52,14 +33,13 @@ async function sourceRoots(): Promise<string[]> {
   return roots;
 }
 
-/** Files outside `store/` whose text holds SQL against `byok.*`, minus the allow-list. */
+/** Files outside `store/` whose text holds SQL against `byok.*`. */
 export async function sqlOutsideStore(): Promise<string[]> {
   const offenders: string[] = [];
   for (const root of await sourceRoots()) {
     for (const file of await sourceFiles(root)) {
       const path = relative(ROOT, file).split(sep).join('/');
       if (path.startsWith('packages/byok-core/src/store/')) continue;
-      if (Object.keys(ALLOWED_ELSEWHERE).some((prefix) => path.startsWith(prefix))) continue;
       if (SQL_ON_BYOK.test(await readFile(file, 'utf8'))) offenders.push(path);
     }
   }
