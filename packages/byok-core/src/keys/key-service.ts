@@ -21,7 +21,7 @@ import { newId } from '../ids/index.js';
 import type { Logger } from '../logging/index.js';
 import { Environment, type KeyData, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
 import { DEFAULT_QUOTAS, quotaExceeded } from '../quotas/index.js';
-import { type KeyChanges, keysStore } from '../store/keys-store.js';
+import { type KeyChanges, type KeyIdentity, keysStore } from '../store/keys-store.js';
 import { ANY_OWNER } from '../store/owner-filter.js';
 import type { Database, SqlClient } from '../store/types.js';
 import { workspacesStore } from '../store/workspaces-store.js';
@@ -293,6 +293,14 @@ export class KeyService {
     const parsed = parseInput(listFilterSchema, filter, 'filter');
     const rows = await keysStore.list(this.#d.db, owner, parsed);
     return rows.map(toKeyDetails);
+  }
+
+  /**
+   * Every key not revoked, of one owner or (without a scope) of everyone, ordered by owner,
+   * provider, environment and priority: the work list of a bulk validation (`byok validate`).
+   */
+  async listKeysToValidate(scope?: string | OwnerSelector): Promise<KeyIdentity[]> {
+    return keysStore.listNotRevoked(this.#d.db, scope === undefined ? ANY_OWNER : toOwner(scope));
   }
 
   async updateKey(keyId: string, patch: UpdateKeyInput, options: KeyCallOptions = {}): Promise<KeyDetails> {

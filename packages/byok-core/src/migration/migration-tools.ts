@@ -217,6 +217,11 @@ export function createMigrationTools(manager: BYOKManager) {
       return results;
     },
 
+    /** Whether an import exists and was undone already: null when there is no import with this id. */
+    importStatus(backupId: string): Promise<'open' | 'rolled-back' | null> {
+      return envImportsStore.status(manager.context.db, backupId);
+    },
+
     /** Undoes one import: deletes the keys it added (each deletion audited). Returns how many were removed. */
     async rollback(backupId: string, context?: RequestContext): Promise<number> {
       const db = manager.context.db;

@@ -16,6 +16,8 @@ export interface EnvImportsStore {
   /** Names one more key the import added. */
   recordKey(db: SqlClient, id: string, keyId: string): Promise<void>;
   delete(db: SqlClient, id: string): Promise<void>;
+  /** Whether the import exists and was rolled back: null when there is no such import. */
+  status(db: SqlClient, id: string): Promise<'open' | 'rolled-back' | null>;
   /** The import, unless it was rolled back already. */
   findOpen(db: SqlClient, id: string): Promise<EnvImportRow | null>;
   markRolledBack(db: SqlClient, id: string): Promise<void>;
@@ -37,6 +39,15 @@ export const envImportsStore: EnvImportsStore = {
   },
   async delete(db, id) {
     await db.query('DELETE FROM byok.env_imports WHERE id = $1', [id]);
+  },
+  async status(db, id) {
+    const { rows } = await db.query<{ rolled_back_at: Date | null }>(
+      'SELECT rolled_back_at FROM byok.env_imports WHERE id = $1',
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return row.rolled_back_at ? 'rolled-back' : 'open';
   },
   async findOpen(db, id) {
     const { rows } = await db.query<EnvImportRow>(

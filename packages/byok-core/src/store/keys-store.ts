@@ -70,6 +70,9 @@ export interface KeyListFilter {
   status?: KeyStatus | undefined;
 }
 
+/** Where a key belongs: enough to address it and its cache entries, nothing secret. */
+export type KeyIdentity = Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' | 'provider' | 'environment'>;
+
 /** A legacy-format credential to upgrade. */
 export type LegacyKeyRow = Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' | 'provider' | 'ciphertext'>;
 
@@ -120,6 +123,11 @@ export interface KeysStore {
     db: SqlClient,
     ids: readonly string[],
   ): Promise<Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' | 'provider'>[]>;
+  /**
+   * Every key not revoked of the scope (one owner, or everyone's for `ANY_OWNER`), ordered
+   * by owner, provider, environment, priority, id: what a bulk validation goes through.
+   */
+  listNotRevoked(db: SqlClient, scope: OwnerScope): Promise<KeyIdentity[]>;
   /** Keys (not revoked) an owner holds. */
   countHeld(db: SqlClient, owner: Owner): Promise<number>;
   /** Stored credentials (not revoked) still in the legacy unbound format. */
@@ -289,6 +297,18 @@ export const keysStore: KeysStore = {
     const { rows } = await db.query<Pick<KeyRow, 'id' | 'owner_type' | 'owner_id' | 'provider'>>(
       'SELECT id, owner_type, owner_id, provider FROM byok.keys WHERE id = ANY($1)',
       [ids],
+    );
+    return rows;
+  },
+
+  async listNotRevoked(db, scope) {
+    const params: unknown[] = [];
+    const ownerSql = ownerCondition(scope, params);
+    const { rows } = await db.query<KeyIdentity>(
+      `SELECT id, owner_type, owner_id, provider, environment FROM byok.keys
+        WHERE status <> 'revoked' AND ${ownerSql}
+        ORDER BY owner_type, owner_id, provider, environment, priority, id`,
+      params,
     );
     return rows;
   },

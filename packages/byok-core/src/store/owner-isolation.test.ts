@@ -97,6 +97,7 @@ const keysSuite: IsolationSuite<KeysStore> = {
       run: (db, _id, as) => keysStore.activeCandidates(db, as, 'openai', 'production'),
       reached: listsId,
     },
+    listNotRevoked: { run: (db, _id, as) => keysStore.listNotRevoked(db, as), reached: listsId },
     countHeld: { run: (db, _id, as) => keysStore.countHeld(db, as), reached: (n) => Number(n) > 0 },
     markCompromised: {
       run: (db, _id, as) => keysStore.markCompromised(db, newId('inc'), ['active'], [as]),
