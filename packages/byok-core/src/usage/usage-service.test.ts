@@ -267,6 +267,26 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
     expect(analytics.metrics).toContain('minutes');
   });
 
+  it('counts priced voice minutes toward cost alerts', async () => {
+    const userId = uniqueId();
+    const keyId = await insertKey(db, { type: 'user', id: userId }, 'deepgram');
+    const perMinute = defaultPriceTable().providers.deepgram?.audioModels?.['nova-3']?.perMinute as number;
+    const alert = await alerts.createUsageAlert({
+      userId,
+      alertType: 'cost',
+      thresholdValue: 2 * perMinute,
+      thresholdPeriod: 'monthly',
+      notificationChannels: ['email'],
+      email: `${userId}@byok.test`,
+    });
+    const fired = async () =>
+      (await alerts.listUsageAlerts(userId)).find((a) => a.id === alert.id)?.lastFiredPeriod;
+    await usage.recordUsage({ keyId, model: 'nova-3', audioSeconds: 60 });
+    expect(await fired()).toBeNull();
+    await usage.recordUsage({ keyId, model: 'nova-3', audioSeconds: 120 });
+    expect(await fired()).toBe(new Date().toISOString().slice(0, 7));
+  });
+
   it('takes the cost from the caller when given (OpenRouter usage.cost) and records unknown models as unpriced', async () => {
     const userId = uniqueId();
     expect(
