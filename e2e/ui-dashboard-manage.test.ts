@@ -205,7 +205,7 @@ describe.skipIf(!canRunChromium)(
       );
       await form.getByRole('button', { name: 'Create alert' }).click();
       const answer = (await (await created).json()) as { alert: { id: string }; signingSecret?: string };
-      await page.getByText('Alert created: 1 requests per day.').waitFor();
+      await page.getByText('Alert created: 1 request per day.').waitFor();
       // A server that signs webhooks answers the secret once; the page shows it with a Copy button.
       const secret = answer.signingSecret ?? (answer.alert as { signingSecret?: string }).signingSecret;
       if (secret) {
@@ -217,7 +217,7 @@ describe.skipIf(!canRunChromium)(
         await shown.getByRole('button', { name: 'I have copied it' }).click();
         expect(await pageContents(page)).not.toContain(secret);
       }
-      const row = page.getByRole('row', { name: /1 requests per day/ });
+      const row = page.getByRole('row', { name: /1 request per day/ });
       await row.getByText(receiverUrl).waitFor();
       // No SMTP server: the e-mail channel is named as the problem, its notification will wait.
       await row.getByText(/email: no SMTP server/).waitFor();
@@ -246,7 +246,7 @@ describe.skipIf(!canRunChromium)(
       await snap(page, 'alerts');
       await expectAccessible(page, 'alerts');
 
-      await page.getByRole('button', { name: 'Delete alert 1 requests per day' }).click();
+      await page.getByRole('button', { name: 'Delete alert 1 request per day' }).click();
       await page
         .getByRole('dialog', { name: /Delete the alert/ })
         .getByRole('button', { name: 'Delete alert' })

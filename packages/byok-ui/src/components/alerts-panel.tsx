@@ -15,15 +15,22 @@ const TYPES: Record<AlertType, string> = {
 };
 const PERIODS: Record<AlertPeriod, string> = { daily: 'per day', weekly: 'per week', monthly: 'per month' };
 
+const UNITS: Record<Exclude<AlertType, 'cost'>, [one: string, many: string]> = {
+  requests: ['request', 'requests'],
+  tokens: ['token', 'tokens'],
+  errors: ['error', 'errors'],
+};
+
 /** `cost` 50 monthly → "$50 per month"; `requests` 1000 daily → "1,000 requests per day". */
 export function thresholdText(
   alert: Pick<UsageAlert, 'alertType' | 'thresholdValue' | 'thresholdPeriod'>,
 ): string {
-  const value =
-    alert.alertType === 'cost'
-      ? `$${alert.thresholdValue.toLocaleString('en-US', { maximumFractionDigits: 2 })}`
-      : `${alert.thresholdValue.toLocaleString('en-US')} ${alert.alertType}`;
-  return `${value} ${PERIODS[alert.thresholdPeriod]}`;
+  const period = PERIODS[alert.thresholdPeriod];
+  if (alert.alertType === 'cost') {
+    return `$${alert.thresholdValue.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${period}`;
+  }
+  const [one, many] = UNITS[alert.alertType];
+  return `${alert.thresholdValue.toLocaleString('en-US')} ${alert.thresholdValue === 1 ? one : many} ${period}`;
 }
 
 /** Notifications still to go out: the server's `waitingDeliveries`, or its older count. */
@@ -153,9 +160,9 @@ export function AlertsPanel() {
                         )
                         .join(', ')}
                       {alert.channelProblems.map((problem) => (
-                        <span key={problem} className="byok-field__error">
+                        <p key={problem} className="byok-field__error">
                           {problem}
-                        </span>
+                        </p>
                       ))}
                     </td>
                     <td data-label="Last delivery">{lastDeliveryText(alert)}</td>
@@ -163,7 +170,7 @@ export function AlertsPanel() {
                       {waiting === 0 ? (
                         'None'
                       ) : (
-                        <span className="byok-badge byok-badge--disabled">
+                        <span className="byok-waiting">
                           {waiting} waiting deliver{waiting === 1 ? 'y' : 'ies'}
                         </span>
                       )}

@@ -168,8 +168,8 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
           Use it from your code
         </h3>
         <p className="byok-muted">
-          Only the base URL changes; the token takes the place of the provider key. Models are named{' '}
-          <code>provider/model</code>.
+          Only the base URL changes; the token takes the place of the provider key. Under <code>/v1</code>,
+          models are named <code>provider/model</code>.
         </p>
         {gatewaySnippets(origin).map((snippet) => (
           <figure key={snippet.id} className="byok-snippet">

@@ -147,7 +147,7 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
   return (
     <form className="byok-card byok-form" aria-label="Create a workspace" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">Create a workspace</h3>
-      <div className="byok-input-row">
+      <div className="byok-input-row byok-input-row--end">
         <div className="byok-field">
           <label htmlFor={`${id}-name`} className="byok-label">
             Workspace name
@@ -209,7 +209,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
   };
 
   return (
-    <section className="byok-card" aria-labelledby={titleId}>
+    <section className="byok-card byok-stack" aria-labelledby={titleId}>
       <h3 id={titleId} className="byok-card__title">
         Members of {workspace.name}
       </h3>
@@ -285,6 +285,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
       ) : null}
       {canManage ? (
         <form className="byok-form" aria-label="Add a member" onSubmit={add} noValidate>
+          <h4 className="byok-subtitle">Add a member</h4>
           <div className="byok-form__row">
             <div className="byok-field">
               <label htmlFor={`${id}-user`} className="byok-label">
