@@ -85,12 +85,12 @@ describe.skipIf(!canRunChromium)(
         userId: demoUser,
         provider: 'openai',
         keyData: { apiKey: `sk-proj-edit${randomBytes(12).toString('hex')}` },
-        alias: 'Edit me',
+        alias: 'Batch key',
       });
       await page.reload();
-      await page.getByRole('row', { name: /Edit me/ }).waitFor();
-      await page.getByRole('button', { name: 'Edit Edit me' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Edit Edit me' });
+      await page.getByRole('row', { name: /Batch key/ }).waitFor();
+      await page.getByRole('button', { name: 'Edit Batch key' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Edit Batch key' });
       await dialog.getByLabel(/Alias/).fill('Nightly job key');
       await dialog.getByLabel(/Description/).fill('Used by the nightly batch');
       await dialog.getByLabel(/Priority/).fill('3');
