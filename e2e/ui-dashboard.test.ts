@@ -3,40 +3,34 @@
  * from apps/byok-server (a file-backed PGlite, the fake provider server behind BYOK_OPENAI_BASE_URL)
  * serves the freshly built dashboard at `/` and the REST API at `/api`, as in production.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BYOKSystem } from '@stack-2025/byok-core';
-import { type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
+import type { FakeProviders } from '@stack-2025/byok-core/testing';
 import { SignJWT } from 'jose';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../apps/byok-server/src/config.js';
-import { type RunningServer, startServer } from '../apps/byok-server/src/server.js';
+import type { RunningServer } from '../apps/byok-server/src/server.js';
+import {
+  buildDashboard,
+  canRunChromium,
+  type DashboardService,
+  expectAccessible,
+  launchChromium,
+  pageContents,
+  snap,
+  startDashboardService,
+} from './support/dashboard-browser.js';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const UI = join(ROOT, 'packages/byok-ui');
-const DIST = join(UI, 'dist-app');
-// docs/screenshots is refreshed on request only (UPDATE_SCREENSHOTS=1), so that ordinary runs leave
-// the working tree alone; otherwise they go to the git-ignored e2e/screenshots/tmp.
-const SCREENSHOTS = join(ROOT, process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'e2e/screenshots/tmp');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const JWT_SECRET = `ui-e2e-jwt-secret-${randomBytes(16).toString('hex')}`;
-const MASTER_KEY = `ui-e2e-master-key-${randomBytes(16).toString('hex')}`;
 /** The secret typed into the form: it must never come back. */
 const SECRET = `sk-proj-UIE2E${randomBytes(16).toString('hex')}`;
 const SECRET_TAIL = SECRET.slice(-4);
 /** Any 12-character run of the random part counts as a leak. */
 const SECRET_FRAGMENTS = [SECRET, SECRET.slice(13, 25), SECRET.slice(-12)];
 
-const canRun = existsSync(CHROMIUM);
+const canRun = canRunChromium;
 
 describe.skipIf(!canRun)('dashboard in headless Chromium', { timeout: 60_000 }, () => {
-  let dataDir: string;
+  let dash: DashboardService;
   let fake: FakeProviders;
   let service: RunningServer;
   let url: string;
@@ -52,44 +46,12 @@ describe.skipIf(!canRun)('dashboard in headless Chromium', { timeout: 60_000 }, 
 
   beforeAll(async () => {
     // A fresh build, so that the test runs what `npm run build:app` ships.
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-      { cwd: UI, stdio: 'pipe' },
-    );
-    await mkdir(SCREENSHOTS, { recursive: true });
-    dataDir = await mkdtemp(join(tmpdir(), 'byok-ui-e2e-'));
-    fake = await startFakeProviders();
-    const config = loadConfig(
-      {
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        BYOK_DATA_DIR: dataDir,
-        BYOK_ENCRYPTION_KEY: MASTER_KEY,
-        BYOK_JWT_SECRET: JWT_SECRET,
-        BYOK_LOG_LEVEL: 'warn',
-        BYOK_DASHBOARD_DIR: DIST,
-        BYOK_OPENAI_BASE_URL: fake.baseUrls.openai,
-        BYOK_ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
-      },
-      { container: false },
-    );
-    service = await startServer(config, { drainMs: 1000 });
-    url = service.url;
+    buildDashboard();
+    dash = await startDashboardService('byok-ui-e2e-');
+    ({ fake, service, url } = dash);
     expect(service.dashboard).toBe(true);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('console', (message) => {
@@ -115,9 +77,7 @@ describe.skipIf(!canRun)('dashboard in headless Chromium', { timeout: 60_000 }, 
 
   afterAll(async () => {
     await browser?.close();
-    await service?.close();
-    await fake?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await dash?.close();
   });
 
   it('signs in as the demo user', async () => {
@@ -338,7 +298,7 @@ describe.skipIf(!canRun)('dashboard in headless Chromium', { timeout: 60_000 }, 
       .setSubject(demoUser)
       .setIssuedAt()
       .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(JWT_SECRET));
+      .sign(new TextEncoder().encode(dash.jwtSecret));
     await page.getByLabel('Access token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText(`Signed in as ${demoUser}`).waitFor();
@@ -359,51 +319,9 @@ describe.skipIf(!canRun)('dashboard in headless Chromium', { timeout: 60_000 }, 
   });
 });
 
-async function snap(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage, animations: 'disabled' });
-}
-
-let axeSource: string | undefined;
-
-/** axe-core on the whole page: no serious or critical violation. */
-async function expectAccessible(page: Page, where: string): Promise<void> {
-  axeSource ??= await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  // Evaluated through the DevTools protocol, so the page's CSP does not block it.
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            context: Document,
-            options: object,
-          ): Promise<{
-            violations: { id: string; impact: string | null; nodes: { target: unknown }[]; help: string }[];
-          }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)),
-    }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${where}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-}
-
 /** The secret is in no text, attribute or input of the page, and in no storage. */
 async function expectNoSecret(page: Page, where: string): Promise<void> {
-  const seen = await page.evaluate(() => {
-    const values = [...document.querySelectorAll('input, textarea')].map(
-      (el) => (el as HTMLInputElement).value,
-    );
-    const storage = JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
-    return `${document.documentElement.outerHTML}\n${document.body.innerText}\n${values.join('\n')}\n${storage}`;
-  });
+  const seen = await pageContents(page);
   for (const fragment of SECRET_FRAGMENTS)
     expect(seen.includes(fragment), `${where}: secret on the page`).toBe(false);
 }

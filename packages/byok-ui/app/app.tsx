@@ -4,7 +4,15 @@ import { clearSession, loadSession, type Session, saveSession } from './session.
 import { SignIn } from './sign-in.js';
 
 export const API_URL = '/api';
-const TABS: readonly DashboardTab[] = ['keys', 'usage', 'fallback', 'audit'];
+const TABS: readonly DashboardTab[] = [
+  'keys',
+  'usage',
+  'fallback',
+  'alerts',
+  'gateway',
+  'workspaces',
+  'audit',
+];
 
 function tabFromHash(): DashboardTab {
   const name = window.location.hash.replace(/^#\/?/, '');

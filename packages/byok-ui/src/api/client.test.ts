@@ -184,4 +184,65 @@ describe('createBYOKClient', () => {
     const providers = await createBYOKClient({ fetch }).listProviders();
     expect(providers.map((p) => p.credentialFields)).toEqual([[field], [field]]);
   });
+
+  it('tells a missing route from a missing resource by status and code, not by message', async () => {
+    const answer = (status: number, code: string, message: string) =>
+      fakeFetch(() => ok({ error: { code, message, requestId: 'r' } }, status));
+    const missing = async (status: number, code: string, message: string) =>
+      (
+        (await createBYOKClient({ fetch: answer(status, code, message).fetch })
+          .validateAll()
+          .catch((e: unknown) => e)) as BYOKApiError
+      ).isMissingRoute;
+    expect(await missing(404, 'NOT_FOUND', 'Nothing here')).toBe(true);
+    expect(await missing(405, 'METHOD_NOT_ALLOWED', 'POST is not allowed here')).toBe(true);
+    expect(await missing(404, 'KEY_NOT_FOUND', 'No route for this key')).toBe(false);
+    expect(await missing(400, 'INVALID_INPUT', 'No route')).toBe(false);
+  });
+
+  it('manages members, alerts and gateway tokens on their routes', async () => {
+    const { fetch, requests } = fakeFetch((r) =>
+      r.method === 'DELETE'
+        ? new Response(null, { status: 204 })
+        : ok({
+            members: [],
+            member: { userId: 'user_2', role: 'admin' },
+            alerts: [],
+            alert: { id: 'alert_1' },
+            signingSecret: 'whsec_once',
+            gatewayTokens: [],
+            gatewayToken: { id: 'gt_1' },
+            id: 'gt_1',
+            token: 'byok_gt_once',
+          }),
+    );
+    const client = createBYOKClient({ fetch });
+    const ws = { workspaceId: 'ws_1' };
+    await client.listMembers('ws_1');
+    expect(await client.setMember('ws_1', 'user_2', 'admin')).toEqual({ userId: 'user_2', role: 'admin' });
+    await client.removeMember('ws_1', 'user 2');
+    await client.listAlerts(ws);
+    const alert = await client.createAlert(
+      { alertType: 'cost', thresholdValue: 5, thresholdPeriod: 'monthly', notificationChannels: ['webhook'] },
+      ws,
+    );
+    // The secret the server returns once travels with the alert to the page that shows it.
+    expect(alert).toEqual({ id: 'alert_1', signingSecret: 'whsec_once' });
+    await client.deleteAlert('alert_1');
+    await client.listGatewayTokens();
+    expect((await client.createGatewayToken({ name: 'app' }, ws)).token).toBe('byok_gt_once');
+    await client.revokeGatewayToken('gt_1', ws);
+    expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
+      'GET /api/workspaces/ws_1/members',
+      'POST /api/workspaces/ws_1/members',
+      'DELETE /api/workspaces/ws_1/members/user%202',
+      'GET /api/alerts?workspaceId=ws_1',
+      'POST /api/alerts?workspaceId=ws_1',
+      'DELETE /api/alerts/alert_1',
+      'GET /api/gateway-tokens',
+      'POST /api/gateway-tokens?workspaceId=ws_1',
+      'POST /api/gateway-tokens/gt_1/revoke?workspaceId=ws_1',
+    ]);
+    expect(await requests[1]?.json()).toEqual({ userId: 'user_2', role: 'admin' });
+  });
 });

@@ -1,8 +1,14 @@
+import createClient from 'openapi-fetch';
+import type { paths } from './openapi.gen.js';
 import type {
   AuditPage,
+  CreateAlertInput,
+  CreatedGatewayToken,
+  CreateGatewayTokenInput,
   CreateKeyInput,
   EnvironmentName,
   FallbackChain,
+  GatewayToken,
   Key,
   KeyData,
   KeyTestResult,
@@ -12,9 +18,12 @@ import type {
   ProviderInfo,
   Scope,
   UpdateKeyInput,
+  UsageAlert,
   UsageAnalytics,
   UsageQuery,
   Workspace,
+  WorkspaceMember,
+  WorkspaceRole,
 } from './types.js';
 
 /** A bearer token, or nothing (the host app authenticates with a cookie instead). */
@@ -33,7 +42,12 @@ export interface BYOKClientOptions {
   onError?: ((error: BYOKApiError) => void) | undefined;
 }
 
-/** The API said no, or could not be reached. `code` is the server's (`KEY_NOT_FOUND`, …) or `NETWORK_ERROR`. */
+/**
+ * The API said no, or could not be reached. `code` is the server's (`KEY_NOT_FOUND`, …) or
+ * `NETWORK_ERROR`. Standalone rather than a `BYOKError`: byok-core has no browser-safe entry point
+ * for its error class (its root pulls in node:crypto and the database drivers), and the UI's codes
+ * (`NETWORK_ERROR`, `HTTP_502`) are not in the server's table. The fields are the same: `code`, `status`.
+ */
 export class BYOKApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -47,9 +61,12 @@ export class BYOKApiError extends Error {
     this.requestId = requestId;
   }
 
-  /** True for answers meaning "this server has no such route" (an older server). */
+  /** True for answers meaning "this server has no such route" (an older server), read from status and code. */
   get isMissingRoute(): boolean {
-    return (this.status === 404 || this.status === 405) && /no route/i.test(this.message);
+    return (
+      (this.status === 404 && this.code === 'NOT_FOUND') ||
+      (this.status === 405 && this.code === 'METHOD_NOT_ALLOWED')
+    );
   }
 }
 
@@ -82,33 +99,33 @@ export interface BYOKClient {
   audit(query?: { limit?: number; before?: string }, scope?: Scope): Promise<AuditPage>;
   listWorkspaces(): Promise<Workspace[]>;
   createWorkspace(name: string): Promise<Workspace>;
+  listMembers(workspaceId: string): Promise<WorkspaceMember[]>;
+  /** Adds a member, or changes a member's role. */
+  setMember(workspaceId: string, userId: string, role: WorkspaceRole): Promise<WorkspaceMember>;
+  removeMember(workspaceId: string, userId: string): Promise<void>;
+  listAlerts(scope?: Scope): Promise<UsageAlert[]>;
+  createAlert(input: CreateAlertInput, scope?: Scope): Promise<UsageAlert>;
+  deleteAlert(alertId: string, scope?: Scope): Promise<void>;
+  listGatewayTokens(scope?: Scope): Promise<GatewayToken[]>;
+  createGatewayToken(input: CreateGatewayTokenInput, scope?: Scope): Promise<CreatedGatewayToken>;
+  revokeGatewayToken(tokenId: string, scope?: Scope): Promise<GatewayToken>;
 }
 
-type Query = Record<string, string | number | undefined>;
-
-function queryString(query: Query): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(name, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
+/** What openapi-fetch answers: data on success, the parsed error body otherwise. */
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-const enc = encodeURIComponent;
-
-/** `/keys`, or `/workspaces/:id/ai-providers` for a workspace's keys. */
-function keysPath(scope: Scope | undefined): string {
-  return scope?.workspaceId ? `/workspaces/${enc(scope.workspaceId)}/ai-providers` : '/keys';
+/** A query without empty values (the server reads `?x=` as a value). */
+function query<T extends object>(values: T): T {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined && value !== ''),
+  ) as T;
 }
 
-async function errorFrom(response: Response): Promise<BYOKApiError> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
+function errorFrom(response: Response, body: unknown): BYOKApiError {
   const error = (body as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined)
     ?.error;
   const code = typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`;
@@ -123,9 +140,26 @@ async function errorFrom(response: Response): Promise<BYOKApiError> {
   return new BYOKApiError(response.status, code, message, requestId);
 }
 
+// openapi-fetch builds a `Request`, which needs an absolute URL; outside a browser page (tests, SSR)
+// a relative `apiUrl` is resolved against this placeholder and handed to `fetch` relative again.
+const PLACEHOLDER_ORIGIN = 'http://byok-client.invalid';
+
+class RelativeRequest extends Request {
+  /** The URL as the caller wrote it (relative when `apiUrl` is). */
+  readonly target: string;
+
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    const target = input instanceof Request ? input.url : String(input);
+    const base = globalThis.location?.href ?? PLACEHOLDER_ORIGIN;
+    super(new URL(target, base), init);
+    this.target = target;
+  }
+}
+
 /**
- * A typed client of the BYOK REST API, on `fetch`. The components use one through
- * `<BYOKProvider>`; host apps can use it directly.
+ * A typed client of the BYOK REST API, on `openapi-fetch` and the types generated from the
+ * server's OpenAPI document. The components use one through `<BYOKProvider>`; host apps can use it
+ * directly.
  *
  * @example
  * const client = createBYOKClient({ apiUrl: '/api', getToken: () => session.token });
@@ -134,121 +168,239 @@ async function errorFrom(response: Response): Promise<BYOKApiError> {
 export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
   const apiUrl = (options.apiUrl ?? '/api').replace(/\/+$/, '');
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const api = createClient<paths>({
+    baseUrl: apiUrl,
+    Request: RelativeRequest,
+    headers: { accept: 'application/json' },
+    credentials: 'same-origin',
+    cache: 'no-store',
+    async fetch(request: Request) {
+      const target = request instanceof RelativeRequest ? request.target : request.url;
+      const token = options.getToken ? await options.getToken() : options.token;
+      const headers = new Headers(request.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
+      const doFetch = options.fetch ?? globalThis.fetch;
+      try {
+        return await doFetch(target, {
+          method: request.method,
+          headers,
+          ...(body !== '' ? { body } : {}),
+          credentials: 'same-origin',
+          cache: 'no-store',
+        });
+      } catch {
+        throw new BYOKApiError(
+          0,
+          'NETWORK_ERROR',
+          'Could not reach the server. Check your connection and try again.',
+        );
+      }
+    },
+  });
+
+  /** The answer's data, or the API's error thrown (and reported to `onError`). */
+  async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+    let result: FetchResult<T>;
     try {
-      return await send<T>(method, path, body);
+      result = await call;
+      if (!result.response.ok) throw errorFrom(result.response, result.error);
     } catch (error) {
       if (error instanceof BYOKApiError) options.onError?.(error);
       throw error;
     }
+    return result.data as T;
   }
 
-  async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const token = options.getToken ? await options.getToken() : options.token;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const doFetch = options.fetch ?? globalThis.fetch;
-    let response: Response;
-    try {
-      response = await doFetch(`${apiUrl}${path}`, {
-        method,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        credentials: 'same-origin',
-        cache: 'no-store',
-      });
-    } catch {
-      throw new BYOKApiError(
-        0,
-        'NETWORK_ERROR',
-        'Could not reach the server. Check your connection and try again.',
-      );
-    }
-    if (!response.ok) throw await errorFrom(response);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
-  }
-
-  const get = <T>(path: string) => request<T>('GET', path);
+  const ws = (scope: Scope | undefined) => scope?.workspaceId;
 
   return {
     apiUrl,
-    me: () => get<Me>('/me'),
+    me: () => unwrap(api.GET('/me')),
     async listProviders() {
-      const body = await get<{ providers: (ProviderInfo & { fields?: ProviderInfo['credentialFields'] })[] }>(
-        '/providers',
-      );
+      const body = await unwrap(api.GET('/providers'));
       // Accept `fields` too: early drafts of the API used that name.
-      return body.providers.map((p) => ({ ...p, credentialFields: p.credentialFields ?? p.fields ?? [] }));
+      return body.providers.map((p) => {
+        const legacy = p as ProviderInfo & { fields?: ProviderInfo['credentialFields'] };
+        return { ...p, credentialFields: p.credentialFields ?? legacy.fields ?? [] };
+      });
     },
     async listKeys(filter = {}, scope) {
-      const body = await get<{ keys: Key[] }>(`${keysPath(scope)}${queryString({ ...filter })}`);
+      const id = ws(scope);
+      const body = id
+        ? await unwrap(
+            api.GET('/workspaces/{id}/ai-providers', { params: { path: { id }, query: query(filter) } }),
+          )
+        : await unwrap(api.GET('/keys', { params: { query: query(filter) } }));
       return body.keys;
     },
     async addKey(input, scope) {
-      return (await request<{ key: Key }>('POST', keysPath(scope), input)).key;
+      const id = ws(scope);
+      const body = id
+        ? await unwrap(api.POST('/workspaces/{id}/ai-providers', { params: { path: { id } }, body: input }))
+        : await unwrap(api.POST('/keys', { body: input }));
+      return body.key;
     },
     async updateKey(keyId, patch, scope) {
-      return (await request<{ key: Key }>('PATCH', `${keysPath(scope)}/${enc(keyId)}`, patch)).key;
+      const id = ws(scope);
+      const body = id
+        ? await unwrap(
+            api.PATCH('/workspaces/{id}/ai-providers/{keyId}', {
+              params: { path: { id, keyId } },
+              body: patch,
+            }),
+          )
+        : await unwrap(api.PATCH('/keys/{id}', { params: { path: { id: keyId } }, body: patch }));
+      return body.key;
     },
     async deleteKey(keyId, scope) {
-      await request<void>('DELETE', `${keysPath(scope)}/${enc(keyId)}`);
+      const id = ws(scope);
+      if (id)
+        await unwrap(
+          api.DELETE('/workspaces/{id}/ai-providers/{keyId}', { params: { path: { id, keyId } } }),
+        );
+      else await unwrap(api.DELETE('/keys/{id}', { params: { path: { id: keyId } } }));
     },
     async revokeKey(keyId, reason, scope) {
-      const body = reason ? { reason } : {};
-      return (await request<{ key: Key }>('POST', `${keysPath(scope)}/${enc(keyId)}/revoke`, body)).key;
+      const id = ws(scope);
+      const input = reason ? { reason } : {};
+      const body = id
+        ? await unwrap(
+            api.POST('/workspaces/{id}/ai-providers/{keyId}/revoke', {
+              params: { path: { id, keyId } },
+              body: input,
+            }),
+          )
+        : await unwrap(api.POST('/keys/{id}/revoke', { params: { path: { id: keyId } }, body: input }));
+      return body.key;
     },
     async testKey(keyId, scope) {
-      return (await request<{ result: KeyTestResult }>('POST', `${keysPath(scope)}/${enc(keyId)}/test`, {}))
-        .result;
+      const id = ws(scope);
+      const body = id
+        ? await unwrap(
+            api.POST('/workspaces/{id}/ai-providers/{keyId}/test', {
+              params: { path: { id, keyId } },
+              body: {},
+            }),
+          )
+        : await unwrap(api.POST('/keys/{id}/test', { params: { path: { id: keyId } }, body: {} }));
+      return body.result;
     },
     async testCredential(provider, keyData) {
-      return (
-        await request<{ result: KeyTestResult }>('POST', '/keys/test-credential', { provider, keyData })
-      ).result;
+      return (await unwrap(api.POST('/keys/test-credential', { body: { provider, keyData } }))).result;
     },
     async validateAll(scope) {
-      return (await request<{ results: KeyTestResult[] }>('POST', `${keysPath(scope)}/validate-all`, {}))
-        .results;
+      const id = ws(scope);
+      const body = id
+        ? await unwrap(
+            api.POST('/workspaces/{id}/ai-providers/validate-all', { params: { path: { id } }, body: {} }),
+          )
+        : await unwrap(api.POST('/keys/validate-all', { body: {} }));
+      return body.results;
     },
-    usageAnalytics(query = {}, scope) {
-      return get<UsageAnalytics>(
-        `/usage/analytics${queryString({
-          timeRange: query.timeRange,
-          groupBy: query.groupBy,
-          providers: query.providers?.join(','),
-          workspaceId: scope?.workspaceId,
-        })}`,
+    usageAnalytics(q = {}, scope) {
+      return unwrap(
+        api.GET('/usage/analytics', {
+          params: {
+            query: query({
+              timeRange: q.timeRange,
+              groupBy: q.groupBy,
+              providers: q.providers?.join(','),
+              workspaceId: ws(scope),
+            }),
+          },
+        }),
       );
     },
     async getFallbackChain(provider, environment, scope) {
-      const qs = queryString({ environment, workspaceId: scope?.workspaceId });
-      const { chain } = await get<{ chain: FallbackChain | null }>(`/fallback-chains/${enc(provider)}${qs}`);
+      const { chain } = await unwrap(
+        api.GET('/fallback-chains/{provider}', {
+          params: { path: { provider }, query: query({ environment, workspaceId: ws(scope) }) },
+        }),
+      );
       // A default chain (`configured: false`) means the same as none: nothing was saved.
       return chain && chain.configured !== false ? chain : null;
     },
     async saveFallbackChain(provider, environment, chain, scope) {
-      const qs = queryString({ environment, workspaceId: scope?.workspaceId });
       const { configured: _ignored, ...input } = chain;
-      const body = await request<{ chain: FallbackChain }>(
-        'PUT',
-        `/fallback-chains/${enc(provider)}${qs}`,
-        input,
+      const body = await unwrap(
+        api.PUT('/fallback-chains/{provider}', {
+          params: { path: { provider }, query: query({ environment, workspaceId: ws(scope) }) },
+          body: input,
+        }),
       );
       return body.chain ?? chain;
     },
-    async audit(query = {}, scope) {
-      const body = await get<{ entries: AuditPage['entries']; nextBefore?: string | null }>(
-        `/audit${queryString({ limit: query.limit, before: query.before, workspaceId: scope?.workspaceId })}`,
+    async audit(q = {}, scope) {
+      const body = await unwrap(
+        api.GET('/audit', {
+          params: { query: query({ limit: q.limit, before: q.before, workspaceId: ws(scope) }) },
+        }),
       );
       return { entries: body.entries, nextBefore: body.nextBefore ?? null };
     },
     async listWorkspaces() {
-      return (await get<{ workspaces: Workspace[] }>('/workspaces')).workspaces;
+      return (await unwrap(api.GET('/workspaces'))).workspaces;
     },
     async createWorkspace(name) {
-      return (await request<{ workspace: Workspace }>('POST', '/workspaces', { name })).workspace;
+      return (await unwrap(api.POST('/workspaces', { body: { name } }))).workspace;
+    },
+    async listMembers(workspaceId) {
+      return (await unwrap(api.GET('/workspaces/{id}/members', { params: { path: { id: workspaceId } } })))
+        .members;
+    },
+    async setMember(workspaceId, userId, role) {
+      return (
+        await unwrap(
+          api.POST('/workspaces/{id}/members', {
+            params: { path: { id: workspaceId } },
+            body: { userId, role },
+          }),
+        )
+      ).member;
+    },
+    async removeMember(workspaceId, userId) {
+      await unwrap(
+        api.DELETE('/workspaces/{id}/members/{userId}', { params: { path: { id: workspaceId, userId } } }),
+      );
+    },
+    async listAlerts(scope) {
+      return (await unwrap(api.GET('/alerts', { params: { query: query({ workspaceId: ws(scope) }) } })))
+        .alerts;
+    },
+    async createAlert(input, scope) {
+      const body = await unwrap(
+        api.POST('/alerts', { params: { query: query({ workspaceId: ws(scope) }) }, body: input }),
+      );
+      // A server that signs webhooks returns the secret once, beside the alert or inside it.
+      const extra = body as { alert: UsageAlert; signingSecret?: string };
+      return extra.signingSecret ? { ...extra.alert, signingSecret: extra.signingSecret } : extra.alert;
+    },
+    async deleteAlert(alertId, scope) {
+      await unwrap(
+        api.DELETE('/alerts/{id}', {
+          params: { path: { id: alertId }, query: query({ workspaceId: ws(scope) }) },
+        }),
+      );
+    },
+    async listGatewayTokens(scope) {
+      return (
+        await unwrap(api.GET('/gateway-tokens', { params: { query: query({ workspaceId: ws(scope) }) } }))
+      ).gatewayTokens;
+    },
+    createGatewayToken(input, scope) {
+      return unwrap(
+        api.POST('/gateway-tokens', { params: { query: query({ workspaceId: ws(scope) }) }, body: input }),
+      );
+    },
+    async revokeGatewayToken(tokenId, scope) {
+      return (
+        await unwrap(
+          api.POST('/gateway-tokens/{id}/revoke', {
+            params: { path: { id: tokenId }, query: query({ workspaceId: ws(scope) }) },
+          }),
+        )
+      ).gatewayToken;
     },
   };
 }

@@ -1,101 +1,47 @@
 /*
- * The shapes of the BYOK REST API as the browser sees them (dates are ISO strings). They mirror
- * `packages/byok-core/src/http/schemas.ts`; the UI does not import byok-core, so that it carries
- * no server code (zod, node:crypto) into a browser bundle.
+ * The shapes of the BYOK REST API as the browser sees them (dates are ISO strings). Request and
+ * resource types come from `openapi.gen.ts`, generated from the server's OpenAPI document
+ * (`npm run generate:api`); the few hand-written ones below are the looser views the components
+ * accept (what older servers send, and the alert fields a newer server adds), each a supertype of
+ * the generated answer, so the compiler checks them against the document at every call.
  */
+import type { components } from './openapi.gen.js';
+
+type Schemas = components['schemas'];
 
 /** Provider wire names (`ProviderType` values in byok-core). */
-export type ProviderId =
-  | 'openai'
-  | 'anthropic'
-  | 'gemini'
-  | 'deepseek'
-  | 'openrouter'
-  | 'deepgram'
-  | 'twilio';
+export type ProviderId = Schemas['ProviderId'];
 
 /** `Environment` values in byok-core. */
-export type EnvironmentName = 'development' | 'staging' | 'production';
+export type EnvironmentName = Schemas['Environment'];
 
-export type KeyStatus = 'active' | 'disabled' | 'invalid' | 'revoked' | 'compromised';
+export type KeyStatus = Schemas['KeyStatus'];
 
-export type WorkspaceRole = 'owner' | 'admin' | 'member';
+export type WorkspaceRole = Schemas['WorkspaceRole'];
 
 /** A stored key as the API shows it: a masked hint and a fingerprint, never the secret. */
-export interface Key {
-  id: string;
-  provider: ProviderId;
-  environment: EnvironmentName;
-  owner: { type: 'user' | 'workspace'; id: string };
-  userId: string | null;
-  workspaceId: string | null;
-  alias: string | null;
-  description: string | null;
-  status: KeyStatus;
-  isActive: boolean;
-  /** Known prefix and last 4 characters, e.g. `sk-…abcd`. */
-  keyHint: string;
-  fingerprint: string;
-  /** 0–100. */
-  healthScore: number;
-  lastValidatedAt: string | null;
-  lastValidationStatus: string | null;
-  cooldownUntil: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  revokedAt: string | null;
+export type Key = Schemas['Key'] & {
   /** Lower is tried first (present when the server sends it). */
   priority?: number;
-}
+};
 
-export interface CredentialField {
-  name: string;
-  label: string;
-  secret: boolean;
-  required: boolean;
-}
+export type CredentialField = Schemas['CredentialField'];
 
-export interface ProviderInfo {
-  id: ProviderId;
-  displayName: string;
-  category: 'ai' | 'voice' | 'telephony';
-  credentialFields: CredentialField[];
-}
+export type ProviderInfo = Schemas['Provider'];
 
-export interface Me {
-  userId: string | null;
-  isServiceToken: boolean;
-  workspaces: { id: string; name: string; role: WorkspaceRole }[];
-}
+export type Me = Schemas['Me'];
 
-export interface Workspace {
-  id: string;
-  name: string;
-  role: WorkspaceRole;
-  createdBy: string;
-  createdAt: string;
-}
+export type Workspace = Schemas['Workspace'];
+
+/** A member of a workspace and their role. */
+export type WorkspaceMember = Schemas['WorkspaceMember'];
 
 /** The credential, field by field (`{ apiKey }`, Twilio `{ accountSid, authToken }`). */
 export type KeyData = Record<string, string>;
 
-export interface CreateKeyInput {
-  provider: ProviderId;
-  keyData: KeyData;
-  alias?: string;
-  description?: string;
-  environment?: EnvironmentName;
-  priority?: number;
-}
+export type CreateKeyInput = Schemas['CreateKeyInput'];
 
-export interface UpdateKeyInput {
-  alias?: string | null;
-  description?: string | null;
-  enabled?: boolean;
-  keyData?: KeyData;
-  priority?: number;
-}
+export type UpdateKeyInput = Schemas['UpdateKeyInput'];
 
 export interface ListKeysFilter {
   provider?: ProviderId;
@@ -191,3 +137,36 @@ export interface AuditPage {
 export interface Scope {
   workspaceId?: string | undefined;
 }
+
+export type AlertType = Schemas['UsageAlert']['alertType'];
+export type AlertPeriod = Schemas['UsageAlert']['thresholdPeriod'];
+export type AlertChannel = Schemas['UsageAlert']['notificationChannels'][number];
+
+/** The outcome of an alert's most recent delivery attempt (servers that report it). */
+export interface AlertDelivery {
+  at?: string | null;
+  status?: string | null;
+  channel?: string | null;
+  error?: string | null;
+}
+
+/**
+ * A usage alert. `lastDelivery`, `waitingDeliveries` and `signingSecret` are optional: servers
+ * that predate delivery reporting do not send them, and the secret comes only once, on creation.
+ */
+export type UsageAlert = Schemas['UsageAlert'] & {
+  lastDelivery?: AlertDelivery | null;
+  waitingDeliveries?: number;
+  /** HMAC key for the webhook's signature, shown once when the alert is created. */
+  signingSecret?: string;
+};
+
+export type CreateAlertInput = Schemas['CreateUsageAlertInput'];
+
+/** A gateway token's settings; never the token itself (only its hint). */
+export type GatewayToken = Schemas['GatewayToken'];
+
+export type CreateGatewayTokenInput = Schemas['CreateGatewayTokenInput'];
+
+/** A new gateway token: `token` is shown this once; only its hash is stored. */
+export type CreatedGatewayToken = Schemas['CreatedGatewayToken'];

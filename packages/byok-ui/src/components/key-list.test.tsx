@@ -175,6 +175,51 @@ describe('KeyList', () => {
     expect(screen.getByText('Backup')).toBeTruthy();
   });
 
+  it('edits alias, description and priority, sending only what changed', async () => {
+    const { user, api } = renderWithApi(<KeyList />, { keys: twoKeys() });
+    await user.click(await screen.findByRole('button', { name: 'Edit Prod bot' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit Prod bot' });
+    expect((within(dialog).getByLabelText(/Alias/) as HTMLInputElement).value).toBe('Prod bot');
+    await user.type(within(dialog).getByLabelText(/Description/), 'Nightly batch');
+    await user.type(within(dialog).getByLabelText(/Priority/), '5000');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    // Out of the server's range: refused on the page, nothing sent.
+    expect(within(dialog).getByText(/whole number from -1000 to 1000/)).toBeTruthy();
+    expect(api.calls.some((c) => c.method === 'PATCH')).toBe(false);
+    await user.clear(within(dialog).getByLabelText(/Priority/));
+    await user.type(within(dialog).getByLabelText(/Priority/), '2');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.calls.filter((c) => c.method === 'PATCH').map((c) => [c.path, c.body])).toEqual([
+      ['/keys/key_a', { description: 'Nightly batch', priority: 2 }],
+    ]);
+    const row = await screen.findByRole('row', { name: /Prod bot/ });
+    await within(row).findByText('Nightly batch');
+    expect(row.textContent).toContain('Priority 2');
+  });
+
+  it('revokes a key with a reason after confirming; a revoked key can only be deleted', async () => {
+    const { user, api } = renderWithApi(<KeyList />, { keys: twoKeys() });
+    await user.click(await screen.findByRole('button', { name: 'Revoke Prod bot' }));
+    let dialog = screen.getByRole('dialog', { name: 'Revoke Prod bot?' });
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Revoke Prod bot' }));
+    dialog = screen.getByRole('dialog', { name: 'Revoke Prod bot?' });
+    // The reason field has focus: people type it straight away.
+    expect(document.activeElement).toBe(within(dialog).getByLabelText(/Reason/));
+    await user.keyboard('Leaked in a log');
+    await user.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.calls.filter((c) => c.path.endsWith('/revoke')).map((c) => [c.path, c.body])).toEqual([
+      ['/keys/key_a/revoke', { reason: 'Leaked in a log' }],
+    ]);
+    const row = await screen.findByRole('row', { name: /Prod bot/ });
+    await within(row).findByText('revoked');
+    expect(within(row).queryByRole('button', { name: /^(Test|Disable|Enable|Edit|Revoke) / })).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Delete Prod bot' })).toBeTruthy();
+  });
+
   it('keeps Tab inside the confirmation dialog', async () => {
     const { user } = renderWithApi(<KeyList />, { keys: twoKeys() });
     await user.click(await screen.findByRole('button', { name: 'Delete Backup' }));

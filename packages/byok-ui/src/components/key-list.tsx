@@ -14,6 +14,7 @@ import { useKeys } from '../hooks/use-keys.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { CredentialFields } from './credential-fields.js';
 import { Dialog } from './dialog.js';
+import { EditKeyDialog, RevokeKeyDialog } from './key-edit-dialogs.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
 
@@ -69,7 +70,11 @@ type RowResult =
   | { kind: 'error'; message: string }
   | { kind: 'info'; message: string };
 
-type Pending = { kind: 'delete'; keys: Key[] } | { kind: 'replace'; key: Key };
+type Pending =
+  | { kind: 'delete'; keys: Key[] }
+  | { kind: 'replace'; key: Key }
+  | { kind: 'edit'; key: Key }
+  | { kind: 'revoke'; key: Key };
 
 /** A key's name for people: its alias, or provider and masked hint. */
 export function keyName(key: Key, providers?: Parameters<typeof providerName>[0]): string {
@@ -78,7 +83,8 @@ export function keyName(key: Key, providers?: Parameters<typeof providerName>[0]
 
 /**
  * The keys of the current scope with their status and health, and per-key Test, Enable/Disable,
- * Replace secret and Delete (after a confirmation). Secrets are never shown: only the masked hint.
+ * Edit (alias, description, priority), Replace secret, Revoke (with a reason) and Delete (after a
+ * confirmation). Secrets are never shown: only the masked hint.
  *
  * @example
  * <KeyList showHealthStatus={true} enableBulkActions={true} onKeySelect={(key) => setSelectedKey(key)} />
@@ -311,11 +317,23 @@ export function KeyList({
                     <code className="byok-hint" title="Masked: the secret is never shown">
                       {key.keyHint}
                     </code>
+                    {key.description ? (
+                      <span className="byok-muted byok-description">{key.description}</span>
+                    ) : null}
+                    {key.priority !== undefined ? (
+                      <span className="byok-muted">Priority {key.priority}</span>
+                    ) : null}
                   </div>
                 </td>
                 <td data-label="Environment">{environmentLabel(key.environment)}</td>
                 <td data-label="Status">
                   <span className={`byok-badge byok-badge--${key.status}`}>{key.status}</span>
+                  {key.revokedAt ? (
+                    <span className="byok-muted byok-revoked-at">
+                      {' '}
+                      <time dateTime={key.revokedAt}>{formatDateTime(key.revokedAt)}</time>
+                    </span>
+                  ) : null}
                 </td>
                 {showHealthStatus ? (
                   <td data-label="Health">
@@ -364,6 +382,24 @@ export function KeyList({
                         >
                           Replace secret
                         </button>
+                        <button
+                          type="button"
+                          className="byok-button byok-button--small"
+                          disabled={rowBusy}
+                          aria-label={`Edit ${name}`}
+                          onClick={() => setPending({ kind: 'edit', key })}
+                        >
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          className="byok-button byok-button--small byok-button--danger"
+                          disabled={rowBusy}
+                          aria-label={`Revoke ${name}`}
+                          onClick={() => setPending({ kind: 'revoke', key })}
+                        >
+                          Revoke
+                        </button>
                       </>
                     )}
                     <button
@@ -394,6 +430,29 @@ export function KeyList({
           providers={providerList}
           onCancel={() => setPending(undefined)}
           onConfirm={() => confirmDelete(pending.keys)}
+        />
+      ) : null}
+      {pending?.kind === 'edit' ? (
+        <EditKeyDialog
+          keyToEdit={pending.key}
+          name={keyName(pending.key, providerList)}
+          onClose={() => setPending(undefined)}
+          onSave={async (patch) => {
+            await actions.edit(pending.key.id, patch);
+            setResult(pending.key.id, { kind: 'info', message: 'Changes saved.' });
+            setPending(undefined);
+          }}
+        />
+      ) : null}
+      {pending?.kind === 'revoke' ? (
+        <RevokeKeyDialog
+          name={keyName(pending.key, providerList)}
+          onClose={() => setPending(undefined)}
+          onRevoke={async (reason) => {
+            await actions.revoke(pending.key.id, reason);
+            setResult(pending.key.id, { kind: 'info', message: 'Revoked: this key is never used again.' });
+            setPending(undefined);
+          }}
         />
       ) : null}
       {pending?.kind === 'replace' ? (

@@ -8,14 +8,22 @@ import { KeyManagementDashboard } from './key-management-dashboard.js';
 const SECRET = 'sk-proj-DashSecret7788zzqq';
 
 describe('KeyManagementDashboard', () => {
-  it('has Keys, Usage, Fallback and Audit tabs that work with arrow keys', async () => {
+  it('has Keys, Usage, Fallback, Alerts, Gateway, Workspaces and Audit tabs that work with arrow keys', async () => {
     const onTabChange = vi.fn();
     const { user } = renderWithApi(<KeyManagementDashboard onTabChange={onTabChange} />, {
       keys: [makeKey({ alias: 'Prod bot' })],
       usage: sampleUsage({ openai: 'a', anthropic: 'b' }),
     });
     const tabs = screen.getAllByRole('tab');
-    expect(tabs.map((t) => t.textContent)).toEqual(['Keys', 'Usage', 'Fallback', 'Audit']);
+    expect(tabs.map((t) => t.textContent)).toEqual([
+      'Keys',
+      'Usage',
+      'Fallback',
+      'Alerts',
+      'Gateway',
+      'Workspaces',
+      'Audit',
+    ]);
     expect(tabs[0]?.getAttribute('aria-selected')).toBe('true');
     expect(await screen.findByText('Prod bot')).toBeTruthy();
 
@@ -111,6 +119,13 @@ describe('KeyManagementDashboard', () => {
     await waitFor(() => expect(api.calls.some((c) => c.path === '/me')).toBe(true));
     await screen.findByText('No keys yet');
     expect(screen.queryByLabelText('Workspace')).toBeNull();
-    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Keys', 'Fallback', 'Audit']);
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual([
+      'Keys',
+      'Fallback',
+      'Alerts',
+      'Gateway',
+      'Workspaces',
+      'Audit',
+    ]);
   });
 });

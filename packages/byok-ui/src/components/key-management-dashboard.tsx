@@ -9,17 +9,20 @@ import { useKeys } from '../hooks/use-keys.js';
 import { useMe } from '../hooks/use-me.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { AddKeyForm } from './add-key-form.js';
+import { AlertsPanel } from './alerts-panel.js';
 import { AuditTrail } from './audit-trail.js';
 import { FallbackChainEditor } from './fallback-chain-editor.js';
+import { GatewayPanel } from './gateway-panel.js';
 import { HealthScore, KeyList } from './key-list.js';
 import { errorMessage, LoadingState, Notice } from './states.js';
+import { WorkspacesPanel } from './workspaces-panel.js';
 
 // Charts (recharts) are most of the bundle: loaded when the Usage tab is first opened.
 const UsageDashboard = lazy(() =>
   import('./usage-dashboard.js').then((m) => ({ default: m.UsageDashboard })),
 );
 
-export type DashboardTab = 'keys' | 'usage' | 'fallback' | 'audit';
+export type DashboardTab = 'keys' | 'usage' | 'fallback' | 'alerts' | 'gateway' | 'workspaces' | 'audit';
 
 export interface KeyManagementDashboardProps {
   /** The tab shown (controlled). */
@@ -27,18 +30,24 @@ export interface KeyManagementDashboardProps {
   /** The tab shown first (uncontrolled). Default `'keys'`. */
   defaultTab?: DashboardTab | undefined;
   onTabChange?: ((tab: DashboardTab) => void) | undefined;
+  /** Where the gateway answers, for the Gateway tab's snippets. Default: this page's origin. */
+  gatewayUrl?: string | undefined;
 }
 
 const TAB_LABELS: Record<DashboardTab, string> = {
   keys: 'Keys',
   usage: 'Usage',
   fallback: 'Fallback',
+  alerts: 'Alerts',
+  gateway: 'Gateway',
+  workspaces: 'Workspaces',
   audit: 'Audit',
 };
 
 /**
- * Everything in one place: keys (add, test, enable, replace, delete), usage, fallback chains and
- * the audit trail, with a workspace switcher for members of workspaces.
+ * Everything in one place: keys (add, test, edit, enable, replace, revoke, delete), usage, fallback
+ * chains, usage alerts, gateway tokens, workspaces and their members, and the audit trail, with a
+ * workspace switcher for members of workspaces.
  *
  * @example
  * <BYOKProvider userId={user.id} apiUrl="/api/byok" enableAnalytics={true}>
@@ -49,14 +58,15 @@ export function KeyManagementDashboard({
   tab: controlledTab,
   defaultTab = 'keys',
   onTabChange,
+  gatewayUrl,
 }: KeyManagementDashboardProps) {
   const { enableAnalytics } = useBYOK();
   const [ownTab, setOwnTab] = useState<DashboardTab>(defaultTab);
   // Kept here so that the chosen range survives switching tabs.
   const [usageRange, setUsageRange] = useState<TimeRange>('7d');
   const tabs: DashboardTab[] = enableAnalytics
-    ? ['keys', 'usage', 'fallback', 'audit']
-    : ['keys', 'fallback', 'audit'];
+    ? ['keys', 'usage', 'fallback', 'alerts', 'gateway', 'workspaces', 'audit']
+    : ['keys', 'fallback', 'alerts', 'gateway', 'workspaces', 'audit'];
   const wanted = controlledTab ?? ownTab;
   const tab = tabs.includes(wanted) ? wanted : 'keys';
   const baseId = useId();
@@ -124,6 +134,9 @@ export function KeyManagementDashboard({
           </Suspense>
         ) : null}
         {tab === 'fallback' ? <FallbackChainEditor /> : null}
+        {tab === 'alerts' ? <AlertsPanel /> : null}
+        {tab === 'gateway' ? <GatewayPanel gatewayUrl={gatewayUrl} /> : null}
+        {tab === 'workspaces' ? <WorkspacesPanel /> : null}
         {tab === 'audit' ? <AuditTrail /> : null}
       </div>
     </div>

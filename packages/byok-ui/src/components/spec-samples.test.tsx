@@ -51,6 +51,9 @@ describe('spec samples', () => {
       'Keys',
       'Usage',
       'Fallback',
+      'Alerts',
+      'Gateway',
+      'Workspaces',
       'Audit',
     ]);
     expect(api.calls.every((c) => c.authorization === null)).toBe(true);

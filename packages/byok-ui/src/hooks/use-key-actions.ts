@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { CreateKeyInput, Key, KeyData, KeyTestResult } from '../api/types.js';
+import type { CreateKeyInput, Key, KeyData, KeyTestResult, UpdateKeyInput } from '../api/types.js';
 import { useBYOK } from './use-byok.js';
 
 export interface KeyActions {
@@ -7,6 +7,8 @@ export interface KeyActions {
   test(keyId: string): Promise<KeyTestResult>;
   setEnabled(keyId: string, enabled: boolean): Promise<Key>;
   replaceSecret(keyId: string, keyData: KeyData): Promise<Key>;
+  /** Changes alias, description or priority. */
+  edit(keyId: string, patch: Pick<UpdateKeyInput, 'alias' | 'description' | 'priority'>): Promise<Key>;
   remove(keyId: string): Promise<void>;
   revoke(keyId: string, reason?: string): Promise<Key>;
   validateAll(): Promise<KeyTestResult[]>;
@@ -29,6 +31,7 @@ export function useKeyActions(): KeyActions {
       test: (keyId) => after(client.testKey(keyId, scope)),
       setEnabled: (keyId, enabled) => after(client.updateKey(keyId, { enabled }, scope)),
       replaceSecret: (keyId, keyData) => after(client.updateKey(keyId, { keyData }, scope)),
+      edit: (keyId, patch) => after(client.updateKey(keyId, patch, scope)),
       remove: (keyId) => after(client.deleteKey(keyId, scope)),
       revoke: (keyId, reason) => after(client.revokeKey(keyId, reason, scope)),
       validateAll: () => after(client.validateAll(scope)),

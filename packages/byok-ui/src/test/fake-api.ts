@@ -311,8 +311,17 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         return json(200, { result });
       }
       if (method === 'PATCH' && !action) {
-        const patch = body as { enabled?: boolean; keyData?: KeyData; alias?: string };
+        const patch = body as {
+          enabled?: boolean;
+          keyData?: KeyData;
+          alias?: string | null;
+          description?: string | null;
+          priority?: number;
+        };
         const next = { ...key };
+        if (patch.alias !== undefined) next.alias = patch.alias;
+        if (patch.description !== undefined) next.description = patch.description;
+        if (patch.priority !== undefined) next.priority = patch.priority;
         if (patch.enabled !== undefined) {
           next.status = patch.enabled ? 'active' : 'disabled';
           next.isActive = patch.enabled;
@@ -321,6 +330,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           secrets.set(key.id, patch.keyData);
           next.keyHint = hint(key.provider, patch.keyData);
         }
+        keys[index] = next;
+        return json(200, { key: next });
+      }
+      if (method === 'POST' && action === '/revoke') {
+        const next = { ...key, status: 'revoked' as const, isActive: false, revokedAt: NOW.toISOString() };
         keys[index] = next;
         return json(200, { key: next });
       }

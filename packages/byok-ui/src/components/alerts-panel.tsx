@@ -1,0 +1,387 @@
+import { type FormEvent, useId, useState } from 'react';
+import type { AlertChannel, AlertPeriod, AlertType, CreateAlertInput, UsageAlert } from '../api/types.js';
+import { formatDateTime } from '../format.js';
+import { useAlerts } from '../hooks/use-alerts.js';
+import { useBYOK } from '../hooks/use-byok.js';
+import { Dialog } from './dialog.js';
+import { SecretOnce } from './secret-once.js';
+import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+
+const TYPES: Record<AlertType, string> = {
+  cost: 'Cost (USD)',
+  requests: 'Requests',
+  tokens: 'Tokens',
+  errors: 'Errors',
+};
+const PERIODS: Record<AlertPeriod, string> = { daily: 'per day', weekly: 'per week', monthly: 'per month' };
+
+const UNITS: Record<Exclude<AlertType, 'cost'>, [one: string, many: string]> = {
+  requests: ['request', 'requests'],
+  tokens: ['token', 'tokens'],
+  errors: ['error', 'errors'],
+};
+
+/** `cost` 50 monthly → "$50 per month"; `requests` 1000 daily → "1,000 requests per day". */
+export function thresholdText(
+  alert: Pick<UsageAlert, 'alertType' | 'thresholdValue' | 'thresholdPeriod'>,
+): string {
+  const period = PERIODS[alert.thresholdPeriod];
+  if (alert.alertType === 'cost') {
+    return `$${alert.thresholdValue.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${period}`;
+  }
+  const [one, many] = UNITS[alert.alertType];
+  return `${alert.thresholdValue.toLocaleString('en-US')} ${alert.thresholdValue === 1 ? one : many} ${period}`;
+}
+
+/** Notifications still to go out: the server's `waitingDeliveries`, or its older count. */
+export function waitingCount(alert: UsageAlert): number {
+  return alert.waitingDeliveries ?? alert.undeliveredNotifications ?? 0;
+}
+
+function lastDeliveryText(alert: UsageAlert): React.ReactNode {
+  const last = alert.lastDelivery;
+  if (last?.at) {
+    return (
+      <>
+        <time dateTime={last.at}>{formatDateTime(last.at)}</time>
+        {last.status ? ` (${last.status}${last.channel ? `, ${last.channel}` : ''})` : ''}
+        {last.error ? <span className="byok-muted"> — {last.error}</span> : null}
+      </>
+    );
+  }
+  if (alert.lastFiredAt) {
+    return (
+      <>
+        fired <time dateTime={alert.lastFiredAt}>{formatDateTime(alert.lastFiredAt)}</time>
+      </>
+    );
+  }
+  return 'Never';
+}
+
+/** Usage alerts of the current scope: create, list with delivery status, delete. */
+export function AlertsPanel() {
+  const { client, workspaceId, invalidate } = useBYOK();
+  const alerts = useAlerts();
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<string | undefined>();
+  const [deleting, setDeleting] = useState<UsageAlert | undefined>();
+  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
+  const list = alerts.data ?? [];
+
+  const remove = async (alert: UsageAlert) => {
+    setDeleting(undefined);
+    setNotice(undefined);
+    try {
+      await client.deleteAlert(alert.id, { workspaceId });
+      setNotice({ tone: 'success', text: 'Alert deleted.' });
+    } catch (error) {
+      setNotice({ tone: 'error', text: errorMessage(error) });
+    } finally {
+      invalidate();
+    }
+  };
+
+  return (
+    <div className="byok-stack">
+      <div className="byok-toolbar">
+        <h2 className="byok-toolbar__title">Usage alerts</h2>
+        <div className="byok-actions">
+          <button
+            type="button"
+            className="byok-button byok-button--primary"
+            aria-expanded={creating}
+            onClick={() => setCreating((open) => !open)}
+          >
+            New alert
+          </button>
+          <button type="button" className="byok-button" onClick={alerts.reload} disabled={alerts.loading}>
+            {alerts.loading ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </div>
+      </div>
+      {secret ? (
+        <SecretOnce label="Webhook signing secret" value={secret} onDone={() => setSecret(undefined)}>
+          <p className="byok-muted">
+            Check each webhook’s signature with it, so that you know the notification came from here.
+          </p>
+        </SecretOnce>
+      ) : null}
+      {creating ? (
+        <CreateAlertForm
+          onCancel={() => setCreating(false)}
+          onCreated={(alert) => {
+            setCreating(false);
+            setSecret(alert.signingSecret);
+            setNotice({ tone: 'success', text: `Alert created: ${thresholdText(alert)}.` });
+          }}
+        />
+      ) : null}
+      {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
+      {alerts.loading && !alerts.data ? <LoadingState label="Loading alerts…" /> : null}
+      {alerts.error ? (
+        <ErrorState title="Could not load the alerts" error={alerts.error} onRetry={alerts.reload} />
+      ) : null}
+      {alerts.data && list.length === 0 ? (
+        <EmptyState title="No alerts yet">
+          <p>
+            An alert tells you by webhook or e-mail when usage passes a threshold in a day, week or month.
+          </p>
+        </EmptyState>
+      ) : null}
+      {list.length > 0 ? (
+        <div className="byok-table-wrap">
+          <table className="byok-table">
+            <caption className="byok-sr-only">Usage alerts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Threshold</th>
+                <th scope="col">Channels</th>
+                <th scope="col">Last delivery</th>
+                <th scope="col">Waiting</th>
+                <th scope="col">
+                  <span className="byok-sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((alert) => {
+                const waiting = waitingCount(alert);
+                const name = thresholdText(alert);
+                return (
+                  <tr key={alert.id}>
+                    <td>
+                      <span className="byok-alias">{name}</span>
+                    </td>
+                    <td data-label="Channels">
+                      {alert.notificationChannels
+                        .map((c) =>
+                          c === 'webhook' ? (alert.webhookUrl ?? 'webhook') : (alert.email ?? 'e-mail'),
+                        )
+                        .join(', ')}
+                      {alert.channelProblems.map((problem) => (
+                        <p key={problem} className="byok-field__error">
+                          {problem}
+                        </p>
+                      ))}
+                    </td>
+                    <td data-label="Last delivery">{lastDeliveryText(alert)}</td>
+                    <td data-label="Waiting">
+                      {waiting === 0 ? (
+                        'None'
+                      ) : (
+                        <span className="byok-waiting">
+                          {waiting} waiting deliver{waiting === 1 ? 'y' : 'ies'}
+                        </span>
+                      )}
+                    </td>
+                    <td className="byok-table__actions">
+                      <button
+                        type="button"
+                        className="byok-button byok-button--small byok-button--danger"
+                        aria-label={`Delete alert ${name}`}
+                        onClick={() => setDeleting(alert)}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {deleting ? (
+        <Dialog
+          title={`Delete the alert “${thresholdText(deleting)}”?`}
+          onClose={() => setDeleting(undefined)}
+          initialFocus="[data-cancel]"
+          actions={
+            <>
+              <button
+                type="button"
+                className="byok-button byok-button--danger"
+                onClick={() => remove(deleting)}
+              >
+                Delete alert
+              </button>
+              <button
+                type="button"
+                className="byok-button"
+                data-cancel=""
+                onClick={() => setDeleting(undefined)}
+              >
+                Cancel
+              </button>
+            </>
+          }
+        >
+          <p>No more notifications are sent for it, including those still waiting.</p>
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}
+
+function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(alert: UsageAlert): void }) {
+  const { client, workspaceId, invalidate } = useBYOK();
+  const id = useId();
+  const [alertType, setAlertType] = useState<AlertType>('cost');
+  const [threshold, setThreshold] = useState('');
+  const [period, setPeriod] = useState<AlertPeriod>('monthly');
+  const [channels, setChannels] = useState<ReadonlySet<AlertChannel>>(new Set(['webhook']));
+  const [webhookUrl, setWebhookUrl] = useState('');
+  const [email, setEmail] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  const value = Number(threshold);
+  const problem =
+    threshold.trim() === '' || !(Number.isFinite(value) && value > 0)
+      ? 'Enter a threshold above 0.'
+      : channels.size === 0
+        ? 'Choose at least one channel.'
+        : undefined;
+
+  const toggle = (channel: AlertChannel) =>
+    setChannels((previous) => {
+      const next = new Set(previous);
+      next.has(channel) ? next.delete(channel) : next.add(channel);
+      return next;
+    });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    const input: CreateAlertInput = {
+      alertType,
+      thresholdValue: value,
+      thresholdPeriod: period,
+      notificationChannels: [...channels],
+      ...(channels.has('webhook') && webhookUrl.trim() ? { webhookUrl: webhookUrl.trim() } : {}),
+      ...(channels.has('email') && email.trim() ? { email: email.trim() } : {}),
+    };
+    setBusy(true);
+    setError(undefined);
+    try {
+      onCreated(await client.createAlert(input, { workspaceId }));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+      invalidate();
+    }
+  };
+
+  return (
+    <form className="byok-card byok-form" aria-label="Create an alert" onSubmit={submit} noValidate>
+      <h3 className="byok-card__title">New usage alert</h3>
+      <div className="byok-form__row">
+        <div className="byok-field">
+          <label htmlFor={`${id}-type`} className="byok-label">
+            Measure
+          </label>
+          <select
+            id={`${id}-type`}
+            className="byok-input"
+            value={alertType}
+            onChange={(e) => setAlertType(e.target.value as AlertType)}
+          >
+            {Object.entries(TYPES).map(([type, label]) => (
+              <option key={type} value={type}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="byok-field">
+          <label htmlFor={`${id}-threshold`} className="byok-label">
+            Threshold
+          </label>
+          <input
+            id={`${id}-threshold`}
+            className="byok-input"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            step="any"
+            value={threshold}
+            onChange={(e) => setThreshold(e.target.value)}
+          />
+        </div>
+        <div className="byok-field">
+          <label htmlFor={`${id}-period`} className="byok-label">
+            Period
+          </label>
+          <select
+            id={`${id}-period`}
+            className="byok-input"
+            value={period}
+            onChange={(e) => setPeriod(e.target.value as AlertPeriod)}
+          >
+            {Object.entries(PERIODS).map(([p, label]) => (
+              <option key={p} value={p}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <fieldset className="byok-fieldset">
+        <legend className="byok-label">Notify by</legend>
+        <label className="byok-check">
+          <input type="checkbox" checked={channels.has('webhook')} onChange={() => toggle('webhook')} />
+          Webhook
+        </label>
+        <label className="byok-check">
+          <input type="checkbox" checked={channels.has('email')} onChange={() => toggle('email')} />
+          E-mail
+        </label>
+      </fieldset>
+      <div className="byok-form__row">
+        {channels.has('webhook') ? (
+          <div className="byok-field">
+            <label htmlFor={`${id}-url`} className="byok-label">
+              Webhook URL <span className="byok-optional">(optional: else the server’s default)</span>
+            </label>
+            <input
+              id={`${id}-url`}
+              className="byok-input"
+              type="url"
+              value={webhookUrl}
+              placeholder="https://example.com/hooks/byok"
+              onChange={(e) => setWebhookUrl(e.target.value)}
+            />
+          </div>
+        ) : null}
+        {channels.has('email') ? (
+          <div className="byok-field">
+            <label htmlFor={`${id}-email`} className="byok-label">
+              E-mail address <span className="byok-optional">(optional: else yours)</span>
+            </label>
+            <input
+              id={`${id}-email`}
+              className="byok-input"
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+        ) : null}
+      </div>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      <div className="byok-actions">
+        <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create alert'}
+        </button>
+        <button type="button" className="byok-button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,361 @@
+import { type FormEvent, useId, useState } from 'react';
+import type { CreateGatewayTokenInput, EnvironmentName, GatewayToken } from '../api/types.js';
+import { ENVIRONMENTS, environmentLabel } from '../credentials.js';
+import { formatDateTime, formatUsd } from '../format.js';
+import { useBYOK } from '../hooks/use-byok.js';
+import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
+import { Dialog } from './dialog.js';
+import { gatewaySnippets } from './gateway-snippets.js';
+import { SecretOnce } from './secret-once.js';
+import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+
+export interface GatewayPanelProps {
+  /** Where the gateway answers (`/v1`, `/anthropic`). Default: this page's origin. */
+  gatewayUrl?: string | undefined;
+}
+
+/** What a server that reports usage per token adds to a token (optional: older servers do not). */
+interface TokenUsage {
+  usage?: { requests?: number; costUsd?: number | null; periodStart?: string } | null;
+  spentThisMonthUsd?: number | null;
+}
+
+function usageText(token: GatewayToken & TokenUsage): string {
+  const spent = token.usage?.costUsd ?? token.spentThisMonthUsd;
+  const requests = token.usage?.requests;
+  const parts: string[] = [];
+  if (requests !== undefined) parts.push(`${requests.toLocaleString('en-US')} requests`);
+  if (spent !== undefined && spent !== null) parts.push(`${formatUsd(spent)} this month`);
+  const budget =
+    token.monthlyBudgetUsd === null ? 'no budget' : `budget ${formatUsd(token.monthlyBudgetUsd)}/month`;
+  return parts.length > 0 ? `${parts.join(', ')} (${budget})` : budget;
+}
+
+/**
+ * The gateway: tokens that let an application call providers through this service with the
+ * user's keys (which never leave it). Create (the token is shown once), list, revoke, and SDK set-up.
+ */
+export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
+  const { client, workspaceId, invalidate } = useBYOK();
+  const tokens = useGatewayTokens();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<{ name: string; token: string } | undefined>();
+  const [revoking, setRevoking] = useState<GatewayToken | undefined>();
+  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
+  const origin = gatewayUrl ?? globalThis.location?.origin ?? 'http://localhost:3000';
+  const list = (tokens.data ?? []) as (GatewayToken & TokenUsage)[];
+  const snippetsId = useId();
+
+  const revoke = async (token: GatewayToken) => {
+    setRevoking(undefined);
+    setNotice(undefined);
+    try {
+      await client.revokeGatewayToken(token.id, { workspaceId });
+      setNotice({ tone: 'success', text: `Token “${token.name}” revoked: it is refused from now on.` });
+    } catch (error) {
+      setNotice({ tone: 'error', text: errorMessage(error) });
+    } finally {
+      invalidate();
+    }
+  };
+
+  return (
+    <div className="byok-stack">
+      <div className="byok-toolbar">
+        <h2 className="byok-toolbar__title">Gateway tokens</h2>
+        <div className="byok-actions">
+          <button
+            type="button"
+            className="byok-button byok-button--primary"
+            aria-expanded={creating}
+            onClick={() => setCreating((open) => !open)}
+          >
+            New token
+          </button>
+        </div>
+      </div>
+      <p className="byok-muted">
+        An application holding a gateway token calls OpenAI, Anthropic and the other providers through this
+        service with your keys; the keys never leave it. Revoke a token to cut it off.
+      </p>
+      {created ? (
+        <SecretOnce
+          label={`Gateway token “${created.name}”`}
+          value={created.token}
+          onDone={() => setCreated(undefined)}
+        >
+          <p className="byok-muted">
+            Give it to your application as <code>BYOK_GATEWAY_TOKEN</code> (see the snippets below).
+          </p>
+        </SecretOnce>
+      ) : null}
+      {creating ? (
+        <CreateTokenForm
+          onCancel={() => setCreating(false)}
+          onCreated={(name, token) => {
+            setCreating(false);
+            setCreated({ name, token });
+          }}
+        />
+      ) : null}
+      {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
+      {tokens.loading && !tokens.data ? <LoadingState label="Loading gateway tokens…" /> : null}
+      {tokens.error ? (
+        <ErrorState title="Could not load the gateway tokens" error={tokens.error} onRetry={tokens.reload} />
+      ) : null}
+      {tokens.data && list.length === 0 ? (
+        <EmptyState title="No gateway tokens yet">
+          <p>Create one to call the providers through this service.</p>
+        </EmptyState>
+      ) : null}
+      {list.length > 0 ? (
+        <div className="byok-table-wrap">
+          <table className="byok-table">
+            <caption className="byok-sr-only">Gateway tokens</caption>
+            <thead>
+              <tr>
+                <th scope="col">Token</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Status</th>
+                <th scope="col">Usage</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="byok-sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((token) => (
+                <tr key={token.id}>
+                  <td>
+                    <div className="byok-table__key">
+                      <span className="byok-alias">{token.name}</span>
+                      <code className="byok-hint">{token.hint}</code>
+                      {token.allowedModels ? (
+                        <span className="byok-muted">Models: {token.allowedModels.join(', ')}</span>
+                      ) : null}
+                    </div>
+                  </td>
+                  <td data-label="Environment">{environmentLabel(token.environment)}</td>
+                  <td data-label="Status">
+                    <span className={`byok-badge byok-badge--${token.status}`}>{token.status}</span>
+                    {token.expiresAt ? (
+                      <span className="byok-muted"> until {formatDateTime(token.expiresAt)}</span>
+                    ) : null}
+                  </td>
+                  <td data-label="Usage">{usageText(token)}</td>
+                  <td data-label="Created">{formatDateTime(token.createdAt)}</td>
+                  <td className="byok-table__actions">
+                    {token.status === 'active' ? (
+                      <button
+                        type="button"
+                        className="byok-button byok-button--small byok-button--danger"
+                        aria-label={`Revoke token ${token.name}`}
+                        onClick={() => setRevoking(token)}
+                      >
+                        Revoke
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <section className="byok-card" aria-labelledby={snippetsId}>
+        <h3 id={snippetsId} className="byok-card__title">
+          Use it from your code
+        </h3>
+        <p className="byok-muted">
+          Only the base URL changes; the token takes the place of the provider key. Under <code>/v1</code>,
+          models are named <code>provider/model</code>.
+        </p>
+        {gatewaySnippets(origin).map((snippet) => (
+          <figure key={snippet.id} className="byok-snippet">
+            <figcaption className="byok-label">{snippet.label}</figcaption>
+            <pre>
+              <code>{snippet.code}</code>
+            </pre>
+          </figure>
+        ))}
+      </section>
+      {revoking ? (
+        <Dialog
+          title={`Revoke the token “${revoking.name}”?`}
+          onClose={() => setRevoking(undefined)}
+          initialFocus="[data-cancel]"
+          actions={
+            <>
+              <button
+                type="button"
+                className="byok-button byok-button--danger"
+                onClick={() => revoke(revoking)}
+              >
+                Revoke token
+              </button>
+              <button
+                type="button"
+                className="byok-button"
+                data-cancel=""
+                onClick={() => setRevoking(undefined)}
+              >
+                Cancel
+              </button>
+            </>
+          }
+        >
+          <p>Applications using it are refused at once. This cannot be undone.</p>
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}
+
+function CreateTokenForm({
+  onCancel,
+  onCreated,
+}: {
+  onCancel(): void;
+  onCreated(name: string, token: string): void;
+}) {
+  const { client, workspaceId, invalidate } = useBYOK();
+  const id = useId();
+  const [name, setName] = useState('');
+  const [environment, setEnvironment] = useState<EnvironmentName>('production');
+  const [budget, setBudget] = useState('');
+  const [rpm, setRpm] = useState('');
+  const [models, setModels] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim() === '') {
+      setError('Give the token a name (what uses it).');
+      return;
+    }
+    const budgetValue = budget.trim() === '' ? undefined : Number(budget);
+    const rpmValue = rpm.trim() === '' ? undefined : Number(rpm);
+    if (budgetValue !== undefined && !(Number.isFinite(budgetValue) && budgetValue >= 0)) {
+      setError('The monthly budget is an amount in USD, 0 or more.');
+      return;
+    }
+    if (rpmValue !== undefined && !(Number.isInteger(rpmValue) && rpmValue >= 1)) {
+      setError('Requests per minute is a whole number, 1 or more.');
+      return;
+    }
+    const allowedModels = models
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
+    const input: CreateGatewayTokenInput = {
+      name: name.trim(),
+      environment,
+      ...(budgetValue !== undefined ? { monthlyBudgetUsd: budgetValue } : {}),
+      ...(rpmValue !== undefined ? { requestsPerMinute: rpmValue } : {}),
+      ...(allowedModels.length > 0 ? { allowedModels } : {}),
+    };
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await client.createGatewayToken(input, { workspaceId });
+      onCreated(created.gatewayToken.name, created.token);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+      invalidate();
+    }
+  };
+
+  return (
+    <form className="byok-card byok-form" aria-label="Create a gateway token" onSubmit={submit} noValidate>
+      <h3 className="byok-card__title">New gateway token</h3>
+      <div className="byok-form__row">
+        <div className="byok-field">
+          <label htmlFor={`${id}-name`} className="byok-label">
+            Name
+          </label>
+          <input
+            id={`${id}-name`}
+            className="byok-input"
+            value={name}
+            maxLength={100}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <div className="byok-field">
+          <label htmlFor={`${id}-env`} className="byok-label">
+            Environment
+          </label>
+          <select
+            id={`${id}-env`}
+            className="byok-input"
+            value={environment}
+            onChange={(e) => setEnvironment(e.target.value as EnvironmentName)}
+          >
+            {ENVIRONMENTS.map((env) => (
+              <option key={env.id} value={env.id}>
+                {env.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="byok-form__row">
+        <div className="byok-field">
+          <label htmlFor={`${id}-budget`} className="byok-label">
+            Monthly budget, USD <span className="byok-optional">(optional)</span>
+          </label>
+          <input
+            id={`${id}-budget`}
+            className="byok-input"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            step="any"
+            value={budget}
+            onChange={(e) => setBudget(e.target.value)}
+          />
+        </div>
+        <div className="byok-field">
+          <label htmlFor={`${id}-rpm`} className="byok-label">
+            Requests per minute <span className="byok-optional">(optional)</span>
+          </label>
+          <input
+            id={`${id}-rpm`}
+            className="byok-input"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            step={1}
+            value={rpm}
+            onChange={(e) => setRpm(e.target.value)}
+          />
+        </div>
+        <div className="byok-field">
+          <label htmlFor={`${id}-models`} className="byok-label">
+            Allowed models <span className="byok-optional">(optional, comma-separated, * wildcards)</span>
+          </label>
+          <input
+            id={`${id}-models`}
+            className="byok-input"
+            value={models}
+            placeholder="openai/gpt-*, anthropic/*"
+            onChange={(e) => setModels(e.target.value)}
+          />
+        </div>
+      </div>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      <div className="byok-actions">
+        <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create token'}
+        </button>
+        <button type="button" className="byok-button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
