@@ -86,7 +86,7 @@ export interface paths {
         put?: never;
         /**
          * Create a usage alert
-         * @description Fires once per period when the period’s total reaches the threshold. A webhook URL must be http(s); one pointing at this machine or a private network is refused unless the server allows it.
+         * @description Fires once per period when the period’s total reaches the threshold. A webhook URL must be http(s); one pointing at this machine or a private network is refused unless the server allows it. The response carries the alert’s webhook signing secret (`signingSecret`), shown this once: every delivery is signed with it in the `BYOK-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`).
          */
         post: {
             parameters: {
@@ -104,13 +104,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The new alert */
+                /** @description The new alert and its signing secret (shown once) */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["UsageAlertResponse"];
+                        "application/json": components["schemas"]["CreatedUsageAlertResponse"];
                     };
                 };
                 /** @description Invalid input (INVALID_INPUT, UNKNOWN_PROVIDER, INVALID_KEY_FORMAT) */
@@ -291,6 +291,105 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a usage alert’s webhook signing secret
+         * @description Replaces the alert’s signing secret with a new one, returned this once. Deliveries from now on (retries included) are signed with the new secret only; the old one stops verifying at once. Audited as `alert.signing_secret_rotated`.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Act on this workspace’s resources instead of your own (you must be a member) */
+                    workspaceId?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Alert id (`alert_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The alert and its new signing secret (shown once) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RotatedAlertSecretResponse"];
+                    };
+                };
+                /** @description Invalid input (INVALID_INPUT, UNKNOWN_PROVIDER, INVALID_KEY_FORMAT) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token (UNAUTHENTICATED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Member without the needed role (FORBIDDEN), or a quota reached (QUOTA_EXCEEDED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (KEY_NOT_FOUND, NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests or failed sign-ins; see Retry-After (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database unavailable, retry after Retry-After seconds (DATABASE_UNAVAILABLE); or master key not configured (ENCRYPTION_NOT_CONFIGURED) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3399,6 +3498,22 @@ export interface components {
             role: components["schemas"]["WorkspaceRole"];
             userId: string;
         };
+        /** @description The latest delivery attempt of any of its notifications; null before the first */
+        AlertDelivery: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            channel: "webhook" | "email";
+            /** @description Why it failed: `HTTP_<status>`, a network code (`ECONNREFUSED`), `TIMEOUT`, `NO_DESTINATION`…; null when delivered */
+            errorCode: string | null;
+            /**
+             * @description `retrying`: this attempt failed and another one is due
+             * @enum {string}
+             */
+            status: "delivered" | "failed" | "retrying";
+            /** @description The receiver’s HTTP status (or SMTP reply code) */
+            statusCode: number | null;
+        } | null;
         AuditActor: {
             id: string;
             onBehalfOf?: string;
@@ -3436,11 +3551,19 @@ export interface components {
              */
             token: string;
         };
+        CreatedUsageAlertResponse: {
+            alert: components["schemas"]["UsageAlert"];
+            /**
+             * @description The secret this alert’s webhooks are signed with (`whsec_…`), shown only in this response: store it with the receiver and check each delivery’s `BYOK-Signature` header with it (`verifyAlertWebhook`).
+             * @example whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
+            signingSecret: string | null;
+        };
         CreateGatewayTokenInput: {
             /** @description Model patterns (`gpt-*`, `anthropic/*`, exact ids); null means all */
             allowedModels?: string[] | null;
             /** @description Providers this token may call; null (default) means all */
-            allowedProviders?: ("openai" | "anthropic" | "gemini" | "deepseek" | "openrouter" | "deepgram" | "twilio")[] | null;
+            allowedProviders?: ("openai" | "anthropic" | "gemini" | "deepseek" | "openrouter" | "deepgram" | "twilio" | "mistral" | "groq" | "xai")[] | null;
             /** @description May the application’s own keys serve after yours (default false) */
             allowSystemKeys?: boolean;
             /**
@@ -3750,7 +3873,7 @@ export interface components {
             id: components["schemas"]["ProviderId"];
         };
         /** @enum {string} */
-        ProviderId: "openai" | "anthropic" | "gemini" | "deepseek" | "openrouter" | "deepgram" | "twilio";
+        ProviderId: "openai" | "anthropic" | "gemini" | "deepseek" | "openrouter" | "deepgram" | "twilio" | "mistral" | "groq" | "xai";
         ProviderList: {
             providers: components["schemas"]["Provider"][];
         };
@@ -3764,6 +3887,8 @@ export interface components {
              * @description When it happened (ISO instant); default now
              */
             at?: string;
+            /** @description Seconds of audio processed (voice providers bill audio minutes) */
+            audioSeconds?: number;
             /** @description The part of inputTokens read from a cache */
             cachedTokens?: number;
             /** @description What the provider charged, when it said; otherwise priced from the table */
@@ -3775,7 +3900,7 @@ export interface components {
             latencyMs?: number;
             model?: string;
             outputTokens?: number;
-            provider: components["schemas"]["ProviderId"];
+            provider?: components["schemas"]["ProviderId"] & unknown;
             /** @description Default 1 */
             requests?: number;
             /** @description false counts the requests as errors */
@@ -3791,6 +3916,14 @@ export interface components {
         };
         RevokeKeyInput: {
             reason?: string;
+        };
+        RotatedAlertSecretResponse: {
+            alert: components["schemas"]["UsageAlert"];
+            /**
+             * @description The secret this alert’s webhooks are signed with (`whsec_…`), shown only in this response: store it with the receiver and check each delivery’s `BYOK-Signature` header with it (`verifyAlertWebhook`).
+             * @example whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
+            signingSecret: string;
         };
         TestCredentialInput: {
             /**
@@ -3808,7 +3941,7 @@ export interface components {
             /** @description Model patterns (`gpt-*`, `anthropic/*`, exact ids); null means all */
             allowedModels?: string[] | null;
             /** @description Providers this token may call; null (default) means all */
-            allowedProviders?: ("openai" | "anthropic" | "gemini" | "deepseek" | "openrouter" | "deepgram" | "twilio")[] | null;
+            allowedProviders?: ("openai" | "anthropic" | "gemini" | "deepseek" | "openrouter" | "deepgram" | "twilio" | "mistral" | "groq" | "xai")[] | null;
             /** @description May the application’s own keys serve after yours (default false) */
             allowSystemKeys?: boolean;
             /** Format: date-time */
@@ -3841,43 +3974,54 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             email: string | null;
+            /** @description Whether its webhooks are signed with a secret of its own (false: alerts made before per-alert secrets, signed with the server-wide secret if one is set) */
+            hasSigningSecret: boolean;
             id: string;
+            lastDelivery: components["schemas"]["AlertDelivery"];
             /** Format: date-time */
             lastFiredAt: string | null;
             lastFiredPeriod: string | null;
             notificationChannels: ("webhook" | "email")[];
             owner: components["schemas"]["Owner"];
+            /** Format: date-time */
+            signingSecretRotatedAt: string | null;
             /** @enum {string} */
             thresholdPeriod: "daily" | "weekly" | "monthly";
             thresholdValue: number;
+            /** @description Notifications not delivered yet: waiting for a channel to be configured, queued, or being retried */
             undeliveredNotifications: number;
             webhookUrl: string | null;
         };
         UsageAlertList: {
             alerts: components["schemas"]["UsageAlert"][];
         };
-        UsageAlertResponse: {
-            alert: components["schemas"]["UsageAlert"];
-        };
         UsageAnalytics: {
             byKey: {
+                /** @description Seconds of audio processed (voice providers) */
+                audioSeconds: number;
                 cachedTokens: number;
                 /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
                 costUsd: number | null;
                 errors: number;
                 inputTokens: number;
                 keyId: string | null;
+                /** @description Audio minutes (audioSeconds / 60), what voice providers bill */
+                minutes: number;
                 outputTokens: number;
                 requests: number;
                 totalTokens: number;
                 unpricedRequests: number;
             }[];
             byProvider: {
+                /** @description Seconds of audio processed (voice providers) */
+                audioSeconds: number;
                 cachedTokens: number;
                 /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
                 costUsd: number | null;
                 errors: number;
                 inputTokens: number;
+                /** @description Audio minutes (audioSeconds / 60), what voice providers bill */
+                minutes: number;
                 outputTokens: number;
                 provider: string;
                 requests: number;
@@ -3886,16 +4030,20 @@ export interface components {
             }[];
             /** @enum {string} */
             groupBy: "hour" | "day" | "week" | "month" | "provider" | "key";
-            metrics: ("requests" | "tokens" | "cost")[];
+            metrics: ("requests" | "tokens" | "minutes" | "cost")[];
             owner: components["schemas"]["Owner"];
             providers: string[] | null;
             series: {
+                /** @description Seconds of audio processed (voice providers) */
+                audioSeconds: number;
                 bucket: string;
                 cachedTokens: number;
                 /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
                 costUsd: number | null;
                 errors: number;
                 inputTokens: number;
+                /** @description Audio minutes (audioSeconds / 60), what voice providers bill */
+                minutes: number;
                 outputTokens: number;
                 requests: number;
                 totalTokens: number;
@@ -3910,11 +4058,15 @@ export interface components {
             totals: components["schemas"]["UsageFigures"];
         };
         UsageFigures: {
+            /** @description Seconds of audio processed (voice providers) */
+            audioSeconds: number;
             cachedTokens: number;
             /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
             costUsd: number | null;
             errors: number;
             inputTokens: number;
+            /** @description Audio minutes (audioSeconds / 60), what voice providers bill */
+            minutes: number;
             outputTokens: number;
             requests: number;
             totalTokens: number;

@@ -142,21 +142,11 @@ export type AlertType = Schemas['UsageAlert']['alertType'];
 export type AlertPeriod = Schemas['UsageAlert']['thresholdPeriod'];
 export type AlertChannel = Schemas['UsageAlert']['notificationChannels'][number];
 
-/** The outcome of an alert's most recent delivery attempt (servers that report it). */
-export interface AlertDelivery {
-  at?: string | null;
-  status?: string | null;
-  channel?: string | null;
-  error?: string | null;
-}
+/** The outcome of an alert's most recent delivery attempt; null before the first one. */
+export type AlertDelivery = NonNullable<Schemas['UsageAlert']['lastDelivery']>;
 
-/**
- * A usage alert. `lastDelivery`, `waitingDeliveries` and `signingSecret` are optional: servers
- * that predate delivery reporting do not send them, and the secret comes only once, on creation.
- */
+/** A usage alert; `signingSecret` only on the answer that created it (shown once). */
 export type UsageAlert = Schemas['UsageAlert'] & {
-  lastDelivery?: AlertDelivery | null;
-  waitingDeliveries?: number;
   /** HMAC key for the webhook's signature, shown once when the alert is created. */
   signingSecret?: string;
 };

@@ -33,9 +33,9 @@ export function thresholdText(
   return `${alert.thresholdValue.toLocaleString('en-US')} ${alert.thresholdValue === 1 ? one : many} ${period}`;
 }
 
-/** Notifications still to go out: the server's `waitingDeliveries`, or its older count. */
+/** Notifications still to go out: waiting for a channel, queued or being retried. */
 export function waitingCount(alert: UsageAlert): number {
-  return alert.waitingDeliveries ?? alert.undeliveredNotifications ?? 0;
+  return alert.undeliveredNotifications;
 }
 
 function lastDeliveryText(alert: UsageAlert): React.ReactNode {
@@ -45,7 +45,7 @@ function lastDeliveryText(alert: UsageAlert): React.ReactNode {
       <>
         <time dateTime={last.at}>{formatDateTime(last.at)}</time>
         {last.status ? ` (${last.status}${last.channel ? `, ${last.channel}` : ''})` : ''}
-        {last.error ? <span className="byok-muted"> — {last.error}</span> : null}
+        {last.errorCode ? <span className="byok-muted"> — {last.errorCode}</span> : null}
       </>
     );
   }
