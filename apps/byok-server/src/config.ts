@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EncryptionService, type Logger, ProviderType } from '@stack-2025/byok-core';
+import { BYOKError, EncryptionService, type Logger, ProviderType } from '@stack-2025/byok-core';
 import { z } from 'zod';
 import { resolveDataDir } from './data-dir.js';
 import { resolveKeySources } from './master-key/resolve.js';
@@ -196,9 +196,12 @@ export interface ServerConfig {
   providerBaseUrls: Partial<Record<ProviderType, { baseUrl: string }>>;
 }
 
-export class ConfigError extends Error {
+/** The environment does not make a valid configuration: `problems` names each variable (never its value). */
+export class ConfigError extends BYOKError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    super('INVALID_CONFIGURATION', `Invalid configuration:\n  ${problems.join('\n  ')}`, {
+      details: { problems },
+    });
     this.name = 'ConfigError';
   }
 }

@@ -1,5 +1,17 @@
 import { z } from '@hono/zod-openapi';
+import { ERROR_STATUS, type ErrorCode } from '../errors/codes.js';
 import { Environment, ProviderType } from '../providers/types.js';
+import {
+  alertResponseExample,
+  createAlertExample,
+  createKeyExample,
+  keyListExample,
+  keyResponseExample,
+  keyTestExample,
+  recordUsageExample,
+  recordUsageResponseExample,
+  usageAnalyticsExample,
+} from './examples.js';
 
 // Request schemas are strict: an unknown field is refused, never silently dropped.
 
@@ -34,7 +46,7 @@ export const CreateKeyBody = z
     environment: EnvironmentName.optional().openapi({ description: 'Default production' }),
     priority: priority.optional(),
   })
-  .openapi('CreateKeyInput');
+  .openapi('CreateKeyInput', { example: createKeyExample });
 
 export const UpdateKeyBody = z
   .strictObject({
@@ -110,8 +122,10 @@ export const Key = z
   })
   .openapi('Key');
 
-export const KeyResponse = z.object({ key: Key }).openapi('KeyResponse');
-export const KeyListResponse = z.object({ keys: z.array(Key) }).openapi('KeyListResponse');
+export const KeyResponse = z.object({ key: Key }).openapi('KeyResponse', { example: keyResponseExample });
+export const KeyListResponse = z
+  .object({ keys: z.array(Key) })
+  .openapi('KeyListResponse', { example: keyListExample });
 
 export const Workspace = z
   .object({
@@ -184,9 +198,15 @@ export const AuditListResponse = z
 export const ErrorResponse = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'KEY_NOT_FOUND' }),
-      message: z.string(),
-      requestId: z.string(),
+      code: z
+        .enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]])
+        .openapi({ description: 'Stable: branch on it, never on the message', example: 'KEY_NOT_FOUND' }),
+      message: z.string().openapi({ description: 'For a person; never holds a secret' }),
+      requestId: z.string().openapi({ description: 'Also in the `x-request-id` header' }),
+      details: z.record(z.string(), z.unknown()).optional().openapi({
+        description:
+          'Safe facts about a 4xx error: for INVALID_INPUT `issues` (`[{ path, message }]`, never the value), for QUOTA_EXCEEDED the `quota` and `limit`…',
+      }),
     }),
   })
   .openapi('Error');
@@ -257,7 +277,9 @@ export const KeyTestResult = z
 export const CredentialTestResult = z
   .object({ keyId: z.null(), ...validationFields })
   .openapi('CredentialTestResult');
-export const KeyTestResponse = z.object({ result: KeyTestResult }).openapi('KeyTestResponse');
+export const KeyTestResponse = z
+  .object({ result: KeyTestResult })
+  .openapi('KeyTestResponse', { example: keyTestExample });
 export const ValidateAllResponse = z
   .object({ results: z.array(KeyTestResult) })
   .openapi('ValidateAllResponse');
@@ -326,7 +348,7 @@ export const UsageAnalyticsResponse = z
     byProvider: z.array(z.object({ provider: z.string(), ...Figures })),
     byKey: z.array(z.object({ keyId: z.string().nullable(), ...Figures })),
   })
-  .openapi('UsageAnalytics');
+  .openapi('UsageAnalytics', { example: usageAnalyticsExample });
 
 const tokens = z.number().int().min(0).max(1e12);
 export const RecordUsageBody = z
@@ -351,12 +373,12 @@ export const RecordUsageBody = z
       .optional()
       .openapi({ description: 'When it happened (ISO instant); default now' }),
   })
-  .openapi('RecordUsageInput');
+  .openapi('RecordUsageInput', { example: recordUsageExample });
 export const RecordUsageResponse = z
   .object({
     usage: z.object({ id: z.string(), costUsd: nullableCost, priced: z.boolean() }),
   })
-  .openapi('RecordUsageResponse');
+  .openapi('RecordUsageResponse', { example: recordUsageResponseExample });
 
 // ---------------------------------------------------------------------------------------------
 // Fallback chains
@@ -414,7 +436,7 @@ export const CreateAlertBody = z
       .optional(),
     email: z.email().max(320).optional(),
   })
-  .openapi('CreateUsageAlertInput');
+  .openapi('CreateUsageAlertInput', { example: createAlertExample });
 export const UsageAlert = z
   .object({
     id: z.string(),
@@ -433,5 +455,7 @@ export const UsageAlert = z
     createdAt: isoDate,
   })
   .openapi('UsageAlert');
-export const UsageAlertResponse = z.object({ alert: UsageAlert }).openapi('UsageAlertResponse');
+export const UsageAlertResponse = z
+  .object({ alert: UsageAlert })
+  .openapi('UsageAlertResponse', { example: alertResponseExample });
 export const UsageAlertListResponse = z.object({ alerts: z.array(UsageAlert) }).openapi('UsageAlertList');

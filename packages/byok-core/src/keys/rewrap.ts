@@ -6,6 +6,7 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from '../crypto/index.js';
+import { BYOKError } from '../errors/index.js';
 import type { Database } from '../store/types.js';
 import { DataKeyService } from './data-keys.js';
 import { LegacyValuePolicy, recordIfNoLegacyValuesLeft } from './legacy-values.js';
@@ -113,7 +114,7 @@ export async function rewrapDataKeys(
           const dataKey = unwrapDataKey(keyring, row.wrapped_key, row.id, owner);
           const wrapped = wrapDataKey(target, dataKey, owner);
           const check = unwrapDataKey(keyring, wrapped, row.id, owner);
-          if (!check.key.equals(dataKey.key)) throw new Error('verification failed');
+          if (!check.key.equals(dataKey.key)) throw new BYOKError('INTERNAL_ERROR', 'verification failed');
           updates.push({ id: row.id, wrapped });
         } catch (error) {
           report.failures.push({ dataKeyId: row.id, reason: (error as Error).message });
@@ -192,13 +193,16 @@ async function upgradeLegacyCredentials(
         const binding = { keyId: row.id, owner, provider: row.provider };
         try {
           if (!allowed)
-            throw new Error('legacy ciphertext refused: none was left (BYOK_ALLOW_LEGACY_CIPHERTEXT)');
+            throw new BYOKError(
+              'DECRYPTION_FAILED',
+              'legacy ciphertext refused: none was left (BYOK_ALLOW_LEGACY_CIPHERTEXT)',
+            );
           const plaintext = encryption.decryptLegacy(row.ciphertext);
           const json = plaintext.startsWith('{') ? plaintext : JSON.stringify({ apiKey: plaintext });
           const dataKey = await dataKeys.forOwner(tx, owner);
           const ciphertext = encryptCredential(dataKey, json, binding);
           if (decryptCredential(dataKey, ciphertext, binding) !== json)
-            throw new Error('verification failed');
+            throw new BYOKError('INTERNAL_ERROR', 'verification failed');
           await tx.query('UPDATE byok.keys SET ciphertext = $2, updated_at = now() WHERE id = $1', [
             row.id,
             ciphertext,
