@@ -10,6 +10,7 @@ import type { HostResolver } from '../outbound/index.js';
 import type { Database, SqlClient } from '../store/types.js';
 import { EmailSender } from './email-sender.js';
 import { type AlertPeriod, alertPeriod } from './periods.js';
+import { createAlertSchema as createSchema } from './schemas.js';
 import type {
   AlertNotificationPayload,
   AlertNotificationRecord,
@@ -62,25 +63,6 @@ export interface AlertServiceOptions {
 
 /** Alerts one owner may have: bounds the work each `recordUsage` does for them. */
 export const MAX_ALERTS_PER_OWNER = 100;
-
-const CHANNELS = ['webhook', 'email'] as const;
-const idField = z.string().min(1).max(255);
-const createSchema = z.strictObject({
-  userId: idField.optional(),
-  workspaceId: idField.optional(),
-  alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
-  thresholdValue: z.number().positive().max(1e12),
-  thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
-  notificationChannels: z
-    .array(z.enum(CHANNELS))
-    .min(1)
-    .refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
-  webhookUrl: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .max(2048)
-    .optional(),
-  email: z.email().max(320).optional(),
-});
 
 interface AlertRow {
   id: string;

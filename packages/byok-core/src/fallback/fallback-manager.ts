@@ -21,6 +21,7 @@ import {
 import type { Database } from '../store/types.js';
 import { type CooldownPolicy, cooldownMsFor, DEFAULT_COOLDOWNS } from '../validation/cooldown.js';
 import { classifyProviderFailure, type FailureClassification } from './provider-call-error.js';
+import { fallbackChainSchema as chainSchema } from './schemas.js';
 import { systemKeyFor } from './system-keys.js';
 import type {
   ExecuteWithFallbackResult,
@@ -69,15 +70,6 @@ const PROVIDER_SIDE: ReadonlySet<ProviderOutcome> = new Set<ProviderOutcome>([
   'timeout',
   'network_error',
 ]);
-
-const keyIdField = z.string().min(1).max(255);
-const chainSchema = z.strictObject({
-  primaryKeyId: keyIdField.nullable().optional(),
-  fallbackSequence: z.array(keyIdField).max(20).optional(),
-  useSystemFallback: z.boolean().optional(),
-  maxRetries: z.number().int().min(0).max(10).optional(),
-  retryDelayMs: z.number().int().min(0).max(60_000).optional(),
-});
 
 interface ChainRow {
   primary_key_id: string | null;

@@ -1,6 +1,20 @@
 import { z } from '@hono/zod-openapi';
+import { ALERT_CHANNELS, ALERT_PERIODS, ALERT_TYPES, alertFieldsSchema } from '../alerts/schemas.js';
 import { ERROR_STATUS, type ErrorCode } from '../errors/codes.js';
+import { fallbackChainSchema } from '../fallback/schemas.js';
+import {
+  credentialJsonSchema,
+  idField,
+  keyFieldsSchema,
+  keyPrioritySchema,
+  keyStatusSchema,
+  listKeysFilterSchema,
+  revokeKeySchema,
+  updateKeySchema,
+} from '../keys/schemas.js';
+import { addMemberSchema, createWorkspaceSchema, workspaceRoleSchema } from '../owners/schemas.js';
 import { Environment, ProviderType } from '../providers/types.js';
+import { TIME_RANGES, USAGE_GROUPS, USAGE_METRICS, usageFields } from '../usage/schemas.js';
 import {
   alertResponseExample,
   createAlertExample,
@@ -13,57 +27,42 @@ import {
   usageAnalyticsExample,
 } from './examples.js';
 
-// Request schemas are strict: an unknown field is refused, never silently dropped.
+// Request schemas are the domain's own (keys/, owners/, fallback/, alerts/, usage/ `schemas.ts`):
+// the limits live there once; this file adds OpenAPI metadata and, where HTTP differs (a path
+// parameter, a query string, an owner taken from the token), picks or reshapes their fields.
+// Strict, like the domain's: an unknown field is refused, never silently dropped.
 
-const id = (description: string) => z.string().min(1).max(255).openapi({ description });
-const userIdField = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[^\s\0]+$/, { message: 'must not contain spaces' });
+const id = (description: string) => idField.openapi({ description });
 
 export const ProviderId = z.enum(ProviderType).openapi('ProviderId');
 export const EnvironmentName = z.enum(Environment).openapi('Environment');
-export const KeyStatusName = z
-  .enum(['active', 'disabled', 'invalid', 'revoked', 'compromised'])
-  .openapi('KeyStatus');
-export const WorkspaceRoleName = z.enum(['owner', 'admin', 'member']).openapi('WorkspaceRole');
+export const KeyStatusName = keyStatusSchema.openapi('KeyStatus');
+export const WorkspaceRoleName = workspaceRoleSchema.openapi('WorkspaceRole');
 
-const keyData = z.record(z.string(), z.string()).openapi({
-  description: 'The credential, field by field (see GET /providers). Encrypted at rest; never returned.',
+const keyData = credentialJsonSchema.openapi({
+  description:
+    'The credential, field by field, each a string (see GET /providers). Encrypted at rest; never returned.',
   example: { apiKey: 'sk-proj-…' },
 });
-const alias = z.string().trim().max(100);
-const description = z.string().trim().max(500);
-const priority = z.number().int().min(-1000).max(1000).openapi({ description: 'Lower is tried first' });
+const priority = keyPrioritySchema.openapi({ description: 'Lower is tried first' });
 
-export const CreateKeyBody = z
-  .strictObject({
+export const CreateKeyBody = keyFieldsSchema
+  .extend({
     provider: ProviderId,
     keyData,
-    alias: alias.optional(),
-    description: description.optional(),
     environment: EnvironmentName.optional().openapi({ description: 'Default production' }),
     priority: priority.optional(),
   })
   .openapi('CreateKeyInput', { example: createKeyExample });
 
-export const UpdateKeyBody = z
-  .strictObject({
-    alias: alias.nullable().optional(),
-    description: description.nullable().optional(),
-    enabled: z.boolean().optional(),
-    keyData: keyData.optional(),
-    priority: priority.optional(),
-  })
+export const UpdateKeyBody = updateKeySchema
+  .extend({ keyData: keyData.optional(), priority: priority.optional() })
   .refine((value) => Object.keys(value).length > 0, { message: 'give at least one field to change' })
   .openapi('UpdateKeyInput');
 
-export const RevokeKeyBody = z
-  .strictObject({ reason: z.string().trim().max(500).optional() })
-  .openapi('RevokeKeyInput');
+export const RevokeKeyBody = revokeKeySchema.openapi('RevokeKeyInput');
 
-export const ListKeysQuery = z.strictObject({
+export const ListKeysQuery = listKeysFilterSchema.extend({
   provider: ProviderId.optional(),
   environment: EnvironmentName.optional(),
   status: KeyStatusName.optional(),
@@ -74,13 +73,13 @@ export const WorkspaceParams = z.strictObject({ id: id('Workspace id (`ws_…`)'
 export const WorkspaceKeyParams = z.strictObject({ id: id('Workspace id'), keyId: id('Key id') });
 export const WorkspaceMemberParams = z.strictObject({ id: id('Workspace id'), userId: id('User id') });
 
-export const CreateWorkspaceBody = z
-  .strictObject({ name: z.string().trim().min(1).max(100) })
-  .openapi('CreateWorkspaceInput');
+export const CreateWorkspaceBody = createWorkspaceSchema
+  .pick({ name: true })
+  .openapi('CreateWorkspaceInput', { example: { name: 'Research team' } });
 
-export const AddMemberBody = z
-  .strictObject({ userId: userIdField, role: WorkspaceRoleName })
-  .openapi('AddMemberInput');
+export const AddMemberBody = addMemberSchema
+  .extend({ role: WorkspaceRoleName })
+  .openapi('AddMemberInput', { example: { userId: 'user_456', role: 'member' } });
 
 export const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: 'Default 100' }),
@@ -89,7 +88,7 @@ export const AuditQuery = z.strictObject({
     .regex(/^\d{1,19}$/, { message: 'must be an entry id' })
     .optional()
     .openapi({ description: 'Entries older than this id (paging)' }),
-  workspaceId: z.string().min(1).max(255).optional(),
+  workspaceId: idField.optional(),
 });
 
 const isoDate = z.string().openapi({ format: 'date-time' });
@@ -233,19 +232,18 @@ export const ReadinessResponse = z.object({ status: z.enum(['ready', 'not_ready'
 // ---------------------------------------------------------------------------------------------
 // Key tests
 
-const workspaceIdField = z
-  .string()
-  .min(1)
-  .max(255)
-  .openapi({ description: 'Act on this workspace’s resources instead of your own (you must be a member)' });
+const workspaceIdField = idField.openapi({
+  description: 'Act on this workspace’s resources instead of your own (you must be a member)',
+});
 
 export const ScopeQuery = z.strictObject({ workspaceId: workspaceIdField.optional() });
 
 /** `{}` or no body at all. */
 export const EmptyBody = z.strictObject({}).openapi('EmptyInput');
 
-export const TestCredentialBody = z
-  .strictObject({ provider: ProviderId, keyData })
+export const TestCredentialBody = keyFieldsSchema
+  .pick({ provider: true, keyData: true })
+  .extend({ provider: ProviderId, keyData })
   .openapi('TestCredentialInput');
 
 const validationFields = {
@@ -294,7 +292,7 @@ const PROVIDER_LIST = /^[a-z]+(,[a-z]+)*$/;
 
 export const AnalyticsQuery = z.strictObject({
   timeRange: z
-    .enum(['24h', '7d', '30d', '90d'])
+    .enum(TIME_RANGES)
     .optional()
     .openapi({ description: 'Rolling window ending now; default 30d. Or give `from` and `to`.' }),
   from: z.iso
@@ -305,7 +303,7 @@ export const AnalyticsQuery = z.strictObject({
     .datetime({ offset: true })
     .optional()
     .openapi({ description: 'End (ISO instant, excluded), with `from`' }),
-  groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']).optional(),
+  groupBy: z.enum(USAGE_GROUPS).optional(),
   providers: z
     .string()
     .max(500)
@@ -340,8 +338,8 @@ export const UsageAnalyticsResponse = z
   .object({
     owner: Owner,
     timeRange: z.object({ from: isoDate, to: isoDate }),
-    groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']),
-    metrics: z.array(z.enum(['requests', 'tokens', 'cost'])),
+    groupBy: z.enum(USAGE_GROUPS),
+    metrics: z.array(z.enum(USAGE_METRICS)),
     providers: z.array(z.string()).nullable(),
     totals: UsageFigures,
     series: z.array(z.object({ bucket: z.string(), ...Figures })),
@@ -350,24 +348,24 @@ export const UsageAnalyticsResponse = z
   })
   .openapi('UsageAnalytics', { example: usageAnalyticsExample });
 
-const tokens = z.number().int().min(0).max(1e12);
+const tokens = usageFields.tokens;
 export const RecordUsageBody = z
   .strictObject({
-    keyId: id('The key that was used: yours, or the workspace’s with `?workspaceId=`'),
+    keyId: usageFields.keyId.openapi({
+      description: 'The key that was used: yours, or the workspace’s with `?workspaceId=`',
+    }),
     provider: ProviderId,
-    model: z.string().trim().min(1).max(200).optional(),
-    requests: z.number().int().min(1).max(1_000_000).optional().openapi({ description: 'Default 1' }),
+    model: usageFields.model.optional(),
+    requests: usageFields.requests.optional().openapi({ description: 'Default 1' }),
     inputTokens: tokens.optional().openapi({ description: 'Every input token, cached ones included' }),
     outputTokens: tokens.optional(),
     cachedTokens: tokens.optional().openapi({ description: 'The part of inputTokens read from a cache' }),
-    costUsd: z
-      .number()
-      .min(0)
-      .max(1e9)
+    costUsd: usageFields.costUsd
       .optional()
       .openapi({ description: 'What the provider charged, when it said; otherwise priced from the table' }),
-    latencyMs: z.number().int().min(0).max(86_400_000).optional(),
-    success: z.boolean().optional().openapi({ description: 'false counts the requests as errors' }),
+    latencyMs: usageFields.latencyMs.optional(),
+    success: usageFields.success.optional().openapi({ description: 'false counts the requests as errors' }),
+    // JSON carries an instant as an ISO string; the library also takes a Date or epoch milliseconds.
     at: z.iso
       .datetime({ offset: true })
       .optional()
@@ -388,17 +386,16 @@ export const FallbackChainQuery = z.strictObject({
   environment: EnvironmentName.optional().openapi({ description: 'Default production' }),
   workspaceId: workspaceIdField.optional(),
 });
-const chainKeyId = z.string().min(1).max(255);
-export const FallbackChainBody = z
-  .strictObject({
-    primaryKeyId: chainKeyId.nullable().optional().openapi({ description: 'Tried first' }),
-    fallbackSequence: z.array(chainKeyId).max(20).optional().openapi({ description: 'Tried next, in order' }),
-    useSystemFallback: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'After every key of the chain, the application’s own key. Default false' }),
-    maxRetries: z.number().int().min(0).max(10).optional().openapi({ description: 'Default 3' }),
-    retryDelayMs: z.number().int().min(0).max(60_000).optional().openapi({ description: 'Default 1000' }),
+const chainFields = fallbackChainSchema.shape;
+export const FallbackChainBody = fallbackChainSchema
+  .extend({
+    primaryKeyId: chainFields.primaryKeyId.openapi({ description: 'Tried first' }),
+    fallbackSequence: chainFields.fallbackSequence.openapi({ description: 'Tried next, in order' }),
+    useSystemFallback: chainFields.useSystemFallback.openapi({
+      description: 'After every key of the chain, the application’s own key. Default false',
+    }),
+    maxRetries: chainFields.maxRetries.openapi({ description: 'Default 3' }),
+    retryDelayMs: chainFields.retryDelayMs.openapi({ description: 'Default 1000' }),
   })
   .openapi('FallbackChainInput');
 export const FallbackChain = z
@@ -421,30 +418,19 @@ export const FallbackChainResponse = z.object({ chain: FallbackChain }).openapi(
 // Usage alerts
 
 export const AlertParams = z.strictObject({ id: id('Alert id (`alert_…`)') });
-export const CreateAlertBody = z
-  .strictObject({
-    alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
-    thresholdValue: z.number().positive().max(1e12).openapi({ description: 'USD for `cost`' }),
-    thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
-    notificationChannels: z
-      .array(z.enum(['webhook', 'email']))
-      .min(1)
-      .max(2),
-    webhookUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .max(2048)
-      .optional(),
-    email: z.email().max(320).optional(),
+export const CreateAlertBody = alertFieldsSchema
+  .extend({
+    thresholdValue: alertFieldsSchema.shape.thresholdValue.openapi({ description: 'USD for `cost`' }),
   })
   .openapi('CreateUsageAlertInput', { example: createAlertExample });
 export const UsageAlert = z
   .object({
     id: z.string(),
     owner: Owner,
-    alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
+    alertType: z.enum(ALERT_TYPES),
     thresholdValue: z.number(),
-    thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
-    notificationChannels: z.array(z.enum(['webhook', 'email'])),
+    thresholdPeriod: z.enum(ALERT_PERIODS),
+    notificationChannels: z.array(z.enum(ALERT_CHANNELS)),
     webhookUrl: z.string().nullable(),
     email: z.string().nullable(),
     /** What keeps a channel from delivering now; its notifications wait until it is configured. */
