@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { type AccessCounter, type AuditLog, defaultActor, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';

@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
 import {
   type AccessCounter,
   type AuditLog,

@@ -1,10 +1,8 @@
-import { z } from 'zod';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, invalidInput, keyNotFound, parseInput } from '../errors/index.js';
 import { toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
-import { ProviderType } from '../providers/index.js';
 import type { Database, SqlClient } from '../store/types.js';
 import { bucketStarts, EMPTY_FIGURES, queryFigures } from './analytics.js';
 import { priceUsage } from './pricing.js';
