@@ -32,19 +32,27 @@ import {
 // parameter, a query string, an owner taken from the token), picks or reshapes their fields.
 // Strict, like the domain's: an unknown field is refused, never silently dropped.
 
-const id = (description: string) => idField.openapi({ description });
+/**
+ * `.openapi()` for a schema that may have been made before @hono/zod-openapi extended zod: a
+ * domain schema module can be evaluated first, and only instances made after the extension carry
+ * the method. This calls it from the prototype, which returns a new, documented copy.
+ */
+const documented = <T extends z.ZodType>(schema: T, ...args: unknown[]): T =>
+  (z.ZodType.prototype.openapi as (...a: unknown[]) => T).apply(schema, args);
+
+const id = (description: string) => documented(idField, { description });
 
 export const ProviderId = z.enum(ProviderType).openapi('ProviderId');
 export const EnvironmentName = z.enum(Environment).openapi('Environment');
-export const KeyStatusName = keyStatusSchema.openapi('KeyStatus');
-export const WorkspaceRoleName = workspaceRoleSchema.openapi('WorkspaceRole');
+export const KeyStatusName = documented(keyStatusSchema, 'KeyStatus');
+export const WorkspaceRoleName = documented(workspaceRoleSchema, 'WorkspaceRole');
 
-const keyData = credentialJsonSchema.openapi({
+const keyData = documented(credentialJsonSchema, {
   description:
     'The credential, field by field, each a string (see GET /providers). Encrypted at rest; never returned.',
   example: { apiKey: 'sk-proj-…' },
 });
-const priority = keyPrioritySchema.openapi({ description: 'Lower is tried first' });
+const priority = documented(keyPrioritySchema, { description: 'Lower is tried first' });
 
 export const CreateKeyBody = keyFieldsSchema
   .extend({
@@ -60,7 +68,7 @@ export const UpdateKeyBody = updateKeySchema
   .refine((value) => Object.keys(value).length > 0, { message: 'give at least one field to change' })
   .openapi('UpdateKeyInput');
 
-export const RevokeKeyBody = revokeKeySchema.openapi('RevokeKeyInput');
+export const RevokeKeyBody = documented(revokeKeySchema, 'RevokeKeyInput');
 
 export const ListKeysQuery = listKeysFilterSchema.extend({
   provider: ProviderId.optional(),
@@ -232,7 +240,7 @@ export const ReadinessResponse = z.object({ status: z.enum(['ready', 'not_ready'
 // ---------------------------------------------------------------------------------------------
 // Key tests
 
-const workspaceIdField = idField.openapi({
+const workspaceIdField = documented(idField, {
   description: 'Act on this workspace’s resources instead of your own (you must be a member)',
 });
 
@@ -351,7 +359,7 @@ export const UsageAnalyticsResponse = z
 const tokens = usageFields.tokens;
 export const RecordUsageBody = z
   .strictObject({
-    keyId: usageFields.keyId.openapi({
+    keyId: documented(usageFields.keyId, {
       description: 'The key that was used: yours, or the workspace’s with `?workspaceId=`',
     }),
     provider: ProviderId,
@@ -389,13 +397,13 @@ export const FallbackChainQuery = z.strictObject({
 const chainFields = fallbackChainSchema.shape;
 export const FallbackChainBody = fallbackChainSchema
   .extend({
-    primaryKeyId: chainFields.primaryKeyId.openapi({ description: 'Tried first' }),
-    fallbackSequence: chainFields.fallbackSequence.openapi({ description: 'Tried next, in order' }),
-    useSystemFallback: chainFields.useSystemFallback.openapi({
+    primaryKeyId: documented(chainFields.primaryKeyId, { description: 'Tried first' }),
+    fallbackSequence: documented(chainFields.fallbackSequence, { description: 'Tried next, in order' }),
+    useSystemFallback: documented(chainFields.useSystemFallback, {
       description: 'After every key of the chain, the application’s own key. Default false',
     }),
-    maxRetries: chainFields.maxRetries.openapi({ description: 'Default 3' }),
-    retryDelayMs: chainFields.retryDelayMs.openapi({ description: 'Default 1000' }),
+    maxRetries: documented(chainFields.maxRetries, { description: 'Default 3' }),
+    retryDelayMs: documented(chainFields.retryDelayMs, { description: 'Default 1000' }),
   })
   .openapi('FallbackChainInput');
 export const FallbackChain = z
@@ -420,7 +428,7 @@ export const FallbackChainResponse = z.object({ chain: FallbackChain }).openapi(
 export const AlertParams = z.strictObject({ id: id('Alert id (`alert_…`)') });
 export const CreateAlertBody = alertFieldsSchema
   .extend({
-    thresholdValue: alertFieldsSchema.shape.thresholdValue.openapi({ description: 'USD for `cost`' }),
+    thresholdValue: documented(alertFieldsSchema.shape.thresholdValue, { description: 'USD for `cost`' }),
   })
   .openapi('CreateUsageAlertInput', { example: createAlertExample });
 export const UsageAlert = z
