@@ -78,7 +78,7 @@ describe('GET /api/openapi.json', () => {
     }
   });
 
-  it('describes every way to sign in: JWT (HS256), JWKS (RS256), the service token and the demo sign-in', () => {
+  it('describes every way to sign in: JWT (HS256), JWKS (RS256), the service token and the demo sign-in', async () => {
     const schemes = doc.components.securitySchemes;
     expect(schemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(schemes.bearerAuth?.description).toMatch(/HS256/);
@@ -97,6 +97,10 @@ describe('GET /api/openapi.json', () => {
       token: expect.any(String),
       userId: expect.any(String),
     });
+    // The reference page stays self-contained with the auth docs and examples in it.
+    const page = await withDemo.call('GET', '/api/docs');
+    expect(page.text).toContain('/api/auth/demo');
+    expect(page.text).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)[a-z]/i);
     // The library alone does not serve it, so it does not document it.
     expect((plain.handler.openapi() as Document).paths['/api/auth/demo']).toBeUndefined();
   });

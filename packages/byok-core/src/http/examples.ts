@@ -115,8 +115,8 @@ export const createAlertExample = {
   alertType: 'cost',
   thresholdValue: 50,
   thresholdPeriod: 'monthly',
-  notificationChannels: ['webhook'],
-  webhookUrl: 'https://hooks.example.com/byok',
+  notificationChannels: ['email'],
+  email: 'ops@example.com',
 };
 
 export const alertResponseExample = {
@@ -126,9 +126,9 @@ export const alertResponseExample = {
     alertType: 'cost',
     thresholdValue: 50,
     thresholdPeriod: 'monthly',
-    notificationChannels: ['webhook'],
-    webhookUrl: 'https://hooks.example.com/byok',
-    email: null,
+    notificationChannels: ['email'],
+    webhookUrl: null,
+    email: 'ops@example.com',
     channelProblems: [],
     undeliveredNotifications: 0,
     lastFiredPeriod: null,

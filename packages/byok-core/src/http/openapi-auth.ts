@@ -33,7 +33,7 @@ export function registerSecuritySchemes(app: OpenAPIHono<HttpEnv>): void {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: [
-      'A user’s JWT signed **RS256** (or ES256) by the host application’s identity provider and checked against its JWKS (`BYOK_JWKS_URL`, e.g. `https://auth.example.com/.well-known/jwks.json`). The header’s `kid` picks the key; `alg` is pinned to RS256/ES256, so an HS256 or `none` token is refused. Claims as for `bearerAuth`.',
+      'A user’s JWT signed **RS256** (or ES256) by the host application’s identity provider and checked against its JWKS (`BYOK_JWKS_URL`, the identity provider’s `/.well-known/jwks.json`). The header’s `kid` picks the key; `alg` is pinned to RS256/ES256, so an HS256 or `none` token is refused. Claims as for `bearerAuth`.',
       '',
       'Example header: `{ "alg": "RS256", "kid": "2026-11" }`, claims: `{ "sub": "user_123", "exp": 1793500000 }`',
     ].join('\n'),
@@ -108,7 +108,7 @@ export function documentDemoSignIn(app: OpenAPIHono<HttpEnv>, basePath: string):
     tags: ['Auth'],
     summary: 'Sign in as the demo user',
     description:
-      'Outside production only. Seeds the demo user on first use (four keys and 14 days of usage) and answers a short-lived HS256 JWT for it, signed with the server’s JWT secret: use it as `Authorization: Bearer <token>` (`bearerAuth`).\n\n```sh\nTOKEN=$(curl -s -X POST http://localhost:3000/api/auth/demo | jq -r .token)\ncurl -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/keys\n```',
+      'Outside production only. Seeds the demo user on first use (four keys and 14 days of usage) and answers a short-lived HS256 JWT for it, signed with the server’s JWT secret: use it as `Authorization: Bearer <token>` (`bearerAuth`).\n\n```sh\nTOKEN=$(curl -s -X POST "$BYOK_URL/api/auth/demo" | jq -r .token)\ncurl -H "Authorization: Bearer $TOKEN" "$BYOK_URL/api/keys"\n```',
     security: publicRoute,
     responses: {
       200: {
