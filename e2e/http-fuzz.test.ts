@@ -411,7 +411,10 @@ function check(request: FuzzRequest, outcome: Outcome, wire = false): void {
     const shaped =
       error !== undefined &&
       Object.keys(json as object).length === 1 &&
-      Object.keys(error).sort().join() === 'code,message,requestId' &&
+      ['code,message,requestId', 'code,details,message,requestId'].includes(
+        Object.keys(error).sort().join(),
+      ) &&
+      (error.details === undefined || (typeof error.details === 'object' && error.details !== null)) &&
       typeof error.code === 'string' &&
       /^[A-Z_]+$/.test(error.code) &&
       typeof error.message === 'string' &&

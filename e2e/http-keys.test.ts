@@ -282,7 +282,7 @@ describe('GET /api/keys/:id.security', () => {
     const missing = await fx.call('GET', '/api/keys/key_zzzzzzzzzzzzzzzzzzzz', { token: mallory.token });
     expect(theirs.status).toBe(missing.status);
     const normalize = (res: CallResult, id: string) =>
-      JSON.stringify({ ...res.json.error, requestId: 'r' }).replace(id, 'ID');
+      JSON.stringify({ ...res.json.error, requestId: 'r' }).replaceAll(id, 'ID');
     expect(normalize(theirs, key.id)).toBe(normalize(missing, 'key_zzzzzzzzzzzzzzzzzzzz'));
   });
 });

@@ -149,6 +149,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     basePath: resolved.basePath,
     trustProxy: resolved.trustProxy,
     logger,
+    // The demo sign-in below is served beside the API: the document shows it where it answers.
+    documentDemoSignIn: !resolved.production && Boolean(resolved.auth.jwtSecret),
     // Outside production an alert may go to a local receiver; in production only to public hosts.
     alerts: { allowPrivateWebhookHosts: !resolved.production },
     // Each limit is off at 0; with Redis the counts are shared (in-process while it is down).

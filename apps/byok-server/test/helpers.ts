@@ -293,10 +293,20 @@ export async function waitFor(
   }
 }
 
-/** Asserts the one error shape: `{ error: { code, message, requestId } }`, with the same id in `x-request-id`. */
+/**
+ * Asserts the one error shape: `{ error: { code, message, requestId, details? } }`, with the same id in
+ * `x-request-id`; `details` (an object) only on a 4xx answer.
+ */
 export function expectError(res: CallResult, status: number, code: string): void {
   expect(res.status, res.text).toBe(status);
-  expect(res.json).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String) } });
+  const { details, ...rest } = res.json.error ?? {};
+  expect({ error: rest }).toEqual({
+    error: { code, message: expect.any(String), requestId: expect.any(String) },
+  });
+  if (details !== undefined) {
+    expect(status).toBeLessThan(500);
+    expect(details).toEqual(expect.any(Object));
+  }
   expect(res.headers.get('x-request-id')).toBe(res.json.error.requestId);
 }
 

@@ -1,5 +1,5 @@
 import type { BYOKSystem } from '../create-byok.js';
-import { isBYOKError } from '../errors/index.js';
+import { BYOKError, isBYOKError } from '../errors/index.js';
 import type { BYOKHttpHandler, BYOKHttpHandlerOptions } from '../http/index.js';
 import { createBYOKHttpHandler } from '../http/index.js';
 import { createBYOKAIIntegration } from '../integrations/ai.js';
@@ -50,7 +50,8 @@ export function createBYOKRouteHandlers(
   if (typeof target === 'function') {
     handler = target;
   } else {
-    if (!options?.auth) throw new TypeError('createBYOKRouteHandlers(system, options) needs options.auth');
+    if (!options?.auth)
+      throw new BYOKError('INVALID_CONFIG', 'createBYOKRouteHandlers(system, options) needs options.auth');
     handler = createBYOKHttpHandler({
       ...options,
       system: target,

@@ -1,4 +1,5 @@
 import { createTransport, type SendMailOptions } from 'nodemailer';
+import { BYOKError } from '../errors/index.js';
 import type {
   AlertNotificationPayload,
   KeyCompromisePayload,
@@ -75,7 +76,8 @@ export class EmailSender implements NotificationSender {
   #transport: MailTransport | undefined;
 
   constructor(options: EmailSenderOptions) {
-    if (!options.transport && !options.smtpUrl) throw new Error('EmailSender needs smtpUrl or transport');
+    if (!options.transport && !options.smtpUrl)
+      throw new BYOKError('INVALID_CONFIG', 'EmailSender needs smtpUrl or transport');
     this.#options = options;
     this.#transport = options.transport;
   }

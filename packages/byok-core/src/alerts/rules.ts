@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { AuditLog, RequestContext } from '../audit/index.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, parseInput } from '../errors/index.js';
@@ -7,6 +6,7 @@ import { toOwner } from '../keys/owner.js';
 import type { AlertsStore, StoredAlert, StoredDeliverySummary } from '../store/alerts-store.js';
 import type { Database } from '../store/types.js';
 import type { Channels } from './channels.js';
+import { createAlertSchema as createSchema } from './schemas.js';
 import { generateSigningSecret } from './signing.js';
 import type { SigningSecrets } from './signing-secrets.js';
 import type { AlertDelivery, CreatedUsageAlert, CreateUsageAlertInput, UsageAlert } from './types.js';
@@ -15,25 +15,6 @@ import type { AlertDelivery, CreatedUsageAlert, CreateUsageAlertInput, UsageAler
 export const MAX_ALERTS_PER_OWNER = 100;
 
 export type OwnerSelector = string | { userId?: string; workspaceId?: string };
-
-const CHANNELS = ['webhook', 'email'] as const;
-const idField = z.string().min(1).max(255);
-const createSchema = z.strictObject({
-  userId: idField.optional(),
-  workspaceId: idField.optional(),
-  alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
-  thresholdValue: z.number().positive().max(1e12),
-  thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
-  notificationChannels: z
-    .array(z.enum(CHANNELS))
-    .min(1)
-    .refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
-  webhookUrl: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .max(2048)
-    .optional(),
-  email: z.email().max(320).optional(),
-});
 
 /** A short stable code for a failed attempt's error text: `HTTP_503`, a network code, `TIMEOUT`… */
 function errorCode(attempt: StoredDeliverySummary['last']): string | null {

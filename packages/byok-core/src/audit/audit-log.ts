@@ -129,7 +129,7 @@ export class AuditLog {
     });
     if (!created) return; // another transaction created it first
     const current = await auditStore.state(tx, { lock: true });
-    if (!current) throw new Error('audit state missing');
+    if (!current) throw new BYOKError('AUDIT_LOG_TAMPERED', 'audit state missing');
     const before = { chains: Number(current.chains), chainSet: current.chain_set, rebuilt: current.rebuilt };
     const after = { ...before, chains: before.chains + 1, chainSet: addToChainSet(before.chainSet, chain) };
     // A state that no longer matches its seal stays unsealed: resealing it would hide the tamper.
@@ -151,7 +151,7 @@ export class AuditLog {
       await this.#register(tx, chain, signer);
       headRow = await lockHead(tx, chain);
     }
-    if (!headRow) throw new Error('audit chain head missing');
+    if (!headRow) throw new BYOKError('AUDIT_LOG_TAMPERED', 'audit chain head missing');
     const head = headState(headRow);
     const headIntact = signer.check(headRow.seal_key, headPayload(head), headRow.seal) === 'ok';
     const actor = toAuditActor(input.context?.actor, { type: 'system', id: 'system' });

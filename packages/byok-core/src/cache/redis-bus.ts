@@ -1,3 +1,4 @@
+import { BYOKError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { chunkIds, Hearing } from './hearing.js';
 import { messageJson, Subscribers } from './in-process-bus.js';
@@ -98,7 +99,7 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
   const send = async (channel: string, ids: readonly string[], origin: string | undefined) => {
     let timer: NodeJS.Timeout | undefined;
     try {
-      if (client.status !== 'ready') throw new Error(`redis is ${client.status}`);
+      if (client.status !== 'ready') throw new BYOKError('INTERNAL_ERROR', `redis is ${client.status}`);
       await Promise.race([
         client.publish(redisChannel, messageJson(channel, ids, origin)),
         new Promise((_, reject) => {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { decryptionFailed } from '../errors/index.js';
 
 export const IV_BYTES = 12;
 export const TAG_BYTES = 16;
@@ -20,8 +21,8 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string): SealedBox {
 
 /** Opens a box sealed by `seal`; throws if the key, IV, tag, ciphertext or `aad` differ. */
 export function open(key: Buffer, box: SealedBox, aad: string | undefined): Buffer {
-  if (box.iv.length !== IV_BYTES && box.iv.length !== 16) throw new Error('bad IV length');
-  if (box.tag.length !== TAG_BYTES) throw new Error('bad tag length');
+  if (box.iv.length !== IV_BYTES && box.iv.length !== 16) throw decryptionFailed('bad IV length');
+  if (box.tag.length !== TAG_BYTES) throw decryptionFailed('bad tag length');
   const decipher = createDecipheriv('aes-256-gcm', key, box.iv, { authTagLength: TAG_BYTES });
   if (aad !== undefined) decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(box.tag);

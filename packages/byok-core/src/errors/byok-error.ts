@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode } from './codes.js';
+import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from './codes.js';
 
 const BYOK_ERROR_MARKER = Symbol.for('@stack-2025/byok-core/error');
 
@@ -9,8 +9,10 @@ export interface BYOKErrorOptions {
 }
 
 /**
- * The one error class of the library. `code` is stable and documented; `status` is the HTTP status
- * the REST API answers with. Messages never contain a credential.
+ * The one error family of the library: every error it raises is a BYOKError or a subclass
+ * (`HttpProblem`, `GatewayProblem`, …). `code` is stable and comes from the one table in
+ * `codes.ts`, which also fixes `status`, the HTTP status the REST API answers with. Messages never
+ * contain a credential; without one the code's own message is used.
  */
 export class BYOKError extends Error {
   readonly code: ErrorCode;
@@ -18,7 +20,7 @@ export class BYOKError extends Error {
   readonly details: Record<string, unknown> | undefined;
   readonly [BYOK_ERROR_MARKER] = true;
 
-  constructor(code: ErrorCode, message: string, options: BYOKErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string = ERROR_MESSAGES[code], options: BYOKErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BYOKError';
     this.code = code;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { type AuditLog, defaultActor, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
 import type { Owner } from '../crypto/index.js';
@@ -8,19 +7,11 @@ import type { BYOKManagerOptions } from '../manager/options.js';
 import { Environment, type ProviderType } from '../providers/index.js';
 import type { ChainScope, FallbackStore, StoredChain } from '../store/fallback-store.js';
 import type { Database } from '../store/types.js';
+import { fallbackChainSchema as chainSchema } from './schemas.js';
 import type { FallbackChain, FallbackChainConfig } from './types.js';
 
 export const DEFAULT_MAX_RETRIES = 3;
 export const DEFAULT_RETRY_DELAY_MS = 1000;
-
-const keyIdField = z.string().min(1).max(255);
-const chainSchema = z.strictObject({
-  primaryKeyId: keyIdField.nullable().optional(),
-  fallbackSequence: z.array(keyIdField).max(20).optional(),
-  useSystemFallback: z.boolean().optional(),
-  maxRetries: z.number().int().min(0).max(10).optional(),
-  retryDelayMs: z.number().int().min(0).max(60_000).optional(),
-});
 
 /** What the chain service needs. */
 export interface FallbackChainsDeps {

@@ -1,19 +1,28 @@
+import { BYOKError, type ErrorCode } from '../errors/index.js';
+
 /** Which API the caller speaks: errors answer in it. */
 export type Dialect = 'openai' | 'anthropic';
 
-/** An error the gateway answers with, in the caller's dialect, with our stable code. */
-export class GatewayProblem extends Error {
-  readonly status: number;
-  readonly code: string;
+/**
+ * An error the gateway answers with, in the caller's dialect: a BYOKError, so its code comes from
+ * the one table and its status is that code's.
+ */
+export class GatewayProblem extends BYOKError {
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-    super(message);
+  constructor(code: ErrorCode, message?: string, headers: Record<string, string> = {}) {
+    super(code, message);
     this.name = 'GatewayProblem';
-    this.status = status;
-    this.code = code;
     this.headers = headers;
   }
+}
+
+/** What an error answer says: a GatewayProblem, or a provider's own failure passed through. */
+export interface GatewayErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
 }
 
 function openAIType(status: number): string {
@@ -54,7 +63,7 @@ function anthropicType(status: number): string {
  */
 export function errorResponse(
   dialect: Dialect,
-  problem: GatewayProblem,
+  problem: GatewayErrorAnswer,
   requestId: string,
   extraHeaders: Record<string, string> = {},
 ): Response {

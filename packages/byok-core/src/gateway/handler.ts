@@ -155,28 +155,28 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       dialect === 'anthropic'
         ? (request.headers.get('x-api-key') ?? bearer)
         : (bearer ?? request.headers.get('x-api-key'));
-    if (!presented) throw new GatewayProblem(401, 'UNAUTHENTICATED', 'Missing gateway token');
+    if (!presented) throw new GatewayProblem('UNAUTHENTICATED', 'Missing gateway token');
     const token = await tokens.authenticate(presented.trim());
-    if (!token) throw new GatewayProblem(401, 'UNAUTHENTICATED', 'Invalid, expired or revoked gateway token');
+    if (!token) throw new GatewayProblem('UNAUTHENTICATED', 'Invalid, expired or revoked gateway token');
     return token;
   };
 
   const readJson = async (request: Request): Promise<Record<string, unknown>> => {
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBodyBytes)
-      throw new GatewayProblem(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBodyBytes} bytes`);
+      throw new GatewayProblem('PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBodyBytes} bytes`);
     const text = await request.text();
     if (Buffer.byteLength(text) > maxBodyBytes) {
-      throw new GatewayProblem(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBodyBytes} bytes`);
+      throw new GatewayProblem('PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBodyBytes} bytes`);
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new GatewayProblem(400, 'INVALID_INPUT', 'Request body must be JSON');
+      throw new GatewayProblem('INVALID_INPUT', 'Request body must be JSON');
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new GatewayProblem(400, 'INVALID_INPUT', 'Request body must be a JSON object');
+      throw new GatewayProblem('INVALID_INPUT', 'Request body must be a JSON object');
     }
     return body as Record<string, unknown>;
   };
@@ -213,7 +213,6 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     try {
       if (!endpoint)
         throw new GatewayProblem(
-          404,
           'NOT_FOUND',
           `No gateway route for ${request.method} ${url.pathname.slice(0, 200)}`,
         );
@@ -321,8 +320,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         ));
       } catch (error) {
         request.signal?.removeEventListener('abort', onClientAbort);
-        if (abort.signal.aborted)
-          throw new GatewayProblem(499, 'CLIENT_CLOSED', 'The client closed the request');
+        if (abort.signal.aborted) throw new GatewayProblem('CLIENT_CLOSED', 'The client closed the request');
         const failure = lastFailure;
         // A provider failure is answered as the gateway's own UPSTREAM_ERROR; other BYOKErrors as they are.
         const ours = isBYOKError(error) && !ProviderCallError.isInstance(error);
@@ -339,7 +337,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
           headers['retry-after'] = failure.upstreamHeaders['retry-after'];
         if (lastKeyId) headers['x-byok-key-id'] = lastKeyId;
         headers['x-byok-provider'] = route.provider;
-        return errorResponse(dialect, new GatewayProblem(status, code, message), requestId, headers);
+        return errorResponse(dialect, { status, code, message }, requestId, headers);
       }
 
       const { answer, scrubber, passed, keyId } = served;
@@ -375,7 +373,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
           );
           held.release(cost ?? 0);
           if (abort.signal.aborted)
-            throw new GatewayProblem(499, 'CLIENT_CLOSED', 'The client closed the request');
+            throw new GatewayProblem('CLIENT_CLOSED', 'The client closed the request');
           throw error;
         }
         request.signal?.removeEventListener('abort', onClientAbort);
@@ -469,7 +467,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       if (error instanceof GatewayProblem) return errorResponse(dialect, error, requestId);
       if (isBYOKError(error)) {
         if (error.code === 'INTERNAL_ERROR') logger.error({ requestId }, 'gateway internal error');
-        return errorResponse(dialect, new GatewayProblem(error.status, error.code, error.message), requestId);
+        return errorResponse(dialect, error, requestId);
       }
       logger.error(
         { requestId, err: { name: (error as Error)?.name, message: (error as Error)?.message } },
@@ -477,7 +475,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       );
       return errorResponse(
         dialect,
-        new GatewayProblem(500, 'INTERNAL_ERROR', 'Internal gateway error'),
+        new GatewayProblem('INTERNAL_ERROR', 'Internal gateway error'),
         requestId,
       );
     }
@@ -490,7 +488,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
   function anthropicRoute(model: unknown): Route {
     const route = routeModel(model, 'anthropic' as ProviderType);
     if (route.provider !== 'anthropic') {
-      throw new GatewayProblem(400, 'INVALID_INPUT', 'The Anthropic endpoint serves Anthropic models only');
+      throw new GatewayProblem('INVALID_INPUT', 'The Anthropic endpoint serves Anthropic models only');
     }
     return route;
   }

@@ -109,7 +109,6 @@ export class GatewayLimits {
     if (count > limit) {
       const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
       throw new GatewayProblem(
-        429,
         'RATE_LIMITED',
         `This gateway token allows ${limit} requests per minute; try again in ${retryAfter} s`,
         { 'retry-after': String(retryAfter) },
@@ -223,7 +222,6 @@ export class GatewayLimits {
 
 const budgetExceeded = (budget: number) =>
   new GatewayProblem(
-    429,
     'BUDGET_EXCEEDED',
     `This gateway token reached its monthly budget of $${budget}; it resets at the start of next month (UTC)`,
   );

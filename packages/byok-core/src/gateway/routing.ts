@@ -23,11 +23,7 @@ export interface Route {
  */
 export function routeModel(model: unknown, defaultProvider: ProviderType = ProviderType.OPENAI): Route {
   if (typeof model !== 'string' || model.trim() === '' || model.length > 300) {
-    throw new GatewayProblem(
-      400,
-      'INVALID_INPUT',
-      '`model` is required: `provider/model`, or an OpenAI model',
-    );
+    throw new GatewayProblem('INVALID_INPUT', '`model` is required: `provider/model`, or an OpenAI model');
   }
   const slash = model.indexOf('/');
   if (slash === -1) return { provider: defaultProvider, model, requested: model };
@@ -35,7 +31,6 @@ export function routeModel(model: unknown, defaultProvider: ProviderType = Provi
   const rest = model.slice(slash + 1);
   if (!KNOWN.has(prefix) || rest === '') {
     throw new GatewayProblem(
-      400,
       'UNKNOWN_PROVIDER',
       `Unknown provider "${prefix.slice(0, 40)}" in model; use one of ${GATEWAY_PROVIDERS.join(', ')} as prefix`,
     );
@@ -67,7 +62,7 @@ const matcher = (pattern: string): RegExp => {
  */
 export function checkAllowed(token: GatewayToken, route: Route): void {
   if (token.allowedProviders && !token.allowedProviders.includes(route.provider)) {
-    throw new GatewayProblem(403, 'FORBIDDEN', `This gateway token may not use ${route.provider}`);
+    throw new GatewayProblem('FORBIDDEN', `This gateway token may not use ${route.provider}`);
   }
   if (token.allowedModels) {
     const full = `${route.provider}/${route.model}`;
@@ -77,7 +72,6 @@ export function checkAllowed(token: GatewayToken, route: Route): void {
     });
     if (!ok) {
       throw new GatewayProblem(
-        403,
         'FORBIDDEN',
         `This gateway token may not use model ${route.requested.slice(0, 200)}`,
       );

@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { Registry } from 'prom-client';
+import { BYOKError } from '../errors/index.js';
 import { allowedMethods } from './allowed-methods.js';
 import { createAuthenticator } from './auth.js';
 import { jsonBody } from './body.js';
@@ -10,6 +11,7 @@ import { renderDocsPage } from './docs-page.js';
 import { checkBYOKHealth } from './health.js';
 import { wellFormedInput } from './input-guard.js';
 import { createHttpMetrics } from './metrics.js';
+import { documentDemoSignIn, registerSecuritySchemes } from './openapi-auth.js';
 import {
   errorBody,
   HttpProblem,
@@ -23,7 +25,7 @@ import {
 import { createRateLimits, type RateLimiter, type RateLimits, tokenSubject } from './rate-limit.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAlertRoutes } from './routes/alerts.js';
-import { json, security } from './routes/common.js';
+import { adminSecurity, json, publicRoute } from './routes/common.js';
 import { registerFallbackRoutes } from './routes/fallback.js';
 import { registerGatewayTokenRoutes } from './routes/gateway-tokens.js';
 import { registerKeyRoutes, registerWorkspaceKeyRoutes } from './routes/keys.js';
@@ -33,6 +35,15 @@ import { ErrorResponse, HealthResponse, LivenessResponse, ReadinessResponse } fr
 import type { BYOKHttpHandler, BYOKHttpHandlerOptions, HttpEnv, Principal } from './types.js';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const HEALTHY_EXAMPLE = {
+  status: 'healthy',
+  checks: {
+    database: { status: 'pass', latencyMs: 2 },
+    encryption: { status: 'pass', details: { activeFingerprint: 'kcv_3f9a1c' } },
+    cache: { status: 'pass' },
+  },
+  timestamp: '2026-11-30T01:00:00.000Z',
+};
 const DEFAULT_WRITES_PER_MINUTE = 60;
 const DEFAULT_READS_PER_MINUTE = 600;
 const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
@@ -49,7 +60,8 @@ const nextRequestId = (): string => `${REQUEST_ID_PREFIX}${(requestCounter++).to
 function normalizeBasePath(path: string | undefined): string {
   const trimmed = (path ?? '/api').trim().replace(/\/+$/, '');
   if (trimmed === '') return '';
-  if (!/^\/[A-Za-z0-9._~/-]*$/.test(trimmed)) throw new Error(`Invalid basePath: ${path}`);
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(trimmed))
+    throw new BYOKError('INVALID_CONFIG', `Invalid basePath: ${path}`);
   return trimmed;
 }
 
@@ -238,7 +250,8 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       path: '/health',
       tags: ['Operations'],
       summary: 'Liveness: the process is up',
-      responses: { 200: json(LivenessResponse, 'Up') },
+      security: publicRoute,
+      responses: { 200: json(LivenessResponse, 'Up', { status: 'ok' }) },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
   );
@@ -251,9 +264,9 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       summary: 'BYOK health: database, master key, cache and recent validations (service token only)',
       description:
         'The spec’s health check (`validateBYOKHealth`): 200 only when healthy; 503 when degraded (e.g. Redis down, a provider failing across many tenants — one tenant’s failing keys never count alone) or unhealthy (e.g. "ENCRYPTION_MASTER_KEY not configured"). It shows the master-key fingerprint and counts, so it needs the service token (`BYOK_ADMIN_TOKEN`); 401 otherwise. For monitoring and alerts; use `/health/ready` for load-balancer readiness.',
-      security,
+      security: adminSecurity,
       responses: {
-        200: json(HealthResponse, 'Healthy'),
+        200: json(HealthResponse, 'Healthy', HEALTHY_EXAMPLE),
         401: {
           description: 'No service token (UNAUTHENTICATED)',
           content: { 'application/json': { schema: ErrorResponse } },
@@ -283,9 +296,10 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       summary: 'Readiness: can this instance serve requests?',
       description:
         'Public: says ready or not, nothing else (the details are in `/health/byok`, behind the service token). The same checks as `/health/byok`, but only `unhealthy` (database unreachable, master key missing or wrong) is "not ready". A degraded service still serves: a provider outage or users’ failing keys must not take every instance out of a load balancer.',
+      security: publicRoute,
       responses: {
-        200: json(ReadinessResponse, 'Ready (healthy or degraded)'),
-        503: json(ReadinessResponse, 'Not ready (unhealthy)'),
+        200: json(ReadinessResponse, 'Ready (healthy or degraded)', { status: 'ready' }),
+        503: json(ReadinessResponse, 'Not ready (unhealthy)', { status: 'not_ready' }),
       },
     }),
     async (c) => {
@@ -311,20 +325,25 @@ export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttp
       summary: 'Prometheus metrics',
       description:
         '`ai_provider_validation_success_total`, `ai_provider_validation_failure_total`, `api_key_decryption_errors_total`, `token_usage_daily`, `byok_key_lookups_total` and the HTTP metrics. Labels are provider ids, route patterns and fixed words only.',
+      security: publicRoute,
       responses: {
-        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+        200: {
+          description: 'Prometheus text format',
+          content: {
+            'text/plain': {
+              schema: z.string(),
+              example:
+                '# HELP ai_provider_validation_success_total Successful key validations\n# TYPE ai_provider_validation_success_total counter\nai_provider_validation_success_total{provider="openai"} 12\n',
+            },
+          },
+        },
       },
     }),
     async (c) => c.text(await scraped.metrics(), 200, { 'content-type': scraped.contentType }),
   );
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description:
-      'A JWT from the host app (HS256 with BYOK_JWT_SECRET, or RS256/ES256 from BYOK_JWKS_URL; `sub` is the user id, `exp` required), or the service token BYOK_ADMIN_TOKEN with `X-BYOK-User-Id`.',
-  });
+  registerSecuritySchemes(app);
+  if (options.documentDemoSignIn) documentDemoSignIn(app, basePath);
 
   let document: Record<string, unknown> | undefined;
   const openapi = (): Record<string, unknown> => {

@@ -1,36 +1,41 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { ERROR_STATUS, type ErrorCode, isBYOKError } from '../errors/index.js';
-import { ProviderType } from '../providers/index.js';
+import { BYOKError, type ErrorCode, isBYOKError, validationError } from '../errors/index.js';
 
-/** Codes the REST API answers with: the library's codes plus the few only HTTP has. */
-export type HttpErrorCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE';
+export { unknownProviderMessage } from '../errors/index.js';
 
-/** The body of every error answer. */
+/** Codes the REST API answers with: the codes of the one table (`errors/codes.ts`). */
+export type HttpErrorCode = ErrorCode;
+
+/** The body of every error answer. `details` only for a 4xx error that has safe facts to give. */
 export interface ErrorBody {
-  error: { code: HttpErrorCode; message: string; requestId: string };
+  error: { code: HttpErrorCode; message: string; requestId: string; details?: Record<string, unknown> };
 }
 
 /**
- * An error the HTTP layer answers with as is: status, stable code, a message meant for the caller
- * (never an internal detail or a secret) and extra headers (Retry-After).
+ * An error the HTTP layer answers with as is: a BYOKError (stable code, the status of its code, a
+ * message meant for the caller, never an internal detail or a secret) plus extra headers
+ * (Retry-After, Allow, WWW-Authenticate).
  */
-export class HttpProblem extends Error {
-  readonly status: number;
-  readonly code: HttpErrorCode;
+export class HttpProblem extends BYOKError {
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: HttpErrorCode, message: string, headers: Record<string, string> = {}) {
-    super(message);
+  constructor(
+    code: HttpErrorCode,
+    message?: string,
+    options: { headers?: Record<string, string>; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(code, message, {
+      ...(options.details ? { details: options.details } : {}),
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.name = 'HttpProblem';
-    this.status = status;
-    this.code = code;
-    this.headers = headers;
+    this.headers = options.headers ?? {};
   }
 }
 
-const problem = (code: ErrorCode, message: string, headers?: Record<string, string>) =>
-  new HttpProblem(ERROR_STATUS[code], code, message, headers);
+const problem = (code: ErrorCode, message?: string, headers?: Record<string, string>) =>
+  new HttpProblem(code, message, headers ? { headers } : {});
 
 export const unauthenticated = (message = 'Missing or invalid bearer token'): HttpProblem =>
   problem('UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer' });
@@ -47,12 +52,7 @@ export const payloadTooLarge = (maxBytes?: number): HttpProblem =>
     maxBytes === undefined ? 'Request body is too large' : `Request body is larger than ${maxBytes} bytes`,
     { connection: 'close' },
   );
-export const unsupportedMediaType = (): HttpProblem =>
-  new HttpProblem(
-    415,
-    'UNSUPPORTED_MEDIA_TYPE',
-    'Request body must be JSON (Content-Type: application/json)',
-  );
+export const unsupportedMediaType = (): HttpProblem => problem('UNSUPPORTED_MEDIA_TYPE');
 export const rateLimited = (retryAfterSeconds: number, what = 'Too many requests'): HttpProblem =>
   problem('RATE_LIMITED', `${what}; try again in ${retryAfterSeconds} seconds`, {
     'retry-after': String(retryAfterSeconds),
@@ -63,62 +63,30 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]): Ht
     allow: allowed.join(', '),
   });
 
-/** The one wording of an unknown provider: it names the valid ones (never echoes what was sent). */
-export const unknownProviderMessage = (valid: readonly string[] = Object.values(ProviderType)): string =>
-  `Unknown provider; expected one of ${valid.join(', ')}`;
-
-/** A field name is shown only when it looks like an identifier: a pasted secret never is echoed. */
-const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,40}$/;
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const part of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[part];
-  }
-  return value;
-}
-
-function describeIssue(issue: ZodError['issues'][number], input: unknown): string {
-  const path = issue.path.map(String).filter((part) => SAFE_NAME.test(part) || /^\d+$/.test(part));
-  const where = path.length > 0 ? path.join('.') : '(root)';
-  if (issue.code === 'unrecognized_keys') {
-    const names = issue.keys.filter((key) => SAFE_NAME.test(key)).map((key) => `"${key}"`);
-    const hidden = issue.keys.length - names.length;
-    if (hidden > 0) names.push(hidden === 1 ? 'one more' : `${hidden} more`);
-    return `${where}: unknown field${issue.keys.length === 1 ? '' : 's'} ${names.join(', ')}`;
-  }
-  if (issue.path.length > 0 && valueAt(input, issue.path) === undefined) return `${where}: required`;
-  return `${where}: ${issue.message}`;
-}
+const TARGETS: Record<string, string> = { json: 'request body', query: 'query', param: 'path' };
 
 /**
- * A failed schema check as a 400: UNKNOWN_PROVIDER when a provider was given and is not one we
- * know, else INVALID_INPUT naming each field (never its value).
+ * A failed schema check of a request part (`json`, `query`, `param`): the library's one
+ * zod-to-error path ({@link validationError}), named after the part.
  */
-export function validationProblem(error: ZodError, target: string, input?: unknown): HttpProblem {
-  const providerIssue = error.issues.find((issue) => issue.path.length === 1 && issue.path[0] === 'provider');
-  if (
-    providerIssue &&
-    (target === 'json' || target === 'query' || target === 'param') &&
-    valueAt(input, ['provider']) !== undefined
-  ) {
-    return problem('UNKNOWN_PROVIDER', unknownProviderMessage());
-  }
-  const what =
-    target === 'json' ? 'request body' : target === 'query' ? 'query' : target === 'param' ? 'path' : target;
-  return invalid(
-    `Invalid ${what}: ${error.issues
-      .slice(0, 10)
-      .map((issue) => describeIssue(issue, input))
-      .join('; ')}`,
-  );
+export function validationProblem(error: ZodError, target: string, input?: unknown): BYOKError {
+  return validationError(error, TARGETS[target] ?? target, input);
+}
+
+/** What Hono's own 4xx exceptions (a malformed body, a wrong method) become. */
+function fromHttpException(status: number): HttpProblem {
+  if (status === 413) return payloadTooLarge();
+  if (status === 415) return unsupportedMediaType();
+  if (status === 401) return unauthenticated();
+  if (status === 404) return notFound('Not found');
+  if (status === 400) return invalid('Malformed request');
+  return invalid('Bad request');
 }
 
 /**
- * Turns anything thrown into the answer the caller may see. Library errors keep their code and
- * message (they are written for callers and never hold a secret), except INTERNAL_ERROR; anything
- * else is a generic 500.
+ * Turns anything thrown into the answer the caller may see. Library errors keep their code,
+ * message and details (they are written for callers and never hold a secret), except
+ * INTERNAL_ERROR; anything else is a generic 500.
  */
 export function toProblem(error: unknown): { problem: HttpProblem; unexpected: boolean } {
   if (error instanceof HttpProblem) return { problem: error, unexpected: false };
@@ -127,21 +95,25 @@ export function toProblem(error: unknown): { problem: HttpProblem; unexpected: b
     const headers: Record<string, string> = {};
     const retryAfterMs = error.details?.retryAfterMs;
     if (typeof retryAfterMs === 'number') headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
-    return { problem: new HttpProblem(error.status, error.code, error.message, headers), unexpected: false };
+    const translated = new HttpProblem(error.code, error.message, {
+      headers,
+      ...(error.details ? { details: error.details } : {}),
+    });
+    return { problem: translated, unexpected: false };
   }
-  if (error instanceof HTTPException) {
-    if (error.status === 413) return { problem: payloadTooLarge(), unexpected: false };
-    if (error.status === 415) return { problem: unsupportedMediaType(), unexpected: false };
-    if (error.status === 400) return { problem: invalid('Malformed request'), unexpected: false };
-    if (error.status === 401) return { problem: unauthenticated(), unexpected: false };
-    if (error.status < 500)
-      return { problem: new HttpProblem(error.status, 'INVALID_INPUT', 'Bad request'), unexpected: false };
-  }
+  if (error instanceof HTTPException && error.status < 500)
+    return { problem: fromHttpException(error.status), unexpected: false };
   return { problem: internal(), unexpected: true };
 }
 
 const internal = () => problem('INTERNAL_ERROR', 'Internal server error');
 
+/**
+ * The JSON body of an error answer. A 4xx error carries its `details` (field paths and messages of
+ * bad input, a quota's limit); a 5xx never does: its facts are for the log, not the caller.
+ */
 export function errorBody(problem: HttpProblem, requestId: string): ErrorBody {
-  return { error: { code: problem.code, message: problem.message, requestId } };
+  const error: ErrorBody['error'] = { code: problem.code, message: problem.message, requestId };
+  if (problem.details && problem.status < 500) error.details = problem.details;
+  return { error };
 }

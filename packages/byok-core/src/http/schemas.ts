@@ -1,57 +1,76 @@
 import { z } from '@hono/zod-openapi';
+import { ALERT_CHANNELS, ALERT_PERIODS, ALERT_TYPES, alertFieldsSchema } from '../alerts/schemas.js';
+import { ERROR_STATUS, type ErrorCode } from '../errors/codes.js';
+import { fallbackChainSchema } from '../fallback/schemas.js';
+import {
+  credentialJsonSchema,
+  idField,
+  keyFieldsSchema,
+  keyPrioritySchema,
+  keyStatusSchema,
+  listKeysFilterSchema,
+  revokeKeySchema,
+  updateKeySchema,
+} from '../keys/schemas.js';
+import { addMemberSchema, createWorkspaceSchema, workspaceRoleSchema } from '../owners/schemas.js';
 import { Environment, ProviderType } from '../providers/types.js';
+import { TIME_RANGES, USAGE_GROUPS, USAGE_METRICS, usageFields } from '../usage/schemas.js';
+import {
+  alertResponseExample,
+  createAlertExample,
+  createKeyExample,
+  keyListExample,
+  keyResponseExample,
+  keyTestExample,
+  recordUsageExample,
+  recordUsageResponseExample,
+  usageAnalyticsExample,
+} from './examples.js';
 
-// Request schemas are strict: an unknown field is refused, never silently dropped.
+// Request schemas are the domain's own (keys/, owners/, fallback/, alerts/, usage/ `schemas.ts`):
+// the limits live there once; this file adds OpenAPI metadata and, where HTTP differs (a path
+// parameter, a query string, an owner taken from the token), picks or reshapes their fields.
+// Strict, like the domain's: an unknown field is refused, never silently dropped.
 
-const id = (description: string) => z.string().min(1).max(255).openapi({ description });
-const userIdField = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[^\s\0]+$/, { message: 'must not contain spaces' });
+/**
+ * `.openapi()` for a schema that may have been made before @hono/zod-openapi extended zod: a
+ * domain schema module can be evaluated first, and only instances made after the extension carry
+ * the method. This calls it from the prototype, which returns a new, documented copy.
+ */
+const documented = <T extends z.ZodType>(schema: T, ...args: unknown[]): T =>
+  (z.ZodType.prototype.openapi as (...a: unknown[]) => T).apply(schema, args);
+
+const id = (description: string) => documented(idField, { description });
 
 export const ProviderId = z.enum(ProviderType).openapi('ProviderId');
 export const EnvironmentName = z.enum(Environment).openapi('Environment');
-export const KeyStatusName = z
-  .enum(['active', 'disabled', 'invalid', 'revoked', 'compromised'])
-  .openapi('KeyStatus');
-export const WorkspaceRoleName = z.enum(['owner', 'admin', 'member']).openapi('WorkspaceRole');
+export const KeyStatusName = documented(keyStatusSchema, 'KeyStatus');
+export const WorkspaceRoleName = documented(workspaceRoleSchema, 'WorkspaceRole');
 
-const keyData = z.record(z.string(), z.string()).openapi({
-  description: 'The credential, field by field (see GET /providers). Encrypted at rest; never returned.',
+const keyData = documented(credentialJsonSchema, {
+  description:
+    'The credential, field by field, each a string (see GET /providers). Encrypted at rest; never returned.',
   example: { apiKey: 'sk-proj-…' },
 });
-const alias = z.string().trim().max(100);
-const description = z.string().trim().max(500);
-const priority = z.number().int().min(-1000).max(1000).openapi({ description: 'Lower is tried first' });
+const priority = documented(keyPrioritySchema, { description: 'Lower is tried first' });
 
-export const CreateKeyBody = z
-  .strictObject({
+export const CreateKeyBody = keyFieldsSchema
+  .extend({
     provider: ProviderId,
     keyData,
-    alias: alias.optional(),
-    description: description.optional(),
     environment: EnvironmentName.optional().openapi({ description: 'Default production' }),
     priority: priority.optional(),
   })
-  .openapi('CreateKeyInput');
+  .openapi('CreateKeyInput', { example: createKeyExample });
 
-export const UpdateKeyBody = z
-  .strictObject({
-    alias: alias.nullable().optional(),
-    description: description.nullable().optional(),
-    enabled: z.boolean().optional(),
-    keyData: keyData.optional(),
-    priority: priority.optional(),
-  })
+export const UpdateKeyBody = updateKeySchema
+  .extend({ keyData: keyData.optional(), priority: priority.optional() })
   .refine((value) => Object.keys(value).length > 0, { message: 'give at least one field to change' })
   .openapi('UpdateKeyInput');
 
-export const RevokeKeyBody = z
-  .strictObject({ reason: z.string().trim().max(500).optional() })
-  .openapi('RevokeKeyInput');
+export const RevokeKeyBody = documented(revokeKeySchema, 'RevokeKeyInput');
 
-export const ListKeysQuery = z.strictObject({
+export const ListKeysQuery = listKeysFilterSchema.extend({
   provider: ProviderId.optional(),
   environment: EnvironmentName.optional(),
   status: KeyStatusName.optional(),
@@ -62,13 +81,13 @@ export const WorkspaceParams = z.strictObject({ id: id('Workspace id (`ws_…`)'
 export const WorkspaceKeyParams = z.strictObject({ id: id('Workspace id'), keyId: id('Key id') });
 export const WorkspaceMemberParams = z.strictObject({ id: id('Workspace id'), userId: id('User id') });
 
-export const CreateWorkspaceBody = z
-  .strictObject({ name: z.string().trim().min(1).max(100) })
-  .openapi('CreateWorkspaceInput');
+export const CreateWorkspaceBody = createWorkspaceSchema
+  .pick({ name: true })
+  .openapi('CreateWorkspaceInput', { example: { name: 'Research team' } });
 
-export const AddMemberBody = z
-  .strictObject({ userId: userIdField, role: WorkspaceRoleName })
-  .openapi('AddMemberInput');
+export const AddMemberBody = addMemberSchema
+  .extend({ role: WorkspaceRoleName })
+  .openapi('AddMemberInput', { example: { userId: 'user_456', role: 'member' } });
 
 export const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: 'Default 100' }),
@@ -77,7 +96,7 @@ export const AuditQuery = z.strictObject({
     .regex(/^\d{1,19}$/, { message: 'must be an entry id' })
     .optional()
     .openapi({ description: 'Entries older than this id (paging)' }),
-  workspaceId: z.string().min(1).max(255).optional(),
+  workspaceId: idField.optional(),
 });
 
 const isoDate = z.string().openapi({ format: 'date-time' });
@@ -110,8 +129,10 @@ export const Key = z
   })
   .openapi('Key');
 
-export const KeyResponse = z.object({ key: Key }).openapi('KeyResponse');
-export const KeyListResponse = z.object({ keys: z.array(Key) }).openapi('KeyListResponse');
+export const KeyResponse = z.object({ key: Key }).openapi('KeyResponse', { example: keyResponseExample });
+export const KeyListResponse = z
+  .object({ keys: z.array(Key) })
+  .openapi('KeyListResponse', { example: keyListExample });
 
 export const Workspace = z
   .object({
@@ -184,9 +205,15 @@ export const AuditListResponse = z
 export const ErrorResponse = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'KEY_NOT_FOUND' }),
-      message: z.string(),
-      requestId: z.string(),
+      code: z
+        .enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]])
+        .openapi({ description: 'Stable: branch on it, never on the message', example: 'KEY_NOT_FOUND' }),
+      message: z.string().openapi({ description: 'For a person; never holds a secret' }),
+      requestId: z.string().openapi({ description: 'Also in the `x-request-id` header' }),
+      details: z.record(z.string(), z.unknown()).optional().openapi({
+        description:
+          'Safe facts about a 4xx error: for INVALID_INPUT `issues` (`[{ path, message }]`, never the value), for QUOTA_EXCEEDED the `quota` and `limit`…',
+      }),
     }),
   })
   .openapi('Error');
@@ -213,19 +240,18 @@ export const ReadinessResponse = z.object({ status: z.enum(['ready', 'not_ready'
 // ---------------------------------------------------------------------------------------------
 // Key tests
 
-const workspaceIdField = z
-  .string()
-  .min(1)
-  .max(255)
-  .openapi({ description: 'Act on this workspace’s resources instead of your own (you must be a member)' });
+const workspaceIdField = documented(idField, {
+  description: 'Act on this workspace’s resources instead of your own (you must be a member)',
+});
 
 export const ScopeQuery = z.strictObject({ workspaceId: workspaceIdField.optional() });
 
 /** `{}` or no body at all. */
 export const EmptyBody = z.strictObject({}).openapi('EmptyInput');
 
-export const TestCredentialBody = z
-  .strictObject({ provider: ProviderId, keyData })
+export const TestCredentialBody = keyFieldsSchema
+  .pick({ provider: true, keyData: true })
+  .extend({ provider: ProviderId, keyData })
   .openapi('TestCredentialInput');
 
 const validationFields = {
@@ -257,7 +283,9 @@ export const KeyTestResult = z
 export const CredentialTestResult = z
   .object({ keyId: z.null(), ...validationFields })
   .openapi('CredentialTestResult');
-export const KeyTestResponse = z.object({ result: KeyTestResult }).openapi('KeyTestResponse');
+export const KeyTestResponse = z
+  .object({ result: KeyTestResult })
+  .openapi('KeyTestResponse', { example: keyTestExample });
 export const ValidateAllResponse = z
   .object({ results: z.array(KeyTestResult) })
   .openapi('ValidateAllResponse');
@@ -272,7 +300,7 @@ const PROVIDER_LIST = /^[a-z]+(,[a-z]+)*$/;
 
 export const AnalyticsQuery = z.strictObject({
   timeRange: z
-    .enum(['24h', '7d', '30d', '90d'])
+    .enum(TIME_RANGES)
     .optional()
     .openapi({ description: 'Rolling window ending now; default 30d. Or give `from` and `to`.' }),
   from: z.iso
@@ -283,7 +311,7 @@ export const AnalyticsQuery = z.strictObject({
     .datetime({ offset: true })
     .optional()
     .openapi({ description: 'End (ISO instant, excluded), with `from`' }),
-  groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']).optional(),
+  groupBy: z.enum(USAGE_GROUPS).optional(),
   providers: z
     .string()
     .max(500)
@@ -322,53 +350,50 @@ export const UsageAnalyticsResponse = z
   .object({
     owner: Owner,
     timeRange: z.object({ from: isoDate, to: isoDate }),
-    groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']),
-    metrics: z.array(z.enum(['requests', 'tokens', 'minutes', 'cost'])),
+    groupBy: z.enum(USAGE_GROUPS),
+    metrics: z.array(z.enum(USAGE_METRICS)),
     providers: z.array(z.string()).nullable(),
     totals: UsageFigures,
     series: z.array(z.object({ bucket: z.string(), ...Figures })),
     byProvider: z.array(z.object({ provider: z.string(), ...Figures })),
     byKey: z.array(z.object({ keyId: z.string().nullable(), ...Figures })),
   })
-  .openapi('UsageAnalytics');
+  .openapi('UsageAnalytics', { example: usageAnalyticsExample });
 
-const tokens = z.number().int().min(0).max(1e12);
+const tokens = usageFields.tokens;
 export const RecordUsageBody = z
   .strictObject({
-    keyId: id('The key that was used: yours, or the workspace’s with `?workspaceId=`'),
+    keyId: documented(usageFields.keyId, {
+      description: 'The key that was used: yours, or the workspace’s with `?workspaceId=`',
+    }),
     provider: ProviderId.optional().openapi({
       description: 'Read from the key when left out; when given it must be the key’s provider',
     }),
-    model: z.string().trim().min(1).max(200).optional(),
-    requests: z.number().int().min(1).max(1_000_000).optional().openapi({ description: 'Default 1' }),
+    model: usageFields.model.optional(),
+    requests: usageFields.requests.optional().openapi({ description: 'Default 1' }),
     inputTokens: tokens.optional().openapi({ description: 'Every input token, cached ones included' }),
     outputTokens: tokens.optional(),
     cachedTokens: tokens.optional().openapi({ description: 'The part of inputTokens read from a cache' }),
-    costUsd: z
-      .number()
-      .min(0)
-      .max(1e9)
+    costUsd: usageFields.costUsd
       .optional()
       .openapi({ description: 'What the provider charged, when it said; otherwise priced from the table' }),
-    latencyMs: z.number().int().min(0).max(86_400_000).optional(),
-    audioSeconds: z
-      .number()
-      .min(0)
-      .max(1e9)
+    latencyMs: usageFields.latencyMs.optional(),
+    audioSeconds: usageFields.audioSeconds
       .optional()
       .openapi({ description: 'Seconds of audio processed (voice providers bill audio minutes)' }),
-    success: z.boolean().optional().openapi({ description: 'false counts the requests as errors' }),
+    success: usageFields.success.optional().openapi({ description: 'false counts the requests as errors' }),
+    // JSON carries an instant as an ISO string; the library also takes a Date or epoch milliseconds.
     at: z.iso
       .datetime({ offset: true })
       .optional()
       .openapi({ description: 'When it happened (ISO instant); default now' }),
   })
-  .openapi('RecordUsageInput');
+  .openapi('RecordUsageInput', { example: recordUsageExample });
 export const RecordUsageResponse = z
   .object({
     usage: z.object({ id: z.string(), costUsd: nullableCost, priced: z.boolean() }),
   })
-  .openapi('RecordUsageResponse');
+  .openapi('RecordUsageResponse', { example: recordUsageResponseExample });
 
 // ---------------------------------------------------------------------------------------------
 // Fallback chains
@@ -378,17 +403,16 @@ export const FallbackChainQuery = z.strictObject({
   environment: EnvironmentName.optional().openapi({ description: 'Default production' }),
   workspaceId: workspaceIdField.optional(),
 });
-const chainKeyId = z.string().min(1).max(255);
-export const FallbackChainBody = z
-  .strictObject({
-    primaryKeyId: chainKeyId.nullable().optional().openapi({ description: 'Tried first' }),
-    fallbackSequence: z.array(chainKeyId).max(20).optional().openapi({ description: 'Tried next, in order' }),
-    useSystemFallback: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'After every key of the chain, the application’s own key. Default false' }),
-    maxRetries: z.number().int().min(0).max(10).optional().openapi({ description: 'Default 3' }),
-    retryDelayMs: z.number().int().min(0).max(60_000).optional().openapi({ description: 'Default 1000' }),
+const chainFields = fallbackChainSchema.shape;
+export const FallbackChainBody = fallbackChainSchema
+  .extend({
+    primaryKeyId: documented(chainFields.primaryKeyId, { description: 'Tried first' }),
+    fallbackSequence: documented(chainFields.fallbackSequence, { description: 'Tried next, in order' }),
+    useSystemFallback: documented(chainFields.useSystemFallback, {
+      description: 'After every key of the chain, the application’s own key. Default false',
+    }),
+    maxRetries: documented(chainFields.maxRetries, { description: 'Default 3' }),
+    retryDelayMs: documented(chainFields.retryDelayMs, { description: 'Default 1000' }),
   })
   .openapi('FallbackChainInput');
 export const FallbackChain = z
@@ -411,22 +435,11 @@ export const FallbackChainResponse = z.object({ chain: FallbackChain }).openapi(
 // Usage alerts
 
 export const AlertParams = z.strictObject({ id: id('Alert id (`alert_…`)') });
-export const CreateAlertBody = z
-  .strictObject({
-    alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
-    thresholdValue: z.number().positive().max(1e12).openapi({ description: 'USD for `cost`' }),
-    thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
-    notificationChannels: z
-      .array(z.enum(['webhook', 'email']))
-      .min(1)
-      .max(2),
-    webhookUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .max(2048)
-      .optional(),
-    email: z.email().max(320).optional(),
+export const CreateAlertBody = alertFieldsSchema
+  .extend({
+    thresholdValue: documented(alertFieldsSchema.shape.thresholdValue, { description: 'USD for `cost`' }),
   })
-  .openapi('CreateUsageAlertInput');
+  .openapi('CreateUsageAlertInput', { example: createAlertExample });
 export const AlertDelivery = z
   .object({
     at: isoDate,
@@ -454,10 +467,10 @@ export const UsageAlert = z
   .object({
     id: z.string(),
     owner: Owner,
-    alertType: z.enum(['cost', 'requests', 'tokens', 'errors']),
+    alertType: z.enum(ALERT_TYPES),
     thresholdValue: z.number(),
-    thresholdPeriod: z.enum(['daily', 'weekly', 'monthly']),
-    notificationChannels: z.array(z.enum(['webhook', 'email'])),
+    thresholdPeriod: z.enum(ALERT_PERIODS),
+    notificationChannels: z.array(z.enum(ALERT_CHANNELS)),
     webhookUrl: z.string().nullable(),
     email: z.string().nullable(),
     /** What keeps a channel from delivering now; its notifications wait until it is configured. */
@@ -479,7 +492,9 @@ export const UsageAlert = z
     createdAt: isoDate,
   })
   .openapi('UsageAlert');
-export const UsageAlertResponse = z.object({ alert: UsageAlert }).openapi('UsageAlertResponse');
+export const UsageAlertResponse = z
+  .object({ alert: UsageAlert })
+  .openapi('UsageAlertResponse', { example: alertResponseExample });
 export const CreatedUsageAlertResponse = z
   .object({ alert: UsageAlert, signingSecret: signingSecretField.nullable() })
   .openapi('CreatedUsageAlertResponse');

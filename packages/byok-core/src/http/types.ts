@@ -79,6 +79,11 @@ export interface BYOKHttpHandlerOptions {
    */
   trustProxy?: boolean;
   logger?: Logger;
+  /**
+   * Document `GET`/`POST {basePath}/auth/demo` in the OpenAPI document: the standalone server
+   * serves the demo sign-in beside this handler (outside production). Default false.
+   */
+  documentDemoSignIn?: boolean;
 }
 
 /** What an adapter knows about the connection that the `Request` does not carry. */

@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
 import {
   type AccessCounter,
   type AuditLog,
@@ -19,7 +18,13 @@ import {
 import { BYOKError, decryptionFailed, isBYOKError, keyNotFound, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import type { Logger } from '../logging/index.js';
-import { Environment, type KeyData, maskKeyData, ProviderType, parseKeyData } from '../providers/index.js';
+import {
+  Environment,
+  type KeyData,
+  maskKeyData,
+  type ProviderType,
+  parseKeyData,
+} from '../providers/index.js';
 import { DEFAULT_QUOTAS, quotaExceeded } from '../quotas/index.js';
 import { type KeyChanges, type KeyIdentity, keysStore } from '../store/keys-store.js';
 import { ANY_OWNER } from '../store/owner-filter.js';
@@ -29,6 +34,8 @@ import type { DataKeyService } from './data-keys.js';
 import { activeListCacheKey, cacheKeysFor, toKeyDetails } from './key-rows.js';
 import { LegacyValuePolicy, recordIfNoLegacyValuesLeft } from './legacy-values.js';
 import { toOwner } from './owner.js';
+
+import { addKeySchema, listKeysFilterSchema as listFilterSchema, updateKeySchema } from './schemas.js';
 import type {
   ActiveKey,
   AddKeyInput,
@@ -60,30 +67,6 @@ export interface KeyCallOptions {
   scope?: OwnerSelector | undefined;
   context?: RequestContext | undefined;
 }
-
-const idField = z.string().min(1).max(255);
-const addKeySchema = z.strictObject({
-  userId: idField.optional(),
-  workspaceId: idField.optional(),
-  provider: z.enum(ProviderType, { error: 'Unknown provider' }),
-  keyData: z.record(z.string(), z.unknown()),
-  alias: z.string().trim().max(100).optional(),
-  description: z.string().trim().max(500).optional(),
-  environment: z.enum(Environment).optional(),
-  priority: z.number().int().min(-1000).max(1000).optional(),
-});
-const updateKeySchema = z.strictObject({
-  alias: z.string().trim().max(100).nullable().optional(),
-  description: z.string().trim().max(500).nullable().optional(),
-  enabled: z.boolean().optional(),
-  keyData: z.record(z.string(), z.unknown()).optional(),
-  priority: z.number().int().min(-1000).max(1000).optional(),
-});
-const listFilterSchema = z.strictObject({
-  provider: z.enum(ProviderType).optional(),
-  environment: z.enum(Environment).optional(),
-  status: z.enum(['active', 'disabled', 'invalid', 'revoked', 'compromised']).optional(),
-});
 
 /** Stores, finds and changes keys. Every write and its audit entry share one transaction. */
 export class KeyService {

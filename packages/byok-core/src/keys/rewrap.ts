@@ -6,6 +6,7 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from '../crypto/index.js';
+import { BYOKError } from '../errors/index.js';
 import { dataKeysStore } from '../store/data-keys-store.js';
 import { keysStore } from '../store/keys-store.js';
 import type { Database } from '../store/types.js';
@@ -97,7 +98,7 @@ export async function rewrapDataKeys(
           const dataKey = unwrapDataKey(keyring, row.wrapped_key, row.id, owner);
           const wrapped = wrapDataKey(target, dataKey, owner);
           const check = unwrapDataKey(keyring, wrapped, row.id, owner);
-          if (!check.key.equals(dataKey.key)) throw new Error('verification failed');
+          if (!check.key.equals(dataKey.key)) throw new BYOKError('INTERNAL_ERROR', 'verification failed');
           updates.push({ id: row.id, wrapped });
         } catch (error) {
           report.failures.push({ dataKeyId: row.id, reason: (error as Error).message });
@@ -156,16 +157,19 @@ async function upgradeLegacyCredentials(
         const binding = { keyId: row.id, owner, provider: row.provider };
         try {
           if (!allowed)
-            throw new Error('legacy ciphertext refused: none was left (BYOK_ALLOW_LEGACY_CIPHERTEXT)');
+            throw new BYOKError(
+              'DECRYPTION_FAILED',
+              'legacy ciphertext refused: none was left (BYOK_ALLOW_LEGACY_CIPHERTEXT)',
+            );
           const plaintext = encryption.decryptLegacy(row.ciphertext);
           const json = plaintext.startsWith('{') ? plaintext : JSON.stringify({ apiKey: plaintext });
           const dataKey = await dataKeys.forOwner(tx, owner);
           const ciphertext = encryptCredential(dataKey, json, binding);
           if (decryptCredential(dataKey, ciphertext, binding) !== json)
-            throw new Error('verification failed');
+            throw new BYOKError('INTERNAL_ERROR', 'verification failed');
           // The row is locked: it still holds the value read.
           if (!(await keysStore.replaceCiphertext(tx, row.id, owner, row.ciphertext, ciphertext)))
-            throw new Error('row changed while it was upgraded');
+            throw new BYOKError('CONFLICT', 'row changed while it was upgraded');
           report.legacyUpgraded.push(row.id);
         } catch (error) {
           report.legacyFailed.push({ keyId: row.id, reason: (error as Error).message });

@@ -5,6 +5,7 @@ import { newId } from '../ids/index.js';
 import { DEFAULT_QUOTAS, type Quotas, quotaExceeded } from '../quotas/index.js';
 import type { Database } from '../store/types.js';
 import { type WorkspaceRole, workspacesStore } from '../store/workspaces-store.js';
+import { createWorkspaceSchema as createSchema, workspaceRoleSchema as roleSchema } from './schemas.js';
 
 export type { WorkspaceRole };
 
@@ -21,12 +22,6 @@ export interface WorkspaceMember {
   role: WorkspaceRole;
   addedAt: Date;
 }
-
-const roleSchema = z.enum(['owner', 'admin', 'member']);
-const createSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  ownerUserId: z.string().min(1).max(255),
-});
 
 /** Workspaces and their members. Members use a workspace's keys; admins and owners manage them. */
 export class WorkspaceService {

@@ -1,15 +1,14 @@
-import { z } from 'zod';
 import type { AlertService } from '../alerts/alert-service.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, invalidInput, keyNotFound, parseInput } from '../errors/index.js';
 import { toOwner } from '../keys/owner.js';
 import type { Logger } from '../logging/index.js';
-import { ProviderType } from '../providers/index.js';
 import type { Database } from '../store/types.js';
 import { type UsageStore, usageStore } from '../store/usage-store.js';
 import { bucketStarts, EMPTY_FIGURES, queryFigures } from './analytics.js';
 import { priceUsage } from './pricing.js';
 import { purgeExpiredUsage, type UsagePurgeResult, type UsageRetentionOptions } from './retention.js';
+import { analyticsOptionsSchema as analyticsSchema, recordUsageSchema as recordSchema } from './schemas.js';
 import type {
   AnalyticsOptions,
   RecordUsageInput,
@@ -43,39 +42,6 @@ const keyNotActive = (keyId: string, status: string): BYOKError =>
 const RANGES = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS } as const;
 /** Longest custom range: ten years. */
 const MAX_RANGE_MS = 3660 * DAY_MS;
-
-const idField = z.string().min(1).max(255);
-const count = (max: number) => z.number().int().min(0).max(max);
-const instant = z
-  .union([z.date(), z.iso.datetime({ offset: true }), z.iso.date(), z.number().int().nonnegative()])
-  .transform((value) => (value instanceof Date ? value : new Date(value)))
-  .refine((date) => !Number.isNaN(date.getTime()), 'must be a valid date');
-
-const recordSchema = z.strictObject({
-  keyId: idField.optional(),
-  userId: idField.optional(),
-  workspaceId: idField.optional(),
-  provider: z.enum(ProviderType).optional(),
-  model: z.string().trim().min(1).max(200).optional(),
-  requests: z.number().int().min(1).max(1_000_000).optional(),
-  inputTokens: count(1e12).optional(),
-  outputTokens: count(1e12).optional(),
-  cachedTokens: count(1e12).optional(),
-  costUsd: z.number().min(0).max(1e9).optional(),
-  latencyMs: count(86_400_000).optional(),
-  audioSeconds: z.number().min(0).max(1e9).optional(),
-  success: z.boolean().optional(),
-  at: instant.optional(),
-});
-
-const analyticsSchema = z.strictObject({
-  timeRange: z
-    .union([z.enum(['24h', '7d', '30d', '90d']), z.strictObject({ from: instant, to: instant })])
-    .optional(),
-  providers: z.array(z.enum(ProviderType)).max(50).optional(),
-  metrics: z.array(z.enum(['requests', 'tokens', 'minutes', 'cost'])).optional(),
-  groupBy: z.enum(['hour', 'day', 'week', 'month', 'provider', 'key']).optional(),
-});
 
 /**
  * Records provider usage and answers analytics over it.

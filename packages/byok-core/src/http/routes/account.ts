@@ -5,7 +5,7 @@ import { requireWorkspaceRole } from '../guards.js';
 import { AuditListResponse, AuditQuery, MeResponse, ProviderListResponse } from '../schemas.js';
 import { credentialFields, serializeAuditEntry } from '../serialize.js';
 import type { HttpEnv } from '../types.js';
-import { errorResponses, json, security } from './common.js';
+import { errorResponses, json, serviceSecurity } from './common.js';
 
 /** `/me`, `/providers` and `/audit`. */
 export function registerAccountRoutes(app: OpenAPIHono<HttpEnv>, system: BYOKSystem, basePath: string): void {
@@ -14,7 +14,7 @@ export function registerAccountRoutes(app: OpenAPIHono<HttpEnv>, system: BYOKSys
       method: 'get',
       path: `${basePath}/me`,
       tags: ['Account'],
-      security,
+      security: serviceSecurity,
       summary: 'Who you are and your workspaces',
       responses: { 200: json(MeResponse, 'The caller'), ...errorResponses(401) },
     }),
@@ -37,7 +37,7 @@ export function registerAccountRoutes(app: OpenAPIHono<HttpEnv>, system: BYOKSys
       method: 'get',
       path: `${basePath}/providers`,
       tags: ['Account'],
-      security,
+      security: serviceSecurity,
       summary: 'Supported providers and their credential fields',
       responses: {
         200: json(ProviderListResponse, 'The providers enabled on this server'),
@@ -63,7 +63,7 @@ export function registerAccountRoutes(app: OpenAPIHono<HttpEnv>, system: BYOKSys
       method: 'get',
       path: `${basePath}/audit`,
       tags: ['Audit'],
-      security,
+      security: serviceSecurity,
       summary: 'Audit entries, newest first',
       description:
         'Your own entries; a workspace’s with `workspaceId` (admins and owners); everything for the service token acting for nobody.',

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { BYOKSystem } from '../../create-byok.js';
+import { BYOKError } from '../../errors/index.js';
 import {
   DestinationRefusedError,
   type HostResolver,
@@ -35,7 +36,7 @@ async function checkWebhookHost(url: string, resolve: HostResolver = systemResol
     Promise.race([
       resolve(host),
       sleep(LOOKUP_TIMEOUT_MS, undefined, { ref: false }).then(() => {
-        throw new Error('lookup timed out');
+        throw new BYOKError('INTERNAL_ERROR', 'lookup timed out');
       }),
     ]);
   try {
