@@ -368,6 +368,30 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
     expect(Number(rows[0]?.access_count)).toBe(6);
   });
 
+  it('lists the keys a bulk validation goes through: not revoked, one owner or everyone', async () => {
+    const [userA, userB] = [uniqueId(), uniqueId()];
+    const kept = await manager.addKey({
+      userId: userA,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('v') },
+    });
+    const gone = await manager.addKey({
+      userId: userA,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('w') },
+    });
+    const other = await manager.addKey({
+      userId: userB,
+      provider: 'openai',
+      keyData: { apiKey: openaiKey('x') },
+    });
+    await manager.keys.revokeKey(gone);
+    expect((await manager.keys.listKeysToValidate({ userId: userA })).map((k) => k.id)).toEqual([kept]);
+    const everyone = (await manager.keys.listKeysToValidate()).map((k) => k.id);
+    expect(everyone).toEqual(expect.arrayContaining([kept, other]));
+    expect(everyone).not.toContain(gone);
+  });
+
   it('reports migration status and applies nothing twice', async () => {
     const migration = new DatabaseMigration(client);
     expect(await migration.runMigrations()).toEqual([]);
