@@ -106,9 +106,12 @@ const HOUR_MS = 3_600_000;
 const BUCKET_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS".000Z"'`;
 const TIME_UNITS = new Set(['hour', 'day', 'week', 'month']);
 
-/** SQL for a bucket label of a UTC `timestamp` (without time zone) expression. */
+/**
+ * SQL for the bucket start of a UTC `timestamp` (without time zone) expression. The parts group by
+ * this timestamp; only the final rows are formatted as labels (cheaper than a label per row).
+ */
 const bucketSql = (groupBy: FiguresGrouping, utcTimestamp: string): string =>
-  TIME_UNITS.has(groupBy) ? `to_char(date_trunc('${groupBy}', ${utcTimestamp}), ${BUCKET_FORMAT})` : `''`;
+  TIME_UNITS.has(groupBy) ? `date_trunc('${groupBy}', ${utcTimestamp})` : 'NULL::timestamp';
 
 const ceilTo = (ms: number, unit: number): Date => new Date(Math.ceil(ms / unit) * unit);
 const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms / unit) * unit);
@@ -260,19 +263,32 @@ async function figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsR
     params.push(value);
     return `$${params.length}`;
   };
-  const sums = `sum(requests) AS requests, sum(errors) AS errors, sum(input_tokens) AS input_tokens,
-           sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
-           sum(unpriced_requests) AS unpriced_requests, sum(audio_seconds) AS audio_seconds`;
+  // Counts leave each part as bigint (summed again with 128-bit integers, not numeric): only cost
+  // and audio time stay numeric, for exact decimals.
+  const sums = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors,
+           sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+           sum(cached_tokens)::bigint AS cached_tokens, sum(cost_usd) AS cost_usd,
+           sum(unpriced_requests)::bigint AS unpriced_requests, sum(audio_seconds) AS audio_seconds`;
   const raw = (start: Date, end: Date): string => `
-    SELECT ${bucketSql(groupBy, `created_at AT TIME ZONE 'UTC'`)} AS bucket, provider, key_id, sum(requests) AS requests,
-           sum(CASE WHEN success THEN 0 ELSE requests END) AS errors, sum(input_tokens) AS input_tokens,
-           sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
-           sum(CASE WHEN priced THEN 0 ELSE requests END) AS unpriced_requests, sum(audio_seconds) AS audio_seconds
+    SELECT ${bucketSql(groupBy, `created_at AT TIME ZONE 'UTC'`)} AS bucket, provider, key_id,
+           sum(requests)::bigint AS requests, sum(CASE WHEN success THEN 0 ELSE requests END)::bigint AS errors,
+           sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+           sum(cached_tokens)::bigint AS cached_tokens, sum(cost_usd) AS cost_usd,
+           sum(CASE WHEN priced THEN 0 ELSE requests END)::bigint AS unpriced_requests, sum(audio_seconds) AS audio_seconds
       FROM byok.key_usage
      WHERE owner_type = $1 AND owner_id = $2 AND created_at >= ${param(start)} AND created_at < ${param(end)}
            ${providerCondition}
      GROUP BY 1, 2, 3`;
-  const hourly = (start: Date, end: Date): string => `
+  // By hour, each hourly row is already one (bucket, provider, key) group: no inner grouping needed.
+  const hourly = (start: Date, end: Date): string =>
+    groupBy === 'hour'
+      ? `
+    SELECT hour AT TIME ZONE 'UTC' AS bucket, provider, NULLIF(key_id, '') AS key_id, requests, errors, input_tokens,
+           output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds
+      FROM byok.usage_hourly
+     WHERE owner_type = $1 AND owner_id = $2 AND hour >= ${param(start)} AND hour < ${param(end)}
+           ${providerCondition}`
+      : `
     SELECT ${bucketSql(groupBy, `hour AT TIME ZONE 'UTC'`)} AS bucket, provider, NULLIF(key_id, '') AS key_id, ${sums}
       FROM byok.usage_hourly
      WHERE owner_type = $1 AND owner_id = $2 AND hour >= ${param(start)} AND hour < ${param(end)}
@@ -310,7 +326,7 @@ async function figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsR
 
   // Each part is added up by (bucket, provider, key) first, so the grouping sets work on few rows.
   const { rows } = await db.query<SumsRow>(
-    `SELECT GROUPING(bucket, provider, key_id) AS g, bucket, provider, key_id,
+    `SELECT GROUPING(bucket, provider, key_id) AS g, to_char(bucket, ${BUCKET_FORMAT}) AS bucket, provider, key_id,
             sum(requests)::text AS requests, sum(errors)::text AS errors,
             sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
             sum(cached_tokens)::text AS cached_tokens, sum(cost_usd)::text AS cost,
