@@ -119,14 +119,14 @@ const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms /
 // The raw rows of one statement, rolled up: shared by the one-row and the batch writes.
 const ROLLUPS = `
   hourly AS (
-    INSERT INTO byok.usage_hourly AS h (owner_type, owner_id, hour, provider, key_id, requests, errors, input_tokens,
-      output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
+    INSERT INTO byok.usage_hourly AS h (owner_type, owner_id, hour, provider, key_id, model, requests, errors,
+      input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
     SELECT owner_type, owner_id, date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', provider,
-      coalesce(key_id, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
+      coalesce(key_id, ''), coalesce(model, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
       sum(output_tokens), sum(cached_tokens), sum(coalesce(cost_usd, 0)), sum(CASE WHEN priced THEN 0 ELSE requests END),
       sum(coalesce(audio_seconds, 0))
-    FROM raw GROUP BY 1, 2, 3, 4, 5
-    ON CONFLICT (owner_type, owner_id, hour, provider, key_id) DO UPDATE SET
+    FROM raw GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (owner_type, owner_id, hour, provider, key_id, model) DO UPDATE SET
       requests = h.requests + EXCLUDED.requests,
       errors = h.errors + EXCLUDED.errors,
       input_tokens = h.input_tokens + EXCLUDED.input_tokens,
@@ -279,16 +279,7 @@ async function figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsR
      WHERE owner_type = $1 AND owner_id = $2 AND created_at >= ${param(start)} AND created_at < ${param(end)}
            ${providerCondition}
      GROUP BY 1, 2, 3`;
-  // By hour, each hourly row is already one (bucket, provider, key) group: no inner grouping needed.
-  const hourly = (start: Date, end: Date): string =>
-    groupBy === 'hour'
-      ? `
-    SELECT hour AT TIME ZONE 'UTC' AS bucket, provider, NULLIF(key_id, '') AS key_id, requests, errors, input_tokens,
-           output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds
-      FROM byok.usage_hourly
-     WHERE owner_type = $1 AND owner_id = $2 AND hour >= ${param(start)} AND hour < ${param(end)}
-           ${providerCondition}`
-      : `
+  const hourly = (start: Date, end: Date): string => `
     SELECT ${bucketSql(groupBy, `hour AT TIME ZONE 'UTC'`)} AS bucket, provider, NULLIF(key_id, '') AS key_id, ${sums}
       FROM byok.usage_hourly
      WHERE owner_type = $1 AND owner_id = $2 AND hour >= ${param(start)} AND hour < ${param(end)}
