@@ -151,13 +151,13 @@ try {
        FROM byok.key_usage GROUP BY 1, 2, 3, 4, 5, 6`,
   );
   await pool.query(
-    `INSERT INTO byok.usage_hourly (owner_type, owner_id, hour, provider, key_id, requests, errors, input_tokens,
-                                    output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
+    `INSERT INTO byok.usage_hourly (owner_type, owner_id, hour, provider, key_id, model, requests, errors,
+                                    input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
      SELECT owner_type, owner_id, date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', provider,
-            coalesce(key_id, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
+            coalesce(key_id, ''), coalesce(model, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
             sum(output_tokens), sum(cached_tokens), coalesce(sum(cost_usd), 0),
             sum(CASE WHEN priced THEN 0 ELSE requests END), coalesce(sum(audio_seconds), 0)
-       FROM byok.key_usage GROUP BY 1, 2, 3, 4, 5`,
+       FROM byok.key_usage GROUP BY 1, 2, 3, 4, 5, 6`,
   );
   const rollupMs = performance.now() - t;
   await pool.query('ANALYZE byok.key_usage');

@@ -106,9 +106,12 @@ const HOUR_MS = 3_600_000;
 const BUCKET_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS".000Z"'`;
 const TIME_UNITS = new Set(['hour', 'day', 'week', 'month']);
 
-/** SQL for a bucket label of a UTC `timestamp` (without time zone) expression. */
+/**
+ * SQL for the bucket start of a UTC `timestamp` (without time zone) expression. The parts group by
+ * this timestamp; only the final rows are formatted as labels (cheaper than a label per row).
+ */
 const bucketSql = (groupBy: FiguresGrouping, utcTimestamp: string): string =>
-  TIME_UNITS.has(groupBy) ? `to_char(date_trunc('${groupBy}', ${utcTimestamp}), ${BUCKET_FORMAT})` : `''`;
+  TIME_UNITS.has(groupBy) ? `date_trunc('${groupBy}', ${utcTimestamp})` : 'NULL::timestamp';
 
 const ceilTo = (ms: number, unit: number): Date => new Date(Math.ceil(ms / unit) * unit);
 const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms / unit) * unit);
@@ -116,14 +119,14 @@ const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms /
 // The raw rows of one statement, rolled up: shared by the one-row and the batch writes.
 const ROLLUPS = `
   hourly AS (
-    INSERT INTO byok.usage_hourly AS h (owner_type, owner_id, hour, provider, key_id, requests, errors, input_tokens,
-      output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
+    INSERT INTO byok.usage_hourly AS h (owner_type, owner_id, hour, provider, key_id, model, requests, errors,
+      input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
     SELECT owner_type, owner_id, date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', provider,
-      coalesce(key_id, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
+      coalesce(key_id, ''), coalesce(model, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
       sum(output_tokens), sum(cached_tokens), sum(coalesce(cost_usd, 0)), sum(CASE WHEN priced THEN 0 ELSE requests END),
       sum(coalesce(audio_seconds, 0))
-    FROM raw GROUP BY 1, 2, 3, 4, 5
-    ON CONFLICT (owner_type, owner_id, hour, provider, key_id) DO UPDATE SET
+    FROM raw GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (owner_type, owner_id, hour, provider, key_id, model) DO UPDATE SET
       requests = h.requests + EXCLUDED.requests,
       errors = h.errors + EXCLUDED.errors,
       input_tokens = h.input_tokens + EXCLUDED.input_tokens,
@@ -260,14 +263,18 @@ async function figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsR
     params.push(value);
     return `$${params.length}`;
   };
-  const sums = `sum(requests) AS requests, sum(errors) AS errors, sum(input_tokens) AS input_tokens,
-           sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
-           sum(unpriced_requests) AS unpriced_requests, sum(audio_seconds) AS audio_seconds`;
+  // Counts leave each part as bigint (summed again with 128-bit integers, not numeric): only cost
+  // and audio time stay numeric, for exact decimals.
+  const sums = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors,
+           sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+           sum(cached_tokens)::bigint AS cached_tokens, sum(cost_usd) AS cost_usd,
+           sum(unpriced_requests)::bigint AS unpriced_requests, sum(audio_seconds) AS audio_seconds`;
   const raw = (start: Date, end: Date): string => `
-    SELECT ${bucketSql(groupBy, `created_at AT TIME ZONE 'UTC'`)} AS bucket, provider, key_id, sum(requests) AS requests,
-           sum(CASE WHEN success THEN 0 ELSE requests END) AS errors, sum(input_tokens) AS input_tokens,
-           sum(output_tokens) AS output_tokens, sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd,
-           sum(CASE WHEN priced THEN 0 ELSE requests END) AS unpriced_requests, sum(audio_seconds) AS audio_seconds
+    SELECT ${bucketSql(groupBy, `created_at AT TIME ZONE 'UTC'`)} AS bucket, provider, key_id,
+           sum(requests)::bigint AS requests, sum(CASE WHEN success THEN 0 ELSE requests END)::bigint AS errors,
+           sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+           sum(cached_tokens)::bigint AS cached_tokens, sum(cost_usd) AS cost_usd,
+           sum(CASE WHEN priced THEN 0 ELSE requests END)::bigint AS unpriced_requests, sum(audio_seconds) AS audio_seconds
       FROM byok.key_usage
      WHERE owner_type = $1 AND owner_id = $2 AND created_at >= ${param(start)} AND created_at < ${param(end)}
            ${providerCondition}
@@ -310,7 +317,7 @@ async function figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsR
 
   // Each part is added up by (bucket, provider, key) first, so the grouping sets work on few rows.
   const { rows } = await db.query<SumsRow>(
-    `SELECT GROUPING(bucket, provider, key_id) AS g, bucket, provider, key_id,
+    `SELECT GROUPING(bucket, provider, key_id) AS g, to_char(bucket, ${BUCKET_FORMAT}) AS bucket, provider, key_id,
             sum(requests)::text AS requests, sum(errors)::text AS errors,
             sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
             sum(cached_tokens)::text AS cached_tokens, sum(cost_usd)::text AS cost,
