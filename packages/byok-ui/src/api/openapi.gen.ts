@@ -42,6 +42,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -51,6 +72,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -60,6 +90,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -69,6 +108,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -78,6 +129,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -119,6 +179,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -128,6 +209,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -137,6 +227,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -146,6 +245,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -155,6 +266,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_ACTIVE",
+                         *         "message": "Key key_01JD3XK8W2M4 is revoked",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -164,6 +284,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -173,6 +302,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -182,6 +320,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -191,6 +338,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -241,6 +397,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -250,6 +427,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -259,6 +445,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -268,6 +463,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -277,6 +484,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -286,6 +502,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -339,6 +564,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -348,6 +594,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -357,6 +612,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -366,6 +630,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -375,6 +651,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -384,6 +669,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -436,6 +730,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -445,6 +760,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -454,6 +778,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -463,6 +796,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -472,6 +817,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -527,6 +881,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -536,6 +911,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -545,6 +929,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -554,6 +950,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -598,6 +1003,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -607,6 +1033,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -616,6 +1051,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -625,6 +1069,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -634,6 +1090,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -643,6 +1108,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -652,6 +1126,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -661,6 +1144,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -708,6 +1200,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -717,6 +1230,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -726,6 +1248,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -735,6 +1266,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -744,6 +1287,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -785,6 +1337,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -794,6 +1367,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -803,6 +1385,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -812,6 +1403,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -821,6 +1424,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -830,6 +1442,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -839,6 +1460,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -848,6 +1478,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -897,6 +1536,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -906,6 +1566,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -915,6 +1584,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -924,6 +1602,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -933,6 +1623,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -969,6 +1668,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -978,6 +1698,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -987,6 +1716,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -996,6 +1734,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1005,6 +1755,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1014,6 +1773,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1056,6 +1824,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1065,6 +1854,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1074,6 +1872,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1083,6 +1890,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1092,6 +1911,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1101,6 +1929,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1110,6 +1947,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1119,6 +1965,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1169,6 +2024,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1178,6 +2054,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1187,6 +2072,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1196,6 +2090,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1205,6 +2111,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1214,6 +2129,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1261,6 +2185,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1270,6 +2215,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1279,6 +2233,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1317,6 +2280,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1326,6 +2310,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1335,6 +2328,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1344,6 +2346,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1353,6 +2364,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1362,6 +2382,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1408,6 +2437,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1417,6 +2455,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1426,6 +2476,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1459,6 +2518,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1468,6 +2536,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1477,6 +2557,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1486,6 +2575,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1528,6 +2626,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1537,6 +2656,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1546,6 +2674,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1555,6 +2695,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_ACTIVE",
+                         *         "message": "Key key_01JD3XK8W2M4 is revoked",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1564,6 +2713,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1573,6 +2731,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1582,6 +2749,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1591,6 +2767,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1642,6 +2827,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1651,6 +2857,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1660,6 +2875,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1669,6 +2896,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1678,6 +2914,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1687,6 +2932,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1696,6 +2950,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1751,6 +3014,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1760,6 +3044,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1769,6 +3062,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1778,6 +3083,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1787,6 +3101,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1796,6 +3119,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1805,6 +3137,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1857,6 +3198,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1866,6 +3228,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1875,6 +3246,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1884,6 +3264,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1893,6 +3282,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1902,6 +3300,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1954,6 +3361,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1963,6 +3391,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1972,6 +3409,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1981,6 +3427,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1990,6 +3445,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -1999,6 +3463,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2042,6 +3515,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2051,6 +3533,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2096,6 +3587,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2105,6 +3605,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2162,6 +3671,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2171,6 +3701,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2180,6 +3719,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2189,6 +3740,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_ACTIVE",
+                         *         "message": "Key key_01JD3XK8W2M4 is revoked",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2198,6 +3758,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2207,6 +3776,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2216,6 +3794,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2225,6 +3812,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2284,6 +3880,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2293,6 +3910,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2302,6 +3928,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2311,6 +3949,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2356,6 +4003,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2365,6 +4021,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2400,6 +4065,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2409,6 +4095,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2418,6 +4113,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2427,6 +4131,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2436,6 +4149,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2445,6 +4167,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2495,6 +4226,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2504,6 +4256,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2513,6 +4274,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2522,6 +4295,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2560,6 +4342,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2569,6 +4372,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2578,6 +4390,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2587,6 +4408,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2596,6 +4429,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2605,6 +4447,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2614,6 +4465,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2623,6 +4483,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2671,6 +4540,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2680,6 +4558,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2689,6 +4579,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2724,6 +4623,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2733,6 +4641,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2742,6 +4659,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2751,6 +4680,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2760,6 +4698,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2801,6 +4748,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2810,6 +4778,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2819,6 +4796,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2828,6 +4814,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2837,6 +4835,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_ACTIVE",
+                         *         "message": "Key key_01JD3XK8W2M4 is revoked",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2846,6 +4853,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2855,6 +4871,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2864,6 +4889,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2873,6 +4907,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2923,6 +4966,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2932,6 +4996,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2941,6 +5014,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2950,6 +5032,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2959,6 +5053,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2968,6 +5071,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2977,6 +5089,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -2986,6 +5107,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3043,6 +5173,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3052,6 +5203,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3061,6 +5221,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3070,6 +5242,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3079,6 +5260,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3088,6 +5278,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3097,6 +5296,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3152,6 +5360,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3161,6 +5390,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3170,6 +5408,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3179,6 +5429,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3188,6 +5447,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3197,6 +5465,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3206,6 +5483,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3252,6 +5538,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3261,6 +5556,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3270,6 +5577,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3311,6 +5627,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3320,6 +5657,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3329,6 +5675,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3338,6 +5693,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3347,6 +5714,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_ACTIVE",
+                         *         "message": "Key key_01JD3XK8W2M4 is revoked",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3356,6 +5732,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "PAYLOAD_TOO_LARGE",
+                         *         "message": "Request body is larger than 65536 bytes",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3365,6 +5750,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                         *         "message": "Request body must be JSON (Content-Type: application/json)",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3374,6 +5768,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3383,6 +5786,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3435,6 +5847,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3444,6 +5865,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3453,6 +5883,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3462,6 +5904,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_ACTIVE",
+                         *         "message": "Key key_01JD3XK8W2M4 is revoked",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3471,6 +5922,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMITED",
+                         *         "message": "Too many requests; try again in 12 seconds",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3480,6 +5940,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
                         "application/json": components["schemas"]["Error"];
                     };
                 };
@@ -3494,6 +5963,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "userId": "user_456",
+         *       "role": "member"
+         *     }
+         */
         AddMemberInput: {
             role: components["schemas"]["WorkspaceRole"];
             userId: string;
@@ -3578,12 +6053,24 @@ export interface components {
             name: string;
             requestsPerMinute?: number | null;
         };
+        /**
+         * @example {
+         *       "provider": "openai",
+         *       "keyData": {
+         *         "apiKey": "sk-proj-…"
+         *       },
+         *       "alias": "Main OpenAI key",
+         *       "description": "Billing account of the research team",
+         *       "environment": "production",
+         *       "priority": 0
+         *     }
+         */
         CreateKeyInput: {
             alias?: string;
             description?: string;
             environment?: components["schemas"]["Environment"] & unknown;
             /**
-             * @description The credential, field by field (see GET /providers). Encrypted at rest; never returned.
+             * @description The credential, field by field, each a string (see GET /providers). Encrypted at rest; never returned.
              * @example {
              *       "apiKey": "sk-proj-…"
              *     }
@@ -3595,6 +6082,17 @@ export interface components {
             priority?: number;
             provider: components["schemas"]["ProviderId"];
         };
+        /**
+         * @example {
+         *       "alertType": "cost",
+         *       "thresholdValue": 50,
+         *       "thresholdPeriod": "monthly",
+         *       "notificationChannels": [
+         *         "email"
+         *       ],
+         *       "email": "ops@example.com"
+         *     }
+         */
         CreateUsageAlertInput: {
             /** @enum {string} */
             alertType: "cost" | "requests" | "tokens" | "errors";
@@ -3608,6 +6106,11 @@ export interface components {
             /** Format: uri */
             webhookUrl?: string;
         };
+        /**
+         * @example {
+         *       "name": "Research team"
+         *     }
+         */
         CreateWorkspaceInput: {
             name: string;
         };
@@ -3650,9 +6153,19 @@ export interface components {
         Environment: "development" | "staging" | "production";
         Error: {
             error: {
-                /** @example KEY_NOT_FOUND */
-                code: string;
+                /**
+                 * @description Stable: branch on it, never on the message
+                 * @example KEY_NOT_FOUND
+                 * @enum {string}
+                 */
+                code: "INVALID_INPUT" | "INVALID_KEY_FORMAT" | "UNKNOWN_PROVIDER" | "UNAUTHENTICATED" | "FORBIDDEN" | "QUOTA_EXCEEDED" | "KEY_NOT_FOUND" | "NOT_FOUND" | "CONFLICT" | "KEY_NOT_ACTIVE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "DECRYPTION_FAILED" | "MASTER_KEY_MISMATCH" | "INTERNAL_ERROR" | "PROVIDER_VALIDATION_FAILED" | "PROVIDER_UNAVAILABLE" | "ENCRYPTION_NOT_CONFIGURED" | "MASTER_KEY_SOURCE_FAILED" | "NO_KEY_AVAILABLE" | "DATABASE_UNAVAILABLE" | "AUDIT_LOG_TAMPERED" | "METHOD_NOT_ALLOWED" | "DATA_FOLDER_LOCKED" | "DATABASE_NOT_FOUND" | "PROVIDER_NOT_ENABLED" | "BUDGET_EXCEEDED" | "UPSTREAM_ERROR" | "INVALID_CONFIG" | "CLI_USAGE" | "CLI_FAILED" | "CLI_INTERRUPTED" | "UNSUPPORTED_MEDIA_TYPE" | "CLIENT_CLOSED";
+                /** @description Safe facts about a 4xx error: for INVALID_INPUT `issues` (`[{ path, message }]`, never the value), for QUOTA_EXCEEDED the `quota` and `limit`… */
+                details?: {
+                    [key: string]: unknown;
+                };
+                /** @description For a person; never holds a secret */
                 message: string;
+                /** @description Also in the `x-request-id` header */
                 requestId: string;
             };
         };
@@ -3806,14 +6319,117 @@ export interface components {
             userId: string | null;
             workspaceId: string | null;
         };
+        /**
+         * @example {
+         *       "keys": [
+         *         {
+         *           "id": "key_01JD3XK8W2M4",
+         *           "provider": "openai",
+         *           "environment": "production",
+         *           "owner": {
+         *             "type": "user",
+         *             "id": "user_123"
+         *           },
+         *           "userId": "user_123",
+         *           "workspaceId": null,
+         *           "alias": "Main OpenAI key",
+         *           "description": "Billing account of the research team",
+         *           "status": "active",
+         *           "isActive": true,
+         *           "keyHint": "sk-…a1b2",
+         *           "fingerprint": "fp_9c1e07d45f2a",
+         *           "healthScore": 100,
+         *           "lastValidatedAt": "2026-11-30T01:00:00.000Z",
+         *           "lastValidationStatus": "valid",
+         *           "cooldownUntil": null,
+         *           "createdBy": "user_123",
+         *           "createdAt": "2026-11-29T18:30:00.000Z",
+         *           "updatedAt": "2026-11-30T01:00:00.000Z",
+         *           "revokedAt": null
+         *         },
+         *         {
+         *           "id": "key_01JD3XM0C7Q9",
+         *           "provider": "anthropic",
+         *           "environment": "production",
+         *           "owner": {
+         *             "type": "user",
+         *             "id": "user_123"
+         *           },
+         *           "userId": "user_123",
+         *           "workspaceId": null,
+         *           "alias": "Claude",
+         *           "description": null,
+         *           "status": "active",
+         *           "isActive": true,
+         *           "keyHint": "sk-ant-…f00d",
+         *           "fingerprint": "fp_4d2e8a11b3c0",
+         *           "healthScore": 60,
+         *           "lastValidatedAt": "2026-11-30T01:00:00.000Z",
+         *           "lastValidationStatus": "rate_limited",
+         *           "cooldownUntil": "2026-11-30T01:05:00.000Z",
+         *           "createdBy": "user_123",
+         *           "createdAt": "2026-11-29T18:30:00.000Z",
+         *           "updatedAt": "2026-11-30T01:00:00.000Z",
+         *           "revokedAt": null
+         *         }
+         *       ]
+         *     }
+         */
         KeyListResponse: {
             keys: components["schemas"]["Key"][];
         };
+        /**
+         * @example {
+         *       "key": {
+         *         "id": "key_01JD3XK8W2M4",
+         *         "provider": "openai",
+         *         "environment": "production",
+         *         "owner": {
+         *           "type": "user",
+         *           "id": "user_123"
+         *         },
+         *         "userId": "user_123",
+         *         "workspaceId": null,
+         *         "alias": "Main OpenAI key",
+         *         "description": "Billing account of the research team",
+         *         "status": "active",
+         *         "isActive": true,
+         *         "keyHint": "sk-…a1b2",
+         *         "fingerprint": "fp_9c1e07d45f2a",
+         *         "healthScore": 100,
+         *         "lastValidatedAt": "2026-11-30T01:00:00.000Z",
+         *         "lastValidationStatus": "valid",
+         *         "cooldownUntil": null,
+         *         "createdBy": "user_123",
+         *         "createdAt": "2026-11-29T18:30:00.000Z",
+         *         "updatedAt": "2026-11-30T01:00:00.000Z",
+         *         "revokedAt": null
+         *       }
+         *     }
+         */
         KeyResponse: {
             key: components["schemas"]["Key"];
         };
         /** @enum {string} */
         KeyStatus: "active" | "disabled" | "invalid" | "revoked" | "compromised";
+        /**
+         * @example {
+         *       "result": {
+         *         "keyId": "key_01JD3XK8W2M4",
+         *         "provider": "openai",
+         *         "isValid": true,
+         *         "healthScore": 100,
+         *         "status": "valid",
+         *         "statusCode": 200,
+         *         "responseTime": 182,
+         *         "testsRun": [
+         *           "list_models"
+         *         ],
+         *         "validatedAt": "2026-11-30T01:00:00.000Z",
+         *         "cooldownUntil": null
+         *       }
+         *     }
+         */
         KeyTestResponse: {
             result: components["schemas"]["KeyTestResult"];
         };
@@ -3881,6 +6497,18 @@ export interface components {
             /** @enum {string} */
             status: "ready" | "not_ready";
         };
+        /**
+         * @example {
+         *       "keyId": "key_01JD3XK8W2M4",
+         *       "provider": "openai",
+         *       "model": "gpt-4o-mini",
+         *       "inputTokens": 1200,
+         *       "outputTokens": 350,
+         *       "cachedTokens": 200,
+         *       "latencyMs": 840,
+         *       "success": true
+         *     }
+         */
         RecordUsageInput: {
             /**
              * Format: date-time
@@ -3906,6 +6534,15 @@ export interface components {
             /** @description false counts the requests as errors */
             success?: boolean;
         };
+        /**
+         * @example {
+         *       "usage": {
+         *         "id": "usg_01JD3Y2P6TQK",
+         *         "costUsd": 0.000375,
+         *         "priced": true
+         *       }
+         *     }
+         */
         RecordUsageResponse: {
             usage: {
                 /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
@@ -3927,7 +6564,7 @@ export interface components {
         };
         TestCredentialInput: {
             /**
-             * @description The credential, field by field (see GET /providers). Encrypted at rest; never returned.
+             * @description The credential, field by field, each a string (see GET /providers). Encrypted at rest; never returned.
              * @example {
              *       "apiKey": "sk-proj-…"
              *     }
@@ -3956,7 +6593,7 @@ export interface components {
             description?: string | null;
             enabled?: boolean;
             /**
-             * @description The credential, field by field (see GET /providers). Encrypted at rest; never returned.
+             * @description The credential, field by field, each a string (see GET /providers). Encrypted at rest; never returned.
              * @example {
              *       "apiKey": "sk-proj-…"
              *     }
@@ -3995,6 +6632,85 @@ export interface components {
         UsageAlertList: {
             alerts: components["schemas"]["UsageAlert"][];
         };
+        /**
+         * @example {
+         *       "owner": {
+         *         "type": "user",
+         *         "id": "user_123"
+         *       },
+         *       "timeRange": {
+         *         "from": "2026-11-28T00:00:00.000Z",
+         *         "to": "2026-11-30T00:00:00.000Z"
+         *       },
+         *       "groupBy": "day",
+         *       "metrics": [
+         *         "requests",
+         *         "tokens",
+         *         "cost"
+         *       ],
+         *       "providers": null,
+         *       "totals": {
+         *         "requests": 30,
+         *         "errors": 0,
+         *         "inputTokens": 30000,
+         *         "outputTokens": 10000,
+         *         "cachedTokens": 0,
+         *         "totalTokens": 40000,
+         *         "costUsd": 0.42,
+         *         "unpricedRequests": 0
+         *       },
+         *       "series": [
+         *         {
+         *           "bucket": "2026-11-28",
+         *           "requests": 12,
+         *           "errors": 0,
+         *           "inputTokens": 12000,
+         *           "outputTokens": 4000,
+         *           "cachedTokens": 0,
+         *           "totalTokens": 16000,
+         *           "costUsd": 0.17,
+         *           "unpricedRequests": 0
+         *         },
+         *         {
+         *           "bucket": "2026-11-29",
+         *           "requests": 18,
+         *           "errors": 0,
+         *           "inputTokens": 18000,
+         *           "outputTokens": 6000,
+         *           "cachedTokens": 0,
+         *           "totalTokens": 24000,
+         *           "costUsd": 0.25,
+         *           "unpricedRequests": 0
+         *         }
+         *       ],
+         *       "byProvider": [
+         *         {
+         *           "provider": "openai",
+         *           "requests": 30,
+         *           "errors": 0,
+         *           "inputTokens": 30000,
+         *           "outputTokens": 10000,
+         *           "cachedTokens": 0,
+         *           "totalTokens": 40000,
+         *           "costUsd": 0.42,
+         *           "unpricedRequests": 0
+         *         }
+         *       ],
+         *       "byKey": [
+         *         {
+         *           "keyId": "key_01JD3XK8W2M4",
+         *           "requests": 30,
+         *           "errors": 0,
+         *           "inputTokens": 30000,
+         *           "outputTokens": 10000,
+         *           "cachedTokens": 0,
+         *           "totalTokens": 40000,
+         *           "costUsd": 0.42,
+         *           "unpricedRequests": 0
+         *         }
+         *       ]
+         *     }
+         */
         UsageAnalytics: {
             byKey: {
                 /** @description Seconds of audio processed (voice providers) */
