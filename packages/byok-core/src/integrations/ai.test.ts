@@ -216,7 +216,10 @@ describe('createBYOKAIIntegration', () => {
       expect(request?.path).not.toContain(keys[provider as keyof typeof keys]);
       if (provider === 'anthropic') {
         expect(request?.headers['anthropic-version']).toBe('2023-06-01');
-        expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ system: 'Be brief.', max_tokens: 50 });
+        expect(JSON.parse(request?.body ?? '{}')).toMatchObject({
+          system: [{ type: 'text', text: 'Be brief.' }],
+          max_tokens: 50,
+        });
       }
       if (provider === 'gemini') {
         expect(JSON.parse(request?.body ?? '{}')).toMatchObject({
@@ -294,6 +297,32 @@ describe('createBYOKAIIntegration', () => {
     expect(ProviderCallError.isInstance(cause) && cause.statusCode).toBe(401);
     expect(`${(caught as Error).message} ${(cause as Error).message}`).not.toContain('invalid-secret-0011');
     expect(captured.lines.join('')).not.toContain('invalid-secret-0011');
+  });
+
+  it('classifies each failure of the SDK call (429 with Retry-After, outage, dropped connection, unreadable answer) without the key', async () => {
+    const cases = [
+      { behavior: { kind: 'rate_limited', retryAfterSeconds: 7 }, outcome: 'rate_limited', status: 429 },
+      { behavior: 'outage', outcome: 'outage', status: 'any' },
+      { behavior: 'drop', outcome: 'network_error', status: undefined },
+      { behavior: 'echo', outcome: 'unexpected', status: 200 },
+    ] as const;
+    for (const [index, want] of cases.entries()) {
+      const userId = uniqueId();
+      const secret = `sk-proj-failing${index}-secret-00${20 + index}`;
+      fake.setBehavior(secret, want.behavior);
+      await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: secret } });
+      const config = await createBYOKAIIntegration(manager).configFactory.createConfigWithBYOK(userId);
+      const error = await config.providers.openai?.complete('Hello').catch((e: unknown) => e);
+      const failure = ProviderCallError.isInstance(error) ? error : (error as Error).cause;
+      expect(ProviderCallError.isInstance(failure)).toBe(true);
+      const classified = failure as ProviderCallError;
+      expect(classified.outcome).toBe(want.outcome);
+      if (want.status === 'any') expect(classified.statusCode).toBeGreaterThanOrEqual(500);
+      else expect(classified.statusCode).toBe(want.status);
+      if (want.outcome === 'rate_limited') expect(classified.retryAfterMs).toBe(7000);
+      const printed = [inspect(error, { depth: 10 }), JSON.stringify(error), captured.lines.join('')];
+      for (const text of printed) expect(text).not.toContain(`secret-00${20 + index}`);
+    }
   });
 
   it('does not try another key when the provider refuses the request itself (403)', async () => {
