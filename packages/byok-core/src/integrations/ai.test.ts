@@ -3,7 +3,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { isBYOKError } from '../errors/index.js';
-import { ProviderCallError } from '../fallback/index.js';
+import { type FallbackAttempt, ProviderCallError } from '../fallback/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderType } from '../providers/index.js';
 import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
@@ -299,12 +299,13 @@ describe('createBYOKAIIntegration', () => {
     expect(captured.lines.join('')).not.toContain('invalid-secret-0011');
   });
 
-  it('classifies each failure of the SDK call (429 with Retry-After, outage, dropped connection, unreadable answer) without the key', async () => {
+  it('classifies each failure of the SDK call (429 with Retry-After, outage, dropped connection, unreadable answer, timeout) without the key', async () => {
     const cases = [
       { behavior: { kind: 'rate_limited', retryAfterSeconds: 7 }, outcome: 'rate_limited', status: 429 },
       { behavior: 'outage', outcome: 'outage', status: 'any' },
       { behavior: 'drop', outcome: 'network_error', status: undefined },
       { behavior: 'echo', outcome: 'unexpected', status: 200 },
+      { behavior: { kind: 'slow', delayMs: 5000 }, outcome: 'timeout', status: undefined },
     ] as const;
     for (const [index, want] of cases.entries()) {
       const userId = uniqueId();
@@ -312,14 +313,21 @@ describe('createBYOKAIIntegration', () => {
       fake.setBehavior(secret, want.behavior);
       await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: secret } });
       const config = await createBYOKAIIntegration(manager).configFactory.createConfigWithBYOK(userId);
-      const error = await config.providers.openai?.complete('Hello').catch((e: unknown) => e);
+      const error = await config.providers.openai
+        ?.complete('Hello', { timeoutMs: 500 })
+        .catch((e: unknown) => e);
+      // A failure that stops the chain is thrown as it is; else the chain's error lists each
+      // attempt as classified, with the last failure as its cause.
       const failure = ProviderCallError.isInstance(error) ? error : (error as Error).cause;
-      expect(ProviderCallError.isInstance(failure)).toBe(true);
-      const classified = failure as ProviderCallError;
-      expect(classified.outcome).toBe(want.outcome);
-      if (want.status === 'any') expect(classified.statusCode).toBeGreaterThanOrEqual(500);
-      else expect(classified.statusCode).toBe(want.status);
-      if (want.outcome === 'rate_limited') expect(classified.retryAfterMs).toBe(7000);
+      const attempt = ProviderCallError.isInstance(error)
+        ? { outcome: error.outcome, statusCode: error.statusCode }
+        : (error as { details?: { attempts?: FallbackAttempt[] } }).details?.attempts?.[0];
+      expect(attempt?.outcome).toBe(want.outcome);
+      if (want.status === 'any') expect(attempt?.statusCode).toBeGreaterThanOrEqual(500);
+      else expect(attempt?.statusCode).toBe(want.status);
+      if (want.outcome === 'timeout') expect((failure as Error).name).toBe('TimeoutError');
+      else expect(ProviderCallError.isInstance(failure) && failure.outcome).toBe(want.outcome);
+      if (want.outcome === 'rate_limited') expect((failure as ProviderCallError).retryAfterMs).toBe(7000);
       const printed = [inspect(error, { depth: 10 }), JSON.stringify(error), captured.lines.join('')];
       for (const text of printed) expect(text).not.toContain(`secret-00${20 + index}`);
     }

@@ -64,7 +64,7 @@ export function chatModel(
     case ProviderType.DEEPSEEK:
       return createDeepSeek(settings)(modelId);
     default: {
-      // OpenAI, and every provider that speaks its Chat Completions API (OpenRouter, Mistral, Groq, xAI …).
+      // OpenAI, and every other provider that speaks its Chat Completions API (from its definition).
       const headers = api?.extraHeaders?.(keyData);
       return createOpenAI({ ...settings, name: provider, ...(headers ? { headers } : {}) }).chat(modelId);
     }

@@ -55,13 +55,11 @@ export function sdkFailure(error: unknown, provider: ProviderType, secrets: read
       cause: error.cause,
     });
   }
-  // The SDK could not read a 2xx answer (no content, an unknown shape).
-  return new ProviderCallError(
-    `${name} answered with something unexpected: ${scrub(error.message, secrets)}`,
-    {
-      provider,
-      statusCode: 200,
-      outcome: 'unexpected',
-    },
-  );
+  // The SDK could not read a 2xx answer (no content, an unknown shape). Its message quotes the
+  // answer, which may hold anything: only the error's name is kept.
+  return new ProviderCallError(`${name} answered with something unexpected (${error.name})`, {
+    provider,
+    statusCode: 200,
+    outcome: 'unexpected',
+  });
 }
