@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:http';
 import { inspect } from 'node:util';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -330,6 +331,34 @@ describe('createBYOKAIIntegration', () => {
       if (want.outcome === 'rate_limited') expect((failure as ProviderCallError).retryAfterMs).toBe(7000);
       const printed = [inspect(error, { depth: 10 }), JSON.stringify(error), captured.lines.join('')];
       for (const text of printed) expect(text).not.toContain(`secret-00${20 + index}`);
+    }
+  });
+
+  it('never follows a redirect with the key', async () => {
+    const redirector = createServer((request, response) => {
+      response.writeHead(307, { location: `${fake.baseUrls.openai}${request.url ?? '/'}` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const { port } = redirector.address() as AddressInfo;
+    const redirected = new BYOKManager({
+      encryptionKey: TEST_MASTER_KEY,
+      database: { client: db },
+      logger: captured.logger,
+      providers: { openai: { baseUrl: `http://127.0.0.1:${port}` } },
+    });
+    try {
+      await redirected.ready();
+      const userId = uniqueId();
+      await redirected.addKey({ userId, provider: 'openai', keyData: { apiKey: 'sk-proj-redirect-0030' } });
+      const config = await createBYOKAIIntegration(redirected).configFactory.createConfigWithBYOK(userId);
+      fake.clear();
+      const error = await config.providers.openai?.complete('Hello').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(fake.requests).toHaveLength(0);
+      expect(inspect(error, { depth: 10 })).not.toContain('redirect-0030');
+    } finally {
+      await redirected.close();
+      await new Promise((resolve) => redirector.close(resolve));
     }
   });
 

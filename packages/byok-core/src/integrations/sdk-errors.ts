@@ -55,6 +55,14 @@ export function sdkFailure(error: unknown, provider: ProviderType, secrets: read
       cause: error.cause,
     });
   }
+  if (APICallError.isInstance(error)) {
+    // The request failed without an answer for another reason (a redirect, which is refused).
+    return new ProviderCallError(`${name} could not be called: ${scrub(error.message, secrets)}`, {
+      provider,
+      outcome: 'unexpected',
+      cause: error.cause,
+    });
+  }
   // The SDK could not read a 2xx answer (no content, an unknown shape). Its message quotes the
   // answer, which may hold anything: only the error's name is kept.
   return new ProviderCallError(`${name} answered with something unexpected (${error.name})`, {
