@@ -1,9 +1,10 @@
+import { type AddressInfo, createServer } from 'node:http';
 import { inspect } from 'node:util';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { isBYOKError } from '../errors/index.js';
-import { ProviderCallError } from '../fallback/index.js';
+import { type FallbackAttempt, ProviderCallError } from '../fallback/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderType } from '../providers/index.js';
 import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
@@ -216,7 +217,10 @@ describe('createBYOKAIIntegration', () => {
       expect(request?.path).not.toContain(keys[provider as keyof typeof keys]);
       if (provider === 'anthropic') {
         expect(request?.headers['anthropic-version']).toBe('2023-06-01');
-        expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ system: 'Be brief.', max_tokens: 50 });
+        expect(JSON.parse(request?.body ?? '{}')).toMatchObject({
+          system: [{ type: 'text', text: 'Be brief.' }],
+          max_tokens: 50,
+        });
       }
       if (provider === 'gemini') {
         expect(JSON.parse(request?.body ?? '{}')).toMatchObject({
@@ -294,6 +298,68 @@ describe('createBYOKAIIntegration', () => {
     expect(ProviderCallError.isInstance(cause) && cause.statusCode).toBe(401);
     expect(`${(caught as Error).message} ${(cause as Error).message}`).not.toContain('invalid-secret-0011');
     expect(captured.lines.join('')).not.toContain('invalid-secret-0011');
+  });
+
+  it('classifies each failure of the SDK call (429 with Retry-After, outage, dropped connection, unreadable answer, timeout) without the key', async () => {
+    const cases = [
+      { behavior: { kind: 'rate_limited', retryAfterSeconds: 7 }, outcome: 'rate_limited', status: 429 },
+      { behavior: 'outage', outcome: 'outage', status: 'any' },
+      { behavior: 'drop', outcome: 'network_error', status: undefined },
+      { behavior: 'echo', outcome: 'unexpected', status: 200 },
+      { behavior: { kind: 'slow', delayMs: 5000 }, outcome: 'timeout', status: undefined },
+    ] as const;
+    for (const [index, want] of cases.entries()) {
+      const userId = uniqueId();
+      const secret = `sk-proj-failing${index}-secret-00${20 + index}`;
+      fake.setBehavior(secret, want.behavior);
+      await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: secret } });
+      const config = await createBYOKAIIntegration(manager).configFactory.createConfigWithBYOK(userId);
+      const error = await config.providers.openai
+        ?.complete('Hello', { timeoutMs: 500 })
+        .catch((e: unknown) => e);
+      // A failure that stops the chain is thrown as it is; else the chain's error lists each
+      // attempt as classified, with the last failure as its cause.
+      const failure = ProviderCallError.isInstance(error) ? error : (error as Error).cause;
+      const attempt = ProviderCallError.isInstance(error)
+        ? { outcome: error.outcome, statusCode: error.statusCode }
+        : (error as { details?: { attempts?: FallbackAttempt[] } }).details?.attempts?.[0];
+      expect(attempt?.outcome).toBe(want.outcome);
+      if (want.status === 'any') expect(attempt?.statusCode).toBeGreaterThanOrEqual(500);
+      else expect(attempt?.statusCode).toBe(want.status);
+      if (want.outcome === 'timeout') expect((failure as Error).name).toBe('TimeoutError');
+      else expect(ProviderCallError.isInstance(failure) && failure.outcome).toBe(want.outcome);
+      if (want.outcome === 'rate_limited') expect((failure as ProviderCallError).retryAfterMs).toBe(7000);
+      const printed = [inspect(error, { depth: 10 }), JSON.stringify(error), captured.lines.join('')];
+      for (const text of printed) expect(text).not.toContain(`secret-00${20 + index}`);
+    }
+  });
+
+  it('never follows a redirect with the key', async () => {
+    const redirector = createServer((request, response) => {
+      response.writeHead(307, { location: `${fake.baseUrls.openai}${request.url ?? '/'}` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const { port } = redirector.address() as AddressInfo;
+    const redirected = new BYOKManager({
+      encryptionKey: TEST_MASTER_KEY,
+      database: { client: db },
+      logger: captured.logger,
+      providers: { openai: { baseUrl: `http://127.0.0.1:${port}` } },
+    });
+    try {
+      await redirected.ready();
+      const userId = uniqueId();
+      await redirected.addKey({ userId, provider: 'openai', keyData: { apiKey: 'sk-proj-redirect-0030' } });
+      const config = await createBYOKAIIntegration(redirected).configFactory.createConfigWithBYOK(userId);
+      fake.clear();
+      const error = await config.providers.openai?.complete('Hello').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(fake.requests).toHaveLength(0);
+      expect(inspect(error, { depth: 10 })).not.toContain('redirect-0030');
+    } finally {
+      await redirected.close();
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it('does not try another key when the provider refuses the request itself (403)', async () => {

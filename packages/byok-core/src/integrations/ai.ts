@@ -3,8 +3,9 @@ import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/inde
 import type { FallbackKeyResult } from '../fallback/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment } from '../providers/index.js';
-import { callWithFallback, maskSecrets, runWithFallback, userIdOf } from './call.js';
-import { AI_PROVIDERS, CHAT_DIALECTS, type ChatRequest } from './chat-providers.js';
+import { maskSecrets, runWithFallback, userIdOf } from './call.js';
+import { type ChatRequest, chatWithSdk } from './chat.js';
+import { AI_PROVIDERS, defaultChatModel } from './chat-providers.js';
 import { type IntegrationServices, integrationServices } from './services.js';
 import type {
   AIProviderType,
@@ -107,7 +108,7 @@ export function createBYOKAIIntegration(manager: BYOKManager): {
           config.providers[provider] = providerConfig(services, user, provider, key, {
             environment,
             allowSystemKey,
-            model: parsed.models?.[provider] ?? CHAT_DIALECTS[provider].defaultModel,
+            model: parsed.models?.[provider] ?? defaultChatModel(provider),
             timeoutMs: parsed.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             onCall,
           });
@@ -133,7 +134,6 @@ function providerConfig(
   key: FallbackKeyResult,
   settings: ProviderSettings,
 ): BYOKAIProviderConfig {
-  const dialect = CHAT_DIALECTS[provider];
   const baseURL = services.baseUrl(provider);
 
   const complete = (async (input: CompletionInput, options: CompleteOptions = {}) => {
@@ -146,21 +146,18 @@ function providerConfig(
       throw invalidInput('A completion needs at least one user or assistant message', { field: 'messages' });
     }
     settings.onCall();
-    const outcome = await callWithFallback({
+    const run = await runWithFallback({
       services,
       owner: userId,
       provider,
       environment: settings.environment,
       allowSystemKey: settings.allowSystemKey,
-      build: (serving) => dialect.build(baseURL, serving.keyData, request),
-      parse: (body) => {
-        const answer = dialect.parse(body, request);
-        return { result: answer, usage: answer.usage };
-      },
+      run: (serving, signal) => chatWithSdk(provider, baseURL, serving.keyData, request, signal),
       failureUsage: { model: request.model },
       timeoutMs: options.timeoutMs ?? settings.timeoutMs,
       signal: options.signal,
     });
+    const outcome = { ...run, usage: await run.usage };
     if (!options.includeUsage) return outcome.result.text;
     const { model, inputTokens = 0, outputTokens = 0, cachedTokens = 0, costUsd } = outcome.usage;
     const result: CompletionResult = {
