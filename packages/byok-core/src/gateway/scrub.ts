@@ -33,6 +33,16 @@ export class SecretScrubber {
     return keep > 0 ? data.subarray(0, data.length - keep) : data;
   }
 
+  /** A whole body at once (nothing before or after it): no tail is held back. */
+  whole(body: Uint8Array): Uint8Array {
+    if (this.#secrets.length === 0 || this.#held.length > 0) {
+      const out = this.push(body);
+      const rest = this.end();
+      return rest.byteLength > 0 ? Buffer.concat([out, rest]) : out;
+    }
+    return this.#replace(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  }
+
   /** What is still held at the end of the stream. */
   end(): Uint8Array {
     const rest = this.#held;

@@ -66,7 +66,8 @@ export class UsageTap {
       if (this.#buffer) this.#line(this.#buffer);
       this.#buffer = '';
     } else if (this.#jsonBytes > 0 && this.#jsonBytes <= MAX_JSON_BYTES) {
-      const text = Buffer.concat(this.#jsonParts).toString('utf8');
+      const parts = this.#jsonParts;
+      const text = this.#decoder.decode(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts));
       this.#jsonParts = [];
       try {
         this.#object(JSON.parse(text));
