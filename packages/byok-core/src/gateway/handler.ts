@@ -261,7 +261,13 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       const accept = request.headers.get('accept');
 
       const abort = new AbortController();
-      const onClientAbort = () => abort.abort();
+      // One listener on the client's signal: it aborts the upstream call and, once an answer
+      // streams, records what was seen so far (`onStreamAbort`).
+      let onStreamAbort: (() => void) | undefined;
+      const onClientAbort = () => {
+        abort.abort();
+        onStreamAbort?.();
+      };
       request.signal?.addEventListener('abort', onClientAbort, { once: true });
       let lastFailure: UpstreamFailure | undefined;
       let lastKeyId: string | undefined;
@@ -472,13 +478,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         },
         { highWaterMark: 0 },
       );
-      request.signal?.addEventListener(
-        'abort',
-        () => {
-          if (!finished) finish(false);
-        },
-        { once: true },
-      );
+      onStreamAbort = () => finish(false);
       return new Response(answer.statusCode === 204 ? null : stream, {
         status: answer.statusCode,
         headers: responseHeaders,
