@@ -269,6 +269,7 @@ async function ingestion(): Promise<void> {
     const logger = createLogger({ level: 'warn' });
     // The audit log signs its entries (creating the alert writes one): it needs the master key.
     const keys = new EncryptionService({ encryptionKey: 'bench-ingestion-master-key-0123456789abcdef' });
+    await keys.ready();
     const audit = new AuditLog(db, { keys, retentionDays: 30 });
     const alerts = new AlertService({ db, audit, logger });
     const owner = { type: 'user' as const, id: 'bench_ingest_user' };
