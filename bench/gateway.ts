@@ -20,6 +20,7 @@ import { createLogger } from '@stack-2025/byok-core';
 import pg from 'pg';
 import { AlertService } from '../packages/byok-core/src/alerts/alert-service.js';
 import { AuditLog } from '../packages/byok-core/src/audit/index.js';
+import { EncryptionService } from '../packages/byok-core/src/crypto/index.js';
 import { toDatabase } from '../packages/byok-core/src/store/database.js';
 import { DatabaseMigration } from '../packages/byok-core/src/store/migrator.js';
 import { type UsageWriteEvent, UsageWriter } from '../packages/byok-core/src/usage/usage-writer.js';
@@ -266,7 +267,10 @@ async function ingestion(): Promise<void> {
     const db = toDatabase(pool);
     await new DatabaseMigration(db).runMigrations();
     const logger = createLogger({ level: 'warn' });
-    const audit = new AuditLog(db, { retentionDays: 30 });
+    // The audit log signs its entries (creating the alert writes one): it needs the master key.
+    const keys = new EncryptionService({ encryptionKey: 'bench-ingestion-master-key-0123456789abcdef' });
+    await keys.ready();
+    const audit = new AuditLog(db, { keys, retentionDays: 30 });
     const alerts = new AlertService({ db, audit, logger });
     const owner = { type: 'user' as const, id: 'bench_ingest_user' };
     await alerts.createUsageAlert({

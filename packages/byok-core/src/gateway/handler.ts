@@ -103,6 +103,17 @@ function headerRecord(raw: Record<string, string | string[] | undefined>, scrubb
   return out;
 }
 
+/** The path of a request URL (`http://host/path?query` → `/path`), without building a `URL`. */
+function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  const slash = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (slash === -1) return '/';
+  const query = url.indexOf('?', slash);
+  const hash = url.indexOf('#', slash);
+  const end = query === -1 ? hash : hash === -1 ? query : Math.min(query, hash);
+  return end === -1 ? url.slice(slash) : url.slice(slash, end);
+}
+
 function errorMessageOf(body: unknown): string | undefined {
   const root = body as { error?: unknown; message?: unknown } | undefined;
   const error = root?.error as { message?: unknown } | string | undefined;
@@ -148,6 +159,17 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     headersTimeout: options.headersTimeoutMs ?? 60_000,
     bodyTimeout: 300_000,
   });
+
+  // Upstream bases depend only on the provider (the overrides are fixed): resolved once each.
+  const openAIBases = new Map<ProviderType, string>();
+  const openAIBase = (provider: ProviderType): string => {
+    let base = openAIBases.get(provider);
+    if (base === undefined) {
+      base = openAICompatibleBase(provider, overrides);
+      openAIBases.set(provider, base);
+    }
+    return base;
+  };
 
   const authenticate = async (request: Request, dialect: Dialect): Promise<GatewayToken> => {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
@@ -203,9 +225,9 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
 
   const handler = (async (request: Request): Promise<Response> => {
     const started = performance.now();
-    const url = new URL(request.url);
-    const endpoint = ENDPOINTS[`${request.method} ${url.pathname}`];
-    const dialect: Dialect = url.pathname.startsWith('/anthropic/') ? 'anthropic' : 'openai';
+    const pathname = pathOf(request.url);
+    const endpoint = ENDPOINTS[`${request.method} ${pathname}`];
+    const dialect: Dialect = pathname.startsWith('/anthropic/') ? 'anthropic' : 'openai';
     const incomingId = request.headers.get('x-request-id');
     const requestId =
       incomingId && /^[A-Za-z0-9._:-]{1,128}$/.test(incomingId) ? incomingId : nextRequestId();
@@ -214,7 +236,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       if (!endpoint)
         throw new GatewayProblem(
           'NOT_FOUND',
-          `No gateway route for ${request.method} ${url.pathname.slice(0, 200)}`,
+          `No gateway route for ${request.method} ${pathname.slice(0, 200)}`,
         );
       const token = await authenticate(request, endpoint.dialect);
       if (endpoint.kind === 'models') return listModels(token);
@@ -238,7 +260,13 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       const accept = request.headers.get('accept');
 
       const abort = new AbortController();
-      const onClientAbort = () => abort.abort();
+      // One listener on the client's signal: it aborts the upstream call and, once an answer
+      // streams, records what was seen so far (`onStreamAbort`).
+      let onStreamAbort: (() => void) | undefined;
+      const onClientAbort = () => {
+        abort.abort();
+        onStreamAbort?.();
+      };
       request.signal?.addEventListener('abort', onClientAbort, { once: true });
       let lastFailure: UpstreamFailure | undefined;
       let lastKeyId: string | undefined;
@@ -263,7 +291,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
           headers['anthropic-version'] = anthropicVersion;
           if (anthropicBeta) headers['anthropic-beta'] = anthropicBeta;
         } else {
-          target = `${openAICompatibleBase(route.provider, overrides)}${endpoint.upstreamPath}`;
+          target = `${openAIBase(route.provider)}${endpoint.upstreamPath}`;
           Object.assign(headers, openAIAuthHeaders(route.provider, key.keyData));
         }
         const sent = performance.now();
@@ -342,13 +370,12 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
 
       const { answer, scrubber, passed, keyId } = served;
       const tap = new UsageTap(passed['content-type']);
-      const responseHeaders = {
-        ...passed,
-        'x-request-id': requestId,
-        'x-byok-key-id': keyId,
-        'x-byok-provider': route.provider,
-        'cache-control': 'no-store',
-      };
+      // `passed` is this request's own object: ours are added to it rather than copied.
+      const responseHeaders = passed;
+      responseHeaders['x-request-id'] = requestId;
+      responseHeaders['x-byok-key-id'] = keyId;
+      responseHeaders['x-byok-provider'] = route.provider;
+      responseHeaders['cache-control'] = 'no-store';
       const isEventStream = (passed['content-type'] ?? '').includes('text/event-stream');
       if (!streaming && !isEventStream) {
         // A JSON answer is only useful whole: read it at once (one write to the client, with its
@@ -378,9 +405,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         }
         request.signal?.removeEventListener('abort', onClientAbort);
         tap.write(bytes);
-        const scrubbed = scrubber.push(bytes);
-        const rest = scrubber.end();
-        const out = rest.byteLength > 0 ? Buffer.concat([scrubbed, rest]) : scrubbed;
+        const out = scrubber.whole(bytes);
         const cost = recordUsage(
           token,
           route,
@@ -451,13 +476,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         },
         { highWaterMark: 0 },
       );
-      request.signal?.addEventListener(
-        'abort',
-        () => {
-          if (!finished) finish(false);
-        },
-        { once: true },
-      );
+      onStreamAbort = () => finish(false);
       return new Response(answer.statusCode === 204 ? null : stream, {
         status: answer.statusCode,
         headers: responseHeaders,
@@ -482,7 +501,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
   }) as GatewayHandler;
 
   function getProviderBase(provider: ProviderType): string {
-    return openAICompatibleBase(provider, overrides).replace(/\/v1$/, '');
+    return openAIBase(provider).replace(/\/v1$/, '');
   }
 
   function anthropicRoute(model: unknown): Route {

@@ -48,4 +48,16 @@ describe('secret scrubber.security', () => {
     expect(decoder.decode(scrubber.push(bytes('data: sk-pro')))).toBe('data: ');
     expect(decoder.decode(scrubber.push(bytes('gress\n')))).toBe('sk-progress\n');
   });
+
+  it('scrubs a whole body at once, a tail that starts the secret included', () => {
+    const scrubber = new SecretScrubber([SECRET]);
+    const body = `{"a":"${SECRET}","b":"${SECRET}"} sk-proj-abc`;
+    expect(decoder.decode(scrubber.whole(bytes(body)))).toBe(
+      '{"a":"[redacted]","b":"[redacted]"} sk-proj-abc',
+    );
+    // After a push that held a tail back, the whole body still completes it.
+    const streamed = new SecretScrubber([SECRET]);
+    const first = decoder.decode(streamed.push(bytes(`x ${SECRET.slice(0, 10)}`)));
+    expect(first + decoder.decode(streamed.whole(bytes(`${SECRET.slice(10)} y`)))).toBe('x [redacted] y');
+  });
 });

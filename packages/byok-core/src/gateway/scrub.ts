@@ -6,14 +6,15 @@
  */
 export class SecretScrubber {
   readonly #secrets: Buffer[];
+  readonly #texts: string[];
   readonly #replacement = Buffer.from('[redacted]');
   #held: Buffer = Buffer.alloc(0);
 
   constructor(secrets: readonly string[]) {
-    this.#secrets = [...new Set(secrets)]
+    this.#texts = [...new Set(secrets)]
       .filter((secret) => secret.length >= 4)
-      .sort((a, b) => b.length - a.length)
-      .map((secret) => Buffer.from(secret, 'utf8'));
+      .sort((a, b) => b.length - a.length);
+    this.#secrets = this.#texts.map((secret) => Buffer.from(secret, 'utf8'));
   }
 
   get active(): boolean {
@@ -33,6 +34,16 @@ export class SecretScrubber {
     return keep > 0 ? data.subarray(0, data.length - keep) : data;
   }
 
+  /** A whole body at once (nothing before or after it): no tail is held back. */
+  whole(body: Uint8Array): Uint8Array {
+    if (this.#secrets.length === 0 || this.#held.length > 0) {
+      const out = this.push(body);
+      const rest = this.end();
+      return rest.byteLength > 0 ? Buffer.concat([out, rest]) : out;
+    }
+    return this.#replace(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  }
+
   /** What is still held at the end of the stream. */
   end(): Uint8Array {
     const rest = this.#held;
@@ -43,7 +54,7 @@ export class SecretScrubber {
   /** A whole text, scrubbed (headers, error bodies). */
   text(value: string): string {
     let out = value;
-    for (const secret of this.#secrets) out = out.split(secret.toString('utf8')).join('[redacted]');
+    for (const secret of this.#texts) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
     return out;
   }
 

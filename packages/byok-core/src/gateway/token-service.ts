@@ -86,6 +86,20 @@ const tokenNotFound = (id: string) =>
 
 type Cached = { row: GatewayTokenRow };
 
+/**
+ * The token each cached row stands for, converted once per cached object rather than per request
+ * (an invalidated or refreshed entry is a new object, so it is converted afresh).
+ */
+const converted = new WeakMap<Cached, GatewayToken>();
+function tokenOf(cached: Cached): GatewayToken {
+  let token = converted.get(cached);
+  if (!token) {
+    token = toGatewayToken(cached.row);
+    converted.set(cached, token);
+  }
+  return token;
+}
+
 export interface GatewayTokenServiceDeps {
   db: Database;
   audit: Pick<AuditLog, 'append'>;
@@ -235,7 +249,7 @@ export class GatewayTokenService {
       cached = { row };
       await this.#d.cache.set(key, cached);
     }
-    const token = toGatewayToken(cached.row);
+    const token = tokenOf(cached);
     if (token.status !== 'active') return undefined;
     if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return undefined;
     return token;

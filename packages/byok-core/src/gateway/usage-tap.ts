@@ -49,24 +49,27 @@ export class UsageTap {
       if (this.#jsonBytes <= MAX_JSON_BYTES) this.#jsonParts.push(chunk);
       return;
     }
-    this.#buffer += this.#decoder.decode(chunk, { stream: true });
-    let newline = this.#buffer.indexOf('\n');
+    const text = this.#buffer + this.#decoder.decode(chunk, { stream: true });
+    // Lines are read in place; only the unterminated rest is kept for the next chunk.
+    let from = 0;
+    let newline = text.indexOf('\n');
     while (newline !== -1) {
-      const line = this.#buffer.slice(0, newline);
-      this.#buffer = this.#buffer.slice(newline + 1);
-      this.#line(line);
-      newline = this.#buffer.indexOf('\n');
+      this.#line(text, from, newline);
+      from = newline + 1;
+      newline = text.indexOf('\n', from);
     }
+    this.#buffer = from === 0 ? text : text.slice(from);
     if (this.#buffer.length > MAX_LINE_BYTES) this.#buffer = '';
   }
 
   /** Call once the answer ended (or was cut): reads a JSON answer, or the last unterminated line. */
   end(): ReportedUsage {
     if (this.#sse) {
-      if (this.#buffer) this.#line(this.#buffer);
+      if (this.#buffer) this.#line(this.#buffer, 0, this.#buffer.length);
       this.#buffer = '';
     } else if (this.#jsonBytes > 0 && this.#jsonBytes <= MAX_JSON_BYTES) {
-      const text = Buffer.concat(this.#jsonParts).toString('utf8');
+      const parts = this.#jsonParts;
+      const text = this.#decoder.decode(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts));
       this.#jsonParts = [];
       try {
         this.#object(JSON.parse(text));
@@ -77,10 +80,11 @@ export class UsageTap {
     return this.usage;
   }
 
-  #line(raw: string): void {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (!line.startsWith('data:')) return;
-    const data = line.slice(5).trim();
+  /** The line `text[start, end)` (its `\r` dropped): a `data:` line that mentions usage is parsed. */
+  #line(text: string, start: number, end: number): void {
+    if (!text.startsWith('data:', start)) return;
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const data = text.slice(start + 5, stop).trim();
     if (!data || data === '[DONE]' || !data.includes('usage')) return;
     try {
       this.#object(JSON.parse(data));
