@@ -1,9 +1,10 @@
 import { isBYOKError, type ValidationResult } from '@stack-2025/byok-core';
 import { listKeysToValidate } from '@stack-2025/byok-core/server';
 import type { Command } from 'commander';
+import pMap from 'p-map';
 import { config, positiveInt, withSystem } from './context.js';
 import { CliExit, EXIT, err, out } from './exit.js';
-import { mapLimited, table } from './table.js';
+import { table } from './table.js';
 
 async function validateCommand(opts: {
   concurrency: number;
@@ -28,18 +29,22 @@ async function validateCommand(opts: {
     if (!opts.json) err(`Validating ${rows.length} key(s), ${opts.concurrency} at a time…`);
     let done = 0;
     const context = { actor: { type: 'system', id: 'cli:validate' } as const, userAgent: 'byok-cli' };
-    const outcomes = await mapLimited(rows, opts.concurrency, async (row) => {
-      let outcome: { result?: ValidationResult; error?: string };
-      try {
-        outcome = { result: await system.manager.testKey(row.id, { trigger: 'bulk', context }) };
-      } catch (error) {
-        // A key deleted meanwhile, a master key that cannot read it: reported, never thrown.
-        outcome = { error: isBYOKError(error) ? `${error.code}: ${error.message}` : 'unexpected error' };
-      }
-      done += 1;
-      if (!opts.json && !process.stderr.isTTY && done % 100 === 0) err(`progress: ${done}/${rows.length}`);
-      return { row, ...outcome };
-    });
+    const outcomes = await pMap(
+      rows,
+      async (row) => {
+        let outcome: { result?: ValidationResult; error?: string };
+        try {
+          outcome = { result: await system.manager.testKey(row.id, { trigger: 'bulk', context }) };
+        } catch (error) {
+          // A key deleted meanwhile, a master key that cannot read it: reported, never thrown.
+          outcome = { error: isBYOKError(error) ? `${error.code}: ${error.message}` : 'unexpected error' };
+        }
+        done += 1;
+        if (!opts.json && !process.stderr.isTTY && done % 100 === 0) err(`progress: ${done}/${rows.length}`);
+        return { row, ...outcome };
+      },
+      { concurrency: opts.concurrency },
+    );
     const bad = outcomes.filter((o) => !o.result?.isValid);
     if (opts.json) {
       out(
