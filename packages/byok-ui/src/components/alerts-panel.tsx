@@ -3,7 +3,8 @@ import type { AlertChannel, AlertPeriod, AlertType, CreateAlertInput, UsageAlert
 import { formatDateTime } from '../format.js';
 import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
-import { Dialog } from './dialog.js';
+import { useOutcome } from '../hooks/use-outcome.js';
+import { ConfirmDialog } from './confirm-dialog.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 
@@ -61,25 +62,20 @@ function lastDeliveryText(alert: UsageAlert): React.ReactNode {
 
 /** Usage alerts of the current scope: create, list with delivery status, delete. */
 export function AlertsPanel() {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const alerts = useAlerts();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | undefined>();
   const [deleting, setDeleting] = useState<UsageAlert | undefined>();
-  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
+  const { outcome: notice, setOutcome: setNotice, run } = useOutcome();
   const list = alerts.data ?? [];
 
-  const remove = async (alert: UsageAlert) => {
+  const remove = (alert: UsageAlert) => {
     setDeleting(undefined);
-    setNotice(undefined);
-    try {
+    void run(async () => {
       await client.deleteAlert(alert.id, { workspaceId });
-      setNotice({ tone: 'success', text: 'Alert deleted.' });
-    } catch (error) {
-      setNotice({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      invalidate();
-    }
+      return 'Alert deleted.';
+    });
   };
 
   return (
@@ -193,32 +189,14 @@ export function AlertsPanel() {
         </div>
       ) : null}
       {deleting ? (
-        <Dialog
+        <ConfirmDialog
           title={`Delete the alert “${thresholdText(deleting)}”?`}
-          onClose={() => setDeleting(undefined)}
-          initialFocus="[data-cancel]"
-          actions={
-            <>
-              <button
-                type="button"
-                className="byok-button byok-button--danger"
-                onClick={() => remove(deleting)}
-              >
-                Delete alert
-              </button>
-              <button
-                type="button"
-                className="byok-button"
-                data-cancel=""
-                onClick={() => setDeleting(undefined)}
-              >
-                Cancel
-              </button>
-            </>
-          }
+          confirmLabel="Delete alert"
+          onConfirm={() => remove(deleting)}
+          onCancel={() => setDeleting(undefined)}
         >
           <p>No more notifications are sent for it, including those still waiting.</p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

@@ -4,7 +4,8 @@ import { ENVIRONMENTS, environmentLabel } from '../credentials.js';
 import { formatDateTime, formatUsd } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
-import { Dialog } from './dialog.js';
+import { useOutcome } from '../hooks/use-outcome.js';
+import { ConfirmDialog } from './confirm-dialog.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
@@ -36,27 +37,22 @@ function usageText(token: GatewayToken & TokenUsage): string {
  * user's keys (which never leave it). Create (the token is shown once), list, revoke, and SDK set-up.
  */
 export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const tokens = useGatewayTokens();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | undefined>();
   const [revoking, setRevoking] = useState<GatewayToken | undefined>();
-  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
+  const { outcome: notice, run } = useOutcome();
   const origin = gatewayUrl ?? globalThis.location?.origin ?? 'http://localhost:3000';
   const list = (tokens.data ?? []) as (GatewayToken & TokenUsage)[];
   const snippetsId = useId();
 
-  const revoke = async (token: GatewayToken) => {
+  const revoke = (token: GatewayToken) => {
     setRevoking(undefined);
-    setNotice(undefined);
-    try {
+    void run(async () => {
       await client.revokeGatewayToken(token.id, { workspaceId });
-      setNotice({ tone: 'success', text: `Token “${token.name}” revoked: it is refused from now on.` });
-    } catch (error) {
-      setNotice({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      invalidate();
-    }
+      return `Token “${token.name}” revoked: it is refused from now on.`;
+    });
   };
 
   return (
@@ -181,32 +177,14 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
         ))}
       </section>
       {revoking ? (
-        <Dialog
+        <ConfirmDialog
           title={`Revoke the token “${revoking.name}”?`}
-          onClose={() => setRevoking(undefined)}
-          initialFocus="[data-cancel]"
-          actions={
-            <>
-              <button
-                type="button"
-                className="byok-button byok-button--danger"
-                onClick={() => revoke(revoking)}
-              >
-                Revoke token
-              </button>
-              <button
-                type="button"
-                className="byok-button"
-                data-cancel=""
-                onClick={() => setRevoking(undefined)}
-              >
-                Cancel
-              </button>
-            </>
-          }
+          confirmLabel="Revoke token"
+          onConfirm={() => revoke(revoking)}
+          onCancel={() => setRevoking(undefined)}
         >
           <p>Applications using it are refused at once. This cannot be undone.</p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

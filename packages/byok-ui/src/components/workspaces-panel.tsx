@@ -2,9 +2,10 @@ import { type FormEvent, useId, useState } from 'react';
 import type { Workspace, WorkspaceMember, WorkspaceRole } from '../api/types.js';
 import { formatDateTime } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
+import { useOutcome } from '../hooks/use-outcome.js';
 import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
-import { Dialog } from './dialog.js';
-import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { ConfirmDialog } from './confirm-dialog.js';
+import { EmptyState, ErrorState, LoadingState, Notice } from './states.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
 const ROLE_HELP: Record<WorkspaceRole, string> = {
@@ -12,8 +13,6 @@ const ROLE_HELP: Record<WorkspaceRole, string> = {
   admin: 'also manages keys, alerts, gateway tokens and members',
   owner: 'also manages admins and owners',
 };
-
-type Outcome = { tone: 'success' | 'error'; text: string } | undefined;
 
 /**
  * Workspaces: create one, switch the dashboard to it (its keys, usage, alerts and tokens), and
@@ -116,32 +115,24 @@ export function WorkspacesPanel() {
 }
 
 function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): void }) {
-  const { client, invalidate } = useBYOK();
+  const { client } = useBYOK();
   const id = useId();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>();
+  const { busy, outcome, setOutcome, run } = useOutcome();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') {
       setOutcome({ tone: 'error', text: 'Give the workspace a name.' });
       return;
     }
-    setBusy(true);
-    setOutcome(undefined);
-    try {
+    void run(async () => {
       const workspace = await client.createWorkspace(trimmed);
       setName('');
-      setOutcome({ tone: 'success', text: `Workspace “${workspace.name}” created. You are its owner.` });
       onCreated(workspace);
-    } catch (error) {
-      setOutcome({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
+      return `Workspace “${workspace.name}” created. You are its owner.`;
+    });
   };
 
   return (
@@ -170,29 +161,15 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
 }
 
 function MembersCard({ workspace }: { workspace: Workspace }) {
-  const { client, invalidate } = useBYOK();
+  const { client } = useBYOK();
   const members = useMembers(workspace.id);
   const titleId = useId();
   const id = useId();
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>();
+  const { busy, outcome, setOutcome, run: act } = useOutcome();
   const [removing, setRemoving] = useState<WorkspaceMember | undefined>();
   const canManage = workspace.role === 'owner' || workspace.role === 'admin';
-
-  const act = async (work: () => Promise<string>) => {
-    setBusy(true);
-    setOutcome(undefined);
-    try {
-      setOutcome({ tone: 'success', text: await work() });
-    } catch (error) {
-      setOutcome({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
-  };
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -332,39 +309,21 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
         <p className="byok-muted">Only the workspace’s admins and owners can change its members.</p>
       )}
       {removing ? (
-        <Dialog
+        <ConfirmDialog
           title={`Remove ${removing.userId} from ${workspace.name}?`}
-          onClose={() => setRemoving(undefined)}
-          initialFocus="[data-cancel]"
-          actions={
-            <>
-              <button
-                type="button"
-                className="byok-button byok-button--danger"
-                onClick={() => {
-                  const target = removing;
-                  setRemoving(undefined);
-                  void act(async () => {
-                    await client.removeMember(workspace.id, target.userId);
-                    return `${target.userId} was removed.`;
-                  });
-                }}
-              >
-                Remove member
-              </button>
-              <button
-                type="button"
-                className="byok-button"
-                data-cancel=""
-                onClick={() => setRemoving(undefined)}
-              >
-                Cancel
-              </button>
-            </>
-          }
+          confirmLabel="Remove member"
+          onConfirm={() => {
+            const target = removing;
+            setRemoving(undefined);
+            void act(async () => {
+              await client.removeMember(workspace.id, target.userId);
+              return `${target.userId} was removed.`;
+            });
+          }}
+          onCancel={() => setRemoving(undefined)}
         >
           <p>They lose access to the workspace’s keys at once.</p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </section>
   );
