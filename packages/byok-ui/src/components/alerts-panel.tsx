@@ -5,6 +5,7 @@ import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
+import { DataTable } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 
@@ -126,67 +127,51 @@ export function AlertsPanel() {
         </EmptyState>
       ) : null}
       {list.length > 0 ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table">
-            <caption className="byok-sr-only">Usage alerts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Threshold</th>
-                <th scope="col">Channels</th>
-                <th scope="col">Last delivery</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
+        <DataTable caption="Usage alerts" columns={['Threshold', 'Channels', 'Last delivery', 'Waiting']}>
+          {list.map((alert) => {
+            const waiting = waitingCount(alert);
+            const name = thresholdText(alert);
+            return (
+              <tr key={alert.id}>
+                <td>
+                  <span className="byok-alias">{name}</span>
+                </td>
+                <td data-label="Channels">
+                  {alert.notificationChannels
+                    .map((c) =>
+                      c === 'webhook' ? (alert.webhookUrl ?? 'webhook') : (alert.email ?? 'e-mail'),
+                    )
+                    .join(', ')}
+                  {alert.channelProblems.map((problem) => (
+                    <p key={problem} className="byok-field__error">
+                      {problem}
+                    </p>
+                  ))}
+                </td>
+                <td data-label="Last delivery">{lastDeliveryText(alert)}</td>
+                <td data-label="Waiting">
+                  {waiting === 0 ? (
+                    'None'
+                  ) : (
+                    <span className="byok-waiting">
+                      {waiting} waiting deliver{waiting === 1 ? 'y' : 'ies'}
+                    </span>
+                  )}
+                </td>
+                <td className="byok-table__actions">
+                  <button
+                    type="button"
+                    className="byok-button byok-button--small byok-button--danger"
+                    aria-label={`Delete alert ${name}`}
+                    onClick={() => setDeleting(alert)}
+                  >
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((alert) => {
-                const waiting = waitingCount(alert);
-                const name = thresholdText(alert);
-                return (
-                  <tr key={alert.id}>
-                    <td>
-                      <span className="byok-alias">{name}</span>
-                    </td>
-                    <td data-label="Channels">
-                      {alert.notificationChannels
-                        .map((c) =>
-                          c === 'webhook' ? (alert.webhookUrl ?? 'webhook') : (alert.email ?? 'e-mail'),
-                        )
-                        .join(', ')}
-                      {alert.channelProblems.map((problem) => (
-                        <p key={problem} className="byok-field__error">
-                          {problem}
-                        </p>
-                      ))}
-                    </td>
-                    <td data-label="Last delivery">{lastDeliveryText(alert)}</td>
-                    <td data-label="Waiting">
-                      {waiting === 0 ? (
-                        'None'
-                      ) : (
-                        <span className="byok-waiting">
-                          {waiting} waiting deliver{waiting === 1 ? 'y' : 'ies'}
-                        </span>
-                      )}
-                    </td>
-                    <td className="byok-table__actions">
-                      <button
-                        type="button"
-                        className="byok-button byok-button--small byok-button--danger"
-                        aria-label={`Delete alert ${name}`}
-                        onClick={() => setDeleting(alert)}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
       {deleting ? (
         <ConfirmDialog

@@ -6,6 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
+import { DataTable } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
@@ -105,59 +106,42 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
         </EmptyState>
       ) : null}
       {list.length > 0 ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table">
-            <caption className="byok-sr-only">Gateway tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Token</th>
-                <th scope="col">Environment</th>
-                <th scope="col">Status</th>
-                <th scope="col">Usage</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((token) => (
-                <tr key={token.id}>
-                  <td>
-                    <div className="byok-table__key">
-                      <span className="byok-alias">{token.name}</span>
-                      <code className="byok-hint">{token.hint}</code>
-                      {token.allowedModels ? (
-                        <span className="byok-muted">Models: {token.allowedModels.join(', ')}</span>
-                      ) : null}
-                    </div>
-                  </td>
-                  <td data-label="Environment">{environmentLabel(token.environment)}</td>
-                  <td data-label="Status">
-                    <span className={`byok-badge byok-badge--${token.status}`}>{token.status}</span>
-                    {token.expiresAt ? (
-                      <span className="byok-muted"> until {formatDateTime(token.expiresAt)}</span>
-                    ) : null}
-                  </td>
-                  <td data-label="Usage">{usageText(token)}</td>
-                  <td data-label="Created">{formatDateTime(token.createdAt)}</td>
-                  <td className="byok-table__actions">
-                    {token.status === 'active' ? (
-                      <button
-                        type="button"
-                        className="byok-button byok-button--small byok-button--danger"
-                        aria-label={`Revoke token ${token.name}`}
-                        onClick={() => setRevoking(token)}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Gateway tokens" columns={['Token', 'Environment', 'Status', 'Usage', 'Created']}>
+          {list.map((token) => (
+            <tr key={token.id}>
+              <td>
+                <div className="byok-table__key">
+                  <span className="byok-alias">{token.name}</span>
+                  <code className="byok-hint">{token.hint}</code>
+                  {token.allowedModels ? (
+                    <span className="byok-muted">Models: {token.allowedModels.join(', ')}</span>
+                  ) : null}
+                </div>
+              </td>
+              <td data-label="Environment">{environmentLabel(token.environment)}</td>
+              <td data-label="Status">
+                <span className={`byok-badge byok-badge--${token.status}`}>{token.status}</span>
+                {token.expiresAt ? (
+                  <span className="byok-muted"> until {formatDateTime(token.expiresAt)}</span>
+                ) : null}
+              </td>
+              <td data-label="Usage">{usageText(token)}</td>
+              <td data-label="Created">{formatDateTime(token.createdAt)}</td>
+              <td className="byok-table__actions">
+                {token.status === 'active' ? (
+                  <button
+                    type="button"
+                    className="byok-button byok-button--small byok-button--danger"
+                    aria-label={`Revoke token ${token.name}`}
+                    onClick={() => setRevoking(token)}
+                  >
+                    Revoke
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       <section className="byok-card" aria-labelledby={snippetsId}>
         <h3 id={snippetsId} className="byok-card__title">

@@ -5,6 +5,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
 import { ConfirmDialog } from './confirm-dialog.js';
+import { DataTable } from './form-parts.js';
 import { EmptyState, ErrorState, LoadingState, Notice } from './states.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
@@ -49,58 +50,43 @@ export function WorkspacesPanel() {
         </EmptyState>
       ) : null}
       {list.length > 0 ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table">
-            <caption className="byok-sr-only">Your workspaces</caption>
-            <thead>
-              <tr>
-                <th scope="col">Workspace</th>
-                <th scope="col">Your role</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
+        <DataTable caption="Your workspaces" columns={['Workspace', 'Your role', 'Created']}>
+          {list.map((workspace) => {
+            const current = workspace.id === workspaceId;
+            return (
+              <tr key={workspace.id}>
+                <td>
+                  <span className="byok-alias">{workspace.name}</span>{' '}
+                  {current ? <span className="byok-badge byok-badge--primary">current</span> : null}
+                </td>
+                <td data-label="Your role">{workspace.role}</td>
+                <td data-label="Created">{formatDateTime(workspace.createdAt)}</td>
+                <td className="byok-table__actions">
+                  <div className="byok-row-actions">
+                    <button
+                      type="button"
+                      className="byok-button byok-button--small"
+                      disabled={current}
+                      aria-label={`Switch to ${workspace.name}`}
+                      onClick={() => setWorkspaceId(workspace.id)}
+                    >
+                      {current ? 'Current' : 'Switch to'}
+                    </button>
+                    <button
+                      type="button"
+                      className="byok-button byok-button--small"
+                      aria-label={`Members of ${workspace.name}`}
+                      aria-pressed={managed?.id === workspace.id}
+                      onClick={() => setManaging(workspace.id)}
+                    >
+                      Members
+                    </button>
+                  </div>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((workspace) => {
-                const current = workspace.id === workspaceId;
-                return (
-                  <tr key={workspace.id}>
-                    <td>
-                      <span className="byok-alias">{workspace.name}</span>{' '}
-                      {current ? <span className="byok-badge byok-badge--primary">current</span> : null}
-                    </td>
-                    <td data-label="Your role">{workspace.role}</td>
-                    <td data-label="Created">{formatDateTime(workspace.createdAt)}</td>
-                    <td className="byok-table__actions">
-                      <div className="byok-row-actions">
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
-                          disabled={current}
-                          aria-label={`Switch to ${workspace.name}`}
-                          onClick={() => setWorkspaceId(workspace.id)}
-                        >
-                          {current ? 'Current' : 'Switch to'}
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
-                          aria-label={`Members of ${workspace.name}`}
-                          aria-pressed={managed?.id === workspace.id}
-                          onClick={() => setManaging(workspace.id)}
-                        >
-                          Members
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
       {workspaceId ? (
         <p>
@@ -196,69 +182,54 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
       ) : null}
       {outcome ? <Notice tone={outcome.tone}>{outcome.text}</Notice> : null}
       {members.data ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table byok-table--compact">
-            <caption className="byok-sr-only">Members of {workspace.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Added</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.map((member) => (
-                <tr key={member.userId}>
-                  <td>
-                    <code>{member.userId}</code>
-                  </td>
-                  <td data-label="Role">
-                    {canManage ? (
-                      <select
-                        className="byok-input"
-                        aria-label={`Role of ${member.userId}`}
-                        value={member.role}
-                        disabled={busy}
-                        onChange={(e) => {
-                          const next = e.target.value as WorkspaceRole;
-                          void act(async () => {
-                            await client.setMember(workspace.id, member.userId, next);
-                            return `${member.userId} now has the ${next} role.`;
-                          });
-                        }}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      member.role
-                    )}
-                  </td>
-                  <td data-label="Added">{formatDateTime(member.addedAt)}</td>
-                  <td className="byok-table__actions">
-                    {canManage ? (
-                      <button
-                        type="button"
-                        className="byok-button byok-button--small byok-button--danger"
-                        disabled={busy}
-                        aria-label={`Remove ${member.userId}`}
-                        onClick={() => setRemoving(member)}
-                      >
-                        Remove
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Members of ${workspace.name}`} columns={['User', 'Role', 'Added']} compact>
+          {members.data.map((member) => (
+            <tr key={member.userId}>
+              <td>
+                <code>{member.userId}</code>
+              </td>
+              <td data-label="Role">
+                {canManage ? (
+                  <select
+                    className="byok-input"
+                    aria-label={`Role of ${member.userId}`}
+                    value={member.role}
+                    disabled={busy}
+                    onChange={(e) => {
+                      const next = e.target.value as WorkspaceRole;
+                      void act(async () => {
+                        await client.setMember(workspace.id, member.userId, next);
+                        return `${member.userId} now has the ${next} role.`;
+                      });
+                    }}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  member.role
+                )}
+              </td>
+              <td data-label="Added">{formatDateTime(member.addedAt)}</td>
+              <td className="byok-table__actions">
+                {canManage ? (
+                  <button
+                    type="button"
+                    className="byok-button byok-button--small byok-button--danger"
+                    disabled={busy}
+                    aria-label={`Remove ${member.userId}`}
+                    onClick={() => setRemoving(member)}
+                  >
+                    Remove
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {canManage ? (
         <form className="byok-form" aria-label="Add a member" onSubmit={add} noValidate>

@@ -1,0 +1,151 @@
+import type { ReactNode } from 'react';
+import { Dialog } from './dialog.js';
+
+/** A labelled form field: the label names the control whose id is `id`. */
+export function Field({ id, label, children }: { id: string; label: ReactNode; children: ReactNode }) {
+  return (
+    <div className="byok-field">
+      <label htmlFor={id} className="byok-label">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+/** A labelled drop-down of `options` (id and label each). */
+export function SelectField<T extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: ReactNode;
+  value: T;
+  options: readonly { id: T; label: string }[];
+  onChange(value: T): void;
+}) {
+  return (
+    <Field id={id} label={label}>
+      <select id={id} className="byok-input" value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** The submit and Cancel buttons under a form; the submit button is disabled while `busy`. */
+export function FormActions({
+  busy,
+  submitLabel,
+  busyLabel,
+  onCancel,
+}: {
+  busy: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  onCancel(): void;
+}) {
+  return (
+    <div className="byok-actions">
+      <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
+        {busy ? busyLabel : submitLabel}
+      </button>
+      <button type="button" className="byok-button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** A dialog whose body is a form submitted by the dialog's first button. */
+export function FormDialog({
+  title,
+  formId,
+  busy,
+  submitLabel,
+  busyLabel,
+  danger = false,
+  initialFocus,
+  onClose,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  formId: string;
+  busy: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  danger?: boolean;
+  initialFocus?: string;
+  onClose(): void;
+  onSubmit(event: React.FormEvent): void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog
+      title={title}
+      onClose={onClose}
+      {...(initialFocus ? { initialFocus } : {})}
+      actions={
+        <>
+          <button
+            type="submit"
+            form={formId}
+            className={`byok-button ${danger ? 'byok-button--danger' : 'byok-button--primary'}`}
+            disabled={busy}
+          >
+            {busy ? busyLabel : submitLabel}
+          </button>
+          <button type="button" className="byok-button" onClick={onClose}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      <form id={formId} className="byok-form" onSubmit={onSubmit} noValidate>
+        {children}
+      </form>
+    </Dialog>
+  );
+}
+
+/** A responsive table with a screen-reader caption, column headers and a last, unnamed actions column. */
+export function DataTable({
+  caption,
+  columns,
+  compact = false,
+  children,
+}: {
+  caption: ReactNode;
+  columns: readonly string[];
+  compact?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className="byok-table-wrap">
+      <table className={compact ? 'byok-table byok-table--compact' : 'byok-table'}>
+        <caption className="byok-sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+            <th scope="col">
+              <span className="byok-sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
