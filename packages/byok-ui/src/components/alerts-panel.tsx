@@ -5,7 +5,7 @@ import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable } from './form-parts.js';
+import { DataTable, Field } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 
@@ -244,10 +244,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
     <form className="byok-card byok-form" aria-label="Create an alert" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">New usage alert</h3>
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${id}-type`} className="byok-label">
-            Measure
-          </label>
+        <Field id={`${id}-type`} label="Measure">
           <select
             id={`${id}-type`}
             className="byok-input"
@@ -260,11 +257,8 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
               </option>
             ))}
           </select>
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-threshold`} className="byok-label">
-            Threshold
-          </label>
+        </Field>
+        <Field id={`${id}-threshold`} label="Threshold">
           <input
             id={`${id}-threshold`}
             className="byok-input"
@@ -275,11 +269,8 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
             value={threshold}
             onChange={(e) => setThreshold(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-period`} className="byok-label">
-            Period
-          </label>
+        </Field>
+        <Field id={`${id}-period`} label="Period">
           <select
             id={`${id}-period`}
             className="byok-input"
@@ -292,7 +283,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
               </option>
             ))}
           </select>
-        </div>
+        </Field>
       </div>
       <fieldset className="byok-fieldset">
         <legend className="byok-label">Notify by</legend>
@@ -307,10 +298,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       </fieldset>
       <div className="byok-form__row">
         {channels.has('webhook') ? (
-          <div className="byok-field">
-            <label htmlFor={`${id}-url`} className="byok-label">
-              Webhook URL <span className="byok-optional">(optional: else the server’s default)</span>
-            </label>
+          <Field id={`${id}-url`} label="Webhook URL" hint="(optional: else the server’s default)">
             <input
               id={`${id}-url`}
               className="byok-input"
@@ -319,13 +307,10 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
               placeholder="https://example.com/hooks/byok"
               onChange={(e) => setWebhookUrl(e.target.value)}
             />
-          </div>
+          </Field>
         ) : null}
         {channels.has('email') ? (
-          <div className="byok-field">
-            <label htmlFor={`${id}-email`} className="byok-label">
-              E-mail address <span className="byok-optional">(optional: else yours)</span>
-            </label>
+          <Field id={`${id}-email`} label="E-mail address" hint="(optional: else yours)">
             <input
               id={`${id}-email`}
               className="byok-input"
@@ -333,7 +318,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
               value={email}
               onChange={(e) => setEmail(e.target.value)}
             />
-          </div>
+          </Field>
         ) : null}
       </div>
       {error ? <Notice tone="error">{error}</Notice> : null}

@@ -1,12 +1,28 @@
 import type { ReactNode } from 'react';
 import { Dialog } from './dialog.js';
 
-/** A labelled form field: the label names the control whose id is `id`. */
-export function Field({ id, label, children }: { id: string; label: ReactNode; children: ReactNode }) {
+/** A labelled form field: the label (and its muted `hint`, e.g. "(optional)") names the control whose id is `id`. */
+export function Field({
+  id,
+  label,
+  hint,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="byok-field">
       <label htmlFor={id} className="byok-label">
         {label}
+        {hint ? (
+          <>
+            {' '}
+            <span className="byok-optional">{hint}</span>
+          </>
+        ) : null}
       </label>
       {children}
     </div>
@@ -22,7 +38,7 @@ export function SelectField<T extends string>({
   onChange,
 }: {
   id: string;
-  label: ReactNode;
+  label: string;
   value: T;
   options: readonly { id: T; label: string }[];
   onChange(value: T): void;

@@ -6,7 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable } from './form-parts.js';
+import { DataTable, Field } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
@@ -235,10 +235,7 @@ function CreateTokenForm({
     <form className="byok-card byok-form" aria-label="Create a gateway token" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">New gateway token</h3>
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${id}-name`} className="byok-label">
-            Name
-          </label>
+        <Field id={`${id}-name`} label="Name">
           <input
             id={`${id}-name`}
             className="byok-input"
@@ -246,11 +243,8 @@ function CreateTokenForm({
             maxLength={100}
             onChange={(e) => setName(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-env`} className="byok-label">
-            Environment
-          </label>
+        </Field>
+        <Field id={`${id}-env`} label="Environment">
           <select
             id={`${id}-env`}
             className="byok-input"
@@ -263,13 +257,10 @@ function CreateTokenForm({
               </option>
             ))}
           </select>
-        </div>
+        </Field>
       </div>
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${id}-budget`} className="byok-label">
-            Monthly budget, USD <span className="byok-optional">(optional)</span>
-          </label>
+        <Field id={`${id}-budget`} label="Monthly budget, USD" hint="(optional)">
           <input
             id={`${id}-budget`}
             className="byok-input"
@@ -280,11 +271,8 @@ function CreateTokenForm({
             value={budget}
             onChange={(e) => setBudget(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-rpm`} className="byok-label">
-            Requests per minute <span className="byok-optional">(optional)</span>
-          </label>
+        </Field>
+        <Field id={`${id}-rpm`} label="Requests per minute" hint="(optional)">
           <input
             id={`${id}-rpm`}
             className="byok-input"
@@ -295,11 +283,8 @@ function CreateTokenForm({
             value={rpm}
             onChange={(e) => setRpm(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-models`} className="byok-label">
-            Allowed models <span className="byok-optional">(optional, comma-separated, * wildcards)</span>
-          </label>
+        </Field>
+        <Field id={`${id}-models`} label="Allowed models" hint="(optional, comma-separated, * wildcards)">
           <input
             id={`${id}-models`}
             className="byok-input"
@@ -307,7 +292,7 @@ function CreateTokenForm({
             placeholder="openai/gpt-*, anthropic/*"
             onChange={(e) => setModels(e.target.value)}
           />
-        </div>
+        </Field>
       </div>
       {error ? <Notice tone="error">{error}</Notice> : null}
       <div className="byok-actions">

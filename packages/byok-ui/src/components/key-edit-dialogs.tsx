@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Key, UpdateKeyInput } from '../api/types.js';
 import { Dialog } from './dialog.js';
+import { Field } from './form-parts.js';
 import { errorMessage, Notice } from './states.js';
 
 /** The parts of a key people may rename or reorder; the secret is changed with Replace secret. */
@@ -76,10 +77,7 @@ export function EditKeyDialog({
       }
     >
       <form id={formId} className="byok-form" onSubmit={submit} noValidate>
-        <div className="byok-field">
-          <label htmlFor={`${id}-alias`} className="byok-label">
-            Alias <span className="byok-optional">(optional)</span>
-          </label>
+        <Field id={`${id}-alias`} label="Alias" hint="(optional)">
           <input
             id={`${id}-alias`}
             className="byok-input"
@@ -87,11 +85,8 @@ export function EditKeyDialog({
             maxLength={MAX_ALIAS}
             onChange={(e) => setAlias(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-description`} className="byok-label">
-            Description <span className="byok-optional">(optional)</span>
-          </label>
+        </Field>
+        <Field id={`${id}-description`} label="Description" hint="(optional)">
           <textarea
             id={`${id}-description`}
             className="byok-input"
@@ -100,11 +95,8 @@ export function EditKeyDialog({
             maxLength={MAX_DESCRIPTION}
             onChange={(e) => setDescription(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-priority`} className="byok-label">
-            Priority <span className="byok-optional">(lower is tried first)</span>
-          </label>
+        </Field>
+        <Field id={`${id}-priority`} label="Priority" hint="(lower is tried first)">
           <input
             id={`${id}-priority`}
             className="byok-input"
@@ -123,7 +115,7 @@ export function EditKeyDialog({
               {priorityProblem}
             </p>
           ) : null}
-        </div>
+        </Field>
         {error ? <Notice tone="error">{error}</Notice> : null}
       </form>
     </Dialog>
@@ -180,10 +172,7 @@ export function RevokeKeyDialog({
           A revoked key is never used again and cannot be enabled. Revoke it at the provider too if it may
           have leaked.
         </p>
-        <div className="byok-field">
-          <label htmlFor={`${id}-reason`} className="byok-label">
-            Reason <span className="byok-optional">(recorded in the audit log)</span>
-          </label>
+        <Field id={`${id}-reason`} label="Reason" hint="(recorded in the audit log)">
           <textarea
             id={`${id}-reason`}
             className="byok-input"
@@ -192,7 +181,7 @@ export function RevokeKeyDialog({
             value={reason}
             onChange={(e) => setReason(e.target.value)}
           />
-        </div>
+        </Field>
         {error ? <Notice tone="error">{error}</Notice> : null}
       </form>
     </Dialog>

@@ -5,7 +5,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable } from './form-parts.js';
+import { DataTable, Field } from './form-parts.js';
 import { EmptyState, ErrorState, LoadingState, Notice } from './states.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
@@ -125,10 +125,7 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
     <form className="byok-card byok-form" aria-label="Create a workspace" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">Create a workspace</h3>
       <div className="byok-input-row byok-input-row--end">
-        <div className="byok-field">
-          <label htmlFor={`${id}-name`} className="byok-label">
-            Workspace name
-          </label>
+        <Field id={`${id}-name`} label="Workspace name">
           <input
             id={`${id}-name`}
             className="byok-input"
@@ -136,7 +133,7 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
             maxLength={100}
             onChange={(e) => setName(e.target.value)}
           />
-        </div>
+        </Field>
         <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create workspace'}
         </button>
@@ -235,10 +232,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
         <form className="byok-form" aria-label="Add a member" onSubmit={add} noValidate>
           <h4 className="byok-subtitle">Add a member</h4>
           <div className="byok-form__row">
-            <div className="byok-field">
-              <label htmlFor={`${id}-user`} className="byok-label">
-                User id
-              </label>
+            <Field id={`${id}-user`} label="User id">
               <input
                 id={`${id}-user`}
                 className="byok-input"
@@ -247,11 +241,8 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
                 autoComplete="off"
                 onChange={(e) => setUserId(e.target.value)}
               />
-            </div>
-            <div className="byok-field">
-              <label htmlFor={`${id}-role`} className="byok-label">
-                Role
-              </label>
+            </Field>
+            <Field id={`${id}-role`} label="Role">
               <select
                 id={`${id}-role`}
                 className="byok-input"
@@ -268,7 +259,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
               <span id={`${id}-role-help`} className="byok-muted">
                 A {role} {ROLE_HELP[role]}.
               </span>
-            </div>
+            </Field>
           </div>
           <div className="byok-actions">
             <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
