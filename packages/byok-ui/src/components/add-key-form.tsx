@@ -6,7 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useKeyActions } from '../hooks/use-key-actions.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { CredentialFields } from './credential-fields.js';
-import { Field } from './form-parts.js';
+import { Field, SelectField } from './form-parts.js';
 import { ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
 
@@ -188,20 +188,13 @@ export function AddKeyForm({
             autoComplete="off"
           />
         </Field>
-        <Field id={`${idPrefix}-environment`} label="Environment">
-          <select
-            id={`${idPrefix}-environment`}
-            className="byok-input"
-            value={environment}
-            onChange={(event) => setEnvironment(event.target.value)}
-          >
-            {ENVIRONMENTS.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id={`${idPrefix}-environment`}
+          label="Environment"
+          value={environment}
+          options={ENVIRONMENTS}
+          onChange={setEnvironment}
+        />
       </div>
 
       {outcome?.kind === 'tested' ? (

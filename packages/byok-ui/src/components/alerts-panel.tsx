@@ -5,7 +5,7 @@ import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field } from './form-parts.js';
+import { DataTable, Field, optionsOf, SelectField } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 
@@ -244,20 +244,13 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
     <form className="byok-card byok-form" aria-label="Create an alert" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">New usage alert</h3>
       <div className="byok-form__row">
-        <Field id={`${id}-type`} label="Measure">
-          <select
-            id={`${id}-type`}
-            className="byok-input"
-            value={alertType}
-            onChange={(e) => setAlertType(e.target.value as AlertType)}
-          >
-            {Object.entries(TYPES).map(([type, label]) => (
-              <option key={type} value={type}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id={`${id}-type`}
+          label="Measure"
+          value={alertType}
+          options={optionsOf(TYPES)}
+          onChange={setAlertType}
+        />
         <Field id={`${id}-threshold`} label="Threshold">
           <input
             id={`${id}-threshold`}
@@ -270,20 +263,13 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
             onChange={(e) => setThreshold(e.target.value)}
           />
         </Field>
-        <Field id={`${id}-period`} label="Period">
-          <select
-            id={`${id}-period`}
-            className="byok-input"
-            value={period}
-            onChange={(e) => setPeriod(e.target.value as AlertPeriod)}
-          >
-            {Object.entries(PERIODS).map(([p, label]) => (
-              <option key={p} value={p}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id={`${id}-period`}
+          label="Period"
+          value={period}
+          options={optionsOf(PERIODS)}
+          onChange={setPeriod}
+        />
       </div>
       <fieldset className="byok-fieldset">
         <legend className="byok-label">Notify by</legend>

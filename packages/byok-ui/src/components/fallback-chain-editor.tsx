@@ -6,7 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useFallbackChain } from '../hooks/use-fallback-chain.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useProviders } from '../hooks/use-providers.js';
-import { Field } from './form-parts.js';
+import { Field, SelectField } from './form-parts.js';
 import { keyName } from './key-list.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 
@@ -43,34 +43,20 @@ export function FallbackChainEditor({
         When a key fails (invalid, out of credit, rate limited), the next one in the chain is used.
       </p>
       <div className="byok-form__row">
-        <Field id={`${idPrefix}-provider`} label="Provider">
-          <select
-            id={`${idPrefix}-provider`}
-            className="byok-input"
-            value={provider}
-            onChange={(e) => setProvider(e.target.value as ProviderId)}
-          >
-            {list.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.displayName}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={`${idPrefix}-environment`} label="Environment">
-          <select
-            id={`${idPrefix}-environment`}
-            className="byok-input"
-            value={environment}
-            onChange={(e) => setEnvironment(e.target.value as EnvironmentName)}
-          >
-            {ENVIRONMENTS.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id={`${idPrefix}-provider`}
+          label="Provider"
+          value={provider}
+          options={list.map((p) => ({ id: p.id as ProviderId, label: p.displayName }))}
+          onChange={setProvider}
+        />
+        <SelectField
+          id={`${idPrefix}-environment`}
+          label="Environment"
+          value={environment}
+          options={ENVIRONMENTS}
+          onChange={setEnvironment}
+        />
       </div>
       <ChainForm
         key={`${provider}:${environment}`}

@@ -41,7 +41,7 @@ export function SelectField<T extends string>({
   label: string;
   value: T;
   options: readonly { id: T; label: string }[];
-  onChange(value: T): void;
+  onChange(value: NoInfer<T>): void;
 }) {
   return (
     <Field id={id} label={label}>
@@ -54,6 +54,11 @@ export function SelectField<T extends string>({
       </select>
     </Field>
   );
+}
+
+/** The options of a {@link SelectField} from a record of labels by id (in the record's order). */
+export function optionsOf<T extends string>(labels: Record<T, string>): { id: T; label: string }[] {
+  return (Object.entries(labels) as [T, string][]).map(([id, label]) => ({ id, label }));
 }
 
 /** The submit and Cancel buttons under a form; the submit button is disabled while `busy`. */

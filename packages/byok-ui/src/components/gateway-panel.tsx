@@ -6,7 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field } from './form-parts.js';
+import { DataTable, Field, SelectField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
@@ -244,20 +244,13 @@ function CreateTokenForm({
             onChange={(e) => setName(e.target.value)}
           />
         </Field>
-        <Field id={`${id}-env`} label="Environment">
-          <select
-            id={`${id}-env`}
-            className="byok-input"
-            value={environment}
-            onChange={(e) => setEnvironment(e.target.value as EnvironmentName)}
-          >
-            {ENVIRONMENTS.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id={`${id}-env`}
+          label="Environment"
+          value={environment}
+          options={ENVIRONMENTS}
+          onChange={setEnvironment}
+        />
       </div>
       <div className="byok-form__row">
         <Field id={`${id}-budget`} label="Monthly budget, USD" hint="(optional)">
