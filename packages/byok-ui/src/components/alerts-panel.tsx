@@ -5,7 +5,7 @@ import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, optionsOf, SelectField } from './form-parts.js';
+import { DataTable, Field, FormCard, optionsOf, SelectField } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 
@@ -241,8 +241,16 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
   };
 
   return (
-    <form className="byok-card byok-form" aria-label="Create an alert" onSubmit={submit} noValidate>
-      <h3 className="byok-card__title">New usage alert</h3>
+    <FormCard
+      label="Create an alert"
+      title="New usage alert"
+      error={error}
+      busy={busy}
+      submitLabel="Create alert"
+      busyLabel="Creating…"
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="byok-form__row">
         <SelectField
           id={`${id}-type`}
@@ -307,15 +315,6 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
           </Field>
         ) : null}
       </div>
-      {error ? <Notice tone="error">{error}</Notice> : null}
-      <div className="byok-actions">
-        <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create alert'}
-        </button>
-        <button type="button" className="byok-button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

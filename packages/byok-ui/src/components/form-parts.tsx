@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Dialog } from './dialog.js';
+import { Notice } from './states.js';
 
 /** A labelled form field: the label (and its muted `hint`, e.g. "(optional)") names the control whose id is `id`. */
 export function Field({
@@ -61,8 +62,41 @@ export function optionsOf<T extends string>(labels: Record<T, string>): { id: T;
   return (Object.entries(labels) as [T, string][]).map(([id, label]) => ({ id, label }));
 }
 
+/** A form in a card: a title, the fields, the error if any, then the submit and Cancel buttons. */
+export function FormCard({
+  label,
+  title,
+  error,
+  busy,
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  onCancel,
+  children,
+}: {
+  /** The form's accessible name. */
+  label: string;
+  title: string;
+  error: string | undefined;
+  busy: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  onSubmit(event: React.FormEvent): void;
+  onCancel(): void;
+  children: ReactNode;
+}) {
+  return (
+    <form className="byok-card byok-form" aria-label={label} onSubmit={onSubmit} noValidate>
+      <h3 className="byok-card__title">{title}</h3>
+      {children}
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      <FormActions busy={busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
+    </form>
+  );
+}
+
 /** The submit and Cancel buttons under a form; the submit button is disabled while `busy`. */
-export function FormActions({
+function FormActions({
   busy,
   submitLabel,
   busyLabel,

@@ -6,7 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, SelectField } from './form-parts.js';
+import { DataTable, Field, FormCard, SelectField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
@@ -232,8 +232,16 @@ function CreateTokenForm({
   };
 
   return (
-    <form className="byok-card byok-form" aria-label="Create a gateway token" onSubmit={submit} noValidate>
-      <h3 className="byok-card__title">New gateway token</h3>
+    <FormCard
+      label="Create a gateway token"
+      title="New gateway token"
+      error={error}
+      busy={busy}
+      submitLabel="Create token"
+      busyLabel="Creating…"
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="byok-form__row">
         <Field id={`${id}-name`} label="Name">
           <input
@@ -287,15 +295,6 @@ function CreateTokenForm({
           />
         </Field>
       </div>
-      {error ? <Notice tone="error">{error}</Notice> : null}
-      <div className="byok-actions">
-        <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create token'}
-        </button>
-        <button type="button" className="byok-button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

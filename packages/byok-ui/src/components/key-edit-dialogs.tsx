@@ -1,7 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Key, UpdateKeyInput } from '../api/types.js';
-import { Dialog } from './dialog.js';
-import { Field } from './form-parts.js';
+import { Field, FormDialog } from './form-parts.js';
 import { errorMessage, Notice } from './states.js';
 
 /** The parts of a key people may rename or reorder; the secret is changed with Replace secret. */
@@ -62,63 +61,56 @@ export function EditKeyDialog({
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Edit ${name}`}
+      formId={formId}
+      busy={busy}
+      submitLabel="Save changes"
+      busyLabel="Saving…"
       onClose={onClose}
-      actions={
-        <>
-          <button type="submit" form={formId} className="byok-button byok-button--primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save changes'}
-          </button>
-          <button type="button" className="byok-button" onClick={onClose}>
-            Cancel
-          </button>
-        </>
-      }
+      onSubmit={submit}
     >
-      <form id={formId} className="byok-form" onSubmit={submit} noValidate>
-        <Field id={`${id}-alias`} label="Alias" hint="(optional)">
-          <input
-            id={`${id}-alias`}
-            className="byok-input"
-            value={alias}
-            maxLength={MAX_ALIAS}
-            onChange={(e) => setAlias(e.target.value)}
-          />
-        </Field>
-        <Field id={`${id}-description`} label="Description" hint="(optional)">
-          <textarea
-            id={`${id}-description`}
-            className="byok-input"
-            rows={3}
-            value={description}
-            maxLength={MAX_DESCRIPTION}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </Field>
-        <Field id={`${id}-priority`} label="Priority" hint="(lower is tried first)">
-          <input
-            id={`${id}-priority`}
-            className="byok-input"
-            type="number"
-            inputMode="numeric"
-            min={-1000}
-            max={1000}
-            step={1}
-            value={priority}
-            aria-invalid={priorityProblem ? true : undefined}
-            aria-describedby={priorityProblem ? `${id}-priority-problem` : undefined}
-            onChange={(e) => setPriority(e.target.value)}
-          />
-          {priorityProblem ? (
-            <p id={`${id}-priority-problem`} className="byok-field__error">
-              {priorityProblem}
-            </p>
-          ) : null}
-        </Field>
-        {error ? <Notice tone="error">{error}</Notice> : null}
-      </form>
-    </Dialog>
+      <Field id={`${id}-alias`} label="Alias" hint="(optional)">
+        <input
+          id={`${id}-alias`}
+          className="byok-input"
+          value={alias}
+          maxLength={MAX_ALIAS}
+          onChange={(e) => setAlias(e.target.value)}
+        />
+      </Field>
+      <Field id={`${id}-description`} label="Description" hint="(optional)">
+        <textarea
+          id={`${id}-description`}
+          className="byok-input"
+          rows={3}
+          value={description}
+          maxLength={MAX_DESCRIPTION}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </Field>
+      <Field id={`${id}-priority`} label="Priority" hint="(lower is tried first)">
+        <input
+          id={`${id}-priority`}
+          className="byok-input"
+          type="number"
+          inputMode="numeric"
+          min={-1000}
+          max={1000}
+          step={1}
+          value={priority}
+          aria-invalid={priorityProblem ? true : undefined}
+          aria-describedby={priorityProblem ? `${id}-priority-problem` : undefined}
+          onChange={(e) => setPriority(e.target.value)}
+        />
+        {priorityProblem ? (
+          <p id={`${id}-priority-problem`} className="byok-field__error">
+            {priorityProblem}
+          </p>
+        ) : null}
+      </Field>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+    </FormDialog>
   );
 }
 
@@ -152,38 +144,32 @@ export function RevokeKeyDialog({
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Revoke ${name}?`}
-      onClose={onClose}
+      formId={formId}
+      busy={busy}
+      submitLabel="Revoke key"
+      busyLabel="Revoking…"
+      danger
       initialFocus="textarea"
-      actions={
-        <>
-          <button type="submit" form={formId} className="byok-button byok-button--danger" disabled={busy}>
-            {busy ? 'Revoking…' : 'Revoke key'}
-          </button>
-          <button type="button" className="byok-button" onClick={onClose}>
-            Cancel
-          </button>
-        </>
-      }
+      onClose={onClose}
+      onSubmit={submit}
     >
-      <form id={formId} className="byok-form" onSubmit={submit} noValidate>
-        <p>
-          A revoked key is never used again and cannot be enabled. Revoke it at the provider too if it may
-          have leaked.
-        </p>
-        <Field id={`${id}-reason`} label="Reason" hint="(recorded in the audit log)">
-          <textarea
-            id={`${id}-reason`}
-            className="byok-input"
-            rows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </Field>
-        {error ? <Notice tone="error">{error}</Notice> : null}
-      </form>
-    </Dialog>
+      <p>
+        A revoked key is never used again and cannot be enabled. Revoke it at the provider too if it may have
+        leaked.
+      </p>
+      <Field id={`${id}-reason`} label="Reason" hint="(recorded in the audit log)">
+        <textarea
+          id={`${id}-reason`}
+          className="byok-input"
+          rows={2}
+          maxLength={500}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </Field>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+    </FormDialog>
   );
 }
