@@ -5,9 +5,9 @@ import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, FormCard, optionsOf, SelectField } from './form-parts.js';
+import { DataTable, Field, FormCard, optionsOf, PanelToolbar, SelectField } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
 
 const TYPES: Record<AlertType, string> = {
   cost: 'Cost (USD)',
@@ -81,22 +81,14 @@ export function AlertsPanel() {
 
   return (
     <div className="byok-stack">
-      <div className="byok-toolbar">
-        <h2 className="byok-toolbar__title">Usage alerts</h2>
-        <div className="byok-actions">
-          <button
-            type="button"
-            className="byok-button byok-button--primary"
-            aria-expanded={creating}
-            onClick={() => setCreating((open) => !open)}
-          >
-            New alert
-          </button>
-          <button type="button" className="byok-button" onClick={alerts.reload} disabled={alerts.loading}>
-            {alerts.loading ? 'Refreshing…' : 'Refresh'}
-          </button>
-        </div>
-      </div>
+      <PanelToolbar
+        title="Usage alerts"
+        create={{ label: 'New alert', open: creating, onToggle: () => setCreating((open) => !open) }}
+      >
+        <button type="button" className="byok-button" onClick={alerts.reload} disabled={alerts.loading}>
+          {alerts.loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </PanelToolbar>
       {secret ? (
         <SecretOnce label="Webhook signing secret" value={secret} onDone={() => setSecret(undefined)}>
           <p className="byok-muted">
@@ -115,17 +107,18 @@ export function AlertsPanel() {
         />
       ) : null}
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
-      {alerts.loading && !alerts.data ? <LoadingState label="Loading alerts…" /> : null}
-      {alerts.error ? (
-        <ErrorState title="Could not load the alerts" error={alerts.error} onRetry={alerts.reload} />
-      ) : null}
-      {alerts.data && list.length === 0 ? (
-        <EmptyState title="No alerts yet">
-          <p>
-            An alert tells you by webhook or e-mail when usage passes a threshold in a day, week or month.
-          </p>
-        </EmptyState>
-      ) : null}
+      <ResourceStates
+        resource={alerts}
+        loadingLabel="Loading alerts…"
+        errorTitle="Could not load the alerts"
+        empty={
+          <EmptyState title="No alerts yet">
+            <p>
+              An alert tells you by webhook or e-mail when usage passes a threshold in a day, week or month.
+            </p>
+          </EmptyState>
+        }
+      />
       {list.length > 0 ? (
         <DataTable caption="Usage alerts" columns={['Threshold', 'Channels', 'Last delivery', 'Waiting']}>
           {list.map((alert) => {

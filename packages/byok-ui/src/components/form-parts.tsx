@@ -204,3 +204,35 @@ export function DataTable({
     </div>
   );
 }
+
+/** A panel's heading row: its title, a "New …" button that opens and closes the create form, and other actions. */
+export function PanelToolbar({
+  title,
+  create,
+  children,
+}: {
+  title: string;
+  create?: { label: string; open: boolean; onToggle(): void };
+  children?: ReactNode;
+}) {
+  return (
+    <div className="byok-toolbar">
+      <h2 className="byok-toolbar__title">{title}</h2>
+      {create || children ? (
+        <div className="byok-actions">
+          {create ? (
+            <button
+              type="button"
+              className="byok-button byok-button--primary"
+              aria-expanded={create.open}
+              onClick={create.onToggle}
+            >
+              {create.label}
+            </button>
+          ) : null}
+          {children}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -6,10 +6,10 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, FormCard, SelectField } from './form-parts.js';
+import { DataTable, Field, FormCard, PanelToolbar, SelectField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
 
 export interface GatewayPanelProps {
   /** Where the gateway answers (`/v1`, `/anthropic`). Default: this page's origin. */
@@ -58,19 +58,10 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
 
   return (
     <div className="byok-stack">
-      <div className="byok-toolbar">
-        <h2 className="byok-toolbar__title">Gateway tokens</h2>
-        <div className="byok-actions">
-          <button
-            type="button"
-            className="byok-button byok-button--primary"
-            aria-expanded={creating}
-            onClick={() => setCreating((open) => !open)}
-          >
-            New token
-          </button>
-        </div>
-      </div>
+      <PanelToolbar
+        title="Gateway tokens"
+        create={{ label: 'New token', open: creating, onToggle: () => setCreating((open) => !open) }}
+      />
       <p className="byok-muted">
         An application holding a gateway token calls OpenAI, Anthropic and the other providers through this
         service with your keys; the keys never leave it. Revoke a token to cut it off.
@@ -96,15 +87,16 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
         />
       ) : null}
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
-      {tokens.loading && !tokens.data ? <LoadingState label="Loading gateway tokens…" /> : null}
-      {tokens.error ? (
-        <ErrorState title="Could not load the gateway tokens" error={tokens.error} onRetry={tokens.reload} />
-      ) : null}
-      {tokens.data && list.length === 0 ? (
-        <EmptyState title="No gateway tokens yet">
-          <p>Create one to call the providers through this service.</p>
-        </EmptyState>
-      ) : null}
+      <ResourceStates
+        resource={tokens}
+        loadingLabel="Loading gateway tokens…"
+        errorTitle="Could not load the gateway tokens"
+        empty={
+          <EmptyState title="No gateway tokens yet">
+            <p>Create one to call the providers through this service.</p>
+          </EmptyState>
+        }
+      />
       {list.length > 0 ? (
         <DataTable caption="Gateway tokens" columns={['Token', 'Environment', 'Status', 'Usage', 'Created']}>
           {list.map((token) => (

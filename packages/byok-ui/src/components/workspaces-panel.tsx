@@ -5,8 +5,8 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field } from './form-parts.js';
-import { EmptyState, ErrorState, LoadingState, Notice } from './states.js';
+import { DataTable, Field, PanelToolbar } from './form-parts.js';
+import { EmptyState, Notice, ResourceStates } from './states.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
 const ROLE_HELP: Record<WorkspaceRole, string> = {
@@ -28,27 +28,22 @@ export function WorkspacesPanel() {
 
   return (
     <div className="byok-stack">
-      <div className="byok-toolbar">
-        <h2 className="byok-toolbar__title">Workspaces</h2>
-      </div>
+      <PanelToolbar title="Workspaces" />
       <CreateWorkspaceForm
         onCreated={(workspace) => {
           setManaging(workspace.id);
         }}
       />
-      {workspaces.loading && !workspaces.data ? <LoadingState label="Loading workspaces…" /> : null}
-      {workspaces.error ? (
-        <ErrorState
-          title="Could not load your workspaces"
-          error={workspaces.error}
-          onRetry={workspaces.reload}
-        />
-      ) : null}
-      {workspaces.data && list.length === 0 ? (
-        <EmptyState title="No workspaces yet">
-          <p>A workspace holds keys that its members share. Create one above.</p>
-        </EmptyState>
-      ) : null}
+      <ResourceStates
+        resource={workspaces}
+        loadingLabel="Loading workspaces…"
+        errorTitle="Could not load your workspaces"
+        empty={
+          <EmptyState title="No workspaces yet">
+            <p>A workspace holds keys that its members share. Create one above.</p>
+          </EmptyState>
+        }
+      />
       {list.length > 0 ? (
         <DataTable caption="Your workspaces" columns={['Workspace', 'Your role', 'Created']}>
           {list.map((workspace) => {
@@ -173,10 +168,11 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
       <h3 id={titleId} className="byok-card__title">
         Members of {workspace.name}
       </h3>
-      {members.loading && !members.data ? <LoadingState label="Loading members…" /> : null}
-      {members.error ? (
-        <ErrorState title="Could not load the members" error={members.error} onRetry={members.reload} />
-      ) : null}
+      <ResourceStates
+        resource={members}
+        loadingLabel="Loading members…"
+        errorTitle="Could not load the members"
+      />
       {outcome ? <Notice tone={outcome.tone}>{outcome.text}</Notice> : null}
       {members.data ? (
         <DataTable caption={`Members of ${workspace.name}`} columns={['User', 'Role', 'Added']} compact>
