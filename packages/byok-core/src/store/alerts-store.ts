@@ -67,17 +67,19 @@ export interface StoredDeliverySummary {
   undelivered: number;
 }
 
-export interface NewAlert {
-  id: string;
-  owner: Owner;
-  alertType: StoredAlertType;
-  thresholdValue: number;
-  thresholdPeriod: StoredPeriodKind;
-  notificationChannels: StoredChannel[];
-  webhookUrl: string | null;
-  email: string | null;
-  signingSecret: string | null;
-}
+/** A new alert rule: the stored fields that the creator chooses (the rest start empty). */
+export type NewAlert = Pick<
+  StoredAlert,
+  | 'id'
+  | 'owner'
+  | 'alertType'
+  | 'thresholdValue'
+  | 'thresholdPeriod'
+  | 'notificationChannels'
+  | 'webhookUrl'
+  | 'email'
+  | 'signingSecret'
+>;
 
 export interface NewNotification {
   alertId: string;
