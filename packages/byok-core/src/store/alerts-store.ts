@@ -81,17 +81,13 @@ export type NewAlert = Pick<
   | 'signingSecret'
 >;
 
-export interface NewNotification {
-  alertId: string;
-  owner: Owner;
-  channel: StoredChannel;
-  destination: string | null;
-  period: string;
-  payload: unknown;
+export type NewNotification = Pick<
+  StoredNotification,
+  'alertId' | 'owner' | 'channel' | 'destination' | 'period' | 'payload' | 'lastError'
+> & {
   /** `waiting` (with `lastError` saying why) when the channel cannot deliver yet. */
   status: 'pending' | 'waiting';
-  lastError: string | null;
-}
+};
 
 /** Sums of an owner's daily roll-ups over `[startDay, endDay)`. */
 export interface PeriodTotals {
