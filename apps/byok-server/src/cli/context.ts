@@ -86,9 +86,8 @@ export async function withSystem<T>(cfg: ServerConfig, fn: (system: BYOKSystem) 
     if (!resolved.encryptionKey) {
       throw new CliExit(EXIT.usage, 'ENCRYPTION_MASTER_KEY not configured: set BYOK_ENCRYPTION_KEY');
     }
-    let system: BYOKSystem;
-    try {
-      system = await createBYOKForStack2025({
+    return openSystem(
+      {
         encryptionKey: resolved.encryptionKey,
         decryptionKeys: resolved.decryptionKeys,
         postgresClient: client,
@@ -101,17 +100,32 @@ export async function withSystem<T>(cfg: ServerConfig, fn: (system: BYOKSystem) 
         allowLegacyCiphertext: resolved.allowLegacyCiphertext,
         // As in the server: outside production an alert may go to a local receiver.
         alerts: { allowPrivateWebhookHosts: !resolved.production },
-      });
-    } catch (error) {
-      if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
-      throw error;
-    }
-    try {
-      return await fn(system);
-    } finally {
-      await system.close();
-    }
+      },
+      fn,
+    );
   });
+}
+
+/**
+ * Creates the system with `options`, runs `fn` on it and closes it. A BYOK error while creating it
+ * (a wrong master key, say) ends the command with exit 1 and the error's code.
+ */
+export async function openSystem<T>(
+  options: Parameters<typeof createBYOKForStack2025>[0],
+  fn: (system: BYOKSystem) => Promise<T>,
+): Promise<T> {
+  let system: BYOKSystem;
+  try {
+    system = await createBYOKForStack2025(options);
+  } catch (error) {
+    if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
+    throw error;
+  }
+  try {
+    return await fn(system);
+  } finally {
+    await system.close();
+  }
 }
 
 /**

@@ -1,10 +1,9 @@
-import { type BYOKSystem, createBYOKForStack2025, isBYOKError } from '@stack-2025/byok-core';
 import type { RewrapProgress } from '@stack-2025/byok-core/server';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { ServerConfig } from '../config.js';
 import { resolveKeySources } from '../master-key/resolve.js';
-import { cliLogger, config, positiveInt, withExistingDatabase } from './context.js';
+import { cliLogger, config, openSystem, positiveInt, withExistingDatabase } from './context.js';
 import { CliExit, EXIT, err, out } from './exit.js';
 
 /**
@@ -80,88 +79,85 @@ export async function rotateCommand(opts: { batchSize: number; dryRun?: boolean 
   };
   process.on('SIGINT', onSigint);
   try {
-    await withExistingDatabase(cfg, async (client) => {
-      let system: BYOKSystem;
-      try {
-        system = await createBYOKForStack2025({
+    await withExistingDatabase(cfg, (client) =>
+      openSystem(
+        {
           encryptionKey: keys.encryptionKey,
           decryptionKeys: keys.decryptionKeys,
           postgresClient: client,
           logger,
           audit: { enabled: false },
           allowLegacyCiphertext: cfg.allowLegacyCiphertext,
-        });
-      } catch (error) {
-        if (isBYOKError(error)) throw new CliExit(EXIT.failed, `${error.code}: ${error.message}`);
-        throw error;
-      }
-      try {
-        const ring = system.encryption.keyring;
-        const oldFingerprints = ring.fingerprints.filter((fp) => fp !== ring.active.fingerprint);
-        out(`Old master key fingerprint(s): ${oldFingerprints.join(', ') || '(none given)'}`);
-        out(`New master key fingerprint:    ${ring.active.fingerprint}`);
-        const context = { actor: { type: 'system', id: 'cli:rotate-encryption-keys' } as const };
-        if (!opts.dryRun) {
-          await system.audit.record({
-            action: 'master_key.rotation_started',
-            targetType: 'master_key',
-            targetId: ring.active.fingerprint,
-            context,
-            details: { from: oldFingerprints, form: keys.form },
+        },
+        async (system) => {
+          const ring = system.encryption.keyring;
+          const oldFingerprints = ring.fingerprints.filter((fp) => fp !== ring.active.fingerprint);
+          out(`Old master key fingerprint(s): ${oldFingerprints.join(', ') || '(none given)'}`);
+          out(`New master key fingerprint:    ${ring.active.fingerprint}`);
+          const context = { actor: { type: 'system', id: 'cli:rotate-encryption-keys' } as const };
+          if (!opts.dryRun) {
+            await system.audit.record({
+              action: 'master_key.rotation_started',
+              targetType: 'master_key',
+              targetId: ring.active.fingerprint,
+              context,
+              details: { from: oldFingerprints, form: keys.form },
+            });
+          }
+          const progress = progressReporter();
+          const report = await system.rotateMasterKey({
+            batchSize: opts.batchSize,
+            ...(opts.dryRun ? { dryRun: true } : {}),
+            signal: controller.signal,
+            onProgress: (p) => progress.update(p),
           });
-        }
-        const progress = progressReporter();
-        const report = await system.rotateMasterKey({
-          batchSize: opts.batchSize,
-          ...(opts.dryRun ? { dryRun: true } : {}),
-          signal: controller.signal,
-          onProgress: (p) => progress.update(p),
-        });
-        progress.stop();
-        if (report.dryRun) {
+          progress.stop();
+          if (report.dryRun) {
+            out(
+              `Dry run: ${report.total} data key(s) would be rewrapped from ${report.fromFingerprints.join(', ') || '(none)'}; nothing changed`,
+            );
+            return;
+          }
           out(
-            `Dry run: ${report.total} data key(s) would be rewrapped from ${report.fromFingerprints.join(', ') || '(none)'}; nothing changed`,
+            `Processed ${report.processed} of ${report.total}: ${report.succeeded} succeeded, ${report.failed} failed; stored under ${report.fromFingerprints.join(', ') || '(nothing)'} → ${report.toFingerprint}`,
           );
-          return;
-        }
-        out(
-          `Processed ${report.processed} of ${report.total}: ${report.succeeded} succeeded, ${report.failed} failed; stored under ${report.fromFingerprints.join(', ') || '(nothing)'} → ${report.toFingerprint}`,
-        );
-        for (const failure of report.failures.slice(0, 20))
-          err(`  failed: ${failure.dataKeyId}: ${failure.reason}`);
-        if (report.auditResealed) {
-          const { chains, entries, failed } = report.auditResealed;
-          out(`Audit log re-sealed under ${report.toFingerprint}: ${chains} chain(s), ${entries} entries`);
-          if (failed.length) {
-            err(
-              `  ${failed.length} chain(s) failed verification and keep their old seals (run "byok audit verify"): ${failed.slice(0, 20).join(', ')}`,
+          for (const failure of report.failures.slice(0, 20))
+            err(`  failed: ${failure.dataKeyId}: ${failure.reason}`);
+          if (report.auditResealed) {
+            const { chains, entries, failed } = report.auditResealed;
+            out(`Audit log re-sealed under ${report.toFingerprint}: ${chains} chain(s), ${entries} entries`);
+            if (failed.length) {
+              err(
+                `  ${failed.length} chain(s) failed verification and keep their old seals (run "byok audit verify"): ${failed.slice(0, 20).join(', ')}`,
+              );
+            }
+          }
+          if (report.completed) {
+            await system.audit.record({
+              action: 'master_key.rotation_completed',
+              targetType: 'master_key',
+              targetId: report.toFingerprint,
+              context,
+              details: { processed: report.processed, succeeded: report.succeeded },
+            });
+            out(
+              'Done: every data key is under the new master key. Deploy BYOK_ENCRYPTION_KEY=<new> to every instance.',
+            );
+            return;
+          }
+          if (controller.signal.aborted && report.processed === report.succeeded) {
+            throw new CliExit(
+              EXIT.interrupted,
+              'Stopped before the end; run the same command again to finish',
             );
           }
-        }
-        if (report.completed) {
-          await system.audit.record({
-            action: 'master_key.rotation_completed',
-            targetType: 'master_key',
-            targetId: report.toFingerprint,
-            context,
-            details: { processed: report.processed, succeeded: report.succeeded },
-          });
-          out(
-            'Done: every data key is under the new master key. Deploy BYOK_ENCRYPTION_KEY=<new> to every instance.',
+          throw new CliExit(
+            EXIT.failed,
+            'Rotation incomplete: processed != succeeded. Keep the old key and investigate.',
           );
-          return;
-        }
-        if (controller.signal.aborted && report.processed === report.succeeded) {
-          throw new CliExit(EXIT.interrupted, 'Stopped before the end; run the same command again to finish');
-        }
-        throw new CliExit(
-          EXIT.failed,
-          'Rotation incomplete: processed != succeeded. Keep the old key and investigate.',
-        );
-      } finally {
-        await system.close();
-      }
-    });
+        },
+      ),
+    );
   } finally {
     process.off('SIGINT', onSigint);
   }

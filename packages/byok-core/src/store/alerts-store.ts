@@ -67,29 +67,27 @@ export interface StoredDeliverySummary {
   undelivered: number;
 }
 
-export interface NewAlert {
-  id: string;
-  owner: Owner;
-  alertType: StoredAlertType;
-  thresholdValue: number;
-  thresholdPeriod: StoredPeriodKind;
-  notificationChannels: StoredChannel[];
-  webhookUrl: string | null;
-  email: string | null;
-  signingSecret: string | null;
-}
+/** A new alert rule: the stored fields that the creator chooses (the rest start empty). */
+export type NewAlert = Pick<
+  StoredAlert,
+  | 'id'
+  | 'owner'
+  | 'alertType'
+  | 'thresholdValue'
+  | 'thresholdPeriod'
+  | 'notificationChannels'
+  | 'webhookUrl'
+  | 'email'
+  | 'signingSecret'
+>;
 
-export interface NewNotification {
-  alertId: string;
-  owner: Owner;
-  channel: StoredChannel;
-  destination: string | null;
-  period: string;
-  payload: unknown;
+export type NewNotification = Pick<
+  StoredNotification,
+  'alertId' | 'owner' | 'channel' | 'destination' | 'period' | 'payload' | 'lastError'
+> & {
   /** `waiting` (with `lastError` saying why) when the channel cannot deliver yet. */
   status: 'pending' | 'waiting';
-  lastError: string | null;
-}
+};
 
 /** Sums of an owner's daily roll-ups over `[startDay, endDay)`. */
 export interface PeriodTotals {

@@ -352,7 +352,22 @@ async function figures(db: SqlClient, query: FiguresQuery): Promise<FiguresSumsR
 }
 
 /** Deletes `table` rows matched by `where` (one `$1` cutoff), `batchSize` rows per statement. */
-async function purgeInBatches(db: Database, statement: string, options: PurgeOptions): Promise<number> {
+/**
+ * Deletes the rows of `table` whose `timeColumn` is before `options.before`, a batch of rows
+ * (picked by `rowColumn`) per statement. The names are this module's constants, never input.
+ */
+async function purgeInBatches(
+  db: Database,
+  table: string,
+  rowColumn: 'id' | 'ctid',
+  timeColumn: 'created_at' | 'hour',
+  options: PurgeOptions,
+): Promise<number> {
+  const statement = `WITH gone AS (
+     DELETE FROM ${table} WHERE ${rowColumn} IN (
+       SELECT ${rowColumn} FROM ${table} WHERE ${timeColumn} < $1::timestamptz LIMIT $2)
+     RETURNING 1)
+   SELECT count(*)::int AS n FROM gone`;
   const batchSize = options.batchSize ?? 5000;
   const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
   let deleted = 0;
@@ -440,38 +455,14 @@ export const usageStore: UsageStore = {
   figures,
 
   purgeRawUsage(db, options) {
-    return purgeInBatches(
-      db,
-      `WITH gone AS (
-         DELETE FROM byok.key_usage WHERE id IN (
-           SELECT id FROM byok.key_usage WHERE created_at < $1::timestamptz LIMIT $2)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      options,
-    );
+    return purgeInBatches(db, 'byok.key_usage', 'id', 'created_at', options);
   },
 
   purgeValidations(db, options) {
-    return purgeInBatches(
-      db,
-      `WITH gone AS (
-         DELETE FROM byok.key_validations WHERE id IN (
-           SELECT id FROM byok.key_validations WHERE created_at < $1::timestamptz LIMIT $2)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      options,
-    );
+    return purgeInBatches(db, 'byok.key_validations', 'id', 'created_at', options);
   },
 
   purgeHourlyRollups(db, options) {
-    return purgeInBatches(
-      db,
-      `WITH gone AS (
-         DELETE FROM byok.usage_hourly WHERE ctid IN (
-           SELECT ctid FROM byok.usage_hourly WHERE hour < $1::timestamptz LIMIT $2)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      options,
-    );
+    return purgeInBatches(db, 'byok.usage_hourly', 'ctid', 'hour', options);
   },
 };

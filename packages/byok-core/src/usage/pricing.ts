@@ -100,21 +100,29 @@ export function normalizeModelId(provider: string, model: string): string {
   return id;
 }
 
+/** The entry of `entries` whose name or an alias is the normalised `model`, or undefined. */
+function findEntry<P extends { aliases?: readonly string[] | undefined }>(
+  provider: string,
+  model: string,
+  entries: Record<string, P> | undefined,
+): { id: string; price: P } | undefined {
+  if (!entries) return undefined;
+  const id = normalizeModelId(provider, model);
+  for (const [name, price] of Object.entries(entries)) {
+    if (name.toLowerCase() === id || price.aliases?.some((alias) => alias.toLowerCase() === id)) {
+      return { id: name, price };
+    }
+  }
+  return undefined;
+}
+
 /** The table entry for a model, matched leniently (see {@link normalizeModelId}), or undefined. */
 export function findModelPrice(
   provider: string,
   model: string,
   table: PriceTable = defaultPriceTable(),
 ): { id: string; price: ModelPrice } | undefined {
-  const models = table.providers[provider]?.models;
-  if (!models) return undefined;
-  const id = normalizeModelId(provider, model);
-  for (const [name, price] of Object.entries(models)) {
-    if (name.toLowerCase() === id || price.aliases?.some((alias) => alias.toLowerCase() === id)) {
-      return { id: name, price };
-    }
-  }
-  return undefined;
+  return findEntry(provider, model, table.providers[provider]?.models);
 }
 
 /** The per-minute entry for an audio model, matched like {@link findModelPrice}, or undefined. */
@@ -123,15 +131,7 @@ export function findAudioModelPrice(
   model: string,
   table: PriceTable = defaultPriceTable(),
 ): { id: string; price: AudioModelPrice } | undefined {
-  const models = table.providers[provider]?.audioModels;
-  if (!models) return undefined;
-  const id = normalizeModelId(provider, model);
-  for (const [name, price] of Object.entries(models)) {
-    if (name.toLowerCase() === id || price.aliases?.some((alias) => alias.toLowerCase() === id)) {
-      return { id: name, price };
-    }
-  }
-  return undefined;
+  return findEntry(provider, model, table.providers[provider]?.audioModels);
 }
 
 export interface PriceUsageInput {

@@ -6,31 +6,16 @@ import type { Logger } from '../logging/index.js';
 import type { Database } from '../store/types.js';
 import { type UsageRow, type UsageStore, usageStore } from '../store/usage-store.js';
 
-/** One request's usage, ready to store (already priced). */
-export interface UsageWriteEvent {
-  keyId: string | null;
-  owner: Owner;
-  provider: string;
-  model: string | null;
-  requests: number;
-  /** All input tokens, cached ones included. */
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  /** null: unpriced (not $0). */
-  costUsd: number | null;
-  priced: boolean;
-  latencyMs: number | null;
+/** One request's usage, ready to store (already priced): a {@link UsageRow} whose request fields are all given. */
+export type UsageWriteEvent = Omit<UsageRow, 'ttfbMs' | 'statusCode' | 'gatewayTokenId' | 'audioSeconds'> & {
   /** Time to the first byte of the provider's answer. */
   ttfbMs: number | null;
   /** HTTP status the provider answered (or that the gateway gave). */
   statusCode: number | null;
-  success: boolean;
-  at: Date;
   gatewayTokenId: string | null;
   /** Seconds of audio (voice providers); default none. */
   audioSeconds?: number | null;
-}
+};
 
 export interface UsageWriterOptions {
   db: Database;

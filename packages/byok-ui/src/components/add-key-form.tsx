@@ -6,6 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useKeyActions } from '../hooks/use-key-actions.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { CredentialFields } from './credential-fields.js';
+import { Field, SelectField } from './form-parts.js';
 import { ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
 
@@ -145,10 +146,7 @@ export function AddKeyForm({
       <h2 id={headingId} className="byok-card__title">
         {title}
       </h2>
-      <div className="byok-field">
-        <label htmlFor={`${idPrefix}-provider`} className="byok-label">
-          Provider
-        </label>
+      <Field id={`${idPrefix}-provider`} label="Provider">
         <select
           id={`${idPrefix}-provider`}
           className="byok-input"
@@ -167,7 +165,7 @@ export function AddKeyForm({
             </option>
           ))}
         </select>
-      </div>
+      </Field>
 
       <CredentialFields
         provider={provider.id}
@@ -179,10 +177,7 @@ export function AddKeyForm({
       />
 
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${idPrefix}-alias`} className="byok-label">
-            Alias <span className="byok-optional">(optional)</span>
-          </label>
+        <Field id={`${idPrefix}-alias`} label="Alias" hint="(optional)">
           <input
             id={`${idPrefix}-alias`}
             className="byok-input"
@@ -192,24 +187,14 @@ export function AddKeyForm({
             placeholder="e.g. Production bot"
             autoComplete="off"
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${idPrefix}-environment`} className="byok-label">
-            Environment
-          </label>
-          <select
-            id={`${idPrefix}-environment`}
-            className="byok-input"
-            value={environment}
-            onChange={(event) => setEnvironment(event.target.value)}
-          >
-            {ENVIRONMENTS.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <SelectField
+          id={`${idPrefix}-environment`}
+          label="Environment"
+          value={environment}
+          options={ENVIRONMENTS}
+          onChange={setEnvironment}
+        />
       </div>
 
       {outcome?.kind === 'tested' ? (

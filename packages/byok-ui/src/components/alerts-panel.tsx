@@ -3,9 +3,11 @@ import type { AlertChannel, AlertPeriod, AlertType, CreateAlertInput, UsageAlert
 import { formatDateTime } from '../format.js';
 import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
-import { Dialog } from './dialog.js';
+import { useOutcome } from '../hooks/use-outcome.js';
+import { ConfirmDialog } from './confirm-dialog.js';
+import { DataTable, Field, FormCard, optionsOf, PanelToolbar, SelectField } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
 
 const TYPES: Record<AlertType, string> = {
   cost: 'Cost (USD)',
@@ -61,45 +63,32 @@ function lastDeliveryText(alert: UsageAlert): React.ReactNode {
 
 /** Usage alerts of the current scope: create, list with delivery status, delete. */
 export function AlertsPanel() {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const alerts = useAlerts();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | undefined>();
   const [deleting, setDeleting] = useState<UsageAlert | undefined>();
-  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
+  const { outcome: notice, setOutcome: setNotice, run } = useOutcome();
   const list = alerts.data ?? [];
 
-  const remove = async (alert: UsageAlert) => {
+  const remove = (alert: UsageAlert) => {
     setDeleting(undefined);
-    setNotice(undefined);
-    try {
+    void run(async () => {
       await client.deleteAlert(alert.id, { workspaceId });
-      setNotice({ tone: 'success', text: 'Alert deleted.' });
-    } catch (error) {
-      setNotice({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      invalidate();
-    }
+      return 'Alert deleted.';
+    });
   };
 
   return (
     <div className="byok-stack">
-      <div className="byok-toolbar">
-        <h2 className="byok-toolbar__title">Usage alerts</h2>
-        <div className="byok-actions">
-          <button
-            type="button"
-            className="byok-button byok-button--primary"
-            aria-expanded={creating}
-            onClick={() => setCreating((open) => !open)}
-          >
-            New alert
-          </button>
-          <button type="button" className="byok-button" onClick={alerts.reload} disabled={alerts.loading}>
-            {alerts.loading ? 'Refreshing…' : 'Refresh'}
-          </button>
-        </div>
-      </div>
+      <PanelToolbar
+        title="Usage alerts"
+        create={{ label: 'New alert', open: creating, onToggle: () => setCreating((open) => !open) }}
+      >
+        <button type="button" className="byok-button" onClick={alerts.reload} disabled={alerts.loading}>
+          {alerts.loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </PanelToolbar>
       {secret ? (
         <SecretOnce label="Webhook signing secret" value={secret} onDone={() => setSecret(undefined)}>
           <p className="byok-muted">
@@ -118,107 +107,74 @@ export function AlertsPanel() {
         />
       ) : null}
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
-      {alerts.loading && !alerts.data ? <LoadingState label="Loading alerts…" /> : null}
-      {alerts.error ? (
-        <ErrorState title="Could not load the alerts" error={alerts.error} onRetry={alerts.reload} />
-      ) : null}
-      {alerts.data && list.length === 0 ? (
-        <EmptyState title="No alerts yet">
-          <p>
-            An alert tells you by webhook or e-mail when usage passes a threshold in a day, week or month.
-          </p>
-        </EmptyState>
-      ) : null}
+      <ResourceStates
+        resource={alerts}
+        loadingLabel="Loading alerts…"
+        errorTitle="Could not load the alerts"
+        empty={
+          <EmptyState title="No alerts yet">
+            <p>
+              An alert tells you by webhook or e-mail when usage passes a threshold in a day, week or month.
+            </p>
+          </EmptyState>
+        }
+      />
       {list.length > 0 ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table">
-            <caption className="byok-sr-only">Usage alerts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Threshold</th>
-                <th scope="col">Channels</th>
-                <th scope="col">Last delivery</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
+        <DataTable caption="Usage alerts" columns={['Threshold', 'Channels', 'Last delivery', 'Waiting']}>
+          {list.map((alert) => {
+            const waiting = waitingCount(alert);
+            const name = thresholdText(alert);
+            return (
+              <tr key={alert.id}>
+                <td>
+                  <span className="byok-alias">{name}</span>
+                </td>
+                <td data-label="Channels">
+                  {alert.notificationChannels
+                    .map((c) =>
+                      c === 'webhook' ? (alert.webhookUrl ?? 'webhook') : (alert.email ?? 'e-mail'),
+                    )
+                    .join(', ')}
+                  {alert.channelProblems.map((problem) => (
+                    <p key={problem} className="byok-field__error">
+                      {problem}
+                    </p>
+                  ))}
+                </td>
+                <td data-label="Last delivery">{lastDeliveryText(alert)}</td>
+                <td data-label="Waiting">
+                  {waiting === 0 ? (
+                    'None'
+                  ) : (
+                    <span className="byok-waiting">
+                      {waiting} waiting deliver{waiting === 1 ? 'y' : 'ies'}
+                    </span>
+                  )}
+                </td>
+                <td className="byok-table__actions">
+                  <button
+                    type="button"
+                    className="byok-button byok-button--small byok-button--danger"
+                    aria-label={`Delete alert ${name}`}
+                    onClick={() => setDeleting(alert)}
+                  >
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((alert) => {
-                const waiting = waitingCount(alert);
-                const name = thresholdText(alert);
-                return (
-                  <tr key={alert.id}>
-                    <td>
-                      <span className="byok-alias">{name}</span>
-                    </td>
-                    <td data-label="Channels">
-                      {alert.notificationChannels
-                        .map((c) =>
-                          c === 'webhook' ? (alert.webhookUrl ?? 'webhook') : (alert.email ?? 'e-mail'),
-                        )
-                        .join(', ')}
-                      {alert.channelProblems.map((problem) => (
-                        <p key={problem} className="byok-field__error">
-                          {problem}
-                        </p>
-                      ))}
-                    </td>
-                    <td data-label="Last delivery">{lastDeliveryText(alert)}</td>
-                    <td data-label="Waiting">
-                      {waiting === 0 ? (
-                        'None'
-                      ) : (
-                        <span className="byok-waiting">
-                          {waiting} waiting deliver{waiting === 1 ? 'y' : 'ies'}
-                        </span>
-                      )}
-                    </td>
-                    <td className="byok-table__actions">
-                      <button
-                        type="button"
-                        className="byok-button byok-button--small byok-button--danger"
-                        aria-label={`Delete alert ${name}`}
-                        onClick={() => setDeleting(alert)}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
       {deleting ? (
-        <Dialog
+        <ConfirmDialog
           title={`Delete the alert “${thresholdText(deleting)}”?`}
-          onClose={() => setDeleting(undefined)}
-          initialFocus="[data-cancel]"
-          actions={
-            <>
-              <button
-                type="button"
-                className="byok-button byok-button--danger"
-                onClick={() => remove(deleting)}
-              >
-                Delete alert
-              </button>
-              <button
-                type="button"
-                className="byok-button"
-                data-cancel=""
-                onClick={() => setDeleting(undefined)}
-              >
-                Cancel
-              </button>
-            </>
-          }
+          confirmLabel="Delete alert"
+          onConfirm={() => remove(deleting)}
+          onCancel={() => setDeleting(undefined)}
         >
           <p>No more notifications are sent for it, including those still waiting.</p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );
@@ -278,30 +234,25 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
   };
 
   return (
-    <form className="byok-card byok-form" aria-label="Create an alert" onSubmit={submit} noValidate>
-      <h3 className="byok-card__title">New usage alert</h3>
+    <FormCard
+      label="Create an alert"
+      title="New usage alert"
+      error={error}
+      busy={busy}
+      submitLabel="Create alert"
+      busyLabel="Creating…"
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${id}-type`} className="byok-label">
-            Measure
-          </label>
-          <select
-            id={`${id}-type`}
-            className="byok-input"
-            value={alertType}
-            onChange={(e) => setAlertType(e.target.value as AlertType)}
-          >
-            {Object.entries(TYPES).map(([type, label]) => (
-              <option key={type} value={type}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-threshold`} className="byok-label">
-            Threshold
-          </label>
+        <SelectField
+          id={`${id}-type`}
+          label="Measure"
+          value={alertType}
+          options={optionsOf(TYPES)}
+          onChange={setAlertType}
+        />
+        <Field id={`${id}-threshold`} label="Threshold">
           <input
             id={`${id}-threshold`}
             className="byok-input"
@@ -312,24 +263,14 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
             value={threshold}
             onChange={(e) => setThreshold(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-period`} className="byok-label">
-            Period
-          </label>
-          <select
-            id={`${id}-period`}
-            className="byok-input"
-            value={period}
-            onChange={(e) => setPeriod(e.target.value as AlertPeriod)}
-          >
-            {Object.entries(PERIODS).map(([p, label]) => (
-              <option key={p} value={p}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <SelectField
+          id={`${id}-period`}
+          label="Period"
+          value={period}
+          options={optionsOf(PERIODS)}
+          onChange={setPeriod}
+        />
       </div>
       <fieldset className="byok-fieldset">
         <legend className="byok-label">Notify by</legend>
@@ -344,10 +285,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       </fieldset>
       <div className="byok-form__row">
         {channels.has('webhook') ? (
-          <div className="byok-field">
-            <label htmlFor={`${id}-url`} className="byok-label">
-              Webhook URL <span className="byok-optional">(optional: else the server’s default)</span>
-            </label>
+          <Field id={`${id}-url`} label="Webhook URL" hint="(optional: else the server’s default)">
             <input
               id={`${id}-url`}
               className="byok-input"
@@ -356,13 +294,10 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
               placeholder="https://example.com/hooks/byok"
               onChange={(e) => setWebhookUrl(e.target.value)}
             />
-          </div>
+          </Field>
         ) : null}
         {channels.has('email') ? (
-          <div className="byok-field">
-            <label htmlFor={`${id}-email`} className="byok-label">
-              E-mail address <span className="byok-optional">(optional: else yours)</span>
-            </label>
+          <Field id={`${id}-email`} label="E-mail address" hint="(optional: else yours)">
             <input
               id={`${id}-email`}
               className="byok-input"
@@ -370,18 +305,9 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
               value={email}
               onChange={(e) => setEmail(e.target.value)}
             />
-          </div>
+          </Field>
         ) : null}
       </div>
-      {error ? <Notice tone="error">{error}</Notice> : null}
-      <div className="byok-actions">
-        <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create alert'}
-        </button>
-        <button type="button" className="byok-button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

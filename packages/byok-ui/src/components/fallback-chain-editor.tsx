@@ -6,6 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useFallbackChain } from '../hooks/use-fallback-chain.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useProviders } from '../hooks/use-providers.js';
+import { Field, SelectField } from './form-parts.js';
 import { keyName } from './key-list.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 
@@ -42,40 +43,20 @@ export function FallbackChainEditor({
         When a key fails (invalid, out of credit, rate limited), the next one in the chain is used.
       </p>
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${idPrefix}-provider`} className="byok-label">
-            Provider
-          </label>
-          <select
-            id={`${idPrefix}-provider`}
-            className="byok-input"
-            value={provider}
-            onChange={(e) => setProvider(e.target.value as ProviderId)}
-          >
-            {list.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.displayName}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${idPrefix}-environment`} className="byok-label">
-            Environment
-          </label>
-          <select
-            id={`${idPrefix}-environment`}
-            className="byok-input"
-            value={environment}
-            onChange={(e) => setEnvironment(e.target.value as EnvironmentName)}
-          >
-            {ENVIRONMENTS.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={`${idPrefix}-provider`}
+          label="Provider"
+          value={provider}
+          options={list.map((p) => ({ id: p.id as ProviderId, label: p.displayName }))}
+          onChange={setProvider}
+        />
+        <SelectField
+          id={`${idPrefix}-environment`}
+          label="Environment"
+          value={environment}
+          options={ENVIRONMENTS}
+          onChange={setEnvironment}
+        />
       </div>
       <ChainForm
         key={`${provider}:${environment}`}
@@ -297,10 +278,7 @@ function ChainForm({
       </label>
 
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${idPrefix}-retries`} className="byok-label">
-            Retries per key
-          </label>
+        <Field id={`${idPrefix}-retries`} label="Retries per key">
           <input
             id={`${idPrefix}-retries`}
             className="byok-input"
@@ -310,11 +288,8 @@ function ChainForm({
             value={draft.maxRetries}
             onChange={(e) => setDraft({ ...draft, maxRetries: clamp(e.target.valueAsNumber, 0, 10) })}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${idPrefix}-delay`} className="byok-label">
-            Delay between retries (ms)
-          </label>
+        </Field>
+        <Field id={`${idPrefix}-delay`} label="Delay between retries (ms)">
           <input
             id={`${idPrefix}-delay`}
             className="byok-input"
@@ -325,7 +300,7 @@ function ChainForm({
             value={draft.retryDelayMs}
             onChange={(e) => setDraft({ ...draft, retryDelayMs: clamp(e.target.valueAsNumber, 0, 60_000) })}
           />
-        </div>
+        </Field>
       </div>
       {status ? <Notice tone={status.tone}>{status.text}</Notice> : null}
       <div className="byok-actions">

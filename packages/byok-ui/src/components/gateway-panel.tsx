@@ -4,10 +4,12 @@ import { ENVIRONMENTS, environmentLabel } from '../credentials.js';
 import { formatDateTime, formatUsd } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
-import { Dialog } from './dialog.js';
+import { useOutcome } from '../hooks/use-outcome.js';
+import { ConfirmDialog } from './confirm-dialog.js';
+import { DataTable, Field, FormCard, PanelToolbar, SelectField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
 
 export interface GatewayPanelProps {
   /** Where the gateway answers (`/v1`, `/anthropic`). Default: this page's origin. */
@@ -36,44 +38,30 @@ function usageText(token: GatewayToken & TokenUsage): string {
  * user's keys (which never leave it). Create (the token is shown once), list, revoke, and SDK set-up.
  */
 export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const tokens = useGatewayTokens();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | undefined>();
   const [revoking, setRevoking] = useState<GatewayToken | undefined>();
-  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
+  const { outcome: notice, run } = useOutcome();
   const origin = gatewayUrl ?? globalThis.location?.origin ?? 'http://localhost:3000';
   const list = (tokens.data ?? []) as (GatewayToken & TokenUsage)[];
   const snippetsId = useId();
 
-  const revoke = async (token: GatewayToken) => {
+  const revoke = (token: GatewayToken) => {
     setRevoking(undefined);
-    setNotice(undefined);
-    try {
+    void run(async () => {
       await client.revokeGatewayToken(token.id, { workspaceId });
-      setNotice({ tone: 'success', text: `Token “${token.name}” revoked: it is refused from now on.` });
-    } catch (error) {
-      setNotice({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      invalidate();
-    }
+      return `Token “${token.name}” revoked: it is refused from now on.`;
+    });
   };
 
   return (
     <div className="byok-stack">
-      <div className="byok-toolbar">
-        <h2 className="byok-toolbar__title">Gateway tokens</h2>
-        <div className="byok-actions">
-          <button
-            type="button"
-            className="byok-button byok-button--primary"
-            aria-expanded={creating}
-            onClick={() => setCreating((open) => !open)}
-          >
-            New token
-          </button>
-        </div>
-      </div>
+      <PanelToolbar
+        title="Gateway tokens"
+        create={{ label: 'New token', open: creating, onToggle: () => setCreating((open) => !open) }}
+      />
       <p className="byok-muted">
         An application holding a gateway token calls OpenAI, Anthropic and the other providers through this
         service with your keys; the keys never leave it. Revoke a token to cut it off.
@@ -99,69 +87,53 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
         />
       ) : null}
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
-      {tokens.loading && !tokens.data ? <LoadingState label="Loading gateway tokens…" /> : null}
-      {tokens.error ? (
-        <ErrorState title="Could not load the gateway tokens" error={tokens.error} onRetry={tokens.reload} />
-      ) : null}
-      {tokens.data && list.length === 0 ? (
-        <EmptyState title="No gateway tokens yet">
-          <p>Create one to call the providers through this service.</p>
-        </EmptyState>
-      ) : null}
+      <ResourceStates
+        resource={tokens}
+        loadingLabel="Loading gateway tokens…"
+        errorTitle="Could not load the gateway tokens"
+        empty={
+          <EmptyState title="No gateway tokens yet">
+            <p>Create one to call the providers through this service.</p>
+          </EmptyState>
+        }
+      />
       {list.length > 0 ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table">
-            <caption className="byok-sr-only">Gateway tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Token</th>
-                <th scope="col">Environment</th>
-                <th scope="col">Status</th>
-                <th scope="col">Usage</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((token) => (
-                <tr key={token.id}>
-                  <td>
-                    <div className="byok-table__key">
-                      <span className="byok-alias">{token.name}</span>
-                      <code className="byok-hint">{token.hint}</code>
-                      {token.allowedModels ? (
-                        <span className="byok-muted">Models: {token.allowedModels.join(', ')}</span>
-                      ) : null}
-                    </div>
-                  </td>
-                  <td data-label="Environment">{environmentLabel(token.environment)}</td>
-                  <td data-label="Status">
-                    <span className={`byok-badge byok-badge--${token.status}`}>{token.status}</span>
-                    {token.expiresAt ? (
-                      <span className="byok-muted"> until {formatDateTime(token.expiresAt)}</span>
-                    ) : null}
-                  </td>
-                  <td data-label="Usage">{usageText(token)}</td>
-                  <td data-label="Created">{formatDateTime(token.createdAt)}</td>
-                  <td className="byok-table__actions">
-                    {token.status === 'active' ? (
-                      <button
-                        type="button"
-                        className="byok-button byok-button--small byok-button--danger"
-                        aria-label={`Revoke token ${token.name}`}
-                        onClick={() => setRevoking(token)}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Gateway tokens" columns={['Token', 'Environment', 'Status', 'Usage', 'Created']}>
+          {list.map((token) => (
+            <tr key={token.id}>
+              <td>
+                <div className="byok-table__key">
+                  <span className="byok-alias">{token.name}</span>
+                  <code className="byok-hint">{token.hint}</code>
+                  {token.allowedModels ? (
+                    <span className="byok-muted">Models: {token.allowedModels.join(', ')}</span>
+                  ) : null}
+                </div>
+              </td>
+              <td data-label="Environment">{environmentLabel(token.environment)}</td>
+              <td data-label="Status">
+                <span className={`byok-badge byok-badge--${token.status}`}>{token.status}</span>
+                {token.expiresAt ? (
+                  <span className="byok-muted"> until {formatDateTime(token.expiresAt)}</span>
+                ) : null}
+              </td>
+              <td data-label="Usage">{usageText(token)}</td>
+              <td data-label="Created">{formatDateTime(token.createdAt)}</td>
+              <td className="byok-table__actions">
+                {token.status === 'active' ? (
+                  <button
+                    type="button"
+                    className="byok-button byok-button--small byok-button--danger"
+                    aria-label={`Revoke token ${token.name}`}
+                    onClick={() => setRevoking(token)}
+                  >
+                    Revoke
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       <section className="byok-card" aria-labelledby={snippetsId}>
         <h3 id={snippetsId} className="byok-card__title">
@@ -181,32 +153,14 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
         ))}
       </section>
       {revoking ? (
-        <Dialog
+        <ConfirmDialog
           title={`Revoke the token “${revoking.name}”?`}
-          onClose={() => setRevoking(undefined)}
-          initialFocus="[data-cancel]"
-          actions={
-            <>
-              <button
-                type="button"
-                className="byok-button byok-button--danger"
-                onClick={() => revoke(revoking)}
-              >
-                Revoke token
-              </button>
-              <button
-                type="button"
-                className="byok-button"
-                data-cancel=""
-                onClick={() => setRevoking(undefined)}
-              >
-                Cancel
-              </button>
-            </>
-          }
+          confirmLabel="Revoke token"
+          onConfirm={() => revoke(revoking)}
+          onCancel={() => setRevoking(undefined)}
         >
           <p>Applications using it are refused at once. This cannot be undone.</p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );
@@ -270,13 +224,18 @@ function CreateTokenForm({
   };
 
   return (
-    <form className="byok-card byok-form" aria-label="Create a gateway token" onSubmit={submit} noValidate>
-      <h3 className="byok-card__title">New gateway token</h3>
+    <FormCard
+      label="Create a gateway token"
+      title="New gateway token"
+      error={error}
+      busy={busy}
+      submitLabel="Create token"
+      busyLabel="Creating…"
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${id}-name`} className="byok-label">
-            Name
-          </label>
+        <Field id={`${id}-name`} label="Name">
           <input
             id={`${id}-name`}
             className="byok-input"
@@ -284,30 +243,17 @@ function CreateTokenForm({
             maxLength={100}
             onChange={(e) => setName(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-env`} className="byok-label">
-            Environment
-          </label>
-          <select
-            id={`${id}-env`}
-            className="byok-input"
-            value={environment}
-            onChange={(e) => setEnvironment(e.target.value as EnvironmentName)}
-          >
-            {ENVIRONMENTS.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <SelectField
+          id={`${id}-env`}
+          label="Environment"
+          value={environment}
+          options={ENVIRONMENTS}
+          onChange={setEnvironment}
+        />
       </div>
       <div className="byok-form__row">
-        <div className="byok-field">
-          <label htmlFor={`${id}-budget`} className="byok-label">
-            Monthly budget, USD <span className="byok-optional">(optional)</span>
-          </label>
+        <Field id={`${id}-budget`} label="Monthly budget, USD" hint="(optional)">
           <input
             id={`${id}-budget`}
             className="byok-input"
@@ -318,11 +264,8 @@ function CreateTokenForm({
             value={budget}
             onChange={(e) => setBudget(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-rpm`} className="byok-label">
-            Requests per minute <span className="byok-optional">(optional)</span>
-          </label>
+        </Field>
+        <Field id={`${id}-rpm`} label="Requests per minute" hint="(optional)">
           <input
             id={`${id}-rpm`}
             className="byok-input"
@@ -333,11 +276,8 @@ function CreateTokenForm({
             value={rpm}
             onChange={(e) => setRpm(e.target.value)}
           />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-models`} className="byok-label">
-            Allowed models <span className="byok-optional">(optional, comma-separated, * wildcards)</span>
-          </label>
+        </Field>
+        <Field id={`${id}-models`} label="Allowed models" hint="(optional, comma-separated, * wildcards)">
           <input
             id={`${id}-models`}
             className="byok-input"
@@ -345,17 +285,8 @@ function CreateTokenForm({
             placeholder="openai/gpt-*, anthropic/*"
             onChange={(e) => setModels(e.target.value)}
           />
-        </div>
+        </Field>
       </div>
-      {error ? <Notice tone="error">{error}</Notice> : null}
-      <div className="byok-actions">
-        <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create token'}
-        </button>
-        <button type="button" className="byok-button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Key, UpdateKeyInput } from '../api/types.js';
-import { Dialog } from './dialog.js';
+import { Field, FormDialog } from './form-parts.js';
 import { errorMessage, Notice } from './states.js';
 
 /** The parts of a key people may rename or reorder; the secret is changed with Replace secret. */
@@ -61,72 +61,56 @@ export function EditKeyDialog({
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Edit ${name}`}
+      formId={formId}
+      busy={busy}
+      submitLabel="Save changes"
+      busyLabel="Saving…"
       onClose={onClose}
-      actions={
-        <>
-          <button type="submit" form={formId} className="byok-button byok-button--primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save changes'}
-          </button>
-          <button type="button" className="byok-button" onClick={onClose}>
-            Cancel
-          </button>
-        </>
-      }
+      onSubmit={submit}
     >
-      <form id={formId} className="byok-form" onSubmit={submit} noValidate>
-        <div className="byok-field">
-          <label htmlFor={`${id}-alias`} className="byok-label">
-            Alias <span className="byok-optional">(optional)</span>
-          </label>
-          <input
-            id={`${id}-alias`}
-            className="byok-input"
-            value={alias}
-            maxLength={MAX_ALIAS}
-            onChange={(e) => setAlias(e.target.value)}
-          />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-description`} className="byok-label">
-            Description <span className="byok-optional">(optional)</span>
-          </label>
-          <textarea
-            id={`${id}-description`}
-            className="byok-input"
-            rows={3}
-            value={description}
-            maxLength={MAX_DESCRIPTION}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </div>
-        <div className="byok-field">
-          <label htmlFor={`${id}-priority`} className="byok-label">
-            Priority <span className="byok-optional">(lower is tried first)</span>
-          </label>
-          <input
-            id={`${id}-priority`}
-            className="byok-input"
-            type="number"
-            inputMode="numeric"
-            min={-1000}
-            max={1000}
-            step={1}
-            value={priority}
-            aria-invalid={priorityProblem ? true : undefined}
-            aria-describedby={priorityProblem ? `${id}-priority-problem` : undefined}
-            onChange={(e) => setPriority(e.target.value)}
-          />
-          {priorityProblem ? (
-            <p id={`${id}-priority-problem`} className="byok-field__error">
-              {priorityProblem}
-            </p>
-          ) : null}
-        </div>
-        {error ? <Notice tone="error">{error}</Notice> : null}
-      </form>
-    </Dialog>
+      <Field id={`${id}-alias`} label="Alias" hint="(optional)">
+        <input
+          id={`${id}-alias`}
+          className="byok-input"
+          value={alias}
+          maxLength={MAX_ALIAS}
+          onChange={(e) => setAlias(e.target.value)}
+        />
+      </Field>
+      <Field id={`${id}-description`} label="Description" hint="(optional)">
+        <textarea
+          id={`${id}-description`}
+          className="byok-input"
+          rows={3}
+          value={description}
+          maxLength={MAX_DESCRIPTION}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </Field>
+      <Field id={`${id}-priority`} label="Priority" hint="(lower is tried first)">
+        <input
+          id={`${id}-priority`}
+          className="byok-input"
+          type="number"
+          inputMode="numeric"
+          min={-1000}
+          max={1000}
+          step={1}
+          value={priority}
+          aria-invalid={priorityProblem ? true : undefined}
+          aria-describedby={priorityProblem ? `${id}-priority-problem` : undefined}
+          onChange={(e) => setPriority(e.target.value)}
+        />
+        {priorityProblem ? (
+          <p id={`${id}-priority-problem`} className="byok-field__error">
+            {priorityProblem}
+          </p>
+        ) : null}
+      </Field>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+    </FormDialog>
   );
 }
 
@@ -160,41 +144,32 @@ export function RevokeKeyDialog({
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Revoke ${name}?`}
-      onClose={onClose}
+      formId={formId}
+      busy={busy}
+      submitLabel="Revoke key"
+      busyLabel="Revoking…"
+      danger
       initialFocus="textarea"
-      actions={
-        <>
-          <button type="submit" form={formId} className="byok-button byok-button--danger" disabled={busy}>
-            {busy ? 'Revoking…' : 'Revoke key'}
-          </button>
-          <button type="button" className="byok-button" onClick={onClose}>
-            Cancel
-          </button>
-        </>
-      }
+      onClose={onClose}
+      onSubmit={submit}
     >
-      <form id={formId} className="byok-form" onSubmit={submit} noValidate>
-        <p>
-          A revoked key is never used again and cannot be enabled. Revoke it at the provider too if it may
-          have leaked.
-        </p>
-        <div className="byok-field">
-          <label htmlFor={`${id}-reason`} className="byok-label">
-            Reason <span className="byok-optional">(recorded in the audit log)</span>
-          </label>
-          <textarea
-            id={`${id}-reason`}
-            className="byok-input"
-            rows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </div>
-        {error ? <Notice tone="error">{error}</Notice> : null}
-      </form>
-    </Dialog>
+      <p>
+        A revoked key is never used again and cannot be enabled. Revoke it at the provider too if it may have
+        leaked.
+      </p>
+      <Field id={`${id}-reason`} label="Reason" hint="(recorded in the audit log)">
+        <textarea
+          id={`${id}-reason`}
+          className="byok-input"
+          rows={2}
+          maxLength={500}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </Field>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+    </FormDialog>
   );
 }

@@ -12,6 +12,7 @@ import { formatDateTime, formatRelative, healthLabel } from '../format.js';
 import { useKeyActions } from '../hooks/use-key-actions.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { useProviders } from '../hooks/use-providers.js';
+import { ConfirmDialog } from './confirm-dialog.js';
 import { CredentialFields } from './credential-fields.js';
 import { Dialog } from './dialog.js';
 import { EditKeyDialog, RevokeKeyDialog } from './key-edit-dialogs.js';
@@ -508,20 +509,11 @@ function DeleteDialog({
 }) {
   const one = keys.length === 1 ? keys[0] : undefined;
   return (
-    <Dialog
+    <ConfirmDialog
       title={one ? `Delete ${keyName(one, providers)}?` : `Delete ${keys.length} keys?`}
-      onClose={onCancel}
-      initialFocus="[data-cancel]"
-      actions={
-        <>
-          <button type="button" className="byok-button byok-button--danger" onClick={onConfirm}>
-            {one ? 'Delete key' : `Delete ${keys.length} keys`}
-          </button>
-          <button type="button" className="byok-button" data-cancel="" onClick={onCancel}>
-            Cancel
-          </button>
-        </>
-      }
+      confirmLabel={one ? 'Delete key' : `Delete ${keys.length} keys`}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
     >
       <p>
         Requests that use {one ? 'this key' : 'these keys'} will stop working, or fall back to another key.
@@ -534,7 +526,7 @@ function DeleteDialog({
           ))}
         </ul>
       )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { BYOKApiError } from '../api/client.js';
+import type { Resource } from '../hooks/use-resource.js';
 
 /** A polite "loading" line that screen readers announce. */
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
@@ -60,5 +61,29 @@ export function Notice({ tone, children }: { tone: 'success' | 'error' | 'info';
     <div className={`byok-notice byok-notice--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
       {children}
     </div>
+  );
+}
+
+/** The loading, error and (when the list is empty) empty states of a listed resource. */
+export function ResourceStates({
+  resource,
+  loadingLabel,
+  errorTitle,
+  empty,
+}: {
+  resource: Resource<readonly unknown[]>;
+  loadingLabel: string;
+  errorTitle: string;
+  /** Shown once loaded when the list is empty. */
+  empty?: ReactNode;
+}) {
+  return (
+    <>
+      {resource.loading && !resource.data ? <LoadingState label={loadingLabel} /> : null}
+      {resource.error ? (
+        <ErrorState title={errorTitle} error={resource.error} onRetry={resource.reload} />
+      ) : null}
+      {resource.data && resource.data.length === 0 ? empty : null}
+    </>
   );
 }

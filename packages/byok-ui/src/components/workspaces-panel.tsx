@@ -2,9 +2,11 @@ import { type FormEvent, useId, useState } from 'react';
 import type { Workspace, WorkspaceMember, WorkspaceRole } from '../api/types.js';
 import { formatDateTime } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
+import { useOutcome } from '../hooks/use-outcome.js';
 import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
-import { Dialog } from './dialog.js';
-import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { ConfirmDialog } from './confirm-dialog.js';
+import { DataTable, Field, PanelToolbar } from './form-parts.js';
+import { EmptyState, Notice, ResourceStates } from './states.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
 const ROLE_HELP: Record<WorkspaceRole, string> = {
@@ -12,8 +14,6 @@ const ROLE_HELP: Record<WorkspaceRole, string> = {
   admin: 'also manages keys, alerts, gateway tokens and members',
   owner: 'also manages admins and owners',
 };
-
-type Outcome = { tone: 'success' | 'error'; text: string } | undefined;
 
 /**
  * Workspaces: create one, switch the dashboard to it (its keys, usage, alerts and tokens), and
@@ -28,80 +28,60 @@ export function WorkspacesPanel() {
 
   return (
     <div className="byok-stack">
-      <div className="byok-toolbar">
-        <h2 className="byok-toolbar__title">Workspaces</h2>
-      </div>
+      <PanelToolbar title="Workspaces" />
       <CreateWorkspaceForm
         onCreated={(workspace) => {
           setManaging(workspace.id);
         }}
       />
-      {workspaces.loading && !workspaces.data ? <LoadingState label="Loading workspaces…" /> : null}
-      {workspaces.error ? (
-        <ErrorState
-          title="Could not load your workspaces"
-          error={workspaces.error}
-          onRetry={workspaces.reload}
-        />
-      ) : null}
-      {workspaces.data && list.length === 0 ? (
-        <EmptyState title="No workspaces yet">
-          <p>A workspace holds keys that its members share. Create one above.</p>
-        </EmptyState>
-      ) : null}
+      <ResourceStates
+        resource={workspaces}
+        loadingLabel="Loading workspaces…"
+        errorTitle="Could not load your workspaces"
+        empty={
+          <EmptyState title="No workspaces yet">
+            <p>A workspace holds keys that its members share. Create one above.</p>
+          </EmptyState>
+        }
+      />
       {list.length > 0 ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table">
-            <caption className="byok-sr-only">Your workspaces</caption>
-            <thead>
-              <tr>
-                <th scope="col">Workspace</th>
-                <th scope="col">Your role</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
+        <DataTable caption="Your workspaces" columns={['Workspace', 'Your role', 'Created']}>
+          {list.map((workspace) => {
+            const current = workspace.id === workspaceId;
+            return (
+              <tr key={workspace.id}>
+                <td>
+                  <span className="byok-alias">{workspace.name}</span>{' '}
+                  {current ? <span className="byok-badge byok-badge--primary">current</span> : null}
+                </td>
+                <td data-label="Your role">{workspace.role}</td>
+                <td data-label="Created">{formatDateTime(workspace.createdAt)}</td>
+                <td className="byok-table__actions">
+                  <div className="byok-row-actions">
+                    <button
+                      type="button"
+                      className="byok-button byok-button--small"
+                      disabled={current}
+                      aria-label={`Switch to ${workspace.name}`}
+                      onClick={() => setWorkspaceId(workspace.id)}
+                    >
+                      {current ? 'Current' : 'Switch to'}
+                    </button>
+                    <button
+                      type="button"
+                      className="byok-button byok-button--small"
+                      aria-label={`Members of ${workspace.name}`}
+                      aria-pressed={managed?.id === workspace.id}
+                      onClick={() => setManaging(workspace.id)}
+                    >
+                      Members
+                    </button>
+                  </div>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((workspace) => {
-                const current = workspace.id === workspaceId;
-                return (
-                  <tr key={workspace.id}>
-                    <td>
-                      <span className="byok-alias">{workspace.name}</span>{' '}
-                      {current ? <span className="byok-badge byok-badge--primary">current</span> : null}
-                    </td>
-                    <td data-label="Your role">{workspace.role}</td>
-                    <td data-label="Created">{formatDateTime(workspace.createdAt)}</td>
-                    <td className="byok-table__actions">
-                      <div className="byok-row-actions">
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
-                          disabled={current}
-                          aria-label={`Switch to ${workspace.name}`}
-                          onClick={() => setWorkspaceId(workspace.id)}
-                        >
-                          {current ? 'Current' : 'Switch to'}
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
-                          aria-label={`Members of ${workspace.name}`}
-                          aria-pressed={managed?.id === workspace.id}
-                          onClick={() => setManaging(workspace.id)}
-                        >
-                          Members
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
       {workspaceId ? (
         <p>
@@ -116,42 +96,31 @@ export function WorkspacesPanel() {
 }
 
 function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): void }) {
-  const { client, invalidate } = useBYOK();
+  const { client } = useBYOK();
   const id = useId();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>();
+  const { busy, outcome, setOutcome, run } = useOutcome();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') {
       setOutcome({ tone: 'error', text: 'Give the workspace a name.' });
       return;
     }
-    setBusy(true);
-    setOutcome(undefined);
-    try {
+    void run(async () => {
       const workspace = await client.createWorkspace(trimmed);
       setName('');
-      setOutcome({ tone: 'success', text: `Workspace “${workspace.name}” created. You are its owner.` });
       onCreated(workspace);
-    } catch (error) {
-      setOutcome({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
+      return `Workspace “${workspace.name}” created. You are its owner.`;
+    });
   };
 
   return (
     <form className="byok-card byok-form" aria-label="Create a workspace" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">Create a workspace</h3>
       <div className="byok-input-row byok-input-row--end">
-        <div className="byok-field">
-          <label htmlFor={`${id}-name`} className="byok-label">
-            Workspace name
-          </label>
+        <Field id={`${id}-name`} label="Workspace name">
           <input
             id={`${id}-name`}
             className="byok-input"
@@ -159,7 +128,7 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
             maxLength={100}
             onChange={(e) => setName(e.target.value)}
           />
-        </div>
+        </Field>
         <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create workspace'}
         </button>
@@ -170,29 +139,15 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
 }
 
 function MembersCard({ workspace }: { workspace: Workspace }) {
-  const { client, invalidate } = useBYOK();
+  const { client } = useBYOK();
   const members = useMembers(workspace.id);
   const titleId = useId();
   const id = useId();
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>();
+  const { busy, outcome, setOutcome, run: act } = useOutcome();
   const [removing, setRemoving] = useState<WorkspaceMember | undefined>();
   const canManage = workspace.role === 'owner' || workspace.role === 'admin';
-
-  const act = async (work: () => Promise<string>) => {
-    setBusy(true);
-    setOutcome(undefined);
-    try {
-      setOutcome({ tone: 'success', text: await work() });
-    } catch (error) {
-      setOutcome({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
-  };
 
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -213,84 +168,67 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
       <h3 id={titleId} className="byok-card__title">
         Members of {workspace.name}
       </h3>
-      {members.loading && !members.data ? <LoadingState label="Loading members…" /> : null}
-      {members.error ? (
-        <ErrorState title="Could not load the members" error={members.error} onRetry={members.reload} />
-      ) : null}
+      <ResourceStates
+        resource={members}
+        loadingLabel="Loading members…"
+        errorTitle="Could not load the members"
+      />
       {outcome ? <Notice tone={outcome.tone}>{outcome.text}</Notice> : null}
       {members.data ? (
-        <div className="byok-table-wrap">
-          <table className="byok-table byok-table--compact">
-            <caption className="byok-sr-only">Members of {workspace.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Added</th>
-                <th scope="col">
-                  <span className="byok-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.map((member) => (
-                <tr key={member.userId}>
-                  <td>
-                    <code>{member.userId}</code>
-                  </td>
-                  <td data-label="Role">
-                    {canManage ? (
-                      <select
-                        className="byok-input"
-                        aria-label={`Role of ${member.userId}`}
-                        value={member.role}
-                        disabled={busy}
-                        onChange={(e) => {
-                          const next = e.target.value as WorkspaceRole;
-                          void act(async () => {
-                            await client.setMember(workspace.id, member.userId, next);
-                            return `${member.userId} now has the ${next} role.`;
-                          });
-                        }}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      member.role
-                    )}
-                  </td>
-                  <td data-label="Added">{formatDateTime(member.addedAt)}</td>
-                  <td className="byok-table__actions">
-                    {canManage ? (
-                      <button
-                        type="button"
-                        className="byok-button byok-button--small byok-button--danger"
-                        disabled={busy}
-                        aria-label={`Remove ${member.userId}`}
-                        onClick={() => setRemoving(member)}
-                      >
-                        Remove
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={`Members of ${workspace.name}`} columns={['User', 'Role', 'Added']} compact>
+          {members.data.map((member) => (
+            <tr key={member.userId}>
+              <td>
+                <code>{member.userId}</code>
+              </td>
+              <td data-label="Role">
+                {canManage ? (
+                  <select
+                    className="byok-input"
+                    aria-label={`Role of ${member.userId}`}
+                    value={member.role}
+                    disabled={busy}
+                    onChange={(e) => {
+                      const next = e.target.value as WorkspaceRole;
+                      void act(async () => {
+                        await client.setMember(workspace.id, member.userId, next);
+                        return `${member.userId} now has the ${next} role.`;
+                      });
+                    }}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  member.role
+                )}
+              </td>
+              <td data-label="Added">{formatDateTime(member.addedAt)}</td>
+              <td className="byok-table__actions">
+                {canManage ? (
+                  <button
+                    type="button"
+                    className="byok-button byok-button--small byok-button--danger"
+                    disabled={busy}
+                    aria-label={`Remove ${member.userId}`}
+                    onClick={() => setRemoving(member)}
+                  >
+                    Remove
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {canManage ? (
         <form className="byok-form" aria-label="Add a member" onSubmit={add} noValidate>
           <h4 className="byok-subtitle">Add a member</h4>
           <div className="byok-form__row">
-            <div className="byok-field">
-              <label htmlFor={`${id}-user`} className="byok-label">
-                User id
-              </label>
+            <Field id={`${id}-user`} label="User id">
               <input
                 id={`${id}-user`}
                 className="byok-input"
@@ -299,11 +237,8 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
                 autoComplete="off"
                 onChange={(e) => setUserId(e.target.value)}
               />
-            </div>
-            <div className="byok-field">
-              <label htmlFor={`${id}-role`} className="byok-label">
-                Role
-              </label>
+            </Field>
+            <Field id={`${id}-role`} label="Role">
               <select
                 id={`${id}-role`}
                 className="byok-input"
@@ -320,7 +255,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
               <span id={`${id}-role-help`} className="byok-muted">
                 A {role} {ROLE_HELP[role]}.
               </span>
-            </div>
+            </Field>
           </div>
           <div className="byok-actions">
             <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
@@ -332,39 +267,21 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
         <p className="byok-muted">Only the workspace’s admins and owners can change its members.</p>
       )}
       {removing ? (
-        <Dialog
+        <ConfirmDialog
           title={`Remove ${removing.userId} from ${workspace.name}?`}
-          onClose={() => setRemoving(undefined)}
-          initialFocus="[data-cancel]"
-          actions={
-            <>
-              <button
-                type="button"
-                className="byok-button byok-button--danger"
-                onClick={() => {
-                  const target = removing;
-                  setRemoving(undefined);
-                  void act(async () => {
-                    await client.removeMember(workspace.id, target.userId);
-                    return `${target.userId} was removed.`;
-                  });
-                }}
-              >
-                Remove member
-              </button>
-              <button
-                type="button"
-                className="byok-button"
-                data-cancel=""
-                onClick={() => setRemoving(undefined)}
-              >
-                Cancel
-              </button>
-            </>
-          }
+          confirmLabel="Remove member"
+          onConfirm={() => {
+            const target = removing;
+            setRemoving(undefined);
+            void act(async () => {
+              await client.removeMember(workspace.id, target.userId);
+              return `${target.userId} was removed.`;
+            });
+          }}
+          onCancel={() => setRemoving(undefined)}
         >
           <p>They lose access to the workspace’s keys at once.</p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </section>
   );

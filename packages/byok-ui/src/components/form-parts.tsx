@@ -1,0 +1,238 @@
+import type { ReactNode } from 'react';
+import { Dialog } from './dialog.js';
+import { Notice } from './states.js';
+
+/** A labelled form field: the label (and its muted `hint`, e.g. "(optional)") names the control whose id is `id`. */
+export function Field({
+  id,
+  label,
+  hint,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="byok-field">
+      <label htmlFor={id} className="byok-label">
+        {label}
+        {hint ? (
+          <>
+            {' '}
+            <span className="byok-optional">{hint}</span>
+          </>
+        ) : null}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+/** A labelled drop-down of `options` (id and label each). */
+export function SelectField<T extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: T;
+  options: readonly { id: T; label: string }[];
+  onChange(value: NoInfer<T>): void;
+}) {
+  return (
+    <Field id={id} label={label}>
+      <select id={id} className="byok-input" value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** The options of a {@link SelectField} from a record of labels by id (in the record's order). */
+export function optionsOf<T extends string>(labels: Record<T, string>): { id: T; label: string }[] {
+  return (Object.entries(labels) as [T, string][]).map(([id, label]) => ({ id, label }));
+}
+
+/** A form in a card: a title, the fields, the error if any, then the submit and Cancel buttons. */
+export function FormCard({
+  label,
+  title,
+  error,
+  busy,
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  onCancel,
+  children,
+}: {
+  /** The form's accessible name. */
+  label: string;
+  title: string;
+  error: string | undefined;
+  busy: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  onSubmit(event: React.FormEvent): void;
+  onCancel(): void;
+  children: ReactNode;
+}) {
+  return (
+    <form className="byok-card byok-form" aria-label={label} onSubmit={onSubmit} noValidate>
+      <h3 className="byok-card__title">{title}</h3>
+      {children}
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      <FormActions busy={busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** The submit and Cancel buttons under a form; the submit button is disabled while `busy`. */
+function FormActions({
+  busy,
+  submitLabel,
+  busyLabel,
+  onCancel,
+}: {
+  busy: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  onCancel(): void;
+}) {
+  return (
+    <div className="byok-actions">
+      <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
+        {busy ? busyLabel : submitLabel}
+      </button>
+      <button type="button" className="byok-button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** A dialog whose body is a form submitted by the dialog's first button. */
+export function FormDialog({
+  title,
+  formId,
+  busy,
+  submitLabel,
+  busyLabel,
+  danger = false,
+  initialFocus,
+  onClose,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  formId: string;
+  busy: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  danger?: boolean;
+  initialFocus?: string;
+  onClose(): void;
+  onSubmit(event: React.FormEvent): void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog
+      title={title}
+      onClose={onClose}
+      {...(initialFocus ? { initialFocus } : {})}
+      actions={
+        <>
+          <button
+            type="submit"
+            form={formId}
+            className={`byok-button ${danger ? 'byok-button--danger' : 'byok-button--primary'}`}
+            disabled={busy}
+          >
+            {busy ? busyLabel : submitLabel}
+          </button>
+          <button type="button" className="byok-button" onClick={onClose}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      <form id={formId} className="byok-form" onSubmit={onSubmit} noValidate>
+        {children}
+      </form>
+    </Dialog>
+  );
+}
+
+/** A responsive table with a screen-reader caption, column headers and a last, unnamed actions column. */
+export function DataTable({
+  caption,
+  columns,
+  compact = false,
+  children,
+}: {
+  caption: ReactNode;
+  columns: readonly string[];
+  compact?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className="byok-table-wrap">
+      <table className={compact ? 'byok-table byok-table--compact' : 'byok-table'}>
+        <caption className="byok-sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+            <th scope="col">
+              <span className="byok-sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A panel's heading row: its title, a "New …" button that opens and closes the create form, and other actions. */
+export function PanelToolbar({
+  title,
+  create,
+  children,
+}: {
+  title: string;
+  create?: { label: string; open: boolean; onToggle(): void };
+  children?: ReactNode;
+}) {
+  return (
+    <div className="byok-toolbar">
+      <h2 className="byok-toolbar__title">{title}</h2>
+      {create || children ? (
+        <div className="byok-actions">
+          {create ? (
+            <button
+              type="button"
+              className="byok-button byok-button--primary"
+              aria-expanded={create.open}
+              onClick={create.onToggle}
+            >
+              {create.label}
+            </button>
+          ) : null}
+          {children}
+        </div>
+      ) : null}
+    </div>
+  );
+}
