@@ -17,6 +17,8 @@ export interface OpenDatabase {
   kind: 'postgres' | 'pglite';
   /** Where it is, without credentials. */
   description: string;
+  /** Migrations applied while creating a new embedded folder (its initialiser runs them); else empty. */
+  appliedWhenCreated: number[];
   /** The data folder's lock (PGlite only): the server writes its URL into the owner file. */
   lock: DataFolderLock | undefined;
   close(): Promise<void>;
@@ -82,7 +84,14 @@ export async function openDatabase(
       await pool.end();
       throw notFound(description, 'no byok schema in that database');
     }
-    return { client: pool, kind: 'postgres', description, lock: undefined, close: () => pool.end() };
+    return {
+      client: pool,
+      kind: 'postgres',
+      description,
+      appliedWhenCreated: [],
+      lock: undefined,
+      close: () => pool.end(),
+    };
   }
   const dir = pgliteDir(config.dataDir);
   if (options.mustExist && !hasPgliteDatabase(config.dataDir)) {
@@ -91,8 +100,9 @@ export async function openDatabase(
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataFolder(config.dataDir);
   let db: PGlite;
+  let appliedWhenCreated: number[] = [];
   try {
-    if (!hasPgliteDatabase(config.dataDir)) await initialisePgliteFolder(dir);
+    if (!hasPgliteDatabase(config.dataDir)) appliedWhenCreated = await initialisePgliteFolder(dir);
     db = await PGlite.create(dir, { postgresqlconf: PGLITE_SETTINGS });
   } catch (error) {
     await lock.release();
@@ -107,6 +117,7 @@ export async function openDatabase(
     client: db,
     kind: 'pglite',
     description: `pglite:${dir}`,
+    appliedWhenCreated,
     lock,
     close: async () => {
       try {

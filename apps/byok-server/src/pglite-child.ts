@@ -20,18 +20,23 @@ function initialiserCommand(): string[] {
  * Builds a new, migrated PGlite cluster at `dir` in a short-lived child process (see
  * `pglite-init.ts` for why).
  */
-export async function initialisePgliteFolder(dir: string): Promise<void> {
+export async function initialisePgliteFolder(dir: string): Promise<number[]> {
   const child = spawn(process.execPath, [...initialiserCommand(), dir], {
     // An IPC channel only so the child sees this process end (`disconnect`) and stops with it.
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let stdout = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
   });
+  // `close`, not `exit`: the answer on stdout is complete only once its pipe is.
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', resolve);
+    child.once('close', resolve);
   });
   if (code !== 0) {
     throw new BYOKError(
@@ -42,4 +47,6 @@ export async function initialisePgliteFolder(dir: string): Promise<void> {
       },
     );
   }
+  const report = JSON.parse(stdout.trim().split('\n').pop() || '{}') as { applied?: number[] };
+  return report.applied ?? [];
 }

@@ -14,17 +14,19 @@ import { PGlite } from '@electric-sql/pglite';
 import { DatabaseMigration } from '@stack-2025/byok-core';
 import { PGLITE_SETTINGS } from './pglite-settings.js';
 
-async function initialise(target: string): Promise<void> {
+async function initialise(target: string): Promise<number[]> {
   const building = `${target}.initialising-${process.pid}`;
   await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   await rm(building, { recursive: true, force: true });
   const db = await PGlite.create(building, { postgresqlconf: PGLITE_SETTINGS });
+  let applied: number[];
   try {
-    await new DatabaseMigration(db).runMigrations();
+    applied = await new DatabaseMigration(db).runMigrations();
   } finally {
     await db.close();
   }
   await rename(building, target);
+  return applied;
 }
 
 // Started by a server that has since gone (killed during its start): stop too.
@@ -36,11 +38,10 @@ if (!target) {
   process.exit(2);
 }
 initialise(target).then(
-  () => {
-    // One line for whoever measures first-start memory (bench/http.ts); the server ignores it.
-    process.stdout.write(
-      `${JSON.stringify({ maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
-    );
+  (applied) => {
+    // One line for the parent: what was applied, and the peak for whoever measures first-start memory.
+    const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stdout.write(`${JSON.stringify({ applied, maxRssMb })}\n`);
     process.exit(0);
   },
   (error: unknown) => {

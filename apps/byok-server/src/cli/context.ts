@@ -9,7 +9,7 @@ import {
 } from '@stack-2025/byok-core';
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, ensureMasterKey, loadConfig, type ServerConfig } from '../config.js';
-import { type OpenDatabaseOptions, openDatabase } from '../database.js';
+import { type OpenDatabase, type OpenDatabaseOptions, openDatabase } from '../database.js';
 import { CliExit, EXIT } from './exit.js';
 
 /** The server's configuration step: the environment read and validated once per command. */
@@ -42,12 +42,12 @@ export const positiveInt = (value: string): number => {
  */
 export async function withDatabase<T>(
   cfg: ServerConfig,
-  fn: (client: unknown) => Promise<T>,
+  fn: (client: unknown, database: OpenDatabase) => Promise<T>,
   options: OpenDatabaseOptions = {},
 ): Promise<T> {
   const database = await openDatabase(cfg, options);
   try {
-    return await fn(database.client);
+    return await fn(database.client, database);
   } finally {
     await database.close();
   }

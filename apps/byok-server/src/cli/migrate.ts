@@ -6,8 +6,12 @@ import { out } from './exit.js';
 
 async function migrateCommand(): Promise<void> {
   const cfg = config();
-  await withDatabase(cfg, async (client) => {
-    const applied = await new DatabaseMigration(client).runMigrations();
+  await withDatabase(cfg, async (client, database) => {
+    // A new embedded folder is created and migrated by its initialiser: those count as applied here.
+    const applied = [
+      ...database.appliedWhenCreated,
+      ...(await new DatabaseMigration(client).runMigrations()),
+    ];
     out(
       applied.length
         ? `Applied migrations: ${applied.join(', ')}`

@@ -17,7 +17,6 @@ const FOREIGN_ERRORS: Record<string, string> = {
   TRPCError: 'adapters/trpc.ts: tRPC maps only its own TRPCError to an answer',
   AwsError: 'testing/fake-key-services.ts: a fake of AWS answers with AWS-shaped errors',
   // Made a BYOKError subclass on the providers branch; until it lands it is a separate class.
-  ProviderCallError: 'fallback/provider-call-error.ts: a provider failure (becoming a BYOKError)',
 };
 
 async function sourceFiles(dir: string): Promise<string[]> {

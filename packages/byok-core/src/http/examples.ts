@@ -131,8 +131,17 @@ export const alertResponseExample = {
     email: 'ops@example.com',
     channelProblems: [],
     undeliveredNotifications: 0,
+    lastDelivery: null,
+    hasSigningSecret: true,
+    signingSecretRotatedAt: null,
     lastFiredPeriod: null,
     lastFiredAt: null,
     createdAt: '2026-11-30T01:00:00.000Z',
   },
+};
+
+/** The answer that creates an alert: its webhook signing secret, shown this once. */
+export const createdAlertResponseExample = {
+  ...alertResponseExample,
+  signingSecret: 'whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
 };

@@ -18,6 +18,7 @@ import { TIME_RANGES, USAGE_GROUPS, USAGE_METRICS, usageFields } from '../usage/
 import {
   alertResponseExample,
   createAlertExample,
+  createdAlertResponseExample,
   createKeyExample,
   keyListExample,
   keyResponseExample,
@@ -497,7 +498,7 @@ export const UsageAlertResponse = z
   .openapi('UsageAlertResponse', { example: alertResponseExample });
 export const CreatedUsageAlertResponse = z
   .object({ alert: UsageAlert, signingSecret: signingSecretField.nullable() })
-  .openapi('CreatedUsageAlertResponse');
+  .openapi('CreatedUsageAlertResponse', { example: createdAlertResponseExample });
 export const RotatedAlertSecretResponse = z
   .object({ alert: UsageAlert, signingSecret: signingSecretField })
   .openapi('RotatedAlertSecretResponse');

@@ -3,6 +3,7 @@ import { createDeepSeek } from '@ai-sdk/deepseek';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel, LanguageModelUsage } from 'ai';
+import { BYOKError } from '../errors/index.js';
 import { getProvider, type KeyData, listProviders, ProviderType } from '../providers/index.js';
 import { type CallUsage, count } from './call.js';
 import type { AIProviderType } from './types.js';
@@ -27,7 +28,7 @@ export const AI_PROVIDERS: readonly AIProviderType[] = listProviders()
 /** The built-in default chat model of a provider. */
 export function defaultChatModel(provider: AIProviderType): string {
   const model = getProvider(provider).openAICompatible?.defaultChatModel;
-  if (model === undefined) throw new Error(`${provider} has no default chat model`);
+  if (model === undefined) throw new BYOKError('INTERNAL_ERROR', `${provider} has no default chat model`);
   return model;
 }
 

@@ -1,3 +1,4 @@
+import { BYOKError } from '../errors/index.js';
 import type { SqlClient } from './types.js';
 
 /**
@@ -7,7 +8,8 @@ import type { SqlClient } from './types.js';
 export const notifyChannel = {
   /** Starts listening on `channel` on this connection. */
   async listen(client: { query(text: string): Promise<unknown> }, channel: string): Promise<void> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel))
+      throw new BYOKError('INVALID_INPUT', `Not a channel name: ${channel}`);
     await client.query(`LISTEN ${channel}`);
   },
 

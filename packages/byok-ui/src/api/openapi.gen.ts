@@ -6026,6 +6026,34 @@ export interface components {
              */
             token: string;
         };
+        /**
+         * @example {
+         *       "alert": {
+         *         "id": "alert_01JD3Z0K2B7N",
+         *         "owner": {
+         *           "type": "user",
+         *           "id": "user_123"
+         *         },
+         *         "alertType": "cost",
+         *         "thresholdValue": 50,
+         *         "thresholdPeriod": "monthly",
+         *         "notificationChannels": [
+         *           "email"
+         *         ],
+         *         "webhookUrl": null,
+         *         "email": "ops@example.com",
+         *         "channelProblems": [],
+         *         "undeliveredNotifications": 0,
+         *         "lastDelivery": null,
+         *         "hasSigningSecret": true,
+         *         "signingSecretRotatedAt": null,
+         *         "lastFiredPeriod": null,
+         *         "lastFiredAt": null,
+         *         "createdAt": "2026-11-30T01:00:00.000Z"
+         *       },
+         *       "signingSecret": "whsec_3q2-7wEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+         *     }
+         */
         CreatedUsageAlertResponse: {
             alert: components["schemas"]["UsageAlert"];
             /**
