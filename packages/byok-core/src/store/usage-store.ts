@@ -117,42 +117,33 @@ const ceilTo = (ms: number, unit: number): Date => new Date(Math.ceil(ms / unit)
 const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms / unit) * unit);
 
 // The raw rows of one statement, rolled up: shared by the one-row and the batch writes.
-const ROLLUPS = `
-  hourly AS (
-    INSERT INTO byok.usage_hourly AS h (owner_type, owner_id, hour, provider, key_id, model, requests, errors,
-      input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
-    SELECT owner_type, owner_id, date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', provider,
-      coalesce(key_id, ''), coalesce(model, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
-      sum(output_tokens), sum(cached_tokens), sum(coalesce(cost_usd, 0)), sum(CASE WHEN priced THEN 0 ELSE requests END),
-      sum(coalesce(audio_seconds, 0))
+/** The additive figures every roll-up keeps, and how a batch of raw rows sums into them. */
+const ROLLUP_SUMS: readonly [column: string, sum: string][] = [
+  ['requests', 'sum(requests)'],
+  ['errors', 'sum(CASE WHEN success THEN 0 ELSE requests END)'],
+  ['input_tokens', 'sum(input_tokens)'],
+  ['output_tokens', 'sum(output_tokens)'],
+  ['cached_tokens', 'sum(cached_tokens)'],
+  ['cost_usd', 'sum(coalesce(cost_usd, 0))'],
+  ['unpriced_requests', 'sum(CASE WHEN priced THEN 0 ELSE requests END)'],
+  ['audio_seconds', 'sum(coalesce(audio_seconds, 0))'],
+];
+
+/** One roll-up CTE: the `raw` rows summed per owner, bucket, provider, key and model, added to `table`. */
+function rollup(name: string, table: string, bucket: string, bucketOf: string): string {
+  const columns = ROLLUP_SUMS.map(([column]) => column);
+  return `${name} AS (
+    INSERT INTO byok.${table} AS r (owner_type, owner_id, ${bucket}, provider, key_id, model, ${columns.join(', ')})
+    SELECT owner_type, owner_id, ${bucketOf}, provider, coalesce(key_id, ''), coalesce(model, ''),
+      ${ROLLUP_SUMS.map(([, sum]) => sum).join(', ')}
     FROM raw GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (owner_type, owner_id, hour, provider, key_id, model) DO UPDATE SET
-      requests = h.requests + EXCLUDED.requests,
-      errors = h.errors + EXCLUDED.errors,
-      input_tokens = h.input_tokens + EXCLUDED.input_tokens,
-      output_tokens = h.output_tokens + EXCLUDED.output_tokens,
-      cached_tokens = h.cached_tokens + EXCLUDED.cached_tokens,
-      cost_usd = h.cost_usd + EXCLUDED.cost_usd,
-      unpriced_requests = h.unpriced_requests + EXCLUDED.unpriced_requests,
-      audio_seconds = h.audio_seconds + EXCLUDED.audio_seconds
-  ), daily AS (
-    INSERT INTO byok.usage_daily AS d (owner_type, owner_id, day, provider, key_id, model, requests, errors,
-      input_tokens, output_tokens, cached_tokens, cost_usd, unpriced_requests, audio_seconds)
-    SELECT owner_type, owner_id, (created_at AT TIME ZONE 'UTC')::date, provider, coalesce(key_id, ''),
-      coalesce(model, ''), sum(requests), sum(CASE WHEN success THEN 0 ELSE requests END), sum(input_tokens),
-      sum(output_tokens), sum(cached_tokens), sum(coalesce(cost_usd, 0)),
-      sum(CASE WHEN priced THEN 0 ELSE requests END), sum(coalesce(audio_seconds, 0))
-    FROM raw GROUP BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (owner_type, owner_id, day, provider, key_id, model) DO UPDATE SET
-      requests = d.requests + EXCLUDED.requests,
-      errors = d.errors + EXCLUDED.errors,
-      input_tokens = d.input_tokens + EXCLUDED.input_tokens,
-      output_tokens = d.output_tokens + EXCLUDED.output_tokens,
-      cached_tokens = d.cached_tokens + EXCLUDED.cached_tokens,
-      cost_usd = d.cost_usd + EXCLUDED.cost_usd,
-      unpriced_requests = d.unpriced_requests + EXCLUDED.unpriced_requests,
-      audio_seconds = d.audio_seconds + EXCLUDED.audio_seconds
+    ON CONFLICT (owner_type, owner_id, ${bucket}, provider, key_id, model) DO UPDATE SET
+      ${columns.map((column) => `${column} = r.${column} + EXCLUDED.${column}`).join(',\n      ')}
   )`;
+}
+
+const ROLLUPS = `
+  ${rollup('hourly', 'usage_hourly', 'hour', "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'")}, ${rollup('daily', 'usage_daily', 'day', "(created_at AT TIME ZONE 'UTC')::date")}`;
 
 const RAW_COLUMNS = `key_id, owner_type, owner_id, provider, model, requests, input_tokens, output_tokens, cached_tokens,
   cost_usd, priced, latency_ms, success, created_at, audio_seconds, gateway_token_id, ttfb_ms, status_code`;
