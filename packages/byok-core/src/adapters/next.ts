@@ -34,7 +34,7 @@ const DEFAULT_BASE_PATH = '/api/byok';
  * // app/api/byok/[...path]/route.ts
  * export const { GET, POST, PATCH, DELETE } = createBYOKRouteHandlers(byokSystem, {
  *   basePath: '/api/byok',
- *   auth: { jwtSecret: process.env.BYOK_JWT_SECRET },
+ *   auth: { jwtSecret: appConfig.jwtSecret },
  * });
  */
 export function createBYOKRouteHandlers(handler: BYOKHttpHandler): BYOKRouteHandlers;

@@ -87,7 +87,7 @@ function clientIp(c: Context<HttpEnv>, trustProxy: boolean): string | undefined 
  *
  * @example
  * const system = await createBYOKForStack2025({ encryptionKey, postgresClient: pool });
- * const handler = createBYOKHttpHandler({ system, auth: { jwtSecret: process.env.BYOK_JWT_SECRET } });
+ * const handler = createBYOKHttpHandler({ system, auth: { jwtSecret: appConfig.jwtSecret } });
  * serve({ fetch: (request, env) => handler(request, { remoteAddress: env.incoming.socket.remoteAddress }) });
  */
 export function createBYOKHttpHandler(options: BYOKHttpHandlerOptions): BYOKHttpHandler {

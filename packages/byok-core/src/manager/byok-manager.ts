@@ -37,7 +37,7 @@ export type { ManagerContext } from '../wiring.js';
  * The library's facade: add, find, use, change and remove users' and workspaces' keys.
  *
  * @example
- * const manager = new BYOKManager({ encryptionKey: process.env.BYOK_ENCRYPTION_KEY, database: { client: pool } });
+ * const manager = new BYOKManager({ encryptionKey: appConfig.masterKey, database: { client: pool } });
  * const keyId = await manager.addKey({ userId: 'user_123', provider: ProviderType.OPENAI, keyData: { apiKey } });
  * const key = await manager.getActiveKey('user_123', ProviderType.OPENAI);
  */
@@ -51,7 +51,7 @@ export class BYOKManager {
   readonly fallback: FallbackManager;
 
   /**
-   * Runs the configuration step (`resolveConfig(options, process.env)`) and builds the services
+   * Runs the configuration step (`resolveConfig` over the options and the process environment) and builds the services
    * (see `wiring.ts`). A debug view passes the context it shares.
    */
   constructor(options: BYOKManagerOptions, context?: ManagerContext) {
