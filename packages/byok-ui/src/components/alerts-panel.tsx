@@ -5,7 +5,15 @@ import { useAlerts } from '../hooks/use-alerts.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, FormCard, optionsOf, PanelToolbar, SelectField } from './form-parts.js';
+import {
+  DataTable,
+  Field,
+  FormCard,
+  NumberField,
+  optionsOf,
+  PanelToolbar,
+  SelectField,
+} from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
 
@@ -252,18 +260,13 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
           options={optionsOf(TYPES)}
           onChange={setAlertType}
         />
-        <Field id={`${id}-threshold`} label="Threshold">
-          <input
-            id={`${id}-threshold`}
-            className="byok-input"
-            type="number"
-            inputMode="decimal"
-            min={0}
-            step="any"
-            value={threshold}
-            onChange={(e) => setThreshold(e.target.value)}
-          />
-        </Field>
+        <NumberField
+          id={`${id}-threshold`}
+          label="Threshold"
+          value={threshold}
+          onChange={setThreshold}
+          min={0}
+        />
         <SelectField
           id={`${id}-period`}
           label="Period"

@@ -30,6 +30,40 @@ export function Field({
   );
 }
 
+/** A labelled number box holding its text as typed (empty when left out); `integer` for whole numbers. */
+export function NumberField({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  min,
+  integer = false,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+  min: number;
+  integer?: boolean;
+}) {
+  return (
+    <Field id={id} label={label} {...(hint ? { hint } : {})}>
+      <input
+        id={id}
+        className="byok-input"
+        type="number"
+        inputMode={integer ? 'numeric' : 'decimal'}
+        min={min}
+        step={integer ? 1 : 'any'}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
 /** A labelled drop-down of `options` (id and label each). */
 export function SelectField<T extends string>({
   id,

@@ -6,7 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, FormCard, PanelToolbar, SelectField } from './form-parts.js';
+import { DataTable, Field, FormCard, NumberField, PanelToolbar, SelectField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
@@ -253,30 +253,23 @@ function CreateTokenForm({
         />
       </div>
       <div className="byok-form__row">
-        <Field id={`${id}-budget`} label="Monthly budget, USD" hint="(optional)">
-          <input
-            id={`${id}-budget`}
-            className="byok-input"
-            type="number"
-            inputMode="decimal"
-            min={0}
-            step="any"
-            value={budget}
-            onChange={(e) => setBudget(e.target.value)}
-          />
-        </Field>
-        <Field id={`${id}-rpm`} label="Requests per minute" hint="(optional)">
-          <input
-            id={`${id}-rpm`}
-            className="byok-input"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            step={1}
-            value={rpm}
-            onChange={(e) => setRpm(e.target.value)}
-          />
-        </Field>
+        <NumberField
+          id={`${id}-budget`}
+          label="Monthly budget, USD"
+          hint="(optional)"
+          value={budget}
+          onChange={setBudget}
+          min={0}
+        />
+        <NumberField
+          id={`${id}-rpm`}
+          label="Requests per minute"
+          hint="(optional)"
+          value={rpm}
+          onChange={setRpm}
+          min={1}
+          integer
+        />
         <Field id={`${id}-models`} label="Allowed models" hint="(optional, comma-separated, * wildcards)">
           <input
             id={`${id}-models`}
