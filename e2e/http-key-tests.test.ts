@@ -273,6 +273,13 @@ describe('POST /api/keys/test-credential.error', () => {
     ['an unknown provider', { provider: 'acme', keyData: { apiKey: 'x' } }, 400, 'UNKNOWN_PROVIDER'],
     ['a malformed key', { provider: 'openai', keyData: { apiKey: 'not a key' } }, 400, 'INVALID_KEY_FORMAT'],
     ['no keyData', { provider: 'openai' }, 400, 'INVALID_INPUT'],
+    // Found by the HTTP fuzz (seed 736814438): a provider that String() cannot print was a 500.
+    [
+      'a provider that cannot be printed',
+      { provider: { toString: 1 }, keyData: {} },
+      400,
+      'UNKNOWN_PROVIDER',
+    ],
     [
       'an unknown field',
       { provider: 'openai', keyData: { apiKey: openaiKey() }, save: true },

@@ -55,7 +55,7 @@ export function validationError(error: z.ZodError, what: string, input: unknown)
   const unknownProvider = error.issues.some((issue) => {
     if (!PROVIDER_PATH.test(issue.path.join('.'))) return false;
     const given = valueAt(input, issue.path);
-    return given !== undefined && !knownProviders.has(String(given));
+    return given !== undefined && !(typeof given === 'string' && knownProviders.has(given));
   });
   if (unknownProvider) {
     return new BYOKError('UNKNOWN_PROVIDER', unknownProviderMessage(), {
