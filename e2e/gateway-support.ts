@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type BYOKSystem, createBYOKForStack2025 } from '@stack-2025/byok-core';
@@ -27,7 +28,12 @@ export interface GatewayWorld {
  * (which runs in this thread, so its work shows up in timings).
  */
 export async function startGatewayWorld(
-  options: { postgresClient?: unknown; redis?: unknown } = {},
+  options: {
+    postgresClient?: unknown;
+    redis?: unknown;
+    /** How the server calls the gateway: its `node:http` entry (as the service does; default) or the Fetch API one. */
+    entry?: 'node' | 'fetch';
+  } = {},
 ): Promise<GatewayWorld> {
   const fake = await startFakeProviders();
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
@@ -48,7 +54,10 @@ export async function startGatewayWorld(
     providers,
   });
   const gateway = createGatewayHandler({ system, ...(options.redis ? { redis: options.redis } : {}) });
-  const server = serve({ fetch: (request) => gateway(request), port: 0, hostname: '127.0.0.1' });
+  const server =
+    options.entry === 'fetch'
+      ? serve({ fetch: (request) => gateway(request), port: 0, hostname: '127.0.0.1' })
+      : createServer((req, res) => void gateway.node(req, res)).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => {
     if (server.listening) resolve();
     else server.once('listening', () => resolve());

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { type BYOKSystem, createBYOKForStack2025, createLogger, type Logger } from '@stack-2025/byok-core';
-import { createGatewayHandler, type GatewayHandler } from '@stack-2025/byok-core/gateway';
+import { createGatewayHandler, type GatewayHandler, pathOf } from '@stack-2025/byok-core/gateway';
 import { createBYOKHttpHandler } from '@stack-2025/byok-core/http';
 import type { Redis } from 'ioredis';
 import { ensureJwtSecret, ensureMasterKey, type ServerConfig } from './config.js';
@@ -42,19 +43,17 @@ export interface StartOptions {
 const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 /**
- * One `fetch` for the whole service: the demo sign-in, then the REST API (`basePath`, `/health*`,
- * `/metrics`), then the dashboard for every other GET. A non-GET outside the API goes to the API
- * handler, which answers its JSON 404. With an empty base path every path is the API's.
+ * One `fetch` for the service's REST side: the demo sign-in, then the REST API (`basePath`,
+ * `/health*`, `/metrics`), then the dashboard for every other GET. A non-GET outside the API goes
+ * to the API handler, which answers its JSON 404. With an empty base path every path is the API's.
  */
 export function createServiceFetch(parts: {
   handler: (request: Request, client?: { remoteAddress?: string | undefined }) => Promise<Response>;
   dashboard: Dashboard;
   demo: DemoSignIn;
   basePath: string;
-  /** The gateway (`/v1/…`, `/anthropic/…`), beside the REST API. */
-  gateway?: Pick<GatewayHandler, 'handles'> & ((request: Request) => Promise<Response>);
 }): (request: Request, client?: { remoteAddress?: string | undefined }) => Promise<Response> {
-  const { handler, dashboard, demo, basePath, gateway } = parts;
+  const { handler, dashboard, demo, basePath } = parts;
   const isApi = (path: string) =>
     basePath === '' ||
     path === basePath ||
@@ -64,17 +63,30 @@ export function createServiceFetch(parts: {
     path === '/metrics';
   const demoPath = `${basePath}/auth/demo`;
   return async (request, client) => {
-    const url = request.url;
-    // The path without a URL parse per request: after the scheme and host, up to `?` or `#`.
-    const start = url.indexOf('/', url.indexOf('//') + 2);
-    const end = url.search(/[?#]/);
-    const path = start === -1 ? '/' : url.slice(start, end === -1 ? undefined : end);
+    const path = pathOf(request.url);
     if (path === demoPath) return (await demo.handle(request)) ?? handler(request, client);
-    if (gateway?.handles(path)) return gateway(request);
     if (isApi(path)) return handler(request, client);
     if (request.method === 'GET' || request.method === 'HEAD')
       return withRequestId(request, await dashboard.serve(request));
     return handler(request, client);
+  };
+}
+
+/**
+ * The `node:http` listener of the service: the gateway's paths (`/v1/…`, `/anthropic/…`) go
+ * straight to its Node entry, before anything else and without Fetch API objects (the hot path);
+ * every other request (and the demo sign-in, wherever the base path puts it) to `rest`.
+ */
+export function createServiceListener(parts: {
+  rest: (req: IncomingMessage, res: ServerResponse) => unknown;
+  gateway: Pick<GatewayHandler, 'handles' | 'node'>;
+  demoPath: string;
+}): (req: IncomingMessage, res: ServerResponse) => void {
+  const { rest, gateway, demoPath } = parts;
+  return (req, res) => {
+    const path = pathOf(req.url ?? '/');
+    if (gateway.handles(path) && path !== demoPath) void gateway.node(req, res);
+    else void rest(req, res);
   };
 }
 
@@ -183,18 +195,20 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     logger,
   });
   const gateway = createGatewayHandler({ system: byok, ...(redis ? { redis } : {}) });
-  const fetch = createServiceFetch({ handler, dashboard, demo, basePath: resolved.basePath, gateway });
+  const fetch = createServiceFetch({ handler, dashboard, demo, basePath: resolved.basePath });
   const jobs = await startBackgroundJobs(byok, logger, {
     validation: resolved.enableValidation,
     ...(resolved.usageRetention ? { usageRetention: resolved.usageRetention } : {}),
     ...options.jobs,
   });
 
-  const server = serve({
-    fetch: (request, env) => fetch(request, { remoteAddress: env.incoming.socket.remoteAddress }),
-    port: resolved.port,
-    hostname: resolved.host,
-  });
+  const rest = getRequestListener((request, env) =>
+    fetch(request, { remoteAddress: (env as HttpBindings).incoming.socket.remoteAddress }),
+  );
+  const server = createServer(
+    createServiceListener({ rest, gateway, demoPath: `${resolved.basePath}/auth/demo` }),
+  );
+  server.listen(resolved.port, resolved.host);
   if (resolved.maxConnections) server.maxConnections = resolved.maxConnections;
   await new Promise<void>((resolve, reject) => {
     if (server.listening) return resolve();
@@ -230,15 +244,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const close = () => {
     closing ??= (async () => {
       logger.info('shutting down: draining in-flight requests');
-      const http = server as import('node:http').Server;
-      const drained = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeIdleConnections?.();
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         drained,
         new Promise<void>((resolve) => {
           timer = setTimeout(() => {
-            http.closeAllConnections?.();
+            server.closeAllConnections();
             resolve();
           }, options.drainMs ?? 10_000);
         }),

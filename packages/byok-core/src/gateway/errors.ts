@@ -58,15 +58,15 @@ function anthropicType(status: number): string {
 }
 
 /**
- * The error body of a dialect: OpenAI's `{ error: { message, type, param, code } }` or Anthropic's
- * `{ type: 'error', error: { type, message }, request_id }`, with our code in it.
+ * The error answer of a dialect: OpenAI's `{ error: { message, type, param, code } }` or
+ * Anthropic's `{ type: 'error', error: { type, message }, request_id }`, with our code in it.
  */
-export function errorResponse(
+export function errorAnswer(
   dialect: Dialect,
   problem: GatewayErrorAnswer,
   requestId: string,
-  extraHeaders: Record<string, string> = {},
-): Response {
+  extraHeaders?: Record<string, string>,
+): { status: number; headers: Record<string, string>; body: string } {
   const body =
     dialect === 'openai'
       ? {
@@ -82,7 +82,7 @@ export function errorResponse(
           error: { type: anthropicType(problem.status), message: problem.message, code: problem.code },
           request_id: requestId,
         };
-  return new Response(JSON.stringify(body), {
+  return {
     status: problem.status,
     headers: {
       'content-type': 'application/json',
@@ -91,5 +91,17 @@ export function errorResponse(
       ...extraHeaders,
       ...problem.headers,
     },
-  });
+    body: JSON.stringify(body),
+  };
+}
+
+/** {@link errorAnswer} as a `Response`. */
+export function errorResponse(
+  dialect: Dialect,
+  problem: GatewayErrorAnswer,
+  requestId: string,
+  extraHeaders?: Record<string, string>,
+): Response {
+  const { status, headers, body } = errorAnswer(dialect, problem, requestId, extraHeaders);
+  return new Response(body, { status, headers });
 }

@@ -1,4 +1,5 @@
 export { type Dialect, errorResponse, GatewayProblem } from './errors.js';
+export { pathOf } from './exchange.js';
 export { createGatewayHandler, type GatewayHandler, type GatewayHandlerOptions } from './handler.js';
 export { type Admission, GatewayLimits, type GatewayLimitsOptions, type LimitsRedis } from './limits.js';
 export { checkAllowed, GATEWAY_PROVIDERS, type Route, routeModel } from './routing.js';
