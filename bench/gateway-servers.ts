@@ -4,11 +4,11 @@
  *  - `upstream`: an OpenAI-shaped fake answering `/v1/chat/completions` at once, or after 20 ms when
  *    the body says `"user": "slow"`; JSON or SSE (with the final usage chunk), nothing recorded;
  *  - `proxy`: a bare pass-through proxy on undici (the floor any gateway pays);
- *  - `gateway`: the BYOK gateway on a scratch PostgreSQL database, with one user, key and token.
+ *  - `gateway`: the BYOK gateway (its node:http entry, as the service serves it) on a scratch
+ *    PostgreSQL database, with one user, key and token.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { createBYOKForStack2025 } from '@stack-2025/byok-core';
 import { createGatewayHandler } from '@stack-2025/byok-core/gateway';
 import pg from 'pg';
@@ -124,14 +124,11 @@ async function gateway(): Promise<void> {
   const { token } = await system.manager.createGatewayToken({ userId, name: 'bench' });
   const handler = createGatewayHandler({ system });
   const writer = system.manager.context.usageWriter;
-  const server = serve({
-    fetch: (req) => {
-      if (req.url.endsWith('/bench/stats')) return Response.json(writer.stats());
-      return handler(req);
-    },
-    port: 0,
-    hostname: '127.0.0.1',
-  });
+  // The gateway's node:http entry, as the service mounts it.
+  const server = createServer((req, res) => {
+    if (req.url === '/bench/stats') res.end(JSON.stringify(writer.stats()));
+    else void handler.node(req, res);
+  }).listen(0, '127.0.0.1');
   server.once('listening', () => announce({ port: (server.address() as AddressInfo).port, token }));
   process.on('SIGTERM', async () => {
     await system.close();

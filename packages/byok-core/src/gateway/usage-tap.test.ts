@@ -30,6 +30,20 @@ describe('usage tap', () => {
     }
   });
 
+  it('reads a stream (and a JSON answer) that starts with a byte order mark and splits a character', () => {
+    const line = 'data: {"model":"gpt-6-lüna","usage":{"prompt_tokens":12,"completion_tokens":7}}\n\n';
+    const all = bytes(`\uFEFF${line}`);
+    const split = all.indexOf(0xc3) + 1; // inside the two bytes of "ü"
+    const tap = new UsageTap('text/event-stream');
+    tap.write(all.subarray(0, 1)); // the first byte of the mark alone
+    tap.write(all.subarray(1, split));
+    tap.write(all.subarray(split));
+    expect(tap.end()).toMatchObject({ inputTokens: 12, outputTokens: 7, model: 'gpt-6-lüna', seen: true });
+    const json = new UsageTap('application/json');
+    json.write(bytes('\uFEFF{"model":"gpt-6-lüna","usage":{"prompt_tokens":5,"completion_tokens":1}}'));
+    expect(json.end()).toMatchObject({ inputTokens: 5, outputTokens: 1, model: 'gpt-6-lüna' });
+  });
+
   it('reads a usage line that the stream leaves unterminated', () => {
     const tap = new UsageTap('text/event-stream');
     tap.write(bytes('data: {"usage":{"prompt_tokens":3,"completion_tokens":2}}'));
