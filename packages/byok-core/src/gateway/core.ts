@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import type { BYOKSystem } from '../create-byok.js';
 import { BYOKError, isBYOKError } from '../errors/index.js';
@@ -10,7 +11,7 @@ import { defaultPriceTable, priceUsage } from '../usage/pricing.js';
 import type { UsageWriter } from '../usage/usage-writer.js';
 import { type Dialect, errorAnswer, GatewayProblem } from './errors.js';
 import { type GatewayAnswer, type GatewayInput, type GatewayStream, payloadTooLarge } from './exchange.js';
-import { type Admission, GatewayLimits, type LimitsRedis } from './limits.js';
+import { type Admission, GatewayLimits, type LimitsRedis, NO_BUDGET } from './limits.js';
 import { gatewayMetrics } from './metrics.js';
 import { checkAllowed, GATEWAY_PROVIDERS, type Route, routeModel } from './routing.js';
 import { SecretScrubber } from './scrub.js';
@@ -104,6 +105,20 @@ function headerRecord(raw: Record<string, string | string[] | undefined>, scrubb
     out[name] = scrubber.text(Array.isArray(value) ? value.join(', ') : value);
   }
   return out;
+}
+
+/** A whole upstream body, from its 'data' events (lighter than undici's `arrayBuffer()`). */
+function readAll(body: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    body.on('data', (part: Buffer) => {
+      parts.push(part);
+      size += part.byteLength;
+    });
+    body.once('end', () => resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size)));
+    body.once('error', reject);
+  });
 }
 
 function errorMessageOf(body: unknown): string | undefined {
@@ -236,8 +251,8 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
       const body = await readJson(input);
       const route = endpoint.dialect === 'anthropic' ? anthropicRoute(body.model) : routeModel(body.model);
       checkAllowed(token, route);
-      await limits.checkRate(token);
-      admission = await limits.admit(token);
+      if (token.requestsPerMinute !== null) await limits.checkRate(token);
+      admission = token.monthlyBudgetUsd === null ? NO_BUDGET : await limits.admit(token);
 
       const streaming = body.stream === true;
       body.model = route.model;
@@ -371,7 +386,7 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
         // length) instead of relaying it chunk by chunk. Streams always go chunk by chunk.
         let bytes: Uint8Array;
         try {
-          bytes = new Uint8Array(await answer.body.arrayBuffer());
+          bytes = await readAll(answer.body);
         } catch (error) {
           const cost = recordUsage(
             token,

@@ -51,7 +51,8 @@ export interface Admission {
   release(costUsd: number): void;
 }
 
-const NO_BUDGET: Admission = { release: () => undefined };
+/** The admission of a token without a budget: nothing to give back. */
+export const NO_BUDGET: Admission = { release: () => undefined };
 
 /**
  * Requests per minute and monthly budgets of gateway tokens, checked before a request is forwarded.
