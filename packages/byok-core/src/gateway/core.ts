@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import type { BYOKSystem } from '../create-byok.js';
 import { BYOKError, isBYOKError } from '../errors/index.js';
 import type { FallbackKeyResult } from '../fallback/types.js';
@@ -17,12 +16,8 @@ import { checkAllowed, GATEWAY_PROVIDERS, type Route, routeModel } from './routi
 import { SecretScrubber } from './scrub.js';
 import type { GatewayTokenService } from './token-service.js';
 import type { GatewayToken } from './types.js';
-import {
-  ANTHROPIC_VERSION,
-  openAIAuthHeaders,
-  openAICompatibleBase,
-  PASSED_RESPONSE_HEADERS,
-} from './upstream.js';
+import { ANTHROPIC_VERSION, openAIAuthHeaders, openAICompatibleBase } from './upstream.js';
+import { callUpstream, type UpstreamAnswer } from './upstream-call.js';
 import { UsageTap } from './usage-tap.js';
 
 export interface GatewayHandlerOptions {
@@ -97,28 +92,10 @@ class UpstreamFailure extends ProviderCallError {
   }
 }
 
-function headerRecord(raw: Record<string, string | string[] | undefined>, scrubber: SecretScrubber) {
-  const out: Record<string, string> = {};
-  for (const name of PASSED_RESPONSE_HEADERS) {
-    const value = raw[name];
-    if (value === undefined) continue;
-    out[name] = scrubber.text(Array.isArray(value) ? value.join(', ') : value);
-  }
-  return out;
-}
-
-/** A whole upstream body, from its 'data' events (lighter than undici's `arrayBuffer()`). */
-function readAll(body: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    body.on('data', (part: Buffer) => {
-      parts.push(part);
-      size += part.byteLength;
-    });
-    body.once('end', () => resolve(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size)));
-    body.once('error', reject);
-  });
+/** The passed headers, scrubbed (an upstream may echo the key in one). */
+function scrubbedHeaders(passed: Record<string, string>, scrubber: SecretScrubber): Record<string, string> {
+  for (const name in passed) passed[name] = scrubber.text(passed[name] as string);
+  return passed;
 }
 
 function errorMessageOf(body: unknown): string | undefined {
@@ -297,16 +274,13 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
         if (accept) headers.accept = accept;
         const sent = performance.now();
         overheadMs ??= sent - started;
-        let answer: Dispatcher.ResponseData;
+        let answer: UpstreamAnswer;
         try {
-          answer = await dispatcher.request({
-            origin: target.origin,
-            path: target.path,
-            method: 'POST',
-            headers,
-            body: payload,
-            signal: gone,
-          });
+          answer = await callUpstream(
+            dispatcher,
+            { origin: target.origin, path: target.path, headers, body: payload },
+            gone,
+          );
         } catch (error) {
           if (gone.aborted) throw error;
           const code = (error as { code?: string }).code;
@@ -319,9 +293,14 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
           });
         }
         ttfbMs = performance.now() - sent;
-        const passed = headerRecord(answer.headers, scrubber);
+        const passed = scrubbedHeaders(answer.headers, scrubber);
         if (isFailoverStatus(answer.statusCode)) {
-          const text = scrubber.text(await answer.body.text().catch(() => ''));
+          const text = scrubber.text(
+            await answer.body.whole().then(
+              (bytes) => bytes.toString('utf8'),
+              () => '',
+            ),
+          );
           let parsed: unknown;
           try {
             parsed = JSON.parse(text);
@@ -386,7 +365,7 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
         // length) instead of relaying it chunk by chunk. Streams always go chunk by chunk.
         let bytes: Uint8Array;
         try {
-          bytes = await readAll(answer.body);
+          bytes = await answer.body.whole();
         } catch (error) {
           const cost = recordUsage(
             token,
@@ -442,18 +421,30 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
       gone.once('abort', onGone);
       const ok = status < 400;
       const stream: GatewayStream = {
-        source: answer.body,
-        chunk(value) {
-          tap.write(value);
-          return scrubber.push(value);
+        get held() {
+          return answer.body.held;
         },
-        end() {
-          const rest = scrubber.end();
-          finish(ok);
-          return rest;
+        start(target) {
+          answer.body.relay({
+            data(chunk) {
+              tap.write(chunk);
+              const out = scrubber.push(chunk);
+              return out.byteLength === 0 || target.data(out);
+            },
+            end() {
+              const rest = scrubber.end();
+              finish(ok);
+              target.end(rest);
+            },
+            error(error) {
+              // A failure after the first byte is never retried (the client already has part of an answer).
+              finish(false);
+              target.error(error);
+            },
+          });
         },
+        resume: () => answer.body.resume(),
         fail() {
-          // A failure after the first byte is never retried (the client already has part of an answer).
           gone.abort();
           finish(false);
         },

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
 import { GatewayProblem } from './errors.js';
 
 /**
@@ -29,15 +28,25 @@ export interface GatewayInput {
   gone: ClientGone;
 }
 
+/** Where the chunks of a streamed answer go: the client. */
+export interface StreamTarget {
+  /** One chunk, tapped and scrubbed; false when the client is full: nothing more until `resume()`. */
+  data(chunk: Uint8Array): boolean;
+  /** The upstream ended; `last` is what the scrubber still held (maybe nothing). */
+  end(last: Uint8Array): void;
+  /** The upstream broke off (or was stopped) mid-answer: the client must not take it as complete. */
+  error(error: Error): void;
+}
+
 /** An answer streamed from the upstream, chunk by chunk, as fast as the client reads. */
 export interface GatewayStream {
-  /** The upstream body. */
-  source: Readable;
-  /** Passes one upstream chunk through the usage tap and the key scrubber: the bytes that may go out now. */
-  chunk(value: Uint8Array): Uint8Array;
-  /** The upstream ended: what the scrubber still held. Records the usage. */
-  end(): Uint8Array;
-  /** The relay failed or the client went away: stops the upstream and records what was seen. */
+  /** Bytes already received, waiting for `start`. */
+  readonly held: number;
+  /** Starts the relay to `target`; usage is recorded when it ends or fails. */
+  start(target: StreamTarget): void;
+  /** The client can take more (after `data` returned false). */
+  resume(): void;
+  /** The client went away or the relay failed: stops the upstream and records what was seen. */
   fail(): void;
 }
 

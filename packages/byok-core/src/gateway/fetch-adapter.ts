@@ -21,28 +21,37 @@ export function fetchInput(request: Request): GatewayInput {
 export function toResponse(answer: GatewayAnswer): Response {
   const { status, headers, stream } = answer;
   if (!stream) return new Response(answer.body, { status, headers });
-  const iterator = (stream.source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   const body = new ReadableStream<Uint8Array>(
     {
-      async pull(controller) {
-        try {
-          const { value, done } = await iterator.next();
-          if (done) {
-            const rest = stream.end();
-            if (rest.byteLength > 0) controller.enqueue(rest);
-            controller.close();
-            return;
-          }
-          const out = stream.chunk(value);
-          if (out.byteLength > 0) controller.enqueue(out);
-        } catch (error) {
-          stream.fail();
-          controller.error(error);
-        }
+      start(controller) {
+        stream.start({
+          data(chunk) {
+            try {
+              controller.enqueue(chunk);
+            } catch {
+              return false; // cancelled meanwhile: the upstream is being stopped
+            }
+            // Pulled one chunk at a time: the upstream waits until the client reads again.
+            return (controller.desiredSize ?? 0) > 0;
+          },
+          end(last) {
+            try {
+              if (last.byteLength > 0) controller.enqueue(last);
+              controller.close();
+            } catch {
+              // cancelled meanwhile
+            }
+          },
+          // After the current event: a client that went away cancels the stream within the same
+          // 'close' event, and a cancelled stream stays quiet (erroring it first gets it logged).
+          error: (error) => queueMicrotask(() => controller.error(error)),
+        });
       },
-      async cancel() {
+      pull() {
+        stream.resume();
+      },
+      cancel() {
         stream.fail();
-        await iterator.return?.().catch(() => undefined);
       },
     },
     { highWaterMark: 0 },

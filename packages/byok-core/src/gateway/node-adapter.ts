@@ -85,29 +85,24 @@ export function writeAnswer(res: ServerResponse, answer: GatewayAnswer): void {
  * never looks complete.
  */
 function relay(res: ServerResponse, status: number, headers: Record<string, string>, stream: GatewayStream) {
-  const { source } = stream;
   if (res.destroyed) {
     stream.fail();
     return;
   }
   res.writeHead(status, headers);
   // Nothing to send yet (the upstream sent its headers first): the client gets them now.
-  if (source.readableLength === 0) res.flushHeaders();
-  const resume = () => source.resume();
-  source.on('data', (value: Buffer) => {
-    const out = stream.chunk(value);
-    if (out.byteLength > 0 && !res.write(out)) {
-      source.pause();
+  if (stream.held === 0) res.flushHeaders();
+  const resume = () => stream.resume();
+  stream.start({
+    data(chunk) {
+      if (res.write(chunk)) return true;
       res.once('drain', resume);
-    }
-  });
-  source.once('end', () => {
-    const rest = stream.end();
-    if (rest.byteLength > 0) res.end(rest);
-    else res.end();
-  });
-  source.once('error', () => {
-    stream.fail();
-    res.destroy();
+      return false;
+    },
+    end(last) {
+      if (last.byteLength > 0) res.end(last);
+      else res.end();
+    },
+    error: () => res.destroy(),
   });
 }
