@@ -33,6 +33,8 @@ export async function startGatewayWorld(
     redis?: unknown;
     /** How the server calls the gateway: its `node:http` entry (as the service does; default) or the Fetch API one. */
     entry?: 'node' | 'fetch';
+    /** Upstreams of the test's own, over the fake providers' (`{ openai: 'http://…/v1' }`). */
+    baseUrls?: Record<string, string>;
   } = {},
 ): Promise<GatewayWorld> {
   const fake = await startFakeProviders();
@@ -45,7 +47,10 @@ export async function startGatewayWorld(
   }
   const db = options.postgresClient || pool ? undefined : await createTestDatabase();
   const providers = Object.fromEntries(
-    Object.entries(fake.baseUrls).map(([provider, baseUrl]) => [provider, { baseUrl }]),
+    Object.entries({ ...fake.baseUrls, ...options.baseUrls }).map(([provider, baseUrl]) => [
+      provider,
+      { baseUrl },
+    ]),
   );
   const system = await createBYOKForStack2025({
     encryptionKey: MASTER_KEY,

@@ -92,11 +92,18 @@ function relay(res: ServerResponse, status: number, headers: Record<string, stri
   res.writeHead(status, headers);
   // Nothing to send yet (the upstream sent its headers first): the client gets them now.
   if (stream.held === 0) res.flushHeaders();
-  const resume = () => stream.resume();
+  let waiting = false;
+  const resume = () => {
+    waiting = false;
+    stream.resume();
+  };
   stream.start({
     data(chunk) {
       if (res.write(chunk)) return true;
-      res.once('drain', resume);
+      if (!waiting) {
+        waiting = true;
+        res.once('drain', resume);
+      }
       return false;
     },
     end(last) {
