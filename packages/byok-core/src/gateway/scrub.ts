@@ -1,3 +1,5 @@
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Replaces every occurrence of the secrets in a byte stream, also across chunk boundaries, while
  * holding back as little as possible: only a chunk's tail that is the start of a secret waits for
@@ -8,7 +10,7 @@ export class SecretScrubber {
   readonly #secrets: Buffer[];
   readonly #texts: string[];
   readonly #replacement = Buffer.from('[redacted]');
-  #held: Buffer = Buffer.alloc(0);
+  #held: Buffer = EMPTY;
 
   constructor(secrets: readonly string[]) {
     this.#texts = [...new Set(secrets)]
@@ -30,7 +32,7 @@ export class SecretScrubber {
         : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     data = this.#replace(data);
     const keep = this.#partialTail(data);
-    this.#held = keep > 0 ? Buffer.from(data.subarray(data.length - keep)) : Buffer.alloc(0);
+    this.#held = keep > 0 ? Buffer.from(data.subarray(data.length - keep)) : EMPTY;
     return keep > 0 ? data.subarray(0, data.length - keep) : data;
   }
 
@@ -47,7 +49,7 @@ export class SecretScrubber {
   /** What is still held at the end of the stream. */
   end(): Uint8Array {
     const rest = this.#held;
-    this.#held = Buffer.alloc(0);
+    this.#held = EMPTY;
     return rest;
   }
 

@@ -1,5 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
-
 /**
  * Reads the usage a provider reports while the answer streams past, without holding the answer:
  * OpenAI-shaped `usage` (chat completions, embeddings; the final chunk of a stream when
@@ -32,14 +30,17 @@ const MAX_LINE_BYTES = 1024 * 1024;
 
 /** A stream may start with a byte order mark, which neither SSE nor JSON counts as content. */
 const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+const hasBom = (data: Buffer): boolean => data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
+
+const NEWLINE = 0x0a;
+const DATA = Buffer.from('data:');
+const USAGE = Buffer.from('usage');
 
 export class UsageTap {
   readonly usage: ReportedUsage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, seen: false };
   readonly #sse: boolean;
-  // StringDecoder, not TextDecoder: the same handling of characters split across chunks, for a
-  // fraction of the cost per call.
-  readonly #decoder = new StringDecoder('utf8');
-  #buffer = '';
+  /** The stream's unterminated last line so far (bytes: only lines that mention usage are decoded). */
+  #rest: Buffer | undefined;
   #started = false;
   #jsonParts: Uint8Array[] = [];
   #jsonBytes = 0;
@@ -57,29 +58,40 @@ export class UsageTap {
       if (this.#jsonBytes <= MAX_JSON_BYTES) this.#jsonParts.push(chunk);
       return;
     }
-    let text = this.#buffer + this.#decoder.write(chunk);
-    if (!this.#started && text !== '') {
+    let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#rest) {
+      data = Buffer.concat([this.#rest, data]);
+      this.#rest = undefined;
+    }
+    if (!this.#started) {
+      // The first bytes could be part of a byte order mark: decided once three are in.
+      if (data.length < 3 && data[0] === 0xef) {
+        this.#rest = Buffer.from(data);
+        return;
+      }
       this.#started = true;
-      text = withoutBom(text);
+      if (hasBom(data)) data = data.subarray(3);
     }
-    // Lines are read in place; only the unterminated rest is kept for the next chunk.
+    // Lines are read in place; only the unterminated rest is kept for the next chunk. `usage` is
+    // searched for ahead of the lines, once per chunk: a chunk is scanned twice at most.
     let from = 0;
-    let newline = text.indexOf('\n');
+    let newline = data.indexOf(NEWLINE);
+    let usage = data.indexOf(USAGE);
     while (newline !== -1) {
-      this.#line(text, from, newline);
+      while (usage !== -1 && usage < from) usage = data.indexOf(USAGE, from);
+      if (usage !== -1 && usage < newline) this.#line(data, from, newline);
       from = newline + 1;
-      newline = text.indexOf('\n', from);
+      newline = data.indexOf(NEWLINE, from);
     }
-    this.#buffer = from === 0 ? text : text.slice(from);
-    if (this.#buffer.length > MAX_LINE_BYTES) this.#buffer = '';
+    if (from < data.length && data.length - from <= MAX_LINE_BYTES) this.#rest = data.subarray(from);
   }
 
   /** Call once the answer ended (or was cut): reads a JSON answer, or the last unterminated line. */
   end(): ReportedUsage {
     if (this.#sse) {
-      this.#buffer += this.#decoder.end();
-      if (this.#buffer) this.#line(this.#buffer, 0, this.#buffer.length);
-      this.#buffer = '';
+      const rest = this.#rest;
+      this.#rest = undefined;
+      if (rest?.includes(USAGE)) this.#line(rest, hasBom(rest) ? 3 : 0, rest.length);
     } else if (this.#jsonBytes > 0 && this.#jsonBytes <= MAX_JSON_BYTES) {
       const parts = this.#jsonParts;
       const whole = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
@@ -94,14 +106,11 @@ export class UsageTap {
     return this.usage;
   }
 
-  /** The line `text[start, end)` (its `\r` dropped): a `data:` line that mentions usage is parsed. */
-  #line(text: string, start: number, end: number): void {
-    if (!text.startsWith('data:', start)) return;
-    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    const data = text.slice(start + 5, stop).trim();
-    if (!data || data === '[DONE]' || !data.includes('usage')) return;
+  /** The line `data[start, end)`, which mentions usage: a `data:` line is decoded and parsed. */
+  #line(data: Buffer, start: number, end: number): void {
+    if (end - start < 10 || data.compare(DATA, 0, 5, start, start + 5) !== 0) return;
     try {
-      this.#object(JSON.parse(data));
+      this.#object(JSON.parse(data.toString('utf8', start + 5, end)));
     } catch {
       // a data line that is not JSON carries no usage
     }
