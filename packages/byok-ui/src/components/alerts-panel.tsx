@@ -7,15 +7,15 @@ import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import {
   DataTable,
-  Field,
   FormCard,
   NumberField,
   optionsOf,
   PanelToolbar,
   SelectField,
+  TextField,
 } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
+import { EmptyState, Notice, ResourceStates } from './states.js';
 
 const TYPES: Record<AlertType, string> = {
   cost: 'Cost (USD)',
@@ -189,7 +189,7 @@ export function AlertsPanel() {
 }
 
 function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(alert: UsageAlert): void }) {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const id = useId();
   const [alertType, setAlertType] = useState<AlertType>('cost');
   const [threshold, setThreshold] = useState('');
@@ -197,8 +197,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
   const [channels, setChannels] = useState<ReadonlySet<AlertChannel>>(new Set(['webhook']));
   const [webhookUrl, setWebhookUrl] = useState('');
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, error, fail, run } = useOutcome();
 
   const value = Number(threshold);
   const problem =
@@ -215,10 +214,10 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       return next;
     });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (problem) {
-      setError(problem);
+      fail(problem);
       return;
     }
     const input: CreateAlertInput = {
@@ -229,16 +228,9 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       ...(channels.has('webhook') && webhookUrl.trim() ? { webhookUrl: webhookUrl.trim() } : {}),
       ...(channels.has('email') && email.trim() ? { email: email.trim() } : {}),
     };
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       onCreated(await client.createAlert(input, { workspaceId }));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
+    });
   };
 
   return (
@@ -288,27 +280,25 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       </fieldset>
       <div className="byok-form__row">
         {channels.has('webhook') ? (
-          <Field id={`${id}-url`} label="Webhook URL" hint="(optional: else the server’s default)">
-            <input
-              id={`${id}-url`}
-              className="byok-input"
-              type="url"
-              value={webhookUrl}
-              placeholder="https://example.com/hooks/byok"
-              onChange={(e) => setWebhookUrl(e.target.value)}
-            />
-          </Field>
+          <TextField
+            id={`${id}-url`}
+            label="Webhook URL"
+            hint="(optional: else the server’s default)"
+            type="url"
+            value={webhookUrl}
+            placeholder="https://example.com/hooks/byok"
+            onChange={setWebhookUrl}
+          />
         ) : null}
         {channels.has('email') ? (
-          <Field id={`${id}-email`} label="E-mail address" hint="(optional: else yours)">
-            <input
-              id={`${id}-email`}
-              className="byok-input"
-              type="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </Field>
+          <TextField
+            id={`${id}-email`}
+            label="E-mail address"
+            hint="(optional: else yours)"
+            type="email"
+            value={email}
+            onChange={setEmail}
+          />
         ) : null}
       </div>
     </FormCard>

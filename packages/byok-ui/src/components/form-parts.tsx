@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import type { EnvironmentName } from '../api/types.js';
+import { ENVIRONMENTS } from '../credentials.js';
 import { Dialog } from './dialog.js';
 import { Notice } from './states.js';
 
@@ -30,7 +32,10 @@ export function Field({
   );
 }
 
-/** A labelled number box holding its text as typed (empty when left out); `integer` for whole numbers. */
+/**
+ * A labelled number box holding its text as typed (empty when left out); `integer` for whole numbers.
+ * A `problem` is shown under it and marks it invalid.
+ */
 export function NumberField({
   id,
   label,
@@ -38,7 +43,10 @@ export function NumberField({
   value,
   onChange,
   min,
+  max,
+  step,
   integer = false,
+  problem,
 }: {
   id: string;
   label: ReactNode;
@@ -46,8 +54,13 @@ export function NumberField({
   value: string;
   onChange: (value: string) => void;
   min: number;
+  max?: number;
+  /** Default 1 for whole numbers, any otherwise. */
+  step?: number;
   integer?: boolean;
+  problem?: string | undefined;
 }) {
+  const problemId = `${id}-problem`;
   return (
     <Field id={id} label={label} {...(hint ? { hint } : {})}>
       <input
@@ -56,10 +69,65 @@ export function NumberField({
         type="number"
         inputMode={integer ? 'numeric' : 'decimal'}
         min={min}
-        step={integer ? 1 : 'any'}
+        max={max}
+        step={step ?? (integer ? 1 : 'any')}
         value={value}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? problemId : undefined}
         onChange={(e) => onChange(e.target.value)}
       />
+      {problem ? (
+        <p id={problemId} className="byok-field__error">
+          {problem}
+        </p>
+      ) : null}
+    </Field>
+  );
+}
+
+/** A labelled text box, or a text area of `rows` lines. */
+export function TextField({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  rows,
+  type,
+  ...attributes
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: string;
+  value: string;
+  onChange(value: string): void;
+  rows?: number;
+  type?: 'url' | 'email';
+  maxLength?: number;
+  placeholder?: string;
+  autoComplete?: 'off';
+}) {
+  return (
+    <Field id={id} label={label} {...(hint ? { hint } : {})}>
+      {rows ? (
+        <textarea
+          id={id}
+          className="byok-input"
+          rows={rows}
+          value={value}
+          {...attributes}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      ) : (
+        <input
+          id={id}
+          className="byok-input"
+          type={type}
+          value={value}
+          {...attributes}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
     </Field>
   );
 }
@@ -89,6 +157,19 @@ export function SelectField<T extends string>({
       </select>
     </Field>
   );
+}
+
+/** The Environment drop-down: production, staging or development. */
+export function EnvironmentField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: EnvironmentName;
+  onChange(value: EnvironmentName): void;
+}) {
+  return <SelectField id={id} label="Environment" value={value} options={ENVIRONMENTS} onChange={onChange} />;
 }
 
 /** The options of a {@link SelectField} from a record of labels by id (in the record's order). */
@@ -153,11 +234,12 @@ function FormActions({
   );
 }
 
-/** A dialog whose body is a form submitted by the dialog's first button. */
+/** A dialog whose body is a form submitted by the dialog's first button, then the error if any. */
 export function FormDialog({
   title,
   formId,
   busy,
+  error,
   submitLabel,
   busyLabel,
   danger = false,
@@ -169,6 +251,7 @@ export function FormDialog({
   title: string;
   formId: string;
   busy: boolean;
+  error: string | undefined;
   submitLabel: string;
   busyLabel: string;
   danger?: boolean;
@@ -200,6 +283,7 @@ export function FormDialog({
     >
       <form id={formId} className="byok-form" onSubmit={onSubmit} noValidate>
         {children}
+        {error ? <Notice tone="error">{error}</Notice> : null}
       </form>
     </Dialog>
   );

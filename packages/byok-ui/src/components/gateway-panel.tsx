@@ -1,15 +1,15 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { CreateGatewayTokenInput, EnvironmentName, GatewayToken } from '../api/types.js';
-import { ENVIRONMENTS, environmentLabel } from '../credentials.js';
+import { environmentLabel } from '../credentials.js';
 import { formatDateTime, formatUsd } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, FormCard, NumberField, PanelToolbar, SelectField } from './form-parts.js';
+import { DataTable, EnvironmentField, FormCard, NumberField, PanelToolbar, TextField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
+import { EmptyState, Notice, ResourceStates } from './states.js';
 
 export interface GatewayPanelProps {
   /** Where the gateway answers (`/v1`, `/anthropic`). Default: this page's origin. */
@@ -173,30 +173,29 @@ function CreateTokenForm({
   onCancel(): void;
   onCreated(name: string, token: string): void;
 }) {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const id = useId();
   const [name, setName] = useState('');
   const [environment, setEnvironment] = useState<EnvironmentName>('production');
   const [budget, setBudget] = useState('');
   const [rpm, setRpm] = useState('');
   const [models, setModels] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, error, fail, run } = useOutcome();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (name.trim() === '') {
-      setError('Give the token a name (what uses it).');
+      fail('Give the token a name (what uses it).');
       return;
     }
     const budgetValue = budget.trim() === '' ? undefined : Number(budget);
     const rpmValue = rpm.trim() === '' ? undefined : Number(rpm);
     if (budgetValue !== undefined && !(Number.isFinite(budgetValue) && budgetValue >= 0)) {
-      setError('The monthly budget is an amount in USD, 0 or more.');
+      fail('The monthly budget is an amount in USD, 0 or more.');
       return;
     }
     if (rpmValue !== undefined && !(Number.isInteger(rpmValue) && rpmValue >= 1)) {
-      setError('Requests per minute is a whole number, 1 or more.');
+      fail('Requests per minute is a whole number, 1 or more.');
       return;
     }
     const allowedModels = models
@@ -210,17 +209,10 @@ function CreateTokenForm({
       ...(rpmValue !== undefined ? { requestsPerMinute: rpmValue } : {}),
       ...(allowedModels.length > 0 ? { allowedModels } : {}),
     };
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const created = await client.createGatewayToken(input, { workspaceId });
       onCreated(created.gatewayToken.name, created.token);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
+    });
   };
 
   return (
@@ -235,22 +227,8 @@ function CreateTokenForm({
       onCancel={onCancel}
     >
       <div className="byok-form__row">
-        <Field id={`${id}-name`} label="Name">
-          <input
-            id={`${id}-name`}
-            className="byok-input"
-            value={name}
-            maxLength={100}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
-        <SelectField
-          id={`${id}-env`}
-          label="Environment"
-          value={environment}
-          options={ENVIRONMENTS}
-          onChange={setEnvironment}
-        />
+        <TextField id={`${id}-name`} label="Name" value={name} maxLength={100} onChange={setName} />
+        <EnvironmentField id={`${id}-env`} value={environment} onChange={setEnvironment} />
       </div>
       <div className="byok-form__row">
         <NumberField
@@ -270,15 +248,14 @@ function CreateTokenForm({
           min={1}
           integer
         />
-        <Field id={`${id}-models`} label="Allowed models" hint="(optional, comma-separated, * wildcards)">
-          <input
-            id={`${id}-models`}
-            className="byok-input"
-            value={models}
-            placeholder="openai/gpt-*, anthropic/*"
-            onChange={(e) => setModels(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id={`${id}-models`}
+          label="Allowed models"
+          hint="(optional, comma-separated, * wildcards)"
+          value={models}
+          placeholder="openai/gpt-*, anthropic/*"
+          onChange={setModels}
+        />
       </div>
     </FormCard>
   );

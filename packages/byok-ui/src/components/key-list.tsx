@@ -11,10 +11,11 @@ import {
 import { formatDateTime, formatRelative, healthLabel } from '../format.js';
 import { useKeyActions } from '../hooks/use-key-actions.js';
 import { useKeys } from '../hooks/use-keys.js';
+import { useOutcome } from '../hooks/use-outcome.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { CredentialFields } from './credential-fields.js';
-import { Dialog } from './dialog.js';
+import { FormDialog } from './form-parts.js';
 import { EditKeyDialog, RevokeKeyDialog } from './key-edit-dialogs.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
@@ -543,58 +544,43 @@ function ReplaceSecretDialog({
   const idPrefix = useId();
   const [values, setValues] = useState<KeyData>({});
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, error, run } = useOutcome();
   const provider = (providers.data ?? DEFAULT_PROVIDERS).find((p) => p.id === keyToReplace.provider);
   const fields = provider ? formFields(provider) : [];
   const problems = credentialProblems(keyToReplace.provider, fields, values);
-  const formId = `${idPrefix}-form`;
 
-  const submit = async (event: React.FormEvent) => {
+  const submit = (event: React.FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
     if (Object.keys(problems).length > 0 || busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       await onReplace(cleanKeyData(values));
       setValues({});
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Replace the secret of ${keyToReplace.alias ?? keyToReplace.keyHint}`}
+      formId={`${idPrefix}-form`}
+      busy={busy}
+      error={error}
+      submitLabel="Save new secret"
+      busyLabel="Saving…"
       onClose={onClose}
-      actions={
-        <>
-          <button type="submit" form={formId} className="byok-button byok-button--primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save new secret'}
-          </button>
-          <button type="button" className="byok-button" onClick={onClose}>
-            Cancel
-          </button>
-        </>
-      }
+      onSubmit={submit}
     >
-      <form id={formId} onSubmit={submit} noValidate>
-        <p className="byok-muted">
-          The old secret is overwritten. The new one is stored encrypted and never shown again.
-        </p>
-        <CredentialFields
-          provider={keyToReplace.provider}
-          fields={fields}
-          values={values}
-          onChange={(name, value) => setValues((previous) => ({ ...previous, [name]: value }))}
-          submitProblems={submitted ? problems : {}}
-          idPrefix={idPrefix}
-        />
-        {error ? <Notice tone="error">{error}</Notice> : null}
-      </form>
-    </Dialog>
+      <p className="byok-muted">
+        The old secret is overwritten. The new one is stored encrypted and never shown again.
+      </p>
+      <CredentialFields
+        provider={keyToReplace.provider}
+        fields={fields}
+        values={values}
+        onChange={(name, value) => setValues((previous) => ({ ...previous, [name]: value }))}
+        submitProblems={submitted ? problems : {}}
+        idPrefix={idPrefix}
+      />
+    </FormDialog>
   );
 }

@@ -5,7 +5,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, PanelToolbar } from './form-parts.js';
+import { DataTable, Field, PanelToolbar, TextField } from './form-parts.js';
 import { EmptyState, Notice, ResourceStates } from './states.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
@@ -99,13 +99,13 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
   const { client } = useBYOK();
   const id = useId();
   const [name, setName] = useState('');
-  const { busy, outcome, setOutcome, run } = useOutcome();
+  const { busy, outcome, fail, run } = useOutcome();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') {
-      setOutcome({ tone: 'error', text: 'Give the workspace a name.' });
+      fail('Give the workspace a name.');
       return;
     }
     void run(async () => {
@@ -120,15 +120,7 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
     <form className="byok-card byok-form" aria-label="Create a workspace" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">Create a workspace</h3>
       <div className="byok-input-row byok-input-row--end">
-        <Field id={`${id}-name`} label="Workspace name">
-          <input
-            id={`${id}-name`}
-            className="byok-input"
-            value={name}
-            maxLength={100}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
+        <TextField id={`${id}-name`} label="Workspace name" value={name} maxLength={100} onChange={setName} />
         <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create workspace'}
         </button>
@@ -145,7 +137,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
   const id = useId();
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
-  const { busy, outcome, setOutcome, run: act } = useOutcome();
+  const { busy, outcome, fail, run: act } = useOutcome();
   const [removing, setRemoving] = useState<WorkspaceMember | undefined>();
   const canManage = workspace.role === 'owner' || workspace.role === 'admin';
 
@@ -153,7 +145,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
     event.preventDefault();
     const trimmed = userId.trim();
     if (trimmed === '') {
-      setOutcome({ tone: 'error', text: 'Enter the user id of the person to add.' });
+      fail('Enter the user id of the person to add.');
       return;
     }
     void act(async () => {
@@ -228,16 +220,14 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
         <form className="byok-form" aria-label="Add a member" onSubmit={add} noValidate>
           <h4 className="byok-subtitle">Add a member</h4>
           <div className="byok-form__row">
-            <Field id={`${id}-user`} label="User id">
-              <input
-                id={`${id}-user`}
-                className="byok-input"
-                value={userId}
-                maxLength={255}
-                autoComplete="off"
-                onChange={(e) => setUserId(e.target.value)}
-              />
-            </Field>
+            <TextField
+              id={`${id}-user`}
+              label="User id"
+              value={userId}
+              maxLength={255}
+              autoComplete="off"
+              onChange={setUserId}
+            />
             <Field id={`${id}-role`} label="Role">
               <select
                 id={`${id}-role`}
