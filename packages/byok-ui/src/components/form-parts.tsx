@@ -3,6 +3,7 @@ import type { EnvironmentName } from '../api/types.js';
 import { ENVIRONMENTS } from '../credentials.js';
 import { Dialog } from './dialog.js';
 import { Notice } from './states.js';
+import { Table } from './table.js';
 
 /** A labelled form field: the label (and its muted `hint`, e.g. "(optional)") names the control whose id is `id`. */
 export function Field({
@@ -302,24 +303,9 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <div className="byok-table-wrap">
-      <table className={compact ? 'byok-table byok-table--compact' : 'byok-table'}>
-        <caption className="byok-sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th key={column} scope="col">
-                {column}
-              </th>
-            ))}
-            <th scope="col">
-              <span className="byok-sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
+    <Table caption={caption} hideCaption columns={columns} actions compact={compact}>
+      {children}
+    </Table>
   );
 }
 
