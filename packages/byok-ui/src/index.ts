@@ -19,6 +19,7 @@ export type {
   CredentialField,
   EnvironmentName,
   FallbackChain,
+  FallbackChainInput,
   GatewayToken,
   GroupBy,
   Key,

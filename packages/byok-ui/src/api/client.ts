@@ -8,6 +8,7 @@ import type {
   CreateKeyInput,
   EnvironmentName,
   FallbackChain,
+  FallbackChainInput,
   GatewayToken,
   Key,
   KeyData,
@@ -93,7 +94,7 @@ export interface BYOKClient {
   saveFallbackChain(
     provider: ProviderId,
     environment: EnvironmentName,
-    chain: FallbackChain,
+    chain: FallbackChainInput,
     scope?: Scope,
   ): Promise<FallbackChain>;
   audit(query?: { limit?: number; before?: string }, scope?: Scope): Promise<AuditPage>;
@@ -287,7 +288,9 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
       return body.result;
     },
     async testCredential(provider, keyData) {
-      return (await unwrap(api.POST('/keys/test-credential', { body: { provider, keyData } }))).result;
+      const { result } = await unwrap(api.POST('/keys/test-credential', { body: { provider, keyData } }));
+      // openapi-fetch's answer type drops a property whose only value is null; the server sends it.
+      return { ...result, keyId: null };
     },
     async validateAll(scope) {
       const id = ws(scope);
@@ -322,22 +325,21 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
       return chain && chain.configured !== false ? chain : null;
     },
     async saveFallbackChain(provider, environment, chain, scope) {
-      const { configured: _ignored, ...input } = chain;
       const body = await unwrap(
         api.PUT('/fallback-chains/{provider}', {
           params: { path: { provider }, query: query({ environment, workspaceId: ws(scope) }) },
-          body: input,
+          body: chain,
         }),
       );
-      return body.chain ?? chain;
+      return body.chain;
     },
     async audit(q = {}, scope) {
-      const body = await unwrap(
+      const { entries, nextBefore } = await unwrap(
         api.GET('/audit', {
           params: { query: query({ limit: q.limit, before: q.before, workspaceId: ws(scope) }) },
         }),
       );
-      return { entries: body.entries, nextBefore: body.nextBefore ?? null };
+      return { entries, nextBefore };
     },
     async listWorkspaces() {
       return (await unwrap(api.GET('/workspaces'))).workspaces;

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { BYOKApiError } from '../api/client.js';
-import type { EnvironmentName, FallbackChain, Key, ProviderId } from '../api/types.js';
+import type { EnvironmentName, FallbackChain, FallbackChainInput, Key, ProviderId } from '../api/types.js';
 import { DEFAULT_PROVIDERS } from '../credentials.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useFallbackChain } from '../hooks/use-fallback-chain.js';
@@ -168,7 +168,7 @@ function ChainForm({
       fail('Choose at least one key for the chain.');
       return;
     }
-    const body: FallbackChain = {
+    const body: FallbackChainInput = {
       primaryKeyId: chosen[0] ?? null,
       fallbackSequence: chosen.slice(1),
       useSystemFallback: draft.useSystemFallback,
