@@ -150,6 +150,14 @@ export function KeyList({
       };
     });
 
+  /** Toggles the keys in `status`; the others are left as they are. */
+  const toggleFrom = (status: Key['status']) => (key: Key) =>
+    key.status === status ? toggle(key) : Promise.resolve(true);
+  const bulkActions: [verb: string, work: (key: Key) => Promise<boolean>][] = [
+    ['Test', test],
+    ['Enable', toggleFrom('disabled')],
+    ['Disable', toggleFrom('active')],
+  ];
   const bulk = async (label: string, work: (key: Key) => Promise<boolean>) => {
     const targets = visibleSelected;
     setBulkNotice(undefined);
@@ -224,31 +232,16 @@ export function KeyList({
           {visibleSelected.length > 0 ? (
             <fieldset className="byok-bulkbar__actions">
               <legend className="byok-bulkbar__count">{visibleSelected.length} selected</legend>
-              <button
-                type="button"
-                className="byok-button byok-button--small"
-                onClick={() => bulk('Test', test)}
-              >
-                Test selected
-              </button>
-              <button
-                type="button"
-                className="byok-button byok-button--small"
-                onClick={() =>
-                  bulk('Enable', (key) => (key.status === 'disabled' ? toggle(key) : Promise.resolve(true)))
-                }
-              >
-                Enable selected
-              </button>
-              <button
-                type="button"
-                className="byok-button byok-button--small"
-                onClick={() =>
-                  bulk('Disable', (key) => (key.status === 'active' ? toggle(key) : Promise.resolve(true)))
-                }
-              >
-                Disable selected
-              </button>
+              {bulkActions.map(([verb, work]) => (
+                <button
+                  key={verb}
+                  type="button"
+                  className="byok-button byok-button--small"
+                  onClick={() => bulk(verb, work)}
+                >
+                  {verb} selected
+                </button>
+              ))}
               <button
                 type="button"
                 className="byok-button byok-button--small byok-button--danger"
