@@ -215,6 +215,16 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
 
   const ws = (scope: Scope | undefined) => scope?.workspaceId;
 
+  /** A key route: the caller's own keys (`/keys…`), or with a workspace its keys (`/workspaces/{id}/ai-providers…`). */
+  function onKeys<T>(
+    scope: Scope | undefined,
+    own: () => Promise<FetchResult<T>>,
+    workspace: (workspaceId: string) => Promise<FetchResult<T>>,
+  ): Promise<T> {
+    const id = ws(scope);
+    return unwrap(id ? workspace(id) : own());
+  }
+
   return {
     apiUrl,
     me: () => unwrap(api.GET('/me')),
@@ -227,64 +237,64 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
       });
     },
     async listKeys(filter = {}, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.GET('/workspaces/{id}/ai-providers', { params: { path: { id }, query: query(filter) } }),
-          )
-        : await unwrap(api.GET('/keys', { params: { query: query(filter) } }));
+      const params = { query: query(filter) };
+      const body = await onKeys(
+        scope,
+        () => api.GET('/keys', { params }),
+        (id) => api.GET('/workspaces/{id}/ai-providers', { params: { ...params, path: { id } } }),
+      );
       return body.keys;
     },
     async addKey(input, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(api.POST('/workspaces/{id}/ai-providers', { params: { path: { id } }, body: input }))
-        : await unwrap(api.POST('/keys', { body: input }));
+      const body = await onKeys(
+        scope,
+        () => api.POST('/keys', { body: input }),
+        (id) => api.POST('/workspaces/{id}/ai-providers', { params: { path: { id } }, body: input }),
+      );
       return body.key;
     },
     async updateKey(keyId, patch, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.PATCH('/workspaces/{id}/ai-providers/{keyId}', {
-              params: { path: { id, keyId } },
-              body: patch,
-            }),
-          )
-        : await unwrap(api.PATCH('/keys/{id}', { params: { path: { id: keyId } }, body: patch }));
+      const body = await onKeys(
+        scope,
+        () => api.PATCH('/keys/{id}', { params: { path: { id: keyId } }, body: patch }),
+        (id) =>
+          api.PATCH('/workspaces/{id}/ai-providers/{keyId}', {
+            params: { path: { id, keyId } },
+            body: patch,
+          }),
+      );
       return body.key;
     },
     async deleteKey(keyId, scope) {
-      const id = ws(scope);
-      if (id)
-        await unwrap(
-          api.DELETE('/workspaces/{id}/ai-providers/{keyId}', { params: { path: { id, keyId } } }),
-        );
-      else await unwrap(api.DELETE('/keys/{id}', { params: { path: { id: keyId } } }));
+      await onKeys(
+        scope,
+        () => api.DELETE('/keys/{id}', { params: { path: { id: keyId } } }),
+        (id) => api.DELETE('/workspaces/{id}/ai-providers/{keyId}', { params: { path: { id, keyId } } }),
+      );
     },
     async revokeKey(keyId, reason, scope) {
-      const id = ws(scope);
       const input = reason ? { reason } : {};
-      const body = id
-        ? await unwrap(
-            api.POST('/workspaces/{id}/ai-providers/{keyId}/revoke', {
-              params: { path: { id, keyId } },
-              body: input,
-            }),
-          )
-        : await unwrap(api.POST('/keys/{id}/revoke', { params: { path: { id: keyId } }, body: input }));
+      const body = await onKeys(
+        scope,
+        () => api.POST('/keys/{id}/revoke', { params: { path: { id: keyId } }, body: input }),
+        (id) =>
+          api.POST('/workspaces/{id}/ai-providers/{keyId}/revoke', {
+            params: { path: { id, keyId } },
+            body: input,
+          }),
+      );
       return body.key;
     },
     async testKey(keyId, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.POST('/workspaces/{id}/ai-providers/{keyId}/test', {
-              params: { path: { id, keyId } },
-              body: {},
-            }),
-          )
-        : await unwrap(api.POST('/keys/{id}/test', { params: { path: { id: keyId } }, body: {} }));
+      const body = await onKeys(
+        scope,
+        () => api.POST('/keys/{id}/test', { params: { path: { id: keyId } }, body: {} }),
+        (id) =>
+          api.POST('/workspaces/{id}/ai-providers/{keyId}/test', {
+            params: { path: { id, keyId } },
+            body: {},
+          }),
+      );
       return body.result;
     },
     async testCredential(provider, keyData) {
@@ -293,12 +303,12 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
       return { ...result, keyId: null };
     },
     async validateAll(scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.POST('/workspaces/{id}/ai-providers/validate-all', { params: { path: { id } }, body: {} }),
-          )
-        : await unwrap(api.POST('/keys/validate-all', { body: {} }));
+      const body = await onKeys(
+        scope,
+        () => api.POST('/keys/validate-all', { body: {} }),
+        (id) =>
+          api.POST('/workspaces/{id}/ai-providers/validate-all', { params: { path: { id } }, body: {} }),
+      );
       return body.results;
     },
     usageAnalytics(q = {}, scope) {
