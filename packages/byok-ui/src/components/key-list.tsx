@@ -171,6 +171,16 @@ export function KeyList({
     );
   };
 
+  /**
+   * Waits for a dialog's write on `key` (a failure stays in the dialog), then notes `message`
+   * on its row and closes the dialog.
+   */
+  const finish = async (key: Key, message: string, work: Promise<unknown>) => {
+    await work;
+    setResult(key.id, { kind: 'info', message });
+    setPending(undefined);
+  };
+
   const confirmDelete = async (targets: Key[]) => {
     setPending(undefined);
     let ok = 0;
@@ -432,36 +442,33 @@ export function KeyList({
           keyToEdit={pending.key}
           name={keyName(pending.key, providerList)}
           onClose={() => setPending(undefined)}
-          onSave={async (patch) => {
-            await actions.edit(pending.key.id, patch);
-            setResult(pending.key.id, { kind: 'info', message: 'Changes saved.' });
-            setPending(undefined);
-          }}
+          onSave={(patch) => finish(pending.key, 'Changes saved.', actions.edit(pending.key.id, patch))}
         />
       ) : null}
       {pending?.kind === 'revoke' ? (
         <RevokeKeyDialog
           name={keyName(pending.key, providerList)}
           onClose={() => setPending(undefined)}
-          onRevoke={async (reason) => {
-            await actions.revoke(pending.key.id, reason);
-            setResult(pending.key.id, { kind: 'info', message: 'Revoked: this key is never used again.' });
-            setPending(undefined);
-          }}
+          onRevoke={(reason) =>
+            finish(
+              pending.key,
+              'Revoked: this key is never used again.',
+              actions.revoke(pending.key.id, reason),
+            )
+          }
         />
       ) : null}
       {pending?.kind === 'replace' ? (
         <ReplaceSecretDialog
           keyToReplace={pending.key}
           onClose={() => setPending(undefined)}
-          onReplace={async (keyData) => {
-            await actions.replaceSecret(pending.key.id, keyData);
-            setResult(pending.key.id, {
-              kind: 'info',
-              message: 'Secret replaced. Test the key to check the new one.',
-            });
-            setPending(undefined);
-          }}
+          onReplace={(keyData) =>
+            finish(
+              pending.key,
+              'Secret replaced. Test the key to check the new one.',
+              actions.replaceSecret(pending.key.id, keyData),
+            )
+          }
         />
       ) : null}
     </div>
