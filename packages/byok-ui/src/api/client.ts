@@ -225,6 +225,20 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
     return unwrap(id ? workspace(id) : own());
   }
 
+  /** A call on one key, by its own route (`/keys/{id}…`) or its workspace's (`…/ai-providers/{keyId}…`). */
+  function onKey<T>(
+    keyId: string,
+    scope: Scope | undefined,
+    own: (params: { path: { id: string } }) => Promise<FetchResult<T>>,
+    workspace: (params: { path: { id: string; keyId: string } }) => Promise<FetchResult<T>>,
+  ): Promise<T> {
+    return onKeys(
+      scope,
+      () => own({ path: { id: keyId } }),
+      (id) => workspace({ path: { id, keyId } }),
+    );
+  }
+
   return {
     apiUrl,
     me: () => unwrap(api.GET('/me')),
@@ -254,48 +268,40 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
       return body.key;
     },
     async updateKey(keyId, patch, scope) {
-      const body = await onKeys(
+      const body = await onKey(
+        keyId,
         scope,
-        () => api.PATCH('/keys/{id}', { params: { path: { id: keyId } }, body: patch }),
-        (id) =>
-          api.PATCH('/workspaces/{id}/ai-providers/{keyId}', {
-            params: { path: { id, keyId } },
-            body: patch,
-          }),
+        (params) => api.PATCH('/keys/{id}', { params, body: patch }),
+        (params) => api.PATCH('/workspaces/{id}/ai-providers/{keyId}', { params, body: patch }),
       );
       return body.key;
     },
     async deleteKey(keyId, scope) {
-      await onKeys(
+      await onKey(
+        keyId,
         scope,
-        () => api.DELETE('/keys/{id}', { params: { path: { id: keyId } } }),
-        (id) => api.DELETE('/workspaces/{id}/ai-providers/{keyId}', { params: { path: { id, keyId } } }),
+        (params) => api.DELETE('/keys/{id}', { params }),
+        (params) => api.DELETE('/workspaces/{id}/ai-providers/{keyId}', { params }),
       );
     },
     async revokeKey(keyId, reason, scope) {
-      const input = reason ? { reason } : {};
-      const body = await onKeys(
+      const body = reason ? { reason } : {};
+      const answer = await onKey(
+        keyId,
         scope,
-        () => api.POST('/keys/{id}/revoke', { params: { path: { id: keyId } }, body: input }),
-        (id) =>
-          api.POST('/workspaces/{id}/ai-providers/{keyId}/revoke', {
-            params: { path: { id, keyId } },
-            body: input,
-          }),
+        (params) => api.POST('/keys/{id}/revoke', { params, body }),
+        (params) => api.POST('/workspaces/{id}/ai-providers/{keyId}/revoke', { params, body }),
       );
-      return body.key;
+      return answer.key;
     },
     async testKey(keyId, scope) {
-      const body = await onKeys(
+      const answer = await onKey(
+        keyId,
         scope,
-        () => api.POST('/keys/{id}/test', { params: { path: { id: keyId } }, body: {} }),
-        (id) =>
-          api.POST('/workspaces/{id}/ai-providers/{keyId}/test', {
-            params: { path: { id, keyId } },
-            body: {},
-          }),
+        (params) => api.POST('/keys/{id}/test', { params, body: {} }),
+        (params) => api.POST('/workspaces/{id}/ai-providers/{keyId}/test', { params, body: {} }),
       );
-      return body.result;
+      return answer.result;
     },
     async testCredential(provider, keyData) {
       const { result } = await unwrap(api.POST('/keys/test-credential', { body: { provider, keyData } }));

@@ -197,7 +197,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
   const [channels, setChannels] = useState<ReadonlySet<AlertChannel>>(new Set(['webhook']));
   const [webhookUrl, setWebhookUrl] = useState('');
   const [email, setEmail] = useState('');
-  const { busy, error, fail, run } = useOutcome();
+  const form = useOutcome();
 
   const value = Number(threshold);
   const problem =
@@ -217,7 +217,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (problem) {
-      fail(problem);
+      form.fail(problem);
       return;
     }
     const input: CreateAlertInput = {
@@ -228,7 +228,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       ...(channels.has('webhook') && webhookUrl.trim() ? { webhookUrl: webhookUrl.trim() } : {}),
       ...(channels.has('email') && email.trim() ? { email: email.trim() } : {}),
     };
-    void run(async () => {
+    void form.run(async () => {
       onCreated(await client.createAlert(input, { workspaceId }));
     });
   };
@@ -237,8 +237,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
     <FormCard
       label="Create an alert"
       title="New usage alert"
-      error={error}
-      busy={busy}
+      state={form}
       submitLabel="Create alert"
       busyLabel="Creating…"
       onSubmit={submit}

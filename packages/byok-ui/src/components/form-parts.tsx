@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ChangeEvent, ReactNode } from 'react';
 import type { EnvironmentName } from '../api/types.js';
 import { ENVIRONMENTS } from '../credentials.js';
 import { Dialog } from './dialog.js';
@@ -108,27 +108,16 @@ export function TextField({
   placeholder?: string;
   autoComplete?: 'off';
 }) {
+  const box = {
+    id,
+    className: 'byok-input',
+    value,
+    ...attributes,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onChange(e.target.value),
+  };
   return (
     <Field id={id} label={label} {...(hint ? { hint } : {})}>
-      {rows ? (
-        <textarea
-          id={id}
-          className="byok-input"
-          rows={rows}
-          value={value}
-          {...attributes}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      ) : (
-        <input
-          id={id}
-          className="byok-input"
-          type={type}
-          value={value}
-          {...attributes}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
+      {rows ? <textarea rows={rows} {...box} /> : <input type={type} {...box} />}
     </Field>
   );
 }
@@ -178,12 +167,17 @@ export function optionsOf<T extends string>(labels: Record<T, string>): { id: T;
   return (Object.entries(labels) as [T, string][]).map(([id, label]) => ({ id, label }));
 }
 
+/** While a form is submitted, and why the last submit failed. */
+interface FormState {
+  busy: boolean;
+  error: string | undefined;
+}
+
 /** A form in a card: a title, the fields, the error if any, then the submit and Cancel buttons. */
 export function FormCard({
   label,
   title,
-  error,
-  busy,
+  state,
   submitLabel,
   busyLabel,
   onSubmit,
@@ -193,8 +187,8 @@ export function FormCard({
   /** The form's accessible name. */
   label: string;
   title: string;
-  error: string | undefined;
-  busy: boolean;
+  /** The submit's state, as {@link useOutcome} keeps it. */
+  state: FormState;
   submitLabel: string;
   busyLabel: string;
   onSubmit(event: React.FormEvent): void;
@@ -205,8 +199,8 @@ export function FormCard({
     <form className="byok-card byok-form" aria-label={label} onSubmit={onSubmit} noValidate>
       <h3 className="byok-card__title">{title}</h3>
       {children}
-      {error ? <Notice tone="error">{error}</Notice> : null}
-      <FormActions busy={busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
+      {state.error ? <Notice tone="error">{state.error}</Notice> : null}
+      <FormActions busy={state.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
     </form>
   );
 }
@@ -239,8 +233,7 @@ function FormActions({
 export function FormDialog({
   title,
   formId,
-  busy,
-  error,
+  state,
   submitLabel,
   busyLabel,
   danger = false,
@@ -251,8 +244,7 @@ export function FormDialog({
 }: {
   title: string;
   formId: string;
-  busy: boolean;
-  error: string | undefined;
+  state: FormState;
   submitLabel: string;
   busyLabel: string;
   danger?: boolean;
@@ -272,9 +264,9 @@ export function FormDialog({
             type="submit"
             form={formId}
             className={`byok-button ${danger ? 'byok-button--danger' : 'byok-button--primary'}`}
-            disabled={busy}
+            disabled={state.busy}
           >
-            {busy ? busyLabel : submitLabel}
+            {state.busy ? busyLabel : submitLabel}
           </button>
           <button type="button" className="byok-button" onClick={onClose}>
             Cancel
@@ -284,7 +276,7 @@ export function FormDialog({
     >
       <form id={formId} className="byok-form" onSubmit={onSubmit} noValidate>
         {children}
-        {error ? <Notice tone="error">{error}</Notice> : null}
+        {state.error ? <Notice tone="error">{state.error}</Notice> : null}
       </form>
     </Dialog>
   );

@@ -180,22 +180,22 @@ function CreateTokenForm({
   const [budget, setBudget] = useState('');
   const [rpm, setRpm] = useState('');
   const [models, setModels] = useState('');
-  const { busy, error, fail, run } = useOutcome();
+  const form = useOutcome();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (name.trim() === '') {
-      fail('Give the token a name (what uses it).');
+      form.fail('Give the token a name (what uses it).');
       return;
     }
     const budgetValue = budget.trim() === '' ? undefined : Number(budget);
     const rpmValue = rpm.trim() === '' ? undefined : Number(rpm);
     if (budgetValue !== undefined && !(Number.isFinite(budgetValue) && budgetValue >= 0)) {
-      fail('The monthly budget is an amount in USD, 0 or more.');
+      form.fail('The monthly budget is an amount in USD, 0 or more.');
       return;
     }
     if (rpmValue !== undefined && !(Number.isInteger(rpmValue) && rpmValue >= 1)) {
-      fail('Requests per minute is a whole number, 1 or more.');
+      form.fail('Requests per minute is a whole number, 1 or more.');
       return;
     }
     const allowedModels = models
@@ -209,7 +209,7 @@ function CreateTokenForm({
       ...(rpmValue !== undefined ? { requestsPerMinute: rpmValue } : {}),
       ...(allowedModels.length > 0 ? { allowedModels } : {}),
     };
-    void run(async () => {
+    void form.run(async () => {
       const created = await client.createGatewayToken(input, { workspaceId });
       onCreated(created.gatewayToken.name, created.token);
     });
@@ -219,8 +219,7 @@ function CreateTokenForm({
     <FormCard
       label="Create a gateway token"
       title="New gateway token"
-      error={error}
-      busy={busy}
+      state={form}
       submitLabel="Create token"
       busyLabel="Creating…"
       onSubmit={submit}

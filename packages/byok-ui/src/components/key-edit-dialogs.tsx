@@ -27,7 +27,7 @@ export function EditKeyDialog({
   const [priority, setPriority] = useState(
     keyToEdit.priority === undefined ? '' : String(keyToEdit.priority),
   );
-  const { busy, error, run } = useOutcome();
+  const form = useOutcome();
   const priorityValue = priority.trim() === '' ? undefined : Number(priority);
   const priorityProblem =
     priorityValue !== undefined &&
@@ -37,7 +37,7 @@ export function EditKeyDialog({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (priorityProblem || busy) return;
+    if (priorityProblem || form.busy) return;
     const patch: KeyDetailsPatch = {};
     const nextAlias = alias.trim() === '' ? null : alias.trim();
     const nextDescription = description.trim() === '' ? null : description.trim();
@@ -48,15 +48,14 @@ export function EditKeyDialog({
       onClose();
       return;
     }
-    void run(() => onSave(patch));
+    void form.run(() => onSave(patch));
   };
 
   return (
     <FormDialog
       title={`Edit ${name}`}
       formId={`${id}-form`}
-      busy={busy}
-      error={error}
+      state={form}
       submitLabel="Save changes"
       busyLabel="Saving…"
       onClose={onClose}
@@ -106,20 +105,19 @@ export function RevokeKeyDialog({
 }) {
   const id = useId();
   const [reason, setReason] = useState('');
-  const { busy, error, run } = useOutcome();
+  const form = useOutcome();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
-    void run(() => onRevoke(reason.trim() === '' ? undefined : reason.trim()));
+    if (form.busy) return;
+    void form.run(() => onRevoke(reason.trim() === '' ? undefined : reason.trim()));
   };
 
   return (
     <FormDialog
       title={`Revoke ${name}?`}
       formId={`${id}-form`}
-      busy={busy}
-      error={error}
+      state={form}
       submitLabel="Revoke key"
       busyLabel="Revoking…"
       danger

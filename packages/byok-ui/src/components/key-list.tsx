@@ -544,7 +544,7 @@ function ReplaceSecretDialog({
   const idPrefix = useId();
   const [values, setValues] = useState<KeyData>({});
   const [submitted, setSubmitted] = useState(false);
-  const { busy, error, run } = useOutcome();
+  const form = useOutcome();
   const provider = (providers.data ?? DEFAULT_PROVIDERS).find((p) => p.id === keyToReplace.provider);
   const fields = provider ? formFields(provider) : [];
   const problems = credentialProblems(keyToReplace.provider, fields, values);
@@ -552,8 +552,8 @@ function ReplaceSecretDialog({
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (Object.keys(problems).length > 0 || busy) return;
-    void run(async () => {
+    if (Object.keys(problems).length > 0 || form.busy) return;
+    void form.run(async () => {
       await onReplace(cleanKeyData(values));
       setValues({});
     });
@@ -563,8 +563,7 @@ function ReplaceSecretDialog({
     <FormDialog
       title={`Replace the secret of ${keyToReplace.alias ?? keyToReplace.keyHint}`}
       formId={`${idPrefix}-form`}
-      busy={busy}
-      error={error}
+      state={form}
       submitLabel="Save new secret"
       busyLabel="Saving…"
       onClose={onClose}
