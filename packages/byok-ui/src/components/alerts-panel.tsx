@@ -16,6 +16,7 @@ import {
 } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, Notice, ResourceStates } from './states.js';
+import { RowButton } from './table.js';
 
 const TYPES: Record<AlertType, string> = {
   cost: 'Cost (USD)',
@@ -160,14 +161,9 @@ export function AlertsPanel() {
                   )}
                 </td>
                 <td className="byok-table__actions">
-                  <button
-                    type="button"
-                    className="byok-button byok-button--small byok-button--danger"
-                    aria-label={`Delete alert ${name}`}
-                    onClick={() => setDeleting(alert)}
-                  >
+                  <RowButton label={`Delete alert ${name}`} danger onClick={() => setDeleting(alert)}>
                     Delete
-                  </button>
+                  </RowButton>
                 </td>
               </tr>
             );

@@ -18,6 +18,7 @@ import { CredentialFields } from './credential-fields.js';
 import { FormDialog } from './form-parts.js';
 import { EditKeyDialog, RevokeKeyDialog } from './key-edit-dialogs.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { RowButton } from './table.js';
 import { TestResultText } from './test-result.js';
 
 /**
@@ -291,6 +292,7 @@ export function KeyList({
             const rowBusy = busy.has(key.id);
             const result = results[key.id];
             const revoked = key.status === 'revoked';
+            const toggleVerb = key.status === 'disabled' ? 'Enable' : 'Disable';
             return (
               <tr key={key.id} aria-busy={rowBusy || undefined}>
                 {enableBulkActions ? (
@@ -360,62 +362,48 @@ export function KeyList({
                   <div className="byok-row-actions">
                     {revoked ? null : (
                       <>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
-                          disabled={rowBusy}
-                          aria-label={`Test ${name}`}
-                          onClick={() => test(key)}
-                        >
+                        <RowButton label={`Test ${name}`} disabled={rowBusy} onClick={() => test(key)}>
                           {rowBusy ? 'Working…' : 'Test'}
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
+                        </RowButton>
+                        <RowButton
+                          label={`${toggleVerb} ${name}`}
                           disabled={rowBusy}
-                          aria-label={`${key.status === 'disabled' ? 'Enable' : 'Disable'} ${name}`}
                           onClick={() => toggle(key)}
                         >
-                          {key.status === 'disabled' ? 'Enable' : 'Disable'}
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
+                          {toggleVerb}
+                        </RowButton>
+                        <RowButton
+                          label={`Replace secret of ${name}`}
                           disabled={rowBusy}
-                          aria-label={`Replace secret of ${name}`}
                           onClick={() => setPending({ kind: 'replace', key })}
                         >
                           Replace secret
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
+                        </RowButton>
+                        <RowButton
+                          label={`Edit ${name}`}
                           disabled={rowBusy}
-                          aria-label={`Edit ${name}`}
                           onClick={() => setPending({ kind: 'edit', key })}
                         >
                           Edit
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small byok-button--danger"
+                        </RowButton>
+                        <RowButton
+                          label={`Revoke ${name}`}
+                          danger
                           disabled={rowBusy}
-                          aria-label={`Revoke ${name}`}
                           onClick={() => setPending({ kind: 'revoke', key })}
                         >
                           Revoke
-                        </button>
+                        </RowButton>
                       </>
                     )}
-                    <button
-                      type="button"
-                      className="byok-button byok-button--small byok-button--danger"
+                    <RowButton
+                      label={`Delete ${name}`}
+                      danger
                       disabled={rowBusy}
-                      aria-label={`Delete ${name}`}
                       onClick={() => setPending({ kind: 'delete', keys: [key] })}
                     >
                       Delete
-                    </button>
+                    </RowButton>
                   </div>
                   {result ? (
                     <div className={`byok-row-result byok-row-result--${rowTone(result)}`} role="status">

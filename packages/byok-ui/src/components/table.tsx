@@ -87,3 +87,36 @@ export function FiguresTable({
     </Table>
   );
 }
+
+/** A small button in a table row; `label` says what it does to which row (e.g. "Delete Prod bot"). */
+export function RowButton({
+  label,
+  danger = false,
+  disabled,
+  pressed,
+  onClick,
+  children,
+}: {
+  label: string;
+  danger?: boolean;
+  disabled?: boolean;
+  /** For a button that shows something about its row while pressed. */
+  pressed?: boolean;
+  onClick(): void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className={
+        danger ? 'byok-button byok-button--small byok-button--danger' : 'byok-button byok-button--small'
+      }
+      disabled={disabled}
+      aria-label={label}
+      aria-pressed={pressed}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}

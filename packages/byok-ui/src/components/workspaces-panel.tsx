@@ -7,6 +7,7 @@ import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { DataTable, Field, PanelToolbar, TextField } from './form-parts.js';
 import { EmptyState, Notice, ResourceStates } from './states.js';
+import { RowButton } from './table.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
 const ROLE_HELP: Record<WorkspaceRole, string> = {
@@ -58,24 +59,20 @@ export function WorkspacesPanel() {
                 <td data-label="Created">{formatDateTime(workspace.createdAt)}</td>
                 <td className="byok-table__actions">
                   <div className="byok-row-actions">
-                    <button
-                      type="button"
-                      className="byok-button byok-button--small"
+                    <RowButton
+                      label={`Switch to ${workspace.name}`}
                       disabled={current}
-                      aria-label={`Switch to ${workspace.name}`}
                       onClick={() => setWorkspaceId(workspace.id)}
                     >
                       {current ? 'Current' : 'Switch to'}
-                    </button>
-                    <button
-                      type="button"
-                      className="byok-button byok-button--small"
-                      aria-label={`Members of ${workspace.name}`}
-                      aria-pressed={managed?.id === workspace.id}
+                    </RowButton>
+                    <RowButton
+                      label={`Members of ${workspace.name}`}
+                      pressed={managed?.id === workspace.id}
                       onClick={() => setManaging(workspace.id)}
                     >
                       Members
-                    </button>
+                    </RowButton>
                   </div>
                 </td>
               </tr>
@@ -201,15 +198,14 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
               <td data-label="Added">{formatDateTime(member.addedAt)}</td>
               <td className="byok-table__actions">
                 {canManage ? (
-                  <button
-                    type="button"
-                    className="byok-button byok-button--small byok-button--danger"
+                  <RowButton
+                    label={`Remove ${member.userId}`}
+                    danger
                     disabled={busy}
-                    aria-label={`Remove ${member.userId}`}
                     onClick={() => setRemoving(member)}
                   >
                     Remove
-                  </button>
+                  </RowButton>
                 ) : null}
               </td>
             </tr>
