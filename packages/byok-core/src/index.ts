@@ -46,6 +46,8 @@ export type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenUsage,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './gateway/types.js';
 export {

@@ -8,6 +8,8 @@ export type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenUsage,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './types.js';
 export { type ReportedUsage, UsageTap } from './usage-tap.js';

@@ -9,11 +9,18 @@ import { toOwner } from '../keys/owner.js';
 import type { OwnerSelector } from '../keys/types.js';
 import { Environment, ProviderType } from '../providers/index.js';
 import type { Database } from '../store/types.js';
-import { type GatewayTokenRow, gatewayTokenStore, type TokenFields, toGatewayToken } from './token-store.js';
+import {
+  type GatewayTokenRow,
+  gatewayTokenStore,
+  type TokenFields,
+  toGatewayToken,
+  toGatewayTokenWithUsage,
+} from './token-store.js';
 import type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './types.js';
 
@@ -159,15 +166,19 @@ export class GatewayTokenService {
     return { id, token, gatewayToken: toGatewayToken(row) };
   }
 
-  async list(owner: string | OwnerSelector): Promise<GatewayToken[]> {
-    return (await gatewayTokenStore.list(this.#d.db, toOwner(owner))).map(toGatewayToken);
+  /** An owner's tokens, oldest first, each with its usage this UTC month. */
+  async list(owner: string | OwnerSelector, now = new Date()): Promise<GatewayTokenWithUsage[]> {
+    const month = monthOf(now);
+    const rows = await gatewayTokenStore.list(this.#d.db, toOwner(owner), month);
+    return rows.map((row) => toGatewayTokenWithUsage(row, month));
   }
 
   /** @throws BYOKError `NOT_FOUND` for a missing token or another owner's. */
-  async get(id: string, owner: string | OwnerSelector): Promise<GatewayToken> {
-    const row = await gatewayTokenStore.find(this.#d.db, id, toOwner(owner));
+  async get(id: string, owner: string | OwnerSelector, now = new Date()): Promise<GatewayTokenWithUsage> {
+    const month = monthOf(now);
+    const row = await gatewayTokenStore.findWithSpend(this.#d.db, id, toOwner(owner), month);
     if (!row) throw tokenNotFound(id);
-    return toGatewayToken(row);
+    return toGatewayTokenWithUsage(row, month);
   }
 
   async update(

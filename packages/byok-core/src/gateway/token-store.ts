@@ -1,10 +1,11 @@
 import type { Environment, ProviderType } from '../providers/index.js';
-import type { GatewayTokenRow } from '../store/gateway-tokens-store.js';
-import type { GatewayToken } from './types.js';
+import type { GatewayTokenRow, GatewayTokenSpendRow } from '../store/gateway-tokens-store.js';
+import type { GatewayToken, GatewayTokenWithUsage } from './types.js';
 
 /** The SQL lives in `store/gateway-tokens-store.ts`; re-exported under the names this folder used. */
 export {
   type GatewayTokenRow,
+  type GatewayTokenSpendRow,
   type GatewayTokensStore,
   gatewayTokensStore as gatewayTokenStore,
   type TokenFields,
@@ -36,5 +37,22 @@ export function toGatewayToken(row: GatewayTokenRow): GatewayToken {
     revokedAt: dateOrNull(row.revoked_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+  };
+}
+
+/** `month` is the `YYYY-MM-01` the row's spend was read for. */
+export function toGatewayTokenWithUsage(row: GatewayTokenSpendRow, month: string): GatewayTokenWithUsage {
+  const token = toGatewayToken(row);
+  const costUsd = Number(row.month_cost_usd);
+  const budget = token.monthlyBudgetUsd;
+  return {
+    ...token,
+    usage: {
+      month: month.slice(0, 7),
+      requests: Number(row.month_requests),
+      costUsd,
+      // Both are numeric(18, 8): rounding to 8 places drops the float noise of the subtraction.
+      budgetRemainingUsd: budget === null ? null : Math.max(0, Math.round((budget - costUsd) * 1e8) / 1e8),
+    },
   };
 }

@@ -27,6 +27,23 @@ export interface GatewayToken {
   updatedAt: Date;
 }
 
+/** What a token spent in one UTC calendar month, from committed usage (a batch lands within seconds). */
+export interface GatewayTokenUsage {
+  /** `YYYY-MM`, UTC */
+  month: string;
+  /** Requests made with the token, failed ones included. */
+  requests: number;
+  /** USD; requests of models without a price count as 0. */
+  costUsd: number;
+  /** `monthlyBudgetUsd` minus `costUsd`, never below 0; null when the token has no budget. */
+  budgetRemainingUsd: number | null;
+}
+
+/** A gateway token as listed: its settings and this month's usage. */
+export interface GatewayTokenWithUsage extends GatewayToken {
+  usage: GatewayTokenUsage;
+}
+
 export interface CreateGatewayTokenInput {
   userId?: string;
   workspaceId?: string;

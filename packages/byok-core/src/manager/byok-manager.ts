@@ -6,6 +6,7 @@ import type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from '../gateway/types.js';
 import type { KeyCallOptions, KeyService } from '../keys/key-service.js';
@@ -199,13 +200,14 @@ export class BYOKManager {
     return this.context.gatewayTokens.create(input, context);
   }
 
-  async listGatewayTokens(owner: string | OwnerSelector): Promise<GatewayToken[]> {
+  /** An owner's tokens, oldest first, each with `usage`: its requests and cost this UTC month. */
+  async listGatewayTokens(owner: string | OwnerSelector): Promise<GatewayTokenWithUsage[]> {
     await this.#gate();
     return this.context.gatewayTokens.list(owner);
   }
 
   /** @throws BYOKError `NOT_FOUND` for a missing token or another owner's. */
-  async getGatewayToken(id: string, owner: string | OwnerSelector): Promise<GatewayToken> {
+  async getGatewayToken(id: string, owner: string | OwnerSelector): Promise<GatewayTokenWithUsage> {
     await this.#gate();
     return this.context.gatewayTokens.get(id, owner);
   }

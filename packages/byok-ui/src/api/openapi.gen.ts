@@ -1172,7 +1172,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List gateway tokens */
+        /**
+         * List gateway tokens
+         * @description Each with its requests and cost this UTC month.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1505,7 +1508,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A gateway token’s settings (never the token) */
+        /** A gateway token’s settings (never the token) and usage this month */
         get: {
             parameters: {
                 query?: {
@@ -1527,7 +1530,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GatewayTokenResponse"];
+                        "application/json": components["schemas"]["GatewayTokenWithUsageResponse"];
                     };
                 };
                 /** @description Invalid input (INVALID_INPUT, UNKNOWN_PROVIDER, INVALID_KEY_FORMAT) */
@@ -6255,10 +6258,30 @@ export interface components {
             updatedAt: string;
         };
         GatewayTokenListResponse: {
-            gatewayTokens: components["schemas"]["GatewayToken"][];
+            gatewayTokens: components["schemas"]["GatewayTokenWithUsage"][];
         };
         GatewayTokenResponse: {
             gatewayToken: components["schemas"]["GatewayToken"];
+        };
+        /** @description What the token spent this month, from committed usage (a batch lands within seconds) */
+        GatewayTokenUsage: {
+            /** @description `monthlyBudgetUsd` minus `costUsd`, never below 0; null without a budget */
+            budgetRemainingUsd: number | null;
+            /** @description USD; requests of unpriced models count as 0 */
+            costUsd: number;
+            /**
+             * @description The UTC calendar month
+             * @example 2026-03
+             */
+            month: string;
+            /** @description Requests made with the token, failed ones included */
+            requests: number;
+        };
+        GatewayTokenWithUsage: components["schemas"]["GatewayToken"] & {
+            usage: components["schemas"]["GatewayTokenUsage"];
+        };
+        GatewayTokenWithUsageResponse: {
+            gatewayToken: components["schemas"]["GatewayTokenWithUsage"];
         };
         Health: {
             checks: {

@@ -83,7 +83,27 @@ const GatewayTokenSchema = z
   })
   .openapi('GatewayToken');
 
+const GatewayTokenUsageSchema = z
+  .object({
+    month: z.string().openapi({ description: 'The UTC calendar month', example: '2026-03' }),
+    requests: z.number().int().openapi({ description: 'Requests made with the token, failed ones included' }),
+    costUsd: z.number().openapi({ description: 'USD; requests of unpriced models count as 0' }),
+    budgetRemainingUsd: z
+      .number()
+      .nullable()
+      .openapi({ description: '`monthlyBudgetUsd` minus `costUsd`, never below 0; null without a budget' }),
+  })
+  .openapi('GatewayTokenUsage', {
+    description: 'What the token spent this month, from committed usage (a batch lands within seconds)',
+  });
+const GatewayTokenWithUsageSchema = GatewayTokenSchema.extend({ usage: GatewayTokenUsageSchema }).openapi(
+  'GatewayTokenWithUsage',
+);
+
 const GatewayTokenResponse = z.object({ gatewayToken: GatewayTokenSchema }).openapi('GatewayTokenResponse');
+const GatewayTokenWithUsageResponse = z
+  .object({ gatewayToken: GatewayTokenWithUsageSchema })
+  .openapi('GatewayTokenWithUsageResponse');
 const CreatedGatewayTokenResponse = z
   .object({
     id: z.string(),
@@ -92,13 +112,13 @@ const CreatedGatewayTokenResponse = z
   })
   .openapi('CreatedGatewayToken');
 const GatewayTokenListResponse = z
-  .object({ gatewayTokens: z.array(GatewayTokenSchema) })
+  .object({ gatewayTokens: z.array(GatewayTokenWithUsageSchema) })
   .openapi('GatewayTokenListResponse');
 const GatewayTokenParams = z.strictObject({
   id: z.string().min(1).max(255).openapi({ description: 'Gateway token id (`gt_…`)' }),
 });
 
-export function serializeGatewayToken(token: GatewayToken) {
+export function serializeGatewayToken<T extends GatewayToken>(token: T) {
   return {
     ...token,
     expiresAt: token.expiresAt?.toISOString() ?? null,
@@ -151,6 +171,7 @@ export function registerGatewayTokenRoutes(
       tags,
       security,
       summary: 'List gateway tokens',
+      description: 'Each with its requests and cost this UTC month.',
       request: { query: ScopeQuery },
       responses: {
         200: json(GatewayTokenListResponse, 'Oldest first'),
@@ -170,9 +191,12 @@ export function registerGatewayTokenRoutes(
       path: item,
       tags,
       security,
-      summary: 'A gateway token’s settings (never the token)',
+      summary: 'A gateway token’s settings (never the token) and usage this month',
       request: { params: GatewayTokenParams, query: ScopeQuery },
-      responses: { 200: json(GatewayTokenResponse, 'The token'), ...errorResponses(400, 401, 403, 404) },
+      responses: {
+        200: json(GatewayTokenWithUsageResponse, 'The token'),
+        ...errorResponses(400, 401, 403, 404),
+      },
     }),
     async (c) => {
       const scope = await ownerScope(system, c, c.req.valid('query').workspaceId, 'admin', MANAGE);
