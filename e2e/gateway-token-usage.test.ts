@@ -1,7 +1,8 @@
 /**
  * Usage by gateway token: after requests through the gateway (in front of the fake providers), the
  * token's entry in the library's list and in `GET /api/gateway-tokens` (list and get) shows the
- * exact requests and cost of this month; another owner sees neither the token nor its figures.
+ * exact requests and cost of this month, and `…/{id}/usage` the same by day and by model; another
+ * owner sees neither the token nor its figures.
  */
 import { createBYOKHttpHandler } from '@stack-2025/byok-core/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,35 @@ describe('gateway token usage', () => {
     expect(one.status, one.text).toBe(200);
     expect(one.json.gatewayToken.usage).toEqual(usage);
 
+    // By day and by model, over a rolling window: the same figures, from the raw rows.
+    const sum = (column: 'input_tokens' | 'output_tokens') => rows.reduce((n, r) => n + Number(r[column]), 0);
+    const figures = {
+      requests: 4,
+      errors: 1,
+      inputTokens: sum('input_tokens'),
+      outputTokens: sum('output_tokens'),
+      costUsd: usage.costUsd,
+      unpricedRequests: 0,
+    };
+    expect(figures.inputTokens).toBeGreaterThan(0);
+    const report = await api('GET', `/api/gateway-tokens/${used.id}/usage?timeRange=7d`, aliceJwt);
+    expect(report.status, report.text).toBe(200);
+    expect(report.json).toEqual({
+      tokenId: used.id,
+      timeRange: { from: expect.any(String), to: expect.any(String) },
+      totals: figures,
+      byDay: [{ day: new Date().toISOString().slice(0, 10), ...figures }],
+      byModel: [{ provider: 'openai', model: rows[0]?.model, ...figures }],
+    });
+    const { from, to } = report.json.timeRange;
+    expect(Date.parse(to) - Date.parse(from)).toBe(7 * 86_400_000);
+    const idleReport = await manager.getGatewayTokenUsage(idle.id, alice, '24h');
+    expect([idleReport.totals, idleReport.byDay, idleReport.byModel]).toEqual([
+      { ...figures, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      [],
+      [],
+    ]);
+
     const mallory = uid('mallory');
     await manager.createGatewayToken({ userId: mallory, name: 'theirs' });
     const theirs = await api('GET', '/api/gateway-tokens', await tokenFor(mallory));
@@ -93,5 +123,8 @@ describe('gateway token usage', () => {
     expect(peek.status).toBe(404);
     expect(peek.text).not.toContain(String(usage.costUsd));
     expect((await manager.listGatewayTokens(mallory)).map((t) => t.id)).not.toContain(used.id);
+    const peekUsage = await api('GET', `/api/gateway-tokens/${used.id}/usage`, await tokenFor(mallory));
+    expect(peekUsage.status).toBe(404);
+    await expect(manager.getGatewayTokenUsage(used.id, mallory)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -47,6 +47,8 @@ export type {
   CreateGatewayTokenInput,
   GatewayToken,
   GatewayTokenUsage,
+  GatewayTokenUsageFigures,
+  GatewayTokenUsageReport,
   GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './gateway/types.js';

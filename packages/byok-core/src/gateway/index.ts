@@ -9,6 +9,8 @@ export type {
   CreateGatewayTokenInput,
   GatewayToken,
   GatewayTokenUsage,
+  GatewayTokenUsageFigures,
+  GatewayTokenUsageReport,
   GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './types.js';

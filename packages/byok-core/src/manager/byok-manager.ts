@@ -6,6 +6,7 @@ import type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenUsageReport,
   GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from '../gateway/types.js';
@@ -210,6 +211,19 @@ export class BYOKManager {
   async getGatewayToken(id: string, owner: string | OwnerSelector): Promise<GatewayTokenWithUsage> {
     await this.#gate();
     return this.context.gatewayTokens.get(id, owner);
+  }
+
+  /**
+   * A token's usage over the last `timeRange` (default 30 days), by UTC day and by model.
+   * @throws BYOKError `NOT_FOUND` for a missing token or another owner's.
+   */
+  async getGatewayTokenUsage(
+    id: string,
+    owner: string | OwnerSelector,
+    timeRange?: '24h' | '7d' | '30d' | '90d',
+  ): Promise<GatewayTokenUsageReport> {
+    await this.#gate();
+    return this.context.gatewayTokens.usage(id, owner, timeRange);
   }
 
   async updateGatewayToken(

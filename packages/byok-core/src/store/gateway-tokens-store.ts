@@ -29,6 +29,22 @@ export interface GatewayTokenSpendRow extends GatewayTokenRow {
   month_cost_usd: string | number;
 }
 
+/**
+ * Sums of a token's `byok.key_usage` rows for one group: a UTC day (`day` set), a provider and
+ * model (`provider` set), or all of them (neither). Sums are decimal strings (exact).
+ */
+export interface TokenUsageSumsRow {
+  day: string | null;
+  provider: string | null;
+  model: string | null;
+  requests: string | null;
+  errors: string | null;
+  input_tokens: string | null;
+  output_tokens: string | null;
+  cost: string | null;
+  unpriced: string | null;
+}
+
 export interface TokenFields {
   name: string;
   allowedProviders: string[] | null;
@@ -85,6 +101,12 @@ export interface GatewayTokensStore {
    * of a token the caller has already authenticated, so it takes no owner.
    */
   spend(db: SqlClient, tokenId: string, month: string): Promise<number>;
+  /**
+   * The token's usage in [from, to) by UTC day, by provider and model, and in total (the total row
+   * is always there, with null sums when there was none). Keyed by the id of a token the caller has
+   * already found for its owner, so it takes no owner.
+   */
+  usageSums(db: SqlClient, tokenId: string, from: Date, to: Date): Promise<TokenUsageSumsRow[]>;
 }
 
 export const gatewayTokensStore: GatewayTokensStore = {
@@ -192,5 +214,22 @@ export const gatewayTokensStore: GatewayTokensStore = {
       [tokenId, month],
     );
     return rows[0] ? Number(rows[0].cost_usd) : 0;
+  },
+
+  async usageSums(db, tokenId, from, to) {
+    // The provider column is grouped in every by-model row, so a null provider marks the other groups.
+    const { rows } = await db.query<TokenUsageSumsRow>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, sum(requests)::text AS requests,
+              sum(CASE WHEN success THEN 0 ELSE requests END)::text AS errors,
+              sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
+              sum(cost_usd)::text AS cost, sum(CASE WHEN priced THEN 0 ELSE requests END)::text AS unpriced
+         FROM (SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, provider, model, requests, success,
+                      input_tokens, output_tokens, cost_usd, priced
+                 FROM byok.key_usage WHERE gateway_token_id = $1 AND created_at >= $2 AND created_at < $3) AS u
+        GROUP BY GROUPING SETS ((day), (provider, model), ())
+        ORDER BY day, provider, model`,
+      [tokenId, from, to],
+    );
+    return rows;
   },
 };

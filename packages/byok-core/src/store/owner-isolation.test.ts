@@ -167,6 +167,7 @@ const gatewaySuite: IsolationSuite<GatewayTokensStore> = {
     insert: 'creates a row for the owner it is given',
     findByHash: 'identifies the caller by the secret they present; there is no owner yet',
     spend: 'keyed by a token the caller has already authenticated',
+    usageSums: 'keyed by a token the service has already found for its owner',
   },
 };
 

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { BYOKSystem } from '../../create-byok.js';
 import type { GatewayToken } from '../../gateway/types.js';
 import { Environment, ProviderType } from '../../providers/types.js';
+import { TIME_RANGES } from '../../usage/schemas.js';
 import { callContext, ownerScope } from '../guards.js';
 import { ScopeQuery } from '../schemas.js';
 import type { HttpEnv } from '../types.js';
@@ -114,6 +115,33 @@ const CreatedGatewayTokenResponse = z
 const GatewayTokenListResponse = z
   .object({ gatewayTokens: z.array(GatewayTokenWithUsageSchema) })
   .openapi('GatewayTokenListResponse');
+const counted = z.number().int();
+const UsageFigures = {
+  requests: counted,
+  errors: counted.openapi({ description: 'Requests that failed (upstream errors, disconnects)' }),
+  inputTokens: counted,
+  outputTokens: counted,
+  costUsd: z.number().nullable().openapi({
+    description: 'USD of the priced requests; null when every request is unpriced (unknown, not $0)',
+  }),
+  unpricedRequests: counted,
+};
+const GatewayTokenUsageReport = z
+  .object({
+    tokenId: z.string(),
+    timeRange: z.object({ from: isoDate, to: isoDate }),
+    totals: z.object(UsageFigures),
+    byDay: z.array(z.object({ day: z.string().openapi({ example: '2026-03-09' }), ...UsageFigures })),
+    byModel: z.array(z.object({ provider: z.string(), model: z.string().nullable(), ...UsageFigures })),
+  })
+  .openapi('GatewayTokenUsageReport');
+const TokenUsageQuery = ScopeQuery.extend({
+  timeRange: z
+    .enum(TIME_RANGES)
+    .optional()
+    .openapi({ description: 'Rolling window ending now; default 30d' }),
+});
+
 const GatewayTokenParams = z.strictObject({
   id: z.string().min(1).max(255).openapi({ description: 'Gateway token id (`gt_…`)' }),
 });
@@ -202,6 +230,35 @@ export function registerGatewayTokenRoutes(
       const scope = await ownerScope(system, c, c.req.valid('query').workspaceId, 'admin', MANAGE);
       const token = await manager.getGatewayToken(c.req.valid('param').id, scope);
       return c.json({ gatewayToken: serializeGatewayToken(token) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${item}/usage`,
+      tags,
+      security,
+      summary: 'A gateway token’s usage by day and by model',
+      description:
+        'From the raw usage rows of the token over a rolling window (UTC days with usage only). A model without a known price counts as unpriced.',
+      request: { params: GatewayTokenParams, query: TokenUsageQuery },
+      responses: {
+        200: json(GatewayTokenUsageReport, 'Totals, days and models'),
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { workspaceId, timeRange } = c.req.valid('query');
+      const scope = await ownerScope(system, c, workspaceId, 'admin', MANAGE);
+      const report = await manager.getGatewayTokenUsage(c.req.valid('param').id, scope, timeRange);
+      return c.json(
+        {
+          ...report,
+          timeRange: { from: report.timeRange.from.toISOString(), to: report.timeRange.to.toISOString() },
+        },
+        200,
+      );
     },
   );
 
