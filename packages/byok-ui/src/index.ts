@@ -21,6 +21,8 @@ export type {
   FallbackChain,
   FallbackChainInput,
   GatewayToken,
+  GatewayTokenUsage,
+  GatewayTokenWithUsage,
   GroupBy,
   Key,
   KeyData,

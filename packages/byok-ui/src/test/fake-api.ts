@@ -2,6 +2,7 @@ import type {
   AuditEntry,
   FallbackChain,
   FallbackChainInput,
+  GatewayTokenWithUsage,
   Key,
   KeyData,
   KeyTestResult,
@@ -39,6 +40,7 @@ export interface FakeApiOptions {
   chains?: Record<string, FallbackChainInput>;
   audit?: AuditEntry[];
   providers?: ProviderInfo[];
+  gatewayTokens?: GatewayTokenWithUsage[];
 }
 
 export interface FakeApi {
@@ -82,6 +84,29 @@ export function makeKey(overrides: Partial<Key> = {}): Key {
     createdAt: '2026-03-01T10:00:00.000Z',
     updatedAt: '2026-03-01T10:00:00.000Z',
     revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function makeGatewayToken(overrides: Partial<GatewayTokenWithUsage> = {}): GatewayTokenWithUsage {
+  counter += 1;
+  return {
+    id: `gt_${counter.toString().padStart(4, '0')}`,
+    owner: { type: 'user', id: 'user_1' },
+    name: `Token ${counter}`,
+    hint: 'byok_gt_…abcd',
+    status: 'active',
+    environment: 'production',
+    createdAt: '2026-03-01T10:00:00.000Z',
+    updatedAt: '2026-03-01T10:00:00.000Z',
+    revokedAt: null,
+    expiresAt: null,
+    allowedProviders: null,
+    allowedModels: null,
+    monthlyBudgetUsd: null,
+    requestsPerMinute: null,
+    allowSystemKeys: false,
+    usage: { month: '2026-03', requests: 0, costUsd: 0, budgetRemainingUsd: null },
     ...overrides,
   };
 }
@@ -366,6 +391,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         chains[id] = savedChain(id, body as FallbackChainInput);
         return json(200, { chain: chains[id] });
       }
+    }
+    if (method === 'GET' && path === '/gateway-tokens') {
+      const ws = query.get('workspaceId');
+      const owned = (options.gatewayTokens ?? []).filter((t) =>
+        ws ? t.owner.type === 'workspace' && t.owner.id === ws : t.owner.type === 'user',
+      );
+      return json(200, { gatewayTokens: owned });
     }
     if (method === 'GET' && path === '/audit') {
       const all = options.audit ?? [];
