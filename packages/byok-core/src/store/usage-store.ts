@@ -95,9 +95,9 @@ export interface UsageStore {
   /** The keys of a batch's events, in one query: one answer per lookup, in the lookups' order. */
   keysForUsage(tx: SqlClient, lookups: readonly UsageKeyLookup[]): Promise<UsageKeyFound[]>;
   /**
-   * Inserts a batch (raw rows, hourly and daily roll-ups, gateway spend) once per `batchId`: the new
-   * rows' ids in the order of `rows`, or undefined when that batch id was already stored (a retry
-   * after a lost commit answer).
+   * Inserts a non-empty batch (raw rows, hourly and daily roll-ups, gateway spend) once per
+   * `batchId`, in one statement: the new rows' ids in the order of `rows`, or undefined when that
+   * batch id was already stored (a retry after a lost commit answer).
    */
   insertBatch(tx: SqlClient, batchId: string, rows: readonly UsageRow[]): Promise<string[] | undefined>;
   /** Forgets batch ids older than a day. */
@@ -431,24 +431,24 @@ export const usageStore: UsageStore = {
   },
 
   async insertBatch(tx, batchId, batch) {
-    const { rows: claimed } = await tx.query(
-      'INSERT INTO byok.usage_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [batchId],
-    );
-    if (claimed.length === 0) return undefined;
     const columns: unknown[][] = RAW_ARRAY_TYPES.map(() => []);
     for (const row of batch) {
       rowParams(row).forEach((value, i) => {
         columns[i]?.push(value);
       });
     }
-    // Ids are drawn in `src` beside each row's position (a CTE with nextval is evaluated once), so
-    // the answer pairs id and position explicitly: no row order is assumed.
+    const batchParam = `$${RAW_ARRAY_TYPES.length + 1}`;
+    // One statement: the batch id is claimed first, and without the claim (a retry after a lost
+    // commit answer) nothing is inserted. Ids are drawn in `src` beside each row's position (a CTE
+    // with nextval is evaluated once), so the answer pairs id and position: no row order is assumed.
     const { rows } = await tx.query<{ id: string; ord: string }>(
-      `WITH src AS MATERIALIZED (
+      `WITH claim AS (
+         INSERT INTO byok.usage_batches (id) VALUES (${batchParam}) ON CONFLICT (id) DO NOTHING RETURNING id
+       ), src AS MATERIALIZED (
          SELECT nextval('byok.key_usage_id_seq') AS id, u.*
            FROM unnest(${RAW_ARRAY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
                 WITH ORDINALITY AS u(${RAW_COLUMNS}, ord)
+          WHERE EXISTS (SELECT 1 FROM claim)
        ), raw AS (
          INSERT INTO byok.key_usage (id, ${RAW_COLUMNS})
          SELECT id, ${RAW_COLUMNS} FROM src
@@ -462,8 +462,9 @@ export const usageStore: UsageStore = {
            requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
        )
        SELECT id::text AS id, ord::text AS ord FROM src`,
-      columns,
+      [...columns, batchId],
     );
+    if (rows.length === 0) return undefined;
     const ids = new Array<string>(batch.length);
     for (const row of rows) ids[Number(row.ord) - 1] = row.id;
     return ids;
