@@ -59,7 +59,10 @@ export class UsageService {
 
   /**
    * Records usage. Cost comes from the price table unless `costUsd` is given; a model the table
-   * does not know is recorded as unpriced (`costUsd: null`), never as $0.
+   * does not know is recorded as unpriced (`costUsd: null`), never as $0. Input is checked before
+   * anything is queued; the key is checked in the batch. Resolves once the row is committed (no
+   * crash-loss window for an answered call); rejects with `DATABASE_UNAVAILABLE` when the batch
+   * could not be written (not retried: a commit whose answer was lost may already hold it).
    *
    * @example
    * await usage.recordUsage({ keyId, provider: 'openai', model: 'gpt-6.1-sol', inputTokens: 1200, cachedTokens: 200, outputTokens: 300 });
