@@ -207,4 +207,41 @@ describe.each(databaseBackends)('usage writer on $name', (backend) => {
     expect((await totals(ownerId)).raw).toBe('8');
     await writer.close();
   });
+
+  it('when full, drops the oldest queued usage, never one of the batch being written', async () => {
+    const ownerId = `writer_full_${backend.name}_${Date.now()}`;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    // A database that holds every transaction until the gate opens (a slow commit).
+    const slow: Database = {
+      ...db,
+      transaction: async (fn) => {
+        await gate;
+        return db.transaction(fn);
+      },
+    };
+    const writer = new UsageWriter({ db: slow, logger: capturingLogger().logger, alerts, maxQueue: 3 });
+    const write = (i: number) =>
+      writer.write({
+        key: undefined,
+        complete: () => event(ownerId, i, { inputTokens: 100 + i, gatewayTokenId: null }),
+      });
+    const first = write(0); // starts a batch of its own at once
+    const rest = [write(1), write(2), write(3)]; // the fourth finds the queue full
+    open();
+    expect(await first).toMatch(/^\d+$/);
+    const settled = await Promise.allSettled(rest);
+    expect(
+      settled.map((s) => (s.status === 'rejected' && isBYOKError(s.reason) ? s.reason.code : s.status)),
+    ).toEqual(['DATABASE_UNAVAILABLE', 'fulfilled', 'fulfilled']);
+    const { rows } = await db.query<{ input_tokens: string }>(
+      'SELECT input_tokens::text FROM byok.key_usage WHERE owner_id = $1 ORDER BY input_tokens',
+      [ownerId],
+    );
+    expect(rows.map((r) => Number(r.input_tokens))).toEqual([100, 102, 103]);
+    expect(writer.stats()).toMatchObject({ dropped: 1, committed: 3, queueDepth: 0 });
+    await writer.close();
+  });
 });

@@ -116,6 +116,8 @@ export class UsageWriter {
   readonly #store: UsageStore;
   readonly #onCommitted: ((events: readonly UsageWriteEvent[], flushMs: number) => void) | undefined;
   #queue: Queued[] = [];
+  /** The batch being written: always the head of `#queue`. */
+  #batch: Queued[] = [];
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #enqueued = 0;
@@ -162,8 +164,9 @@ export class UsageWriter {
   }
 
   #push(item: Queued): void {
-    if (this.#queue.length >= this.#maxQueue) {
-      const dropped = this.#queue.shift() as Queued;
+    // Full: the oldest item not in the batch being written is dropped.
+    if (this.#queue.length >= this.#maxQueue && this.#queue.length > this.#batch.length) {
+      const [dropped] = this.#queue.splice(this.#batch.length, 1) as [Queued];
       if (dropped instanceof Awaited) dropped.reject(databaseUnavailable());
       else this.#settle([dropped]);
       this.#stats.dropped += 1;
@@ -229,13 +232,13 @@ export class UsageWriter {
   async #drain(): Promise<void> {
     let attempt = 0;
     let batchId = '';
-    let batch: Queued[] = [];
     while (this.#queue.length > 0) {
       // A retry keeps its id, so a commit whose answer was lost is not written twice.
-      if (batch.length === 0) {
-        batch = this.#queue.slice(0, this.#maxBatch);
+      if (this.#batch.length === 0) {
+        this.#batch = this.#queue.slice(0, this.#maxBatch);
         batchId = `ub_${randomBytes(12).toString('hex')}`;
       }
+      const batch = this.#batch;
       const start = performance.now();
       try {
         const { ids, notifications } = await this.#write(batchId, batch);
@@ -268,7 +271,7 @@ export class UsageWriter {
         this.#stats.committed += committed.length;
         this.#stats.batches += 1;
         this.#stats.lastFlushMs = flushMs;
-        batch = [];
+        this.#batch = [];
         if (notifications.length > 0) this.#alerts.deliver(notifications);
         try {
           this.#onCommitted?.(committed, flushMs);
@@ -285,14 +288,14 @@ export class UsageWriter {
           for (const item of waiting) item.reject(error);
           this.#queue = this.#queue.filter((item) => !(item instanceof Awaited));
           this.#done += waiting.length;
-          batch = batch.filter((item) => !(item instanceof Awaited));
+          this.#batch = batch.filter((item) => !(item instanceof Awaited));
           this.#wake();
-          if (batch.length === 0) continue;
+          if (this.#batch.length === 0) continue;
         }
         const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 2000;
         attempt += 1;
         this.#logger.warn(
-          { err: { message: (error as Error)?.message }, events: batch.length, retryInMs: wait },
+          { err: { message: (error as Error)?.message }, events: this.#batch.length, retryInMs: wait },
           'usage batch not written; retrying',
         );
         await new Promise((resolve) => setTimeout(resolve, wait));
