@@ -673,6 +673,31 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
     );
   });
 
+  it("checks the periods back-dated usage falls in, even batched with today's", async () => {
+    const owner = { type: 'user' as const, id: uniqueId() };
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15, 12));
+    const alert = await alerts.createUsageAlert({
+      userId: owner.id,
+      alertType: 'requests',
+      thresholdValue: 2,
+      thresholdPeriod: 'monthly',
+      notificationChannels: ['email'],
+      email: `${owner.id}@byok.test`,
+    });
+    // The first call is written alone; the next three share a batch.
+    await Promise.all([
+      usage.recordUsage({ userId: uniqueId(), provider: 'openai' }),
+      usage.recordUsage({ userId: owner.id, provider: 'openai', at: lastMonth }),
+      usage.recordUsage({ userId: owner.id, provider: 'openai', at: lastMonth }),
+      usage.recordUsage({ userId: owner.id, provider: 'openai' }),
+    ]);
+    const periods = (await alerts.listNotifications({ userId: owner.id }))
+      .filter((n) => n.alertId === alert.id)
+      .map((n) => n.period);
+    expect(periods).toEqual([lastMonth.toISOString().slice(0, 7)]);
+  });
+
   it('runs the spec sample', async () => {
     await usage.recordUsage({
       userId: 'user_123',

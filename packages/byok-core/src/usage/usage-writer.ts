@@ -55,7 +55,7 @@ const eventOf = (item: Queued): UsageWriteEvent | undefined => (item instanceof 
 export interface UsageWriterOptions {
   db: Database;
   logger: Logger;
-  /** Alerts are checked once per owner per batch, inside the batch's transaction; delivered after commit. */
+  /** Alerts are checked once per owner and day of usage per batch, inside the batch's transaction; delivered after commit. */
   alerts: Pick<AlertService, 'checkAlerts' | 'deliver'>;
   /** Most events in one transaction. Default 5,000. */
   maxBatch?: number;
@@ -89,7 +89,7 @@ const PURGE_EVERY_BATCHES = 1000;
  * with `enqueue` (synchronous, no I/O) and goes on. One transaction per batch inserts every raw row
  * with one multi-row statement, adds the hourly and daily roll-ups and the gateway tokens' monthly spend
  * grouped (one row per group, so one batch never touches a row twice), records the batch id, and
- * checks each owner's alerts once.
+ * checks each owner's alerts once per day of usage in the batch.
  *
  * Exactly once: a batch id is stored in the same transaction, so a batch retried after a commit
  * whose answer was lost is skipped, not counted twice. A failed batch is retried (with backoff)
@@ -334,14 +334,17 @@ export class UsageWriter {
       const ids = await this.#store.insertBatch(tx, batchId, rows);
       if (!ids) return { ids, notifications: [] };
       if (purge) await this.#store.forgetOldBatchIds(tx);
-      const owners = new Map<string, { owner: Owner; at: Date }>();
+      // Once per owner and UTC day of usage (a day fixes its daily, weekly and monthly periods), so
+      // back-dated usage checks the periods it falls in.
+      const checks = new Map<string, { owner: Owner; at: Date }>();
       for (const e of events) {
-        const ownerKey = `${e.owner.type}:${e.owner.id}`;
-        const seen = owners.get(ownerKey);
-        if (!seen || seen.at < e.at) owners.set(ownerKey, { owner: e.owner, at: e.at });
+        checks.set(`${e.owner.type}:${e.owner.id}:${e.at.toISOString().slice(0, 10)}`, {
+          owner: e.owner,
+          at: e.at,
+        });
       }
       const notifications: string[] = [];
-      for (const { owner, at } of owners.values()) {
+      for (const { owner, at } of checks.values()) {
         notifications.push(...(await this.#alerts.checkAlerts(tx, owner, at)));
       }
       return { ids, notifications };
