@@ -20,6 +20,8 @@ export type {
   EnvironmentName,
   FallbackChain,
   GatewayToken,
+  GatewayTokenUsage,
+  GatewayTokenWithUsage,
   GroupBy,
   Key,
   KeyData,

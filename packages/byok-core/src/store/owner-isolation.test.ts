@@ -157,12 +157,17 @@ const gatewaySuite: IsolationSuite<GatewayTokensStore> = {
     },
     revoke: { run: (db, id, as) => gatewayTokensStore.revoke(db, id, as), reached: found },
     delete: { run: (db, id, as) => gatewayTokensStore.delete(db, id, as), reached: found },
-    list: { run: (db, _id, as) => gatewayTokensStore.list(db, as), reached: listsId },
+    findWithSpend: {
+      run: (db, id, as) => gatewayTokensStore.findWithSpend(db, id, as, '2026-01-01'),
+      reached: found,
+    },
+    list: { run: (db, _id, as) => gatewayTokensStore.list(db, as, '2026-01-01'), reached: listsId },
   },
   exempt: {
     insert: 'creates a row for the owner it is given',
     findByHash: 'identifies the caller by the secret they present; there is no owner yet',
     spend: 'keyed by a token the caller has already authenticated',
+    usageSums: 'keyed by a token the service has already found for its owner',
   },
 };
 

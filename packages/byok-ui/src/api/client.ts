@@ -9,6 +9,7 @@ import type {
   EnvironmentName,
   FallbackChain,
   GatewayToken,
+  GatewayTokenWithUsage,
   Key,
   KeyData,
   KeyTestResult,
@@ -106,7 +107,8 @@ export interface BYOKClient {
   listAlerts(scope?: Scope): Promise<UsageAlert[]>;
   createAlert(input: CreateAlertInput, scope?: Scope): Promise<UsageAlert>;
   deleteAlert(alertId: string, scope?: Scope): Promise<void>;
-  listGatewayTokens(scope?: Scope): Promise<GatewayToken[]>;
+  /** Each with its usage this UTC month. */
+  listGatewayTokens(scope?: Scope): Promise<GatewayTokenWithUsage[]>;
   createGatewayToken(input: CreateGatewayTokenInput, scope?: Scope): Promise<CreatedGatewayToken>;
   revokeGatewayToken(tokenId: string, scope?: Scope): Promise<GatewayToken>;
 }

@@ -156,6 +156,12 @@ export type CreateAlertInput = Schemas['CreateUsageAlertInput'];
 /** A gateway token's settings; never the token itself (only its hint). */
 export type GatewayToken = Schemas['GatewayToken'];
 
+/** What a gateway token spent this UTC month: requests, USD, and what is left of its budget. */
+export type GatewayTokenUsage = Schemas['GatewayTokenUsage'];
+
+/** A gateway token as listed: its settings and this month's usage. */
+export type GatewayTokenWithUsage = Schemas['GatewayTokenWithUsage'];
+
 export type CreateGatewayTokenInput = Schemas['CreateGatewayTokenInput'];
 
 /** A new gateway token: `token` is shown this once; only its hash is stored. */

@@ -1,11 +1,17 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { CreateGatewayTokenInput, EnvironmentName, GatewayToken } from '../api/types.js';
+import type {
+  CreateGatewayTokenInput,
+  EnvironmentName,
+  GatewayToken,
+  GatewayTokenWithUsage,
+} from '../api/types.js';
 import { ENVIRONMENTS, environmentLabel } from '../credentials.js';
-import { formatDateTime, formatUsd } from '../format.js';
+import { formatDateTime, formatNumber, formatUsd } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
+import { FillBar } from './fill-bar.js';
 import { DataTable, Field, FormCard, NumberField, PanelToolbar, SelectField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
@@ -16,21 +22,34 @@ export interface GatewayPanelProps {
   gatewayUrl?: string | undefined;
 }
 
-/** What a server that reports usage per token adds to a token (optional: older servers do not). */
-interface TokenUsage {
-  usage?: { requests?: number; costUsd?: number | null; periodStart?: string } | null;
-  spentThisMonthUsd?: number | null;
+/** This month's requests and cost, and the share of the budget used if there is one. */
+function TokenUsage({ token }: { token: GatewayTokenWithUsage }) {
+  const { requests, costUsd } = token.usage;
+  const budget = token.monthlyBudgetUsd;
+  return (
+    <div className="byok-table__key">
+      <span>
+        {formatNumber(requests)} {requests === 1 ? 'request' : 'requests'}, {formatUsd(costUsd)} this month
+      </span>
+      {budget === null ? (
+        <span className="byok-muted">No budget</span>
+      ) : (
+        <BudgetUsed spent={costUsd} budget={budget} />
+      )}
+    </div>
+  );
 }
 
-function usageText(token: GatewayToken & TokenUsage): string {
-  const spent = token.usage?.costUsd ?? token.spentThisMonthUsd;
-  const requests = token.usage?.requests;
-  const parts: string[] = [];
-  if (requests !== undefined) parts.push(`${requests.toLocaleString('en-US')} requests`);
-  if (spent !== undefined && spent !== null) parts.push(`${formatUsd(spent)} this month`);
-  const budget =
-    token.monthlyBudgetUsd === null ? 'no budget' : `budget ${formatUsd(token.monthlyBudgetUsd)}/month`;
-  return parts.length > 0 ? `${parts.join(', ')} (${budget})` : budget;
+function BudgetUsed({ spent, budget }: { spent: number; budget: number }) {
+  // A budget of 0 admits nothing: it is used up from the start.
+  const share = budget > 0 ? spent / budget : 1;
+  const percent = Math.min(100, Math.round(share * 100));
+  const tone = share >= 1 ? 'poor' : share >= 0.8 ? 'fair' : 'good';
+  return (
+    <FillBar percent={percent} tone={tone}>
+      {spent > 0 && percent === 0 ? 'under 1%' : `${percent}%`} of budget {formatUsd(budget)}/month
+    </FillBar>
+  );
 }
 
 /**
@@ -45,7 +64,7 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
   const [revoking, setRevoking] = useState<GatewayToken | undefined>();
   const { outcome: notice, run } = useOutcome();
   const origin = gatewayUrl ?? globalThis.location?.origin ?? 'http://localhost:3000';
-  const list = (tokens.data ?? []) as (GatewayToken & TokenUsage)[];
+  const list = tokens.data ?? [];
   const snippetsId = useId();
 
   const revoke = (token: GatewayToken) => {
@@ -117,7 +136,9 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
                   <span className="byok-muted"> until {formatDateTime(token.expiresAt)}</span>
                 ) : null}
               </td>
-              <td data-label="Usage">{usageText(token)}</td>
+              <td data-label="Usage">
+                <TokenUsage token={token} />
+              </td>
               <td data-label="Created">{formatDateTime(token.createdAt)}</td>
               <td className="byok-table__actions">
                 {token.status === 'active' ? (

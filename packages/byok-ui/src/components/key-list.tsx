@@ -15,6 +15,7 @@ import { useProviders } from '../hooks/use-providers.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { CredentialFields } from './credential-fields.js';
 import { Dialog } from './dialog.js';
+import { FillBar } from './fill-bar.js';
 import { EditKeyDialog, RevokeKeyDialog } from './key-edit-dialogs.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
@@ -480,19 +481,14 @@ function rowTone(result: RowResult): 'success' | 'error' | 'info' {
   return 'info';
 }
 
-/** A score out of 100 as text (read by everyone) and a bar (decoration). */
+/** A score out of 100 as text and a bar. */
 export function HealthScore({ score }: { score: number }) {
   const rounded = Math.max(0, Math.min(100, Math.round(score)));
   const label = healthLabel(rounded);
   return (
-    <span className={`byok-health byok-health--${label}`}>
-      <span className="byok-health__bar" aria-hidden="true">
-        <span className="byok-health__fill" style={{ width: `${rounded}%` }} />
-      </span>
-      <span>
-        {rounded}/100 <span className="byok-muted">({label})</span>
-      </span>
-    </span>
+    <FillBar percent={rounded} tone={label}>
+      {rounded}/100 <span className="byok-muted">({label})</span>
+    </FillBar>
   );
 }
 

@@ -1,6 +1,7 @@
 import type {
   AuditEntry,
   FallbackChain,
+  GatewayTokenWithUsage,
   Key,
   KeyData,
   KeyTestResult,
@@ -37,6 +38,7 @@ export interface FakeApiOptions {
   chains?: Record<string, FallbackChain>;
   audit?: AuditEntry[];
   providers?: ProviderInfo[];
+  gatewayTokens?: GatewayTokenWithUsage[];
   /** What `test` and `test-credential` answer; default: valid unless the secret contains "bad". */
   testResult?: (keyData: KeyData | undefined, keyId: string | undefined) => KeyTestResult;
 }
@@ -82,6 +84,29 @@ export function makeKey(overrides: Partial<Key> = {}): Key {
     createdAt: '2026-03-01T10:00:00.000Z',
     updatedAt: '2026-03-01T10:00:00.000Z',
     revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function makeGatewayToken(overrides: Partial<GatewayTokenWithUsage> = {}): GatewayTokenWithUsage {
+  counter += 1;
+  return {
+    id: `gt_${counter.toString().padStart(4, '0')}`,
+    owner: { type: 'user', id: 'user_1' },
+    name: `Token ${counter}`,
+    hint: 'byok_gt_…abcd',
+    status: 'active',
+    environment: 'production',
+    createdAt: '2026-03-01T10:00:00.000Z',
+    updatedAt: '2026-03-01T10:00:00.000Z',
+    revokedAt: null,
+    expiresAt: null,
+    allowedProviders: null,
+    allowedModels: null,
+    monthlyBudgetUsd: null,
+    requestsPerMinute: null,
+    allowSystemKeys: false,
+    usage: { month: '2026-03', requests: 0, costUsd: 0, budgetRemainingUsd: null },
     ...overrides,
   };
 }
@@ -362,6 +387,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         chains[id] = body as FallbackChain;
         return json(200, { chain: chains[id] });
       }
+    }
+    if (method === 'GET' && path === '/gateway-tokens') {
+      const ws = query.get('workspaceId');
+      const owned = (options.gatewayTokens ?? []).filter((t) =>
+        ws ? t.owner.type === 'workspace' && t.owner.id === ws : t.owner.type === 'user',
+      );
+      return json(200, { gatewayTokens: owned });
     }
     if (method === 'GET' && path === '/audit') {
       const all = options.audit ?? [];
