@@ -11,6 +11,7 @@ import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import { UsageService } from '../usage/index.js';
+import { UsageWriter } from '../usage/usage-writer.js';
 import {
   AlertService,
   type KeyCompromisePayload,
@@ -77,7 +78,10 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
     });
     services.push(alerts);
-    return { alerts, usage: new UsageService({ db, logger: captured.logger, alerts }) };
+    return {
+      alerts,
+      usage: new UsageService({ db, writer: new UsageWriter({ db, logger: captured.logger, alerts }) }),
+    };
   }
 
   /** Sends a key-compromise notice to every alert of the owner and waits for the deliveries. */

@@ -10,6 +10,7 @@ import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import { UsageService } from '../usage/index.js';
+import { UsageWriter } from '../usage/usage-writer.js';
 import {
   type AlertNotificationPayload,
   AlertService,
@@ -117,7 +118,10 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
       ...overrides,
     });
     services.push(alerts);
-    return { alerts, usage: new UsageService({ db, logger: captured.logger, alerts }) };
+    return {
+      alerts,
+      usage: new UsageService({ db, writer: new UsageWriter({ db, logger: captured.logger, alerts }) }),
+    };
   }
 
   beforeAll(async () => {
@@ -304,8 +308,11 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
     // The usage commits with its outbox row, then the process "dies" before delivering.
     const crashed = new UsageService({
       db,
-      logger: captured.logger,
-      alerts: { checkAlerts: alerts.checkAlerts.bind(alerts), deliver: () => undefined },
+      writer: new UsageWriter({
+        db,
+        logger: captured.logger,
+        alerts: { checkAlerts: alerts.checkAlerts.bind(alerts), deliver: () => undefined },
+      }),
     });
     await crashed.recordUsage({ userId, provider: 'gemini', inputTokens: 90, outputTokens: 20 });
     expect((await alerts.listNotifications(userId))[0]?.status).toBe('pending');
@@ -375,7 +382,10 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
       'email: no SMTP server is configured (BYOK_SMTP_URL)',
       'webhook: no URL (the alert has no webhookUrl and BYOK_ALERT_WEBHOOK_URL is not set)',
     ]);
-    const usage = new UsageService({ db, logger: captured.logger, alerts: bare });
+    const usage = new UsageService({
+      db,
+      writer: new UsageWriter({ db, logger: captured.logger, alerts: bare }),
+    });
     await usage.recordUsage({ userId, provider: 'openai', inputTokens: 1 });
     await bare.drain();
     expect((await bare.listNotifications({ userId })).map((r) => [r.channel, r.status]).sort()).toEqual([
