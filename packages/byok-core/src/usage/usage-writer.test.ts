@@ -229,10 +229,11 @@ describe.each(databaseBackends)('usage writer on $name', (backend) => {
         complete: () => event(ownerId, i, { inputTokens: 100 + i, gatewayTokenId: null }),
       });
     const first = write(0); // starts a batch of its own at once
-    const rest = [write(1), write(2), write(3)]; // the fourth finds the queue full
+    // The fourth finds the queue full; the refusal is awaited from the start (no unhandled rejection).
+    const rest = Promise.allSettled([write(1), write(2), write(3)]);
     open();
     expect(await first).toMatch(/^\d+$/);
-    const settled = await Promise.allSettled(rest);
+    const settled = await rest;
     expect(
       settled.map((s) => (s.status === 'rejected' && isBYOKError(s.reason) ? s.reason.code : s.status)),
     ).toEqual(['DATABASE_UNAVAILABLE', 'fulfilled', 'fulfilled']);
