@@ -38,7 +38,8 @@ export interface ProviderFailure {
   code: string;
 }
 
-interface Served {
+/** Who served a call. */
+export interface Served {
   provider: AIProviderType;
   model: string;
   /** The key that served: a `key_…` id, or `'system'` for the application's key. */
