@@ -2,9 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
 import { AuditLog } from '../audit/index.js';
 import { EncryptionService, type Owner } from '../crypto/index.js';
-import { isBYOKError } from '../errors/index.js';
 import { DataKeyService } from '../keys/data-keys.js';
 import { createAlertsStore } from '../store/alerts-store.js';
 import { toDatabase } from '../store/database.js';
@@ -47,15 +47,6 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
     received,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
 }
 
 describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
 import { AuditLog } from '../audit/index.js';
 import { Keyring } from '../crypto/keyring.js';
-import { isBYOKError } from '../errors/index.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
@@ -19,15 +19,6 @@ import {
 } from './index.js';
 
 const SECRET = 'whsec-test-0123456789abcdef';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
 
 interface Received {
   path: string;

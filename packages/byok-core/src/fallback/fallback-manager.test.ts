@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
-import { BYOKError, isBYOKError } from '../errors/index.js';
+import { BYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { createMetrics } from '../metrics/prometheus.js';
 import { Environment, ProviderType } from '../providers/index.js';
@@ -23,15 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.clear());
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${String(error)}`;
-  }
-  return 'no error';
-}
 
 /** The fallback settings the wiring makes from these variables. */
 const fallbackSettings = (env: Record<string, string>) => validationAndFallbackSettingsFromEnv(env).fallback;

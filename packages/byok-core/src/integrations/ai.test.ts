@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
 import { isBYOKError } from '../errors/index.js';
 import { type FallbackAttempt, ProviderCallError } from '../fallback/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
@@ -23,15 +24,6 @@ interface UsageRow {
   priced: boolean;
   latency_ms: number | null;
   success: boolean;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
 }
 
 const SYSTEM_OPENAI_KEY = 'sk-system-0123456789abcdef';

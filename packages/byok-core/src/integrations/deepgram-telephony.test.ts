@@ -2,19 +2,10 @@ import { inspect } from 'node:util';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { isBYOKError } from '../errors/index.js';
+import { codeOf } from '../../test/error-code.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
 import { createBYOKDeepgramIntegration, createBYOKTelephonyIntegration } from './index.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
 
 const DEEPGRAM_KEY = 'dgfake0123456789abcdef0123456789abcdef01';
 const ACCOUNT_SID = `AC${'a1'.repeat(16)}`;

@@ -6,6 +6,7 @@ import {
   TEST_MASTER_KEY,
   uniqueId,
 } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
 import { encryptLegacy } from '../crypto/index.js';
 import { isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
@@ -14,15 +15,6 @@ import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 
 const openaiKey = (tail = 'a') => `sk-proj-${tail.repeat(8)}${Math.random().toString(36).slice(2, 10)}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
 
 describe.each(databaseBackends)('key store on $name', (backend) => {
   let client: unknown;
