@@ -12,6 +12,7 @@ import {
   TEST_MASTER_KEY,
   uniqueId,
 } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
 import { Keyring } from '../crypto/keyring.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
@@ -52,18 +53,9 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
   const db = () => toDatabase(client);
 
   beforeAll(async () => {
-    ({ client, close } = await backend.open());
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client },
-      logger: capturingLogger().logger,
-    });
-    await manager.ready();
+    ({ client, manager, close } = await openManager(backend));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
   beforeEach(async () => {
     await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
     await manager.audit.prepare();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
+import { openManager } from '../../test/manager.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { BYOKError } from '../errors/index.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { createMetrics } from '../metrics/prometheus.js';
 import { Environment, ProviderType } from '../providers/index.js';
 import { ProviderCallError } from '../providers/provider-call-error.js';
@@ -49,21 +50,13 @@ describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
     });
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
+    ({ manager, close } = await openManager(backend, {
       logger: log.logger,
       providers: { openai: { baseUrl: fake.baseUrls.openai } },
-    });
-    await manager.ready();
+    }));
     fallback = makeFallback();
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   const db = () => manager.context.db;
   const keyState = async (keyId: string) =>

@@ -7,6 +7,7 @@ import {
   uniqueId,
 } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
+import { openManager } from '../../test/manager.js';
 import { encryptLegacy } from '../crypto/index.js';
 import { isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
@@ -22,18 +23,9 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   let manager: BYOKManager;
 
   beforeAll(async () => {
-    ({ client, close } = await backend.open());
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client },
-      logger: capturingLogger().logger,
-    });
-    await manager.ready();
+    ({ client, manager, close } = await openManager(backend));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   const db = () => toDatabase(client);
 

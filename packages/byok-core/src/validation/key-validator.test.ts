@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { isBYOKError } from '../errors/index.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import type { BYOKManagerOptions } from '../manager/options.js';
 import { createMetrics } from '../metrics/prometheus.js';
 import { type KeyData, ProviderType, secretValues } from '../providers/index.js';
@@ -161,21 +162,13 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
+    ({ manager, close } = await openManager(backend, {
       logger: log.logger,
       providers: baseUrls(),
-    });
-    await manager.ready();
+    }));
     validator = makeValidator();
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   const db = () => manager.context.db;
   const keyState = async (keyId: string): Promise<KeyRowState> =>
