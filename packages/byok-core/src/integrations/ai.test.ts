@@ -4,11 +4,12 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
+import { openFakeManager } from '../../test/fake-manager.js';
 import { isBYOKError } from '../errors/index.js';
 import { type FallbackAttempt, ProviderCallError } from '../fallback/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderType } from '../providers/index.js';
-import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { FAKE_USAGE, type FakeProviders } from '../testing/index.js';
 import { createBYOKAIIntegration } from './index.js';
 
 interface UsageRow {
@@ -32,28 +33,21 @@ describe('createBYOKAIIntegration', () => {
   let fake: FakeProviders;
   let db: PGlite;
   let manager: BYOKManager;
+  let close: () => Promise<void>;
   const captured = capturingLogger();
 
   const usageOf = async (userId: string): Promise<UsageRow[]> =>
     (await db.query<UsageRow>('SELECT * FROM byok.key_usage WHERE owner_id = $1 ORDER BY id', [userId])).rows;
 
   beforeAll(async () => {
-    fake = await startFakeProviders();
-    db = await createTestDatabase();
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: db },
+    ({ fake, db, manager, close } = await openFakeManager({
       logger: captured.logger,
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
       fallback: { enabled: true, systemKeys: { openai: { apiKey: SYSTEM_OPENAI_KEY } } },
-    });
-    await manager.ready();
+    }));
   });
 
   afterAll(async () => {
-    await manager.close();
-    await db.close();
-    await fake.close();
+    await close();
   });
 
   beforeEach(() => fake.clear());
