@@ -1,8 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
+import { type Received, startReceiver } from '../../test/webhook-receiver.js';
 import { AuditLog } from '../audit/index.js';
 import { EncryptionService, type Owner } from '../crypto/index.js';
 import { DataKeyService } from '../keys/data-keys.js';
@@ -20,34 +19,6 @@ import {
 } from './index.js';
 
 const GLOBAL_SECRET = 'whsec-global-fallback-0123456789';
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on 127.0.0.1 that keeps every request; `/fail…` answers 503, the rest 204. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = path.startsWith('/fail') ? 503 : 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
   let close: () => Promise<void>;
