@@ -27,3 +27,16 @@ export async function openManager(
     },
   };
 }
+
+/** What a validator or fallback manager built beside `manager` needs: its services (of its debug view, say). */
+export function serviceDeps(manager: BYOKManager) {
+  return {
+    db: manager.context.db,
+    keys: manager.keys,
+    audit: manager.context.audit,
+    cache: manager.context.cache,
+    logger: manager.context.logger,
+    options: manager.context.options,
+    ready: () => manager.ready(),
+  };
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
-import { openManager } from '../../test/manager.js';
+import { openManager, serviceDeps } from '../../test/manager.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { BYOKError } from '../errors/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
@@ -36,18 +36,7 @@ describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
   const log = capturingLogger();
 
   const makeFallback = (extra: Partial<FallbackManagerDeps> = {}) =>
-    new FallbackManager({
-      db: manager.context.db,
-      keys: manager.keys,
-      audit: manager.context.audit,
-      cache: manager.context.cache,
-      logger: manager.context.logger,
-      options: manager.context.options,
-      access: manager.context.access,
-      ready: () => manager.ready(),
-      settings: {},
-      ...extra,
-    });
+    new FallbackManager({ ...serviceDeps(manager), access: manager.context.access, settings: {}, ...extra });
 
   beforeAll(async () => {
     ({ manager, close } = await openManager(backend, {

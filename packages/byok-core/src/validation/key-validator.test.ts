@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
-import { openManager } from '../../test/manager.js';
+import { openManager, serviceDeps } from '../../test/manager.js';
 import { providerCases, TWILIO_SID, unique } from '../../test/provider-cases.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { isBYOKError } from '../errors/index.js';
@@ -64,13 +64,8 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     validation: BYOKManagerOptions['validation'] = { timeout: 2000 },
   ) =>
     new KeyValidator({
-      db: manager.context.db,
-      keys: manager.keys,
-      audit: manager.context.audit,
-      cache: manager.context.cache,
-      logger: manager.context.logger,
+      ...serviceDeps(manager),
       options: { ...manager.context.options, validation },
-      ready: () => manager.ready(),
       ...extra,
     });
 
