@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import {
+  capturingLogger,
+  databaseBackends,
+  openMigrated,
+  TEST_MASTER_KEY,
+  uniqueId,
+} from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
 import { type Received, startReceiver } from '../../test/webhook-receiver.js';
 import { AuditLog } from '../audit/index.js';
 import { EncryptionService, type Owner } from '../crypto/index.js';
 import { DataKeyService } from '../keys/data-keys.js';
 import { createAlertsStore } from '../store/alerts-store.js';
-import { toDatabase } from '../store/database.js';
-import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import { UsageService } from '../usage/index.js';
 import {
@@ -59,10 +63,7 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
   const hooksFor = (marker: string) => receiver.received.filter((r) => r.path.includes(marker));
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
     const encryption = new EncryptionService({ encryptionKey: TEST_MASTER_KEY });
     await encryption.ready();
     dataKeys = new DataKeyService(db, encryption);

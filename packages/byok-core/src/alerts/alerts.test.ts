@@ -1,13 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import {
+  capturingLogger,
+  databaseBackends,
+  openMigrated,
+  TEST_MASTER_KEY,
+  uniqueId,
+} from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
 import { type Received, startReceiver } from '../../test/webhook-receiver.js';
 import { AuditLog } from '../audit/index.js';
 import { Keyring } from '../crypto/keyring.js';
-import { toDatabase } from '../store/database.js';
-import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import { UsageService } from '../usage/index.js';
 import {
@@ -79,10 +83,7 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
   }
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
     audit = new AuditLog(db, { keys: { keyring: await Keyring.create(TEST_MASTER_KEY) } });
     receiver = await startReceiver();
     smtp = await startSmtp();
