@@ -4,25 +4,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createLogger, type Logger } from '../src/logging/index.js';
-import { toDatabase } from '../src/store/database.js';
-import { DatabaseMigration } from '../src/store/migrator.js';
-import type { Database } from '../src/store/types.js';
 
 /** A database the suites run against: in-memory PGlite always, real PostgreSQL when TEST_DATABASE_URL is set. */
 export interface DatabaseBackend {
   name: string;
   /** A fresh, empty database for one test file. */
   open(): Promise<{ client: unknown; url?: string; close(): Promise<void> }>;
-}
-
-/** A fresh database on `backend` with every migration applied. */
-export async function openMigrated(
-  backend: DatabaseBackend,
-): Promise<{ db: Database; close(): Promise<void> }> {
-  const opened = await backend.open();
-  const db = toDatabase(opened.client);
-  await new DatabaseMigration(db).runMigrations();
-  return { db, close: opened.close };
 }
 
 const requireInCi = (variable: string) => {

@@ -30,19 +30,27 @@ const bearerAuth = (headers: Record<string, string>, keyData: KeyData): void => 
   expect(headers.authorization).toBe(`Bearer ${keyData.apiKey}`);
 };
 
+/** A case with the common answers: a bearer key, 401 for a wrong key, 402 for billing, 503 for an outage, a 2 s rate-limit hint. */
+const caseOf = (
+  c: Pick<ProviderCase, 'provider' | 'keyData' | 'path'> & Partial<ProviderCase>,
+): ProviderCase => ({
+  auth: bearerAuth,
+  invalidStatus: 401,
+  billingStatus: 402,
+  outageStatus: 503,
+  defaultRetryAfterMs: 2000,
+  ...c,
+});
+
 /** One case per provider: how its fake is reached and how it answers; used by the probe and validator suites. */
 export const providerCases: ProviderCase[] = [
-  {
+  caseOf({
     provider: ProviderType.OPENAI,
     keyData: (marker) => ({ apiKey: `sk-test-${marker}-${unique()}-${'a1'.repeat(12)}` }),
     path: () => '/openai/models',
-    auth: bearerAuth,
-    invalidStatus: 401,
     billingStatus: 429,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.ANTHROPIC,
     keyData: (marker) => ({ apiKey: `sk-ant-api03-${marker}-${unique()}-${'b2'.repeat(20)}` }),
     path: () => '/anthropic/v1/models',
@@ -51,12 +59,9 @@ export const providerCases: ProviderCase[] = [
       expect(headers['anthropic-version']).toBe('2023-06-01');
       expect(headers.authorization).toBeUndefined();
     },
-    invalidStatus: 401,
-    billingStatus: 402,
     outageStatus: 529,
-    defaultRetryAfterMs: 2000,
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.GEMINI,
     keyData: (marker) => ({ apiKey: `AIzaSy${marker}${unique()}${'c3'.repeat(16)}` }),
     path: () => '/gemini/v1beta/models?pageSize=1',
@@ -65,45 +70,32 @@ export const providerCases: ProviderCase[] = [
       expect(headers.authorization).toBeUndefined();
     },
     invalidStatus: 400,
-    billingStatus: 402,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.DEEPSEEK,
     keyData: (marker) => ({ apiKey: `sk-${marker}${unique()}${'d4'.repeat(16)}` }),
     path: () => '/deepseek/user/balance',
-    auth: bearerAuth,
-    invalidStatus: 401,
     // The balance call answers 200 with is_available: false.
     billingStatus: 200,
-    outageStatus: 503,
     defaultRetryAfterMs: undefined,
     balance: { amount: 110, currency: 'USD' },
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.OPENROUTER,
     keyData: (marker) => ({ apiKey: `sk-or-v1-${marker}${unique()}${'e5'.repeat(32)}` }),
     path: () => '/openrouter/key',
-    auth: bearerAuth,
-    invalidStatus: 401,
     // The key call answers 200 with limit_remaining: 0.
     billingStatus: 200,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
     balance: { amount: 74.5, currency: 'USD' },
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.DEEPGRAM,
     keyData: (marker) => ({ apiKey: `${marker}${unique()}${'f6'.repeat(20)}` }),
     path: () => '/deepgram/projects',
     auth: (headers, keyData) => expect(headers.authorization).toBe(`Token ${keyData.apiKey}`),
-    invalidStatus: 401,
-    billingStatus: 402,
-    outageStatus: 503,
     defaultRetryAfterMs: undefined,
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.TWILIO,
     keyData: (marker) => ({ accountSid: TWILIO_SID, authToken: `${marker}${unique()}${'9a'.repeat(14)}` }),
     path: (keyData) => `/twilio/Accounts/${keyData.accountSid}.json`,
@@ -111,40 +103,25 @@ export const providerCases: ProviderCase[] = [
       const basic = Buffer.from(`${keyData.accountSid}:${keyData.authToken}`).toString('base64');
       expect(headers.authorization).toBe(`Basic ${basic}`);
     },
-    invalidStatus: 401,
     billingStatus: 401,
-    outageStatus: 503,
     defaultRetryAfterMs: undefined,
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.MISTRAL,
     keyData: (marker) => ({ apiKey: `${marker}${unique()}${'a7'.repeat(14)}` }),
     path: () => '/mistral/models',
-    auth: bearerAuth,
-    invalidStatus: 401,
-    billingStatus: 402,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.GROQ,
     keyData: (marker) => ({ apiKey: `gsk_${marker}${unique()}${'b8'.repeat(24)}` }),
     path: () => '/groq/models',
-    auth: bearerAuth,
-    invalidStatus: 401,
-    billingStatus: 402,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
+  }),
+  caseOf({
     provider: ProviderType.XAI,
     keyData: (marker) => ({ apiKey: `xai-${marker}${unique()}${'c9'.repeat(36)}` }),
     path: () => '/xai/models',
-    auth: bearerAuth,
     // xAI answers a wrong key with 400 and an account without credits with 403.
     invalidStatus: 400,
     billingStatus: 403,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
+  }),
 ];

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  capturingLogger,
-  databaseBackends,
-  openMigrated,
-  TEST_MASTER_KEY,
-  uniqueId,
-} from '../../test/backends.js';
+import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import { codeOf } from '../../test/error-code.js';
 import { type Received, startReceiver } from '../../test/webhook-receiver.js';
 import { AuditLog } from '../audit/index.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseBackends, openMigrated } from '../../test/backends.js';
+import { databaseBackends } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Database } from '../store/types.js';
 import { acquireLease, acquireLeaseIfFree, leaseHolder, newHolderId, releaseLease } from './lease.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseBackends, openMigrated, uniqueId } from '../../test/backends.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { purgeExpiredUsage } from '../usage/retention.js';
 import type { Database } from './types.js';
