@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { dataKeysStore } from './data-keys-store.js';
-import { toDatabase } from './database.js';
 import { type GatewayTokensStore, gatewayTokensStore } from './gateway-tokens-store.js';
 import { type KeysStore, keysStore } from './keys-store.js';
-import { DatabaseMigration } from './migrator.js';
 import type { Database } from './types.js';
 import { type WorkspacesStore, workspacesStore } from './workspaces-store.js';
 
@@ -233,10 +232,7 @@ describe.each(databaseBackends)('owner isolation on $name', (backend) => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
   });
   afterAll(() => close());
 

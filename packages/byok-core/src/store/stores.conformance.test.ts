@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { auditStore } from './audit-store.js';
 import { dataKeysStore } from './data-keys-store.js';
-import { toDatabase } from './database.js';
 import { envImportsStore } from './env-imports-store.js';
 import { gatewayTokensStore } from './gateway-tokens-store.js';
 import { incidentsStore } from './incidents-store.js';
 import { keyAccessStore } from './key-access-store.js';
 import { keysStore, type NewKeyRow } from './keys-store.js';
-import { DatabaseMigration } from './migrator.js';
 import { ANY_OWNER } from './owner-filter.js';
 import { statsStore } from './stats-store.js';
 import { systemFlagsStore } from './system-flags-store.js';
@@ -27,10 +26,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
   });
   afterAll(() => close());
 

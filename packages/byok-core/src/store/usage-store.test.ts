@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { purgeExpiredUsage } from '../usage/retention.js';
-import { toDatabase } from './database.js';
-import { DatabaseMigration } from './migrator.js';
 import type { Database } from './types.js';
 import { type FiguresSums, type UsageRow, usageStore } from './usage-store.js';
 
@@ -65,10 +64,7 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
   const now = Date.now();
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
     // 200 days of rows, some on hour and day edges; one batch, then single rows.
     const rows: UsageRow[] = [];
     for (let i = 0; i < 400; i++) {
