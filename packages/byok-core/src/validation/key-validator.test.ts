@@ -58,10 +58,10 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
   const baseUrls = () =>
     Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }]));
 
-  /** A validator over the manager's services, as the lead will wire it. */
+  /** A validator over the manager's services, as the lead will wire it (the product's 10 s timeout: a loaded runner is slow, not a hung provider). */
   const makeValidator = (
     extra: Partial<KeyValidatorDeps> = {},
-    validation: BYOKManagerOptions['validation'] = { timeout: 2000 },
+    validation: BYOKManagerOptions['validation'] = { timeout: 10_000 },
   ) =>
     new KeyValidator({
       ...serviceDeps(manager),
