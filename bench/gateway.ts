@@ -3,12 +3,15 @@
  * open-source gateway, all in one run on the same fake upstream (answering at once and after
  * 20 ms; JSON and streamed): autocannon, 50 connections, BENCH_GATEWAY_SECONDS (default 5) per run,
  * each target its own process. Then the usage writer alone: events/s on PostgreSQL with an alert
- * armed, totals checked.
+ * armed, totals checked; and `recordUsage` (through the same writer) with BENCH_RECORD_CALLERS
+ * (default 200) concurrent callers for BENCH_RECORD_SECONDS (default 5), beside raw single-row
+ * INSERTs by as many callers on the same pool, totals checked.
  *
  * Portkey: install it outside the repo (`npm install @portkey-ai/gateway@1.15.2` in /tmp/portkey)
  * and set PORTKEY_DIR=/tmp/portkey; without it its column says so and the ratios to it are skipped.
  * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch database is made and dropped).
- * Run: npm run bench:gateway
+ * Run: npm run bench:gateway (BENCH_GATEWAY_ONLY=ingestion: the two usage figures only;
+ * BENCH_GATEWAY_ONLY=record-usage: the recordUsage figure only).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { createLogger } from '@stack-2025/byok-core';
 import pg from 'pg';
 import { AlertService } from '../packages/byok-core/src/alerts/alert-service.js';
 import { AuditLog } from '../packages/byok-core/src/audit/index.js';
+import { createBYOKForStack2025 } from '../packages/byok-core/src/create-byok.js';
 import { EncryptionService } from '../packages/byok-core/src/crypto/index.js';
 import { toDatabase } from '../packages/byok-core/src/store/database.js';
 import { DatabaseMigration } from '../packages/byok-core/src/store/migrator.js';
@@ -328,7 +332,6 @@ async function ingestion(): Promise<void> {
         batches: stats.batches,
         'goal ≥ 10,000/s': total / seconds >= 10_000 ? 'met' : 'NOT met',
         'totals exact (raw = daily = spend)': exact ? 'yes' : `NO ${JSON.stringify(rows[0])}`,
-        'baseline: recordUsage (README)': '1,218 calls/s',
       },
     ]);
     await writer.close();
@@ -339,5 +342,92 @@ async function ingestion(): Promise<void> {
   }
 }
 
-if (process.env.BENCH_GATEWAY_ONLY === 'ingestion') await ingestion();
-else await main();
+/** Runs `callers` loops of `call` for `seconds`; answers the calls made. */
+async function callersFor(callers: number, seconds: number, call: (i: number) => Promise<unknown>) {
+  const end = performance.now() + seconds * 1000;
+  let calls = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (performance.now() < end) await call(calls++);
+    }),
+  );
+  return calls;
+}
+
+/**
+ * `recordUsage` through the public API (a system over a pg pool), one key, an alert armed on its
+ * owner, many concurrent callers; beside raw single-row INSERTs by as many callers on the same pool.
+ */
+async function recordUsageThroughput(): Promise<void> {
+  const scratch = await scratchDatabase();
+  const pool = new pg.Pool({ connectionString: scratch.url, max: 8 });
+  pool.on('error', () => undefined);
+  const callers = Number(process.env.BENCH_RECORD_CALLERS ?? 200);
+  const seconds = Number(process.env.BENCH_RECORD_SECONDS ?? 5);
+  const system = await createBYOKForStack2025({
+    encryptionKey: 'bench-record-usage-master-key-0123456789abcdef',
+    postgresClient: pool,
+    logger: createLogger({ level: 'warn' }),
+  });
+  try {
+    const userId = 'bench_record_user';
+    const keyId = 'key_bench_record';
+    await pool.query(
+      `INSERT INTO byok.keys (id, owner_type, owner_id, provider, environment, ciphertext, key_hint, key_fingerprint)
+       VALUES ($1, 'user', $2, 'openai', 'production', 'x', 'sk-…bench', 'fp')`,
+      [keyId, userId],
+    );
+    await system.database.createUsageAlert({
+      userId,
+      alertType: 'requests',
+      thresholdValue: 1e9,
+      thresholdPeriod: 'monthly',
+      notificationChannels: ['webhook'],
+      webhookUrl: 'https://hooks.example.com/bench',
+    });
+    const raw = await callersFor(callers, seconds, () =>
+      pool.query(
+        `INSERT INTO byok.key_usage (owner_type, owner_id, provider, model, input_tokens, output_tokens, cost_usd)
+         VALUES ('user', 'bench_raw_insert', 'openai', 'gpt-6-luna', 100, 10, 0.0001)`,
+      ),
+    );
+    const recorded = await callersFor(callers, seconds, (i) =>
+      system.manager.recordUsage({
+        keyId,
+        model: 'gpt-6-luna',
+        inputTokens: 100 + (i % 7),
+        outputTokens: 10,
+      }),
+    );
+    const { rows } = await pool.query<{ raw: string; daily: string; hourly: string }>(
+      `SELECT (SELECT count(*) FROM byok.key_usage WHERE owner_id = $1)::text AS raw,
+              (SELECT coalesce(sum(requests), 0) FROM byok.usage_daily WHERE owner_id = $1)::text AS daily,
+              (SELECT coalesce(sum(requests), 0) FROM byok.usage_hourly WHERE owner_id = $1)::text AS hourly`,
+      [userId],
+    );
+    const exact = [rows[0]?.raw, rows[0]?.daily, rows[0]?.hourly].every((n) => n === String(recorded));
+    console.log(
+      `\nrecordUsage (public API, one key, an alert armed), ${callers} concurrent callers, ${seconds} s each, pg pool of 8`,
+    );
+    console.table([
+      { path: 'baseline: raw single-row INSERT', calls: raw, 'calls/s': (raw / seconds).toFixed(0) },
+      {
+        path: 'recordUsage',
+        calls: recorded,
+        'calls/s': (recorded / seconds).toFixed(0),
+        '÷ raw insert': (raw / recorded).toFixed(2),
+        'totals exact (raw = hourly = daily = calls)': exact ? 'yes' : `NO ${JSON.stringify(rows[0])}`,
+      },
+    ]);
+    if (!exact) process.exitCode = 1;
+  } finally {
+    await system.close();
+    await pool.end();
+    await scratch.drop().catch(() => undefined);
+  }
+}
+
+const only = process.env.BENCH_GATEWAY_ONLY;
+if (only === 'ingestion') await ingestion();
+else if (only !== 'record-usage') await main();
+await recordUsageThroughput();

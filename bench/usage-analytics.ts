@@ -3,7 +3,8 @@
  *   - getAnalytics (30 days by day, 90 days by week, 7 days by hour; answered from the daily and
  *     hourly roll-ups) beside a raw `pg` primary-key select of the same run (as a ratio) and the
  *     same figures added up from the raw rows without roll-ups; totals checked against raw rows;
- *   - recordUsage throughput with one (unfired) alert on the owner, beside a raw single-row INSERT.
+ *   - recordUsage throughput (through the batched UsageWriter) with one (unfired) alert on the owner,
+ *     beside a raw single-row INSERT.
  *
  * Run: node --conditions=@stack-2025/source --import tsx bench/usage-analytics.ts
  * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where it may create a scratch database).
@@ -21,6 +22,7 @@ import { createLogger } from '../packages/byok-core/src/logging/index.js';
 import { toDatabase } from '../packages/byok-core/src/store/database.js';
 import { DatabaseMigration } from '../packages/byok-core/src/store/migrator.js';
 import { UsageService } from '../packages/byok-core/src/usage/index.js';
+import { UsageWriter } from '../packages/byok-core/src/usage/usage-writer.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 3_000);
@@ -107,7 +109,8 @@ const alerts = new AlertService({
     defaultUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
   },
 });
-const usage = new UsageService({ db, logger, alerts });
+const writer = new UsageWriter({ db, logger, alerts });
+const usage = new UsageService({ db, writer });
 
 try {
   console.log(
@@ -300,7 +303,7 @@ try {
       `  ${name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(7)} ${ms(r.median).padStart(9)} ${ms(r.p95).padStart(9)}  ${(rawInsert.perSecond / r.perSecond).toFixed(1).padStart(8)}×`,
     );
   wrow('baseline: raw single-row INSERT', rawInsert);
-  wrow('recordUsage, one alert (checked each call)', withAlert);
+  wrow('recordUsage, one alert (checked each batch)', withAlert);
   wrow('recordUsage, owner without alerts', noAlert);
   const fired = (await alerts.listUsageAlerts(HEAVY)).find((a) => a.id === alert.id)?.lastFiredPeriod;
   console.log(
@@ -319,6 +322,7 @@ try {
   );
   if (after.totals.requests !== raw24) process.exitCode = 1;
 } finally {
+  await writer.close();
   await alerts.close();
   await pool.end();
   receiver.close();

@@ -32,6 +32,7 @@ describe('byok gateway-tokens.happy', () => {
     expect(listed.stdout).toContain(id);
     expect(listed.stdout).toContain(`byok_gt_…${token.slice(-4)}`);
     expect(listed.stdout).toContain('budget $20/month');
+    expect(listed.stdout).toContain(`0 requests, $0 in ${new Date().toISOString().slice(0, 7)}`);
     expect(listed.stdout).not.toContain(token);
     const revoked = await runCli(['gateway-tokens', 'revoke', id, '--user', user], env, dir.path);
     expect(revoked.code, revoked.stderr).toBe(0);

@@ -3,9 +3,7 @@
  * leaves (canary, also when an upstream echoes it), errors in the caller's dialect, failover only
  * before the first byte, budgets and rate limits, pacing of streamed chunks, client disconnects.
  */
-import { FAKE_USAGE } from '@stack-2025/byok-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { priceUsage } from '../packages/byok-core/src/usage/index.js';
 import { type GatewayWorld, openaiKey, startGatewayWorld, uid, usageOf } from './gateway-support.js';
 
 let world: GatewayWorld;
@@ -203,13 +201,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
 
   describe('gateway.limits', () => {
     it('50 concurrent requests against a budget for 10 forward at most 10 (+1 per instance)', async () => {
-      const cost = priceUsage({
-        provider: 'openai',
-        model: 'gpt-6-luna',
-        inputTokens: FAKE_USAGE.chat.promptTokens,
-        outputTokens: FAKE_USAGE.chat.completionTokens,
-        cachedTokens: FAKE_USAGE.chat.cachedTokens,
-      }).costUsd as number;
+      const cost = world.chatCostUsd;
       const secret = openaiKey();
       const { token, tokenId } = await owner([secret], { monthlyBudgetUsd: cost * 10 });
       world.fake.clear();

@@ -4,8 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type BYOKSystem, createBYOKForStack2025 } from '@stack-2025/byok-core';
 import { createGatewayHandler, type GatewayHandler } from '@stack-2025/byok-core/gateway';
-import { createTestDatabase, type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
+import {
+  createTestDatabase,
+  FAKE_USAGE,
+  type FakeProviders,
+  startFakeProviders,
+} from '@stack-2025/byok-core/testing';
 import pg from 'pg';
+import { priceUsage } from '../packages/byok-core/src/usage/index.js';
 import { createScratchDatabase } from '../packages/byok-core/test/backends.js';
 
 export const MASTER_KEY = 'gateway-test-master-key-0123456789abcdef-01';
@@ -19,6 +25,8 @@ export interface GatewayWorld {
   gateway: GatewayHandler;
   /** `http://127.0.0.1:<port>` of the gateway */
   url: string;
+  /** USD of one fake chat completion of `gpt-6-luna`: the fake providers' usage, priced from the table. */
+  chatCostUsd: number;
   close(): Promise<void>;
 }
 
@@ -73,6 +81,13 @@ export async function startGatewayWorld(
     system,
     gateway,
     url: `http://127.0.0.1:${port}`,
+    chatCostUsd: priceUsage({
+      provider: 'openai',
+      model: 'gpt-6-luna',
+      inputTokens: FAKE_USAGE.chat.promptTokens,
+      outputTokens: FAKE_USAGE.chat.completionTokens,
+      cachedTokens: FAKE_USAGE.chat.cachedTokens,
+    }).costUsd as number,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -352,6 +352,16 @@ const ROUTES: RouteCase[] = [
     owned: true,
   },
   {
+    route: 'GET /api/gateway-tokens/:id/usage',
+    method: 'GET',
+    path: (w, missing) => `/api/gateway-tokens/${missing ? MISSING_GT : w.gatewayTokenId}/usage?timeRange=7d`,
+    bad: (w) => [
+      { path: `/api/gateway-tokens/${w.gatewayTokenId}/usage?timeRange=1y` },
+      { path: `/api/gateway-tokens/${w.gatewayTokenId}/usage?x=1` },
+    ],
+    owned: true,
+  },
+  {
     route: 'PATCH /api/gateway-tokens/:id',
     method: 'PATCH',
     path: (w, missing) => `/api/gateway-tokens/${missing ? MISSING_GT : w.gatewayTokenId}`,

@@ -276,7 +276,8 @@ describe.skipIf(!canRunChromium)(
         fetch(`${dash.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }),
+          // A priced model, so the token's usage shows a cost.
+          body: JSON.stringify({ model: 'openai/gpt-6-luna', messages: [{ role: 'user', content: 'Hi' }] }),
         });
       const served = await chat();
       expect(served.status, await served.clone().text()).toBe(200);
@@ -287,7 +288,17 @@ describe.skipIf(!canRunChromium)(
       expect(await pageContents(page)).not.toContain(token);
       const row = page.getByRole('row', { name: /E2E app/ });
       expect(await row.innerText()).toContain(token.slice(-4));
-      expect(await row.innerText()).toMatch(/budget \$5\.00\/month/);
+      expect(await row.innerText()).toMatch(/of budget \$5\.00\/month/);
+
+      // Usage by token: once the request's usage is written, the list shows it (on its next load).
+      await dash.service.system.manager.context.usageWriter.flush();
+      const [listed] = await dash.service.system.manager.listGatewayTokens(demoUser);
+      expect(listed?.usage.requests).toBe(1);
+      expect(listed?.usage.costUsd).toBeGreaterThan(0);
+      await page.getByRole('tab', { name: 'Keys' }).click();
+      await page.getByRole('tab', { name: 'Gateway' }).click();
+      await row.getByText('1 request, $0.0000 this month').waitFor();
+      expect(await row.innerText()).toContain('under 1% of budget $5.00/month');
 
       // The snippets point the SDKs at this service and read the token from the environment.
       const openai = page.getByRole('figure', { name: /OpenAI SDK/ });

@@ -76,95 +76,85 @@ export async function startBackgroundJobs(
       : undefined;
   if (!options.validation) log.info('periodic key validation is off (BYOK_ENABLE_VALIDATION=false)');
 
-  let purging: Promise<number | null> | undefined;
-  const purgeAuditIfDue = (): Promise<number | null> => {
-    if (stopped) return Promise.resolve(null);
-    purging ??= track(
-      (async () => {
-        if (!(await acquireLeaseIfFree(system.database.db, AUDIT_PURGE_LEASE, AUDIT_PURGE_PERIOD_MS)))
-          return null;
-        const removed = await system.audit.purgeExpired();
-        log.info({ removed }, 'audit retention purge done');
-        return removed;
-      })()
-        .catch((error: unknown) => {
-          log.error({ err: { message: (error as Error).message } }, 'audit retention purge failed');
-          return null;
-        })
-        .finally(() => {
-          purging = undefined;
-        }),
-    );
-    return purging;
+  /**
+   * `run` one at a time: a call while it runs shares its promise. A failure is logged (at `level`,
+   * message only) and answers `fallback`, as does any call after `stop()`.
+   */
+  const singleFlight = <T, F>(
+    run: () => Promise<T>,
+    fallback: F,
+    level: 'error' | 'warn',
+    failure: string,
+  ): (() => Promise<T | F>) => {
+    let current: Promise<T | F> | undefined;
+    return () => {
+      if (stopped) return Promise.resolve(fallback);
+      current ??= track(
+        run()
+          .catch((error: unknown) => {
+            log[level]({ err: { message: (error as Error).message } }, failure);
+            return fallback;
+          })
+          .finally(() => {
+            current = undefined;
+          }),
+      );
+      return current;
+    };
   };
+  /** `run` when this instance takes `lease` (no instance took it within `periodMs`); null otherwise. */
+  const leased =
+    <T>(lease: string, periodMs: number, run: () => Promise<T>) =>
+    async (): Promise<T | null> =>
+      (await acquireLeaseIfFree(system.database.db, lease, periodMs)) ? run() : null;
 
-  let purgingUsage: Promise<UsagePurgeResult | null> | undefined;
-  const purgeUsageIfDue = (): Promise<UsagePurgeResult | null> => {
-    if (stopped) return Promise.resolve(null);
-    purgingUsage ??= track(
-      (async () => {
-        if (!(await acquireLeaseIfFree(system.database.db, USAGE_PURGE_LEASE, USAGE_PURGE_PERIOD_MS)))
-          return null;
-        const removed = await system.manager.context.usage.purgeExpired(options.usageRetention);
-        log.info({ removed }, 'usage retention purge done');
-        return removed;
-      })()
-        .catch((error: unknown) => {
-          log.error({ err: { message: (error as Error).message } }, 'usage retention purge failed');
-          return null;
-        })
-        .finally(() => {
-          purgingUsage = undefined;
-        }),
-    );
-    return purgingUsage;
-  };
+  const purgeAuditIfDue = singleFlight(
+    leased(AUDIT_PURGE_LEASE, AUDIT_PURGE_PERIOD_MS, async () => {
+      const removed = await system.audit.purgeExpired();
+      log.info({ removed }, 'audit retention purge done');
+      return removed;
+    }),
+    null,
+    'error',
+    'audit retention purge failed',
+  );
+
+  const purgeUsageIfDue = singleFlight(
+    leased(USAGE_PURGE_LEASE, USAGE_PURGE_PERIOD_MS, async () => {
+      const removed = await system.manager.context.usage.purgeExpired(options.usageRetention);
+      log.info({ removed }, 'usage retention purge done');
+      return removed;
+    }),
+    null,
+    'error',
+    'usage retention purge failed',
+  );
 
   const auditVerifyMs = options.auditVerifyMs ?? AUDIT_VERIFY_PERIOD_MS;
-  let verifying: Promise<number | null> | undefined;
-  const verifyAuditIfDue = (): Promise<number | null> => {
-    if (stopped) return Promise.resolve(null);
-    verifying ??= track(
-      (async () => {
-        if (!(await acquireLeaseIfFree(system.database.db, AUDIT_VERIFY_LEASE, auditVerifyMs))) return null;
-        const result = await system.audit.verify();
-        const failures = result.problems.length;
-        system.metrics.operational.onAuditVerification({ entries: result.checked, failures });
-        if (failures > 0)
-          log.error({ checked: result.checked, failures }, 'audit verification found tampering');
-        return failures;
-      })()
-        .catch((error: unknown) => {
-          log.error({ err: { message: (error as Error).message } }, 'audit verification failed to run');
-          return null;
-        })
-        .finally(() => {
-          verifying = undefined;
-        }),
-    );
-    return verifying;
-  };
+  const verifyAuditIfDue = singleFlight(
+    leased(AUDIT_VERIFY_LEASE, auditVerifyMs, async () => {
+      const result = await system.audit.verify();
+      const failures = result.problems.length;
+      system.metrics.operational.onAuditVerification({ entries: result.checked, failures });
+      if (failures > 0)
+        log.error({ checked: result.checked, failures }, 'audit verification found tampering');
+      return failures;
+    }),
+    null,
+    'error',
+    'audit verification failed to run',
+  );
 
-  let sweeping: Promise<number> | undefined;
-  const sweepOutbox = (): Promise<number> => {
-    if (stopped) return Promise.resolve(0);
-    sweeping ??= track(
-      system.manager.context.alerts
-        .processOutbox()
-        .then((claimed) => {
-          if (claimed > 0) log.info({ claimed }, 'alert outbox swept');
-          return claimed;
-        })
-        .catch((error: unknown) => {
-          log.warn({ err: { message: (error as Error).message } }, 'alert outbox sweep failed');
-          return 0;
-        })
-        .finally(() => {
-          sweeping = undefined;
-        }),
-    );
-    return sweeping;
-  };
+  const sweepOutbox = singleFlight(
+    async () => {
+      const claimed = await system.manager.context.alerts.processOutbox();
+      if (claimed > 0) log.info({ claimed }, 'alert outbox swept');
+      return claimed;
+    },
+    0,
+    'warn',
+    'alert outbox sweep failed',
+  );
 
   const every = (ms: number, fn: () => unknown) => {
     const timer = setInterval(fn, ms);

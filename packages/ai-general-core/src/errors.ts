@@ -50,9 +50,11 @@ export function allProvidersFailed(failures: { provider: AIProviderType; error: 
   );
 }
 
-function codeOf(error: unknown): string {
+/** What a failure is called in `skippedProviders` and error details: a `ProviderCallError`'s outcome, else its code. */
+export function codeOf(error: unknown): string {
   // A ProviderCallError is also a BYOKError; its outcome says more than its code.
-  if (ProviderCallError.isInstance(error)) return error.outcome;
+  const outcome = (error as { outcome?: unknown } | null)?.outcome;
+  if (typeof outcome === 'string') return outcome;
   if (isBYOKError(error)) return error.code;
   return 'unexpected';
 }

@@ -15,7 +15,7 @@ import {
   type TextStreamPart,
   type ToolSet,
 } from 'ai';
-import { allProvidersFailed, scrub, toProviderError } from './errors.js';
+import { allProvidersFailed, codeOf, scrub, toProviderError } from './errors.js';
 import { chatModel, DEFAULT_EMBEDDING_MODELS, embeddingModel } from './models.js';
 import type {
   AIRouterOptions,
@@ -27,7 +27,7 @@ import type {
   ChatUsage,
   EmbedOptions,
   EmbedResult,
-  ProviderFailure,
+  Served,
 } from './types.js';
 
 interface NormalizedChat {
@@ -81,39 +81,22 @@ export class AIRouter {
   /** One chat answer, from the first provider that gives one. */
   async chat(input: ChatInput, options: CallOptions = {}): Promise<ChatResult> {
     const request = normalize(input);
-    return this.#route(request.provider, async (provider, config, skippedProviders) => {
-      const model = request.model ?? config.defaultModel;
-      const served = await config.withKey(
-        async (key, signal) => {
-          const answer = await sdkCall(provider, key, () =>
-            generateText({
-              model: chatModel(provider, key, model),
-              messages: request.messages,
-              maxRetries: 0,
-              abortSignal: signal,
-              ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
-              ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-            }),
-          );
-          const usage = toUsage(answer.totalUsage);
-          return {
-            result: { text: answer.text, model: answer.response.modelId ?? model, usage },
-            usage: attemptUsage(model, usage),
-          };
-        },
-        { ...callOptions(options), model },
-      );
-      return {
-        text: served.result.text,
-        usage: served.result.usage,
-        provider,
-        model: served.result.model,
-        keyId: served.keyId,
-        wasSystemFallback: served.wasSystemFallback,
-        attempts: served.attempts,
-        skippedProviders,
-      };
-    });
+    const { result, served } = await this.#serve(
+      request.provider,
+      (_provider, config) => request.model ?? config.defaultModel,
+      async (provider, key, model, signal) => {
+        const answer = await sdkCall(provider, key, () =>
+          generateText(chatSettings(request, provider, key, model, signal)),
+        );
+        const usage = toUsage(answer.totalUsage);
+        return {
+          result: { text: answer.text, model: answer.response.modelId ?? model, usage },
+          usage: attemptUsage(model, usage),
+        };
+      },
+      options,
+    );
+    return { text: result.text, usage: result.usage, ...served, model: result.model };
   }
 
   /**
@@ -122,58 +105,40 @@ export class AIRouter {
    */
   async stream(input: ChatInput, options: CallOptions = {}): Promise<ChatStream> {
     const request = normalize(input);
-    return this.#route(request.provider, async (provider, config, skippedProviders) => {
-      const model = request.model ?? config.defaultModel;
-      const served = await config.withKey(
-        async (key, signal) => {
-          const started = streamText({
-            model: chatModel(provider, key, model),
-            messages: request.messages,
-            maxRetries: 0,
-            abortSignal: signal,
-            // Errors arrive as stream parts; the SDK's default handler would print them (with the provider's message).
-            onError: () => undefined,
-            ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
-            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-          });
-          const parts = started.fullStream[Symbol.asyncIterator]();
-          const buffered: string[] = [];
-          // Wait for the first piece (or the end): a refusal shows up here, while another key can still take over.
-          for (;;) {
-            const next = await parts.next();
-            if (next.done) break;
-            const part = next.value;
-            if (part.type === 'error') throw toProviderError(part.error, provider, [key.apiKey]);
-            if (part.type === 'text-delta') {
-              buffered.push(part.text);
-              break;
-            }
-            if (part.type === 'finish') {
-              buffered.push('');
-              return {
-                result: finished(buffered, part),
-                usage: attemptUsage(model, toUsage(part.totalUsage)),
-              };
-            }
+    const { result, served } = await this.#serve(
+      request.provider,
+      (_provider, config) => request.model ?? config.defaultModel,
+      async (provider, key, model, signal) => {
+        const started = streamText({
+          ...chatSettings(request, provider, key, model, signal),
+          // Errors arrive as stream parts; the SDK's default handler would print them (with the provider's message).
+          onError: () => undefined,
+        });
+        const parts = started.fullStream[Symbol.asyncIterator]();
+        const buffered: string[] = [];
+        // Wait for the first piece (or the end): a refusal shows up here, while another key can still take over.
+        for (;;) {
+          const next = await parts.next();
+          if (next.done) break;
+          const part = next.value;
+          if (part.type === 'error') throw toProviderError(part.error, provider, [key.apiKey]);
+          if (part.type === 'text-delta') {
+            buffered.push(part.text);
+            break;
           }
-          return pending(buffered, parts, provider, key, model);
-        },
-        { ...callOptions(options), model },
-      );
-      const { textStream, text, usage } = served.result;
-      return {
-        provider,
-        model,
-        keyId: served.keyId,
-        wasSystemFallback: served.wasSystemFallback,
-        attempts: served.attempts,
-        skippedProviders,
-        textStream,
-        text,
-        usage,
-        [Symbol.asyncIterator]: () => textStream[Symbol.asyncIterator](),
-      };
-    });
+          if (part.type === 'finish') {
+            buffered.push('');
+            return {
+              result: finished(buffered, part),
+              usage: attemptUsage(model, toUsage(part.totalUsage)),
+            };
+          }
+        }
+        return pending(buffered, parts, provider, key, model);
+      },
+      options,
+    );
+    return { ...served, ...result, [Symbol.asyncIterator]: () => result.textStream[Symbol.asyncIterator]() };
   }
 
   /** Embeddings of one text or many, from the first configured provider with an embeddings API. */
@@ -184,49 +149,46 @@ export class AIRouter {
         details: { field: 'values' },
       });
     }
-    const only = options.provider as AIProviderType | undefined;
-    return this.#route(
-      only,
-      async (provider, config, skippedProviders) => {
-        const model =
-          options.model ??
-          this.#options.embeddingModels?.[provider] ??
-          DEFAULT_EMBEDDING_MODELS[provider] ??
-          '';
-        const served = await config.withKey(
-          async (key, signal) => {
-            const sdkModel = embeddingModel(provider, key, model);
-            if (!sdkModel) throw noEmbeddings(provider);
-            const answer = await sdkCall(provider, key, () =>
-              embedMany({ model: sdkModel, values: texts, maxRetries: 0, abortSignal: signal }),
-            );
-            const inputTokens = tokens(answer.usage?.tokens);
-            return { result: { embeddings: answer.embeddings, inputTokens }, usage: { model, inputTokens } };
-          },
-          { ...callOptions(options), model },
+    const { result, served } = await this.#serve(
+      options.provider as AIProviderType | undefined,
+      (provider) =>
+        options.model ??
+        this.#options.embeddingModels?.[provider] ??
+        DEFAULT_EMBEDDING_MODELS[provider] ??
+        '',
+      async (provider, key, model, signal) => {
+        const sdkModel = embeddingModel(provider, key, model);
+        if (!sdkModel) throw noEmbeddings(provider);
+        const answer = await sdkCall(provider, key, () =>
+          embedMany({ model: sdkModel, values: texts, maxRetries: 0, abortSignal: signal }),
         );
-        return {
-          embeddings: served.result.embeddings,
-          usage: { inputTokens: served.result.inputTokens },
-          provider,
-          model,
-          keyId: served.keyId,
-          wasSystemFallback: served.wasSystemFallback,
-          attempts: served.attempts,
-          skippedProviders,
-        };
+        const inputTokens = tokens(answer.usage?.tokens);
+        return { result: { embeddings: answer.embeddings, inputTokens }, usage: { model, inputTokens } };
       },
+      options,
       (provider) =>
         DEFAULT_EMBEDDING_MODELS[provider] !== undefined ||
         this.#options.embeddingModels?.[provider] !== undefined,
     );
+    return { embeddings: result.embeddings, usage: { inputTokens: result.inputTokens }, ...served };
   }
 
-  async #route<T>(
+  /**
+   * Runs `attempt` on each provider's key chain in turn (only `only` when given) until one
+   * serves, and says who served it.
+   */
+  async #serve<T>(
     only: AIProviderType | undefined,
-    call: (provider: AIProviderType, config: BYOKAIProviderConfig, skipped: ProviderFailure[]) => Promise<T>,
+    modelFor: (provider: AIProviderType, config: BYOKAIProviderConfig) => string,
+    attempt: (
+      provider: AIProviderType,
+      key: AIKeyHandle,
+      model: string,
+      signal: AbortSignal,
+    ) => Promise<{ result: T; usage: AIAttemptUsage | Promise<AIAttemptUsage> }>,
+    options: CallOptions,
     supports: (provider: AIProviderType) => boolean = () => true,
-  ): Promise<T> {
+  ): Promise<{ result: T; served: Served }> {
     const order = only ? [only] : this.providers.filter(supports);
     if (only && !this.#config.providers[only]) {
       throw new BYOKError('NO_KEY_AVAILABLE', `This user has no usable ${only} key in the AI config`, {
@@ -240,12 +202,21 @@ export class AIRouter {
     for (const provider of order) {
       const config = this.#config.providers[provider];
       if (!config) continue;
+      const skippedProviders = failures.map(({ provider: failed, error }) => ({
+        provider: failed,
+        code: codeOf(error),
+      }));
+      const model = modelFor(provider, config);
       try {
-        return await call(
-          provider,
-          config,
-          failures.map(({ provider: failed, error }) => ({ provider: failed, code: codeOf(error) })),
-        );
+        const served = await config.withKey((key, signal) => attempt(provider, key, model, signal), {
+          ...callOptions(options),
+          model,
+        });
+        const { keyId, wasSystemFallback, attempts } = served;
+        return {
+          result: served.result,
+          served: { provider, model, keyId, wasSystemFallback, attempts, skippedProviders },
+        };
       } catch (error) {
         // A bad request is the caller's, not the provider's: another provider would refuse it too.
         if (isBYOKError(error) && error.code === 'INVALID_INPUT') throw error;
@@ -257,14 +228,6 @@ export class AIRouter {
     if (failures.length === 1 && order.length === 1) throw failures[0]?.error;
     throw allProvidersFailed(failures);
   }
-}
-
-function codeOf(error: unknown): string {
-  // A ProviderCallError is also a BYOKError; its outcome says more than its code.
-  const outcome = (error as { outcome?: unknown } | null)?.outcome;
-  if (typeof outcome === 'string') return outcome;
-  if (isBYOKError(error)) return error.code;
-  return 'unexpected';
 }
 
 function isAbort(error: unknown): boolean {
@@ -281,6 +244,24 @@ function callOptions(options: CallOptions): { signal?: AbortSignal; timeoutMs?: 
   return {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
+}
+
+/** The AI SDK settings chat and stream share. */
+function chatSettings(
+  request: NormalizedChat,
+  provider: AIProviderType,
+  key: AIKeyHandle,
+  model: string,
+  signal: AbortSignal,
+) {
+  return {
+    model: chatModel(provider, key, model),
+    messages: request.messages,
+    maxRetries: 0,
+    abortSignal: signal,
+    ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
   };
 }
 

@@ -1,9 +1,6 @@
-import type { AIProviderType, FallbackAttempt } from '@stack-2025/byok-core';
+import type { AIProviderType, ChatMessage, FallbackAttempt } from '@stack-2025/byok-core';
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type { ChatMessage } from '@stack-2025/byok-core';
 
 /** A chat request: a plain user message, or messages with options. */
 export type ChatInput =
@@ -38,7 +35,8 @@ export interface ProviderFailure {
   code: string;
 }
 
-interface Served {
+/** Who served a call. */
+export interface Served {
   provider: AIProviderType;
   model: string;
   /** The key that served: a `key_…` id, or `'system'` for the application's key. */

@@ -46,6 +46,10 @@ export type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenUsage,
+  GatewayTokenUsageFigures,
+  GatewayTokenUsageReport,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './gateway/types.js';
 export {

@@ -50,7 +50,7 @@ export interface ManagerContext {
   alerts: AlertService;
   usage: UsageService;
   gatewayTokens: GatewayTokenService;
-  /** Batched usage writer (group commit) the gateway hands its usage to. */
+  /** The batched usage writer (group commit) the gateway and `recordUsage` hand their usage to; `close()` flushes it. */
   usageWriter: UsageWriter;
   metrics: BYOKMetrics;
   logger: Logger;
@@ -91,7 +91,27 @@ export function wireContext(config: ResolvedConfig): ManagerContext {
       allowPrivateHosts: options.alerts?.allowPrivateWebhookHosts ?? false,
     },
   });
-  const usage = new UsageService({ db, logger, alerts, onUsage: (event) => metrics.onUsage(event) });
+  // The one batched writer: the gateway's usage and `recordUsage` both go through it.
+  const usageWriter = new UsageWriter({
+    db,
+    logger,
+    alerts,
+    onCommitted: (events) => {
+      // `token_usage_daily` counts today's tokens (UTC): back-dated usage does not belong in it.
+      const today = new Date().toISOString().slice(0, 10);
+      for (const e of events) {
+        if (e.at.toISOString().slice(0, 10) !== today) continue;
+        metrics.onUsage({
+          provider: e.provider,
+          inputTokens: e.inputTokens,
+          outputTokens: e.outputTokens,
+          cachedTokens: e.cachedTokens,
+          ...(e.costUsd !== null ? { costUsd: e.costUsd } : {}),
+        });
+      }
+    },
+  });
+  const usage = new UsageService({ db, writer: usageWriter });
   let readyFlag = false;
   let readyPromise: Promise<void> | undefined;
   const ready = () => {
@@ -148,24 +168,7 @@ export function wireContext(config: ResolvedConfig): ManagerContext {
     alerts,
     usage,
     gatewayTokens: new GatewayTokenService({ db, audit, cache }),
-    usageWriter: new UsageWriter({
-      db,
-      logger,
-      alerts,
-      onCommitted: (events) => {
-        // `token_usage_daily` counts today's tokens (UTC), like `recordUsage`.
-        const today = new Date().toISOString().slice(0, 10);
-        for (const e of events) {
-          if (e.at.toISOString().slice(0, 10) !== today) continue;
-          metrics.onUsage({
-            provider: e.provider,
-            inputTokens: e.inputTokens,
-            outputTokens: e.outputTokens,
-            cachedTokens: e.cachedTokens,
-          });
-        }
-      },
-    }),
+    usageWriter,
     metrics,
     logger,
     quotas,

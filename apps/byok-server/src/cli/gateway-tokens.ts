@@ -76,7 +76,7 @@ export function registerGatewayTokenCommands(program: Command, deps: GatewayToke
     );
   tokens
     .command('list')
-    .description('List tokens (never the tokens themselves)')
+    .description('List tokens with their requests and cost this month (never the tokens themselves)')
     .option('--user <id>')
     .option('--workspace <id>')
     .option('--json', 'print JSON')
@@ -84,7 +84,11 @@ export function registerGatewayTokenCommands(program: Command, deps: GatewayToke
       await deps.withSystem(async (system) => {
         const list = await system.manager.listGatewayTokens(ownerOf(opts));
         if (opts.json) deps.out(JSON.stringify(list));
-        else for (const token of list) deps.out(line(token));
+        else {
+          for (const { usage, ...token } of list) {
+            deps.out(`${line(token)}\t${usage.requests} requests, $${usage.costUsd} in ${usage.month}`);
+          }
+        }
       });
     });
   tokens

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { BYOKManager } from '../manager/byok-manager.js';
-import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { uniqueId } from '../../test/backends.js';
+import { openFakeManager } from '../../test/fake-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
+import { FAKE_USAGE, type FakeProviders } from '../testing/index.js';
 import { BYOKAIMiddleware } from './express.js';
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5000): Promise<T> {
@@ -21,6 +22,7 @@ describe('BYOKAIMiddleware (Express)', () => {
   let fake: FakeProviders;
   let db: PGlite;
   let manager: BYOKManager;
+  let close: () => Promise<void>;
   let server: Server;
   let base: string;
   const alice = uniqueId('alice');
@@ -43,13 +45,7 @@ describe('BYOKAIMiddleware (Express)', () => {
     });
 
   beforeAll(async () => {
-    fake = await startFakeProviders();
-    db = await createTestDatabase();
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: db },
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
-    });
+    ({ fake, db, manager, close } = await openFakeManager());
     await manager.addKey({
       userId: alice,
       provider: 'openai',
@@ -106,9 +102,7 @@ describe('BYOKAIMiddleware (Express)', () => {
 
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    await manager.close();
-    await db.close();
-    await fake.close();
+    await close();
   });
 
   beforeEach(() => fake.clear());

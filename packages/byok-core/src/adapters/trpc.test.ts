@@ -1,21 +1,21 @@
 import type { AddressInfo } from 'node:net';
-import type { PGlite } from '@electric-sql/pglite';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { BYOKManager } from '../manager/byok-manager.js';
-import { createTestDatabase, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { uniqueId } from '../../test/backends.js';
+import { openFakeManager } from '../../test/fake-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
+import type { FakeProviders } from '../testing/index.js';
 import { byokMiddleware } from './trpc.js';
 
 type Context = { user: { id: string } | null };
 
 describe('byokMiddleware (tRPC)', () => {
   let fake: FakeProviders;
-  let db: PGlite;
   let manager: BYOKManager;
+  let close: () => Promise<void>;
   let server: ReturnType<typeof createHTTPServer>;
   let url: string;
   const alice = uniqueId('alice');
@@ -47,13 +47,7 @@ describe('byokMiddleware (tRPC)', () => {
     });
 
   beforeAll(async () => {
-    fake = await startFakeProviders();
-    db = await createTestDatabase();
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: db },
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
-    });
+    ({ fake, manager, close } = await openFakeManager());
     await manager.addKey({ userId: alice, provider: 'openai', keyData: { apiKey: 'sk-proj-alice-trpc-01' } });
     await manager.addKey({
       userId: bob,
@@ -74,9 +68,7 @@ describe('byokMiddleware (tRPC)', () => {
 
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    await manager.close();
-    await db.close();
-    await fake.close();
+    await close();
   });
 
   it('adds ctx.byokConfig for the context user only, keeping the rest of the context', async () => {

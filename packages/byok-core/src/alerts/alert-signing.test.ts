@@ -1,16 +1,15 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
+import { codeOf } from '../../test/error-code.js';
+import { type Received, startReceiver } from '../../test/webhook-receiver.js';
 import { AuditLog } from '../audit/index.js';
 import { EncryptionService, type Owner } from '../crypto/index.js';
-import { isBYOKError } from '../errors/index.js';
 import { DataKeyService } from '../keys/data-keys.js';
 import { createAlertsStore } from '../store/alerts-store.js';
-import { toDatabase } from '../store/database.js';
-import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import { UsageService } from '../usage/index.js';
+import { UsageWriter } from '../usage/usage-writer.js';
 import {
   AlertService,
   type KeyCompromisePayload,
@@ -20,43 +19,6 @@ import {
 } from './index.js';
 
 const GLOBAL_SECRET = 'whsec-global-fallback-0123456789';
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on 127.0.0.1 that keeps every request; `/fail…` answers 503, the rest 204. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = path.startsWith('/fail') ? 503 : 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
 
 describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
   let close: () => Promise<void>;
@@ -77,7 +39,10 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
     });
     services.push(alerts);
-    return { alerts, usage: new UsageService({ db, logger: captured.logger, alerts }) };
+    return {
+      alerts,
+      usage: new UsageService({ db, writer: new UsageWriter({ db, logger: captured.logger, alerts }) }),
+    };
   }
 
   /** Sends a key-compromise notice to every alert of the owner and waits for the deliveries. */
@@ -97,10 +62,7 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
   const hooksFor = (marker: string) => receiver.received.filter((r) => r.path.includes(marker));
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
     const encryption = new EncryptionService({ encryptionKey: TEST_MASTER_KEY });
     await encryption.ready();
     dataKeys = new DataKeyService(db, encryption);

@@ -1,15 +1,15 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
+import { codeOf } from '../../test/error-code.js';
+import { type Received, startReceiver } from '../../test/webhook-receiver.js';
 import { AuditLog } from '../audit/index.js';
 import { Keyring } from '../crypto/keyring.js';
-import { isBYOKError } from '../errors/index.js';
-import { toDatabase } from '../store/database.js';
-import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
 import { UsageService } from '../usage/index.js';
+import { UsageWriter } from '../usage/usage-writer.js';
 import {
   type AlertNotificationPayload,
   AlertService,
@@ -19,48 +19,6 @@ import {
 } from './index.js';
 
 const SECRET = 'whsec-test-0123456789abcdef';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on 127.0.0.1: `/ok` answers 200, `/flaky/<id>` 503 twice then 200, `/gone` 404. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const failures = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (path.startsWith('/flaky')) {
-        const seen = failures.get(path) ?? 0;
-        failures.set(path, seen + 1);
-        res.statusCode = seen < 2 ? 503 : 200;
-      } else res.statusCode = path.startsWith('/gone') ? 404 : 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 interface Mail {
   to: string[];
@@ -117,14 +75,14 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
       ...overrides,
     });
     services.push(alerts);
-    return { alerts, usage: new UsageService({ db, logger: captured.logger, alerts }) };
+    return {
+      alerts,
+      usage: new UsageService({ db, writer: new UsageWriter({ db, logger: captured.logger, alerts }) }),
+    };
   }
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
     audit = new AuditLog(db, { keys: { keyring: await Keyring.create(TEST_MASTER_KEY) } });
     receiver = await startReceiver();
     smtp = await startSmtp();
@@ -304,8 +262,11 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
     // The usage commits with its outbox row, then the process "dies" before delivering.
     const crashed = new UsageService({
       db,
-      logger: captured.logger,
-      alerts: { checkAlerts: alerts.checkAlerts.bind(alerts), deliver: () => undefined },
+      writer: new UsageWriter({
+        db,
+        logger: captured.logger,
+        alerts: { checkAlerts: alerts.checkAlerts.bind(alerts), deliver: () => undefined },
+      }),
     });
     await crashed.recordUsage({ userId, provider: 'gemini', inputTokens: 90, outputTokens: 20 });
     expect((await alerts.listNotifications(userId))[0]?.status).toBe('pending');
@@ -375,7 +336,10 @@ describe.each(databaseBackends)('usage alerts on $name', (backend) => {
       'email: no SMTP server is configured (BYOK_SMTP_URL)',
       'webhook: no URL (the alert has no webhookUrl and BYOK_ALERT_WEBHOOK_URL is not set)',
     ]);
-    const usage = new UsageService({ db, logger: captured.logger, alerts: bare });
+    const usage = new UsageService({
+      db,
+      writer: new UsageWriter({ db, logger: captured.logger, alerts: bare }),
+    });
     await usage.recordUsage({ userId, provider: 'openai', inputTokens: 1 });
     await bare.drain();
     expect((await bare.listNotifications({ userId })).map((r) => [r.channel, r.status]).sort()).toEqual([

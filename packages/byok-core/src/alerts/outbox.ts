@@ -4,7 +4,7 @@ import type { AlertsStore, StoredAlert, StoredNotification } from '../store/aler
 import type { SqlClient } from '../store/types.js';
 import type { Channels } from './channels.js';
 import type { Delivery } from './delivery.js';
-import type { AlertNotificationRecord, DeliveryAttempt, NotificationPayload } from './types.js';
+import type { AlertNotificationRecord, NotificationPayload } from './types.js';
 
 function toRecord(row: StoredNotification): AlertNotificationRecord {
   return {
@@ -14,7 +14,7 @@ function toRecord(row: StoredNotification): AlertNotificationRecord {
     period: row.period,
     status: row.status,
     attempts: row.attempts,
-    attemptLog: row.attemptLog as DeliveryAttempt[],
+    attemptLog: row.attemptLog,
     lastError: row.lastError,
     payload: row.payload as NotificationPayload,
     createdAt: row.createdAt,

@@ -1,4 +1,5 @@
 import type { Owner } from '../crypto/index.js';
+import type { StoredAttempt } from '../store/alerts-store.js';
 
 /** What an alert watches: USD spent (priced usage only), requests, tokens (input + output) or failed requests. */
 export type AlertType = 'cost' | 'requests' | 'tokens' | 'errors';
@@ -143,14 +144,7 @@ export interface NotificationSender {
 }
 
 /** One delivery attempt as the outbox row records it. */
-export interface DeliveryAttempt {
-  attempt: number;
-  at: string;
-  ok: boolean;
-  statusCode?: number;
-  error?: string;
-  durationMs: number;
-}
+export type DeliveryAttempt = StoredAttempt;
 
 /** `waiting`: the channel is not configured yet (no SMTP server, URL or address); sent once it is. */
 export type NotificationStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'waiting';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
 import { AuditLog } from './audit-log.js';
 
@@ -13,18 +14,9 @@ describe.each(databaseBackends)('audit chain on $name', (backend) => {
   const db = () => toDatabase(client);
 
   beforeAll(async () => {
-    ({ client, close } = await backend.open());
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client },
-      logger: capturingLogger().logger,
-    });
-    await manager.ready();
+    ({ client, manager, close } = await openManager(backend));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
   beforeEach(async () => {
     await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
   });

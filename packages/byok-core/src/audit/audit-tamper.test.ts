@@ -12,6 +12,7 @@ import {
   TEST_MASTER_KEY,
   uniqueId,
 } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
 import { Keyring } from '../crypto/keyring.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
@@ -23,25 +24,8 @@ import type { AuditProblem, AuditVerification } from './types.js';
 
 const apiKey = () => `sk-proj-${Math.random().toString(36).slice(2)}abcdefgh`;
 
-interface Row {
-  id: string;
-  chain: string;
-  seq: string;
-  prev_hash: string;
-  hash: string;
-  actor: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  owner_type: string | null;
-  owner_id: string | null;
-  context: Record<string, unknown>;
-  details: Record<string, unknown>;
-  created_at: Date;
-}
-
 /** The attacker's hash: the pre-MAC format, plain SHA-256 over the previous hash and the fields. */
-function sha256Link(prev: string, row: Row): string {
+function sha256Link(prev: string, row: AuditRow): string {
   const fields = {
     chain: row.chain,
     seq: Number(row.seq),
@@ -69,18 +53,9 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
   const db = () => toDatabase(client);
 
   beforeAll(async () => {
-    ({ client, close } = await backend.open());
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client },
-      logger: capturingLogger().logger,
-    });
-    await manager.ready();
+    ({ client, manager, close } = await openManager(backend));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
   beforeEach(async () => {
     await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
     await manager.audit.prepare();
@@ -98,9 +73,9 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
     return chains;
   }
 
-  async function rows(chain: string): Promise<Row[]> {
+  async function rows(chain: string): Promise<AuditRow[]> {
     return (
-      await db().query<Row>(
+      await db().query<AuditRow>(
         'SELECT l.*, l.id::text AS id, l.seq::text AS seq FROM byok.audit_log l WHERE l.chain = $1 ORDER BY l.seq',
         [chain],
       )
@@ -223,8 +198,8 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
   it('finds a forged entry appended to another user’s chain, head moved along', async () => {
     const [, bob] = await populate();
     const chain = bob as string;
-    const last = (await rows(chain)).at(-1) as Row;
-    const forged: Row = { ...last, seq: '5', action: 'key.deleted', details: { by: 'bob himself' } };
+    const last = (await rows(chain)).at(-1) as AuditRow;
+    const forged: AuditRow = { ...last, seq: '5', action: 'key.deleted', details: { by: 'bob himself' } };
     const hash = sha256Link(last.hash, forged);
     await db().query(
       `INSERT INTO byok.audit_log (chain, seq, prev_hash, hash, mac_key, actor, actor_type, action, target_type, target_id, owner_type, owner_id, context, details, created_at)
@@ -419,7 +394,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
           context: {},
           details: { n: seq },
           created_at: new Date(Date.now() - (length - seq) * 1000),
-        } as unknown as Row;
+        } as unknown as AuditRow;
         const hash = sha256Link(prev, row);
         await db().query(
           `INSERT INTO byok.audit_log (chain, seq, prev_hash, hash, actor, action, target_type, target_id, owner_type, owner_id, context, details, created_at)

@@ -48,6 +48,29 @@ describe('hearing: when a bus connection can vouch for every message', () => {
     hearing.heard();
     expect(hearing.epoch()).toBe(epoch);
   });
+
+  it('keeps one heartbeat in flight, and ignores an answer that comes after its connection was lost', async () => {
+    const hearing = new Hearing(750);
+    const answers: Array<() => void> = [];
+    const send = () => new Promise<void>((resolve) => answers.push(resolve));
+    hearing.confirmed();
+    hearing.ping(send);
+    hearing.ping(send);
+    expect(answers).toHaveLength(1);
+    hearing.lost();
+    hearing.confirmed();
+    const epoch = hearing.epoch();
+    hearing.ping(send);
+    expect(answers).toHaveLength(2);
+    answers[0]?.(); // the lost connection's answer says nothing about the new one
+    await Promise.resolve();
+    vi.advanceTimersByTime(800);
+    expect(hearing.epoch()).toBeUndefined();
+    answers[1]?.();
+    await Promise.resolve();
+    expect(hearing.epoch()).toBeDefined();
+    expect(hearing.epoch()).not.toBe(epoch);
+  });
 });
 
 describe('chunkIds', () => {

@@ -16,6 +16,9 @@ export class Hearing {
   #pingSentAt: number | undefined;
   #lateSince = 0;
   #deafPeriods = 0;
+  /** Bumped by `lost()`: an answer to a heartbeat sent before counts for nothing. */
+  #connection = 0;
+  #pinging = false;
   readonly #staleMs: number;
 
   constructor(staleMs: number) {
@@ -34,6 +37,26 @@ export class Hearing {
     this.#pingSentAt ??= Date.now();
   }
 
+  /**
+   * Sends a heartbeat with `send` unless one is still waiting for its answer. The answer counts
+   * (`heard`) only when the connection was not lost meanwhile.
+   */
+  ping(send: () => Promise<unknown>): void {
+    if (this.#pinging) return;
+    this.#pinging = true;
+    const connection = this.#connection;
+    this.pingSent();
+    send().then(
+      () => {
+        this.#pinging = false;
+        if (connection === this.#connection) this.heard();
+      },
+      () => {
+        this.#pinging = false;
+      },
+    );
+  }
+
   /** The confirmed connection answered a heartbeat. */
   heard(): void {
     this.#pingSentAt = undefined;
@@ -43,6 +66,8 @@ export class Hearing {
   /** The connection closed or failed: nothing is heard until the next confirmation. */
   lost(): void {
     if (this.#state === 'listening') this.#deafPeriods += 1;
+    this.#connection += 1;
+    this.#pinging = false;
     this.#state = 'down';
     this.#pingSentAt = undefined;
   }

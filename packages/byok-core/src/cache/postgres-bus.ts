@@ -45,7 +45,6 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
   let listener: ListenerClient | undefined;
   let connection = 0;
   let backoffMs = 50;
-  let pinging = false;
   let closed = false;
   let retryTimer: NodeJS.Timeout | undefined;
 
@@ -53,7 +52,6 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
     if (listener !== client) return;
     listener = undefined;
     connection += 1;
-    pinging = false;
     hearing.lost();
     logger?.warn(
       { reason },
@@ -112,19 +110,8 @@ export function postgresBus(options: PostgresBusOptions): InvalidationBus {
       return;
     }
     // Nothing to ping while LISTEN has not been answered yet; a late connection is pinged until it answers.
-    if (pinging || (hearing.epoch() === undefined && hearing.lateForMs() === 0)) return;
-    pinging = true;
-    const attempt = connection;
-    hearing.pingSent();
-    notifyChannel.ping(client).then(
-      () => {
-        pinging = false;
-        if (attempt === connection) hearing.heard();
-      },
-      () => {
-        pinging = false;
-      },
-    );
+    if (hearing.epoch() === undefined && hearing.lateForMs() === 0) return;
+    hearing.ping(() => notifyChannel.ping(client));
   }, options.heartbeatMs ?? 250);
   heartbeat.unref();
 

@@ -31,7 +31,6 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
   const hearing = new Hearing(options.staleMs ?? 750);
   let subscriber: RedisSubscriber | undefined;
   let connection = 0;
-  let pinging = false;
   let closed = false;
 
   const confirm = (sub: RedisSubscriber) => {
@@ -45,7 +44,6 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
   };
   const lost = () => {
     connection += 1;
-    pinging = false;
     hearing.lost();
   };
 
@@ -75,19 +73,9 @@ export function redisBus(options: RedisBusOptions): InvalidationBus {
       sub.disconnect(true);
       return;
     }
-    if (pinging || sub.status !== 'ready' || !sub.ping) return;
-    pinging = true;
-    const attempt = connection;
-    hearing.pingSent();
-    sub.ping().then(
-      () => {
-        pinging = false;
-        if (attempt === connection) hearing.heard();
-      },
-      () => {
-        pinging = false;
-      },
-    );
+    const ping = sub.ping;
+    if (sub.status !== 'ready' || !ping) return;
+    hearing.ping(() => ping.call(sub));
   }, options.heartbeatMs ?? 250);
   heartbeat.unref();
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
+import { openManager, serviceDeps } from '../../test/manager.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
-import { BYOKError, isBYOKError } from '../errors/index.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import { BYOKError } from '../errors/index.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { createMetrics } from '../metrics/prometheus.js';
 import { Environment, ProviderType } from '../providers/index.js';
 import { ProviderCallError } from '../providers/provider-call-error.js';
@@ -24,15 +26,6 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.clear());
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${String(error)}`;
-  }
-  return 'no error';
-}
-
 /** The fallback settings the wiring makes from these variables. */
 const fallbackSettings = (env: Record<string, string>) => validationAndFallbackSettingsFromEnv(env).fallback;
 
@@ -43,35 +36,16 @@ describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
   const log = capturingLogger();
 
   const makeFallback = (extra: Partial<FallbackManagerDeps> = {}) =>
-    new FallbackManager({
-      db: manager.context.db,
-      keys: manager.keys,
-      audit: manager.context.audit,
-      cache: manager.context.cache,
-      logger: manager.context.logger,
-      options: manager.context.options,
-      access: manager.context.access,
-      ready: () => manager.ready(),
-      settings: {},
-      ...extra,
-    });
+    new FallbackManager({ ...serviceDeps(manager), access: manager.context.access, settings: {}, ...extra });
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
+    ({ manager, close } = await openManager(backend, {
       logger: log.logger,
       providers: { openai: { baseUrl: fake.baseUrls.openai } },
-    });
-    await manager.ready();
+    }));
     fallback = makeFallback();
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   const db = () => manager.context.db;
   const keyState = async (keyId: string) =>

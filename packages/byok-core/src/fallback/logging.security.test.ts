@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { serviceDeps } from '../../test/manager.js';
 import { createLogger } from '../logging/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderCallError } from '../providers/provider-call-error.js';
@@ -36,15 +37,7 @@ describe('fallback logs contain no key', () => {
     });
     await manager.ready();
     const debug = manager.withDebug(true);
-    fallback = new FallbackManager({
-      db: debug.context.db,
-      keys: debug.keys,
-      audit: debug.context.audit,
-      cache: debug.context.cache,
-      logger: debug.context.logger,
-      options: debug.context.options,
-      ready: () => debug.ready(),
-    });
+    fallback = new FallbackManager(serviceDeps(debug));
   });
   afterAll(async () => {
     if (previousLevel === undefined) delete process.env.BYOK_LOG_LEVEL;

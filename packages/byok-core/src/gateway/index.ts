@@ -9,6 +9,10 @@ export type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenUsage,
+  GatewayTokenUsageFigures,
+  GatewayTokenUsageReport,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './types.js';
 export { type ReportedUsage, UsageTap } from './usage-tap.js';

@@ -9,11 +9,21 @@ import { toOwner } from '../keys/owner.js';
 import type { OwnerSelector } from '../keys/types.js';
 import { Environment, ProviderType } from '../providers/index.js';
 import type { Database } from '../store/types.js';
-import { type GatewayTokenRow, gatewayTokenStore, type TokenFields, toGatewayToken } from './token-store.js';
+import { TIME_RANGES } from '../usage/schemas.js';
+import {
+  type GatewayTokenRow,
+  gatewayTokenStore,
+  type TokenFields,
+  toGatewayToken,
+  toGatewayTokenWithUsage,
+  toUsageReport,
+} from './token-store.js';
 import type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenUsageReport,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from './types.js';
 
@@ -80,6 +90,12 @@ function newToken(): string {
   }
   return `${GATEWAY_TOKEN_PREFIX}${body}`;
 }
+
+const DAY_MS = 86_400_000;
+const RANGE_DAYS = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const satisfies Record<
+  (typeof TIME_RANGES)[number],
+  number
+>;
 
 const tokenNotFound = (id: string) =>
   new BYOKError('NOT_FOUND', `Gateway token ${id} not found`, { details: { tokenId: id } });
@@ -159,15 +175,39 @@ export class GatewayTokenService {
     return { id, token, gatewayToken: toGatewayToken(row) };
   }
 
-  async list(owner: string | OwnerSelector): Promise<GatewayToken[]> {
-    return (await gatewayTokenStore.list(this.#d.db, toOwner(owner))).map(toGatewayToken);
+  /** An owner's tokens, oldest first, each with its usage this UTC month. */
+  async list(owner: string | OwnerSelector, now = new Date()): Promise<GatewayTokenWithUsage[]> {
+    const month = monthOf(now);
+    const rows = await gatewayTokenStore.list(this.#d.db, toOwner(owner), month);
+    return rows.map((row) => toGatewayTokenWithUsage(row, month));
   }
 
   /** @throws BYOKError `NOT_FOUND` for a missing token or another owner's. */
-  async get(id: string, owner: string | OwnerSelector): Promise<GatewayToken> {
+  async get(id: string, owner: string | OwnerSelector, now = new Date()): Promise<GatewayTokenWithUsage> {
+    const month = monthOf(now);
+    const row = await gatewayTokenStore.findWithSpend(this.#d.db, id, toOwner(owner), month);
+    if (!row) throw tokenNotFound(id);
+    return toGatewayTokenWithUsage(row, month);
+  }
+
+  /**
+   * The token's usage over a rolling window ending `now`, by UTC day and by model, read from the
+   * raw usage rows (committed usage: a batch lands within seconds).
+   * @throws BYOKError `NOT_FOUND` for a missing token or another owner's.
+   * @example
+   * const { totals, byDay, byModel } = await tokens.usage('gt_…', 'user_123', '7d');
+   */
+  async usage(
+    id: string,
+    owner: string | OwnerSelector,
+    timeRange: (typeof TIME_RANGES)[number] = '30d',
+    now = new Date(),
+  ): Promise<GatewayTokenUsageReport> {
+    const range = parseInput(z.enum(TIME_RANGES), timeRange, 'time range');
     const row = await gatewayTokenStore.find(this.#d.db, id, toOwner(owner));
     if (!row) throw tokenNotFound(id);
-    return toGatewayToken(row);
+    const from = new Date(now.getTime() - RANGE_DAYS[range] * DAY_MS);
+    return toUsageReport(id, { from, to: now }, await gatewayTokenStore.usageSums(this.#d.db, id, from, now));
   }
 
   async update(

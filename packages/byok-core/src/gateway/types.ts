@@ -27,6 +27,47 @@ export interface GatewayToken {
   updatedAt: Date;
 }
 
+/** What a token spent in one UTC calendar month, from committed usage (a batch lands within seconds). */
+export interface GatewayTokenUsage {
+  /** `YYYY-MM`, UTC */
+  month: string;
+  /** Requests made with the token, failed ones included. */
+  requests: number;
+  /** USD; requests of models without a price count as 0. */
+  costUsd: number;
+  /** `monthlyBudgetUsd` minus `costUsd`, never below 0; null when the token has no budget. */
+  budgetRemainingUsd: number | null;
+}
+
+/** A gateway token as listed: its settings and this month's usage. */
+export interface GatewayTokenWithUsage extends GatewayToken {
+  usage: GatewayTokenUsage;
+}
+
+/** Sums of a token's requests over a group of them. */
+export interface GatewayTokenUsageFigures {
+  requests: number;
+  /** Requests that failed (upstream errors, disconnects). */
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD of the priced requests; null when every request is unpriced (unknown, not $0). */
+  costUsd: number | null;
+  unpricedRequests: number;
+}
+
+/** What `getGatewayTokenUsage` answers: a token's usage over a rolling window, by day and by model. */
+export interface GatewayTokenUsageReport {
+  tokenId: string;
+  /** [from, to) */
+  timeRange: { from: Date; to: Date };
+  totals: GatewayTokenUsageFigures;
+  /** UTC days with usage, oldest first (`YYYY-MM-DD`). */
+  byDay: (GatewayTokenUsageFigures & { day: string })[];
+  /** Model null: usage recorded without one. */
+  byModel: (GatewayTokenUsageFigures & { provider: string; model: string | null })[];
+}
+
 export interface CreateGatewayTokenInput {
   userId?: string;
   workspaceId?: string;

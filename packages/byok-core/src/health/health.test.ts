@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
 import type { CacheStats } from '../cache/index.js';
 import { EncryptionService } from '../crypto/index.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import type { Database } from '../store/types.js';
 import {
   checkKeyRotationStatus,
@@ -29,19 +30,9 @@ describe.each(databaseBackends)('health on $name', (backend) => {
   let manager: BYOKManager;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
-      logger: capturingLogger().logger,
-    });
-    await manager.ready();
+    ({ manager, close } = await openManager(backend));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   const db = () => manager.context.db;
 

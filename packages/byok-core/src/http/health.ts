@@ -1,14 +1,10 @@
 import type { BYOKSystem } from '../create-byok.js';
-import { validateBYOKHealth } from '../health/index.js';
+import { type BYOKHealthCheck, validateBYOKHealth } from '../health/index.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+export type { CheckStatus } from '../health/index.js';
 
-export interface HealthCheck {
-  status: CheckStatus;
-  message?: string;
-  latencyMs?: number;
-  details?: Record<string, unknown>;
-}
+/** One check of a health report (the library's checks, or a custom `health` function's). */
+export type HealthCheck = BYOKHealthCheck;
 
 /**
  * What `/health/byok` answers: `healthy` → 200; `degraded` and `unhealthy` → 503 (the spec's

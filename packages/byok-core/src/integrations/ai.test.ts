@@ -3,11 +3,13 @@ import { inspect } from 'node:util';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
+import { openFakeManager } from '../../test/fake-manager.js';
 import { isBYOKError } from '../errors/index.js';
 import { type FallbackAttempt, ProviderCallError } from '../fallback/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderType } from '../providers/index.js';
-import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { FAKE_USAGE, type FakeProviders } from '../testing/index.js';
 import { createBYOKAIIntegration } from './index.js';
 
 interface UsageRow {
@@ -25,43 +27,27 @@ interface UsageRow {
   success: boolean;
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
-
 const SYSTEM_OPENAI_KEY = 'sk-system-0123456789abcdef';
 
 describe('createBYOKAIIntegration', () => {
   let fake: FakeProviders;
   let db: PGlite;
   let manager: BYOKManager;
+  let close: () => Promise<void>;
   const captured = capturingLogger();
 
   const usageOf = async (userId: string): Promise<UsageRow[]> =>
     (await db.query<UsageRow>('SELECT * FROM byok.key_usage WHERE owner_id = $1 ORDER BY id', [userId])).rows;
 
   beforeAll(async () => {
-    fake = await startFakeProviders();
-    db = await createTestDatabase();
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: db },
+    ({ fake, db, manager, close } = await openFakeManager({
       logger: captured.logger,
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
       fallback: { enabled: true, systemKeys: { openai: { apiKey: SYSTEM_OPENAI_KEY } } },
-    });
-    await manager.ready();
+    }));
   });
 
   afterAll(async () => {
-    await manager.close();
-    await db.close();
-    await fake.close();
+    await close();
   });
 
   beforeEach(() => fake.clear());

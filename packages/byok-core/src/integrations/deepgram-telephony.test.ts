@@ -1,20 +1,12 @@
 import { inspect } from 'node:util';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { isBYOKError } from '../errors/index.js';
-import { BYOKManager } from '../manager/byok-manager.js';
-import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
+import { openFakeManager } from '../../test/fake-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
+import { FAKE_USAGE, type FakeProviders } from '../testing/index.js';
 import { createBYOKDeepgramIntegration, createBYOKTelephonyIntegration } from './index.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
 
 const DEEPGRAM_KEY = 'dgfake0123456789abcdef0123456789abcdef01';
 const ACCOUNT_SID = `AC${'a1'.repeat(16)}`;
@@ -24,6 +16,7 @@ describe('Deepgram and telephony integrations', () => {
   let fake: FakeProviders;
   let db: PGlite;
   let manager: BYOKManager;
+  let close: () => Promise<void>;
 
   const usageOf = async (userId: string) =>
     (
@@ -40,20 +33,11 @@ describe('Deepgram and telephony integrations', () => {
     ).rows;
 
   beforeAll(async () => {
-    fake = await startFakeProviders();
-    db = await createTestDatabase();
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: db },
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
-    });
-    await manager.ready();
+    ({ fake, db, manager, close } = await openFakeManager());
   });
 
   afterAll(async () => {
-    await manager.close();
-    await db.close();
-    await fake.close();
+    await close();
   });
 
   beforeEach(() => fake.clear());

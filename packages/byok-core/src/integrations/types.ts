@@ -63,7 +63,9 @@ export interface CompleteFunction {
 /** The credential one attempt of `withKey` runs with. Server-side only: `apiKey` is the plaintext key. */
 export interface AIKeyHandle {
   apiKey: string;
+  /** OpenAI only: sent as `OpenAI-Organization`. */
   organization?: string;
+  /** OpenAI only: sent as `OpenAI-Project`. */
   project?: string;
   /** The provider's base URL as configured (no trailing slash). */
   baseURL: string;
@@ -110,17 +112,10 @@ export type WithKeyAttempt<T> = (
  * credential (for SDKs that want it). It is not enumerable, and `JSON.stringify`, `util.inspect`
  * and loggers see a masked hint (`sk-…abcd`) instead.
  */
-export interface BYOKAIProviderConfig {
+export interface BYOKAIProviderConfig extends AIKeyHandle {
   provider: AIProviderType;
-  apiKey: string;
-  /** OpenAI only: sent as `OpenAI-Organization`. */
-  organization?: string;
-  /** OpenAI only: sent as `OpenAI-Project`. */
-  project?: string;
-  baseURL: string;
   /** The key picked when the config was made (`'system'` for the application's key). */
   keyId: string;
-  wasSystemFallback: boolean;
   defaultModel: string;
   /** Calls the provider's chat API through the fallback chain and records the usage it reports. */
   complete: CompleteFunction;

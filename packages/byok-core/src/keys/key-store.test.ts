@@ -6,6 +6,8 @@ import {
   TEST_MASTER_KEY,
   uniqueId,
 } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
+import { openManager } from '../../test/manager.js';
 import { encryptLegacy } from '../crypto/index.js';
 import { isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
@@ -15,33 +17,15 @@ import { DatabaseMigration } from '../store/migrator.js';
 
 const openaiKey = (tail = 'a') => `sk-proj-${tail.repeat(8)}${Math.random().toString(36).slice(2, 10)}`;
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
-
 describe.each(databaseBackends)('key store on $name', (backend) => {
   let client: unknown;
   let close: () => Promise<void>;
   let manager: BYOKManager;
 
   beforeAll(async () => {
-    ({ client, close } = await backend.open());
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client },
-      logger: capturingLogger().logger,
-    });
-    await manager.ready();
+    ({ client, manager, close } = await openManager(backend));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   const db = () => toDatabase(client);
 

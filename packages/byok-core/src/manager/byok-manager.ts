@@ -6,6 +6,8 @@ import type {
   CreatedGatewayToken,
   CreateGatewayTokenInput,
   GatewayToken,
+  GatewayTokenUsageReport,
+  GatewayTokenWithUsage,
   UpdateGatewayTokenInput,
 } from '../gateway/types.js';
 import type { KeyCallOptions, KeyService } from '../keys/key-service.js';
@@ -199,15 +201,29 @@ export class BYOKManager {
     return this.context.gatewayTokens.create(input, context);
   }
 
-  async listGatewayTokens(owner: string | OwnerSelector): Promise<GatewayToken[]> {
+  /** An owner's tokens, oldest first, each with `usage`: its requests and cost this UTC month. */
+  async listGatewayTokens(owner: string | OwnerSelector): Promise<GatewayTokenWithUsage[]> {
     await this.#gate();
     return this.context.gatewayTokens.list(owner);
   }
 
   /** @throws BYOKError `NOT_FOUND` for a missing token or another owner's. */
-  async getGatewayToken(id: string, owner: string | OwnerSelector): Promise<GatewayToken> {
+  async getGatewayToken(id: string, owner: string | OwnerSelector): Promise<GatewayTokenWithUsage> {
     await this.#gate();
     return this.context.gatewayTokens.get(id, owner);
+  }
+
+  /**
+   * A token's usage over the last `timeRange` (default 30 days), by UTC day and by model.
+   * @throws BYOKError `NOT_FOUND` for a missing token or another owner's.
+   */
+  async getGatewayTokenUsage(
+    id: string,
+    owner: string | OwnerSelector,
+    timeRange?: '24h' | '7d' | '30d' | '90d',
+  ): Promise<GatewayTokenUsageReport> {
+    await this.#gate();
+    return this.context.gatewayTokens.usage(id, owner, timeRange);
   }
 
   async updateGatewayToken(

@@ -1,19 +1,10 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { codeOf } from '../../test/error-code.js';
 import { createBYOKForStack2025 } from '../create-byok.js';
-import { isBYOKError } from '../errors/index.js';
 import { createBYOKAIIntegration } from '../integrations/index.js';
 import { createTestDatabase, type FakeProviders, startFakeProviders } from '../testing/index.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isBYOKError(error) ? error.code : `not a BYOKError: ${(error as Error).message}`;
-  }
-  return 'no error';
-}
 
 describe('enabledProviders in the library', () => {
   let db: PGlite;

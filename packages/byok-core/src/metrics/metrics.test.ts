@@ -1,7 +1,8 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { collectBYOKMetrics } from './collect.js';
 import { createMetrics } from './prometheus.js';
 
@@ -92,19 +93,9 @@ describe.each(databaseBackends)('collectBYOKMetrics on $name', (backend) => {
   let manager: BYOKManager;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
-      logger: capturingLogger().logger,
-    });
-    await manager.ready();
+    ({ manager, close } = await openManager(backend));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   it('counts users, keys by status and provider, and validations of the last 24 hours', async () => {
     const empty = await collectBYOKMetrics(manager);

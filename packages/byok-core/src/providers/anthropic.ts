@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { asString, classifyAs, classifyByStatus, pick } from './classify-common.js';
-import { credentialString, field, joinUrl, type KeyShape } from './key-format.js';
+import { apiKeyCredential, field, joinUrl, type KeyShape } from './key-format.js';
 import { type ProviderDefinition, ProviderType } from './types.js';
 
 const NAME = 'Anthropic';
@@ -30,13 +29,9 @@ export const anthropicProvider: ProviderDefinition = {
   id: ProviderType.ANTHROPIC,
   displayName: NAME,
   category: 'ai',
-  secretFields: ['apiKey'],
-  maskField: 'apiKey',
   keyPrefixes: ['sk-ant-'],
-  credentialSchema: z.strictObject({ apiKey: credentialString(ANTHROPIC_KEY_SHAPE) }),
-  envVars: { apiKey: 'ANTHROPIC_API_KEY' },
+  ...apiKeyCredential(ANTHROPIC_KEY_SHAPE, { apiKey: 'ANTHROPIC_API_KEY', system: 'SYSTEM_ANTHROPIC_KEY' }),
   defaultBaseUrl: 'https://api.anthropic.com',
-  systemKeyEnv: { apiKey: 'SYSTEM_ANTHROPIC_KEY' },
   modelPrefixes: ['anthropic/'],
   // Anthropic's OpenAI SDK compatibility layer.
   openAICompatible: { path: '/v1', defaultChatModel: 'claude-haiku-5-5' },

@@ -167,3 +167,13 @@ export function openAIStyleError(body: unknown): { message?: string; type?: stri
   if (code !== undefined) result.code = code;
   return result;
 }
+
+/** A provider's answer body: parsed JSON, the raw text when it is not JSON, undefined when empty. */
+export function parseBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

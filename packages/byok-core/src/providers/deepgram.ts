@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { asString, classifyAs, classifyByStatus, pick } from './classify-common.js';
-import { credentialString, field, joinUrl, type KeyShape } from './key-format.js';
+import { apiKeyCredential, field, joinUrl, type KeyShape } from './key-format.js';
 import { type ProviderDefinition, ProviderType } from './types.js';
 
 const NAME = 'Deepgram';
@@ -17,13 +16,9 @@ export const deepgramProvider: ProviderDefinition = {
   id: ProviderType.DEEPGRAM,
   displayName: NAME,
   category: 'voice',
-  secretFields: ['apiKey'],
-  maskField: 'apiKey',
   keyPrefixes: ['dg_'],
-  credentialSchema: z.strictObject({ apiKey: credentialString(DEEPGRAM_KEY_SHAPE) }),
-  envVars: { apiKey: 'DEEPGRAM_API_KEY' },
+  ...apiKeyCredential(DEEPGRAM_KEY_SHAPE, { apiKey: 'DEEPGRAM_API_KEY', system: 'SYSTEM_DEEPGRAM_KEY' }),
   defaultBaseUrl: 'https://api.deepgram.com/v1',
-  systemKeyEnv: { apiKey: 'SYSTEM_DEEPGRAM_KEY' },
   modelPrefixes: [],
 
   buildValidationRequest(keyData, baseUrl) {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   asNumber,
   asRecord,
@@ -8,7 +7,7 @@ import {
   openAIStyleError,
   pick,
 } from './classify-common.js';
-import { bearer, credentialString, field, joinUrl, type KeyShape } from './key-format.js';
+import { apiKeyCredential, bearer, field, joinUrl, type KeyShape } from './key-format.js';
 import { type ProviderDefinition, ProviderType } from './types.js';
 
 const NAME = 'DeepSeek';
@@ -36,13 +35,9 @@ export const deepseekProvider: ProviderDefinition = {
   id: ProviderType.DEEPSEEK,
   displayName: NAME,
   category: 'ai',
-  secretFields: ['apiKey'],
-  maskField: 'apiKey',
   keyPrefixes: ['sk-'],
-  credentialSchema: z.strictObject({ apiKey: credentialString(DEEPSEEK_KEY_SHAPE) }),
-  envVars: { apiKey: 'DEEPSEEK_API_KEY' },
+  ...apiKeyCredential(DEEPSEEK_KEY_SHAPE, { apiKey: 'DEEPSEEK_API_KEY', system: 'SYSTEM_DEEPSEEK_KEY' }),
   defaultBaseUrl: 'https://api.deepseek.com',
-  systemKeyEnv: { apiKey: 'SYSTEM_DEEPSEEK_KEY' },
   modelPrefixes: ['deepseek/'],
   // DeepSeek answers at the root and under `/v1` alike.
   openAICompatible: { path: '', defaultChatModel: 'deepseek-flash' },

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { asRecord, asString, classifyAs, classifyByStatus, pick } from './classify-common.js';
-import { credentialString, field, joinUrl, type KeyShape } from './key-format.js';
+import { apiKeyCredential, field, joinUrl, type KeyShape } from './key-format.js';
 import { durationToMs } from './retry-after.js';
 import { type ProviderDefinition, ProviderType } from './types.js';
 
@@ -32,13 +31,9 @@ export const geminiProvider: ProviderDefinition = {
   id: ProviderType.GEMINI,
   displayName: NAME,
   category: 'ai',
-  secretFields: ['apiKey'],
-  maskField: 'apiKey',
   keyPrefixes: ['AIza', 'AQ.'],
-  credentialSchema: z.strictObject({ apiKey: credentialString(GEMINI_KEY_SHAPE) }),
-  envVars: { apiKey: 'GEMINI_API_KEY' },
+  ...apiKeyCredential(GEMINI_KEY_SHAPE, { apiKey: 'GEMINI_API_KEY', system: 'SYSTEM_GEMINI_KEY' }),
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
-  systemKeyEnv: { apiKey: 'SYSTEM_GEMINI_KEY' },
   modelPrefixes: ['models/', 'google/'],
   openAICompatible: {
     path: '/v1beta/openai',

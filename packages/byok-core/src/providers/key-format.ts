@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidInput } from '../errors/index.js';
+import type { ProviderDefinition } from './types.js';
 
 /**
  * Marks a zod issue as "this value cannot be a key of this provider" (→ `INVALID_KEY_FORMAT`),
@@ -49,6 +50,20 @@ export function credentialString(shape?: KeyShape) {
       const problem = shape ? keyShapeProblem(shape, value) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { kind: KEY_FORMAT_ISSUE } });
     });
+}
+
+/** The credential part of a provider definition whose credential is one API key (`apiKey`). */
+export function apiKeyCredential(
+  shape: KeyShape,
+  env: { apiKey: string; system: string },
+): Pick<ProviderDefinition, 'secretFields' | 'maskField' | 'credentialSchema' | 'envVars' | 'systemKeyEnv'> {
+  return {
+    secretFields: ['apiKey'],
+    maskField: 'apiKey',
+    credentialSchema: z.strictObject({ apiKey: credentialString(shape) }),
+    envVars: { apiKey: env.apiKey },
+    systemKeyEnv: { apiKey: env.system },
+  };
 }
 
 /** An optional, non-secret setting (organization id, region…): trimmed, short, no whitespace inside. */

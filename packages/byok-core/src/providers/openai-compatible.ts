@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { asString, classifyAs, classifyByStatus, openAIStyleError, pick } from './classify-common.js';
-import { bearer, credentialString, field, joinUrl, type KeyShape } from './key-format.js';
+import { apiKeyCredential, bearer, field, joinUrl, type KeyShape } from './key-format.js';
 import type {
   Classification,
   OpenAICompatibleApi,
@@ -51,12 +50,8 @@ export function openAICompatibleProvider(spec: OpenAICompatibleSpec): ProviderDe
     id: spec.id,
     displayName: name,
     category: 'ai',
-    secretFields: ['apiKey'],
-    maskField: 'apiKey',
     keyPrefixes: spec.keyPrefixes,
-    credentialSchema: z.strictObject({ apiKey: credentialString(spec.keyShape) }),
-    envVars: { apiKey: spec.apiKeyEnv },
-    systemKeyEnv: { apiKey: spec.systemKeyEnv },
+    ...apiKeyCredential(spec.keyShape, { apiKey: spec.apiKeyEnv, system: spec.systemKeyEnv }),
     modelPrefixes: spec.modelPrefixes,
     defaultBaseUrl: spec.defaultBaseUrl,
     openAICompatible: { ...spec.api, path: spec.api.path ?? '' },

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { asNumber, asString, classifyAs, classifyByStatus, pick } from './classify-common.js';
-import { bearer, credentialString, field, joinUrl, type KeyShape } from './key-format.js';
+import { apiKeyCredential, bearer, field, joinUrl, type KeyShape } from './key-format.js';
 import { type ProviderDefinition, ProviderType } from './types.js';
 
 const NAME = 'OpenRouter';
@@ -17,13 +16,12 @@ export const openrouterProvider: ProviderDefinition = {
   id: ProviderType.OPENROUTER,
   displayName: NAME,
   category: 'ai',
-  secretFields: ['apiKey'],
-  maskField: 'apiKey',
   keyPrefixes: ['sk-or-v1-', 'sk-or-'],
-  credentialSchema: z.strictObject({ apiKey: credentialString(OPENROUTER_KEY_SHAPE) }),
-  envVars: { apiKey: 'OPENROUTER_API_KEY' },
+  ...apiKeyCredential(OPENROUTER_KEY_SHAPE, {
+    apiKey: 'OPENROUTER_API_KEY',
+    system: 'SYSTEM_OPENROUTER_KEY',
+  }),
   defaultBaseUrl: 'https://openrouter.ai/api/v1',
-  systemKeyEnv: { apiKey: 'SYSTEM_OPENROUTER_KEY' },
   // OpenRouter model ids are `vendor/model`; the vendor part is the model's name there, not a prefix.
   modelPrefixes: [],
   openAICompatible: {

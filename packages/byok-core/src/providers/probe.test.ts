@@ -1,157 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { providerCases, unique } from '../../test/provider-cases.js';
 import { type FakeProviders, type RecordedRequest, startFakeProviders } from '../testing/fake-providers.js';
 import { type KeyData, ProviderType, secretValues } from './index.js';
 import { type ProbeResult, probeKey } from './probe.js';
 
-const TWILIO_SID = `AC${'0a1b2c3d4e5f6789'.repeat(2)}`;
 const SHORT_TIMEOUT_MS = 200;
-
-let counter = 0;
-/** A unique suffix so no two tests share a key (behaviours are per key). */
-const unique = (): string => {
-  counter += 1;
-  return `n${counter}`;
-};
-
-interface ProviderCase {
-  provider: ProviderType;
-  /** A well-formed credential whose main secret contains `marker`. */
-  keyData(marker: string): KeyData;
-  /** Recorded path of the validation request. */
-  path(keyData: KeyData): string;
-  /** Asserts the auth headers the real provider requires. */
-  auth(headers: Record<string, string>, keyData: KeyData): void;
-  invalidStatus: number;
-  billingStatus: number;
-  outageStatus: number;
-  /** The wait a plain `ratelimit` key reports (providers without a hint: undefined). */
-  defaultRetryAfterMs: number | undefined;
-  balance?: { amount: number; currency: string };
-}
-
-const bearerAuth = (headers: Record<string, string>, keyData: KeyData): void => {
-  expect(headers.authorization).toBe(`Bearer ${keyData.apiKey}`);
-};
-
-const cases: ProviderCase[] = [
-  {
-    provider: ProviderType.OPENAI,
-    keyData: (marker) => ({ apiKey: `sk-test-${marker}-${unique()}-${'a1'.repeat(12)}` }),
-    path: () => '/openai/models',
-    auth: bearerAuth,
-    invalidStatus: 401,
-    billingStatus: 429,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
-    provider: ProviderType.ANTHROPIC,
-    keyData: (marker) => ({ apiKey: `sk-ant-api03-${marker}-${unique()}-${'b2'.repeat(20)}` }),
-    path: () => '/anthropic/v1/models',
-    auth: (headers, keyData) => {
-      expect(headers['x-api-key']).toBe(keyData.apiKey);
-      expect(headers['anthropic-version']).toBe('2023-06-01');
-      expect(headers.authorization).toBeUndefined();
-    },
-    invalidStatus: 401,
-    billingStatus: 402,
-    outageStatus: 529,
-    defaultRetryAfterMs: 2000,
-  },
-  {
-    provider: ProviderType.GEMINI,
-    keyData: (marker) => ({ apiKey: `AIzaSy${marker}${unique()}${'c3'.repeat(16)}` }),
-    path: () => '/gemini/v1beta/models?pageSize=1',
-    auth: (headers, keyData) => {
-      expect(headers['x-goog-api-key']).toBe(keyData.apiKey);
-      expect(headers.authorization).toBeUndefined();
-    },
-    invalidStatus: 400,
-    billingStatus: 402,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
-    provider: ProviderType.DEEPSEEK,
-    keyData: (marker) => ({ apiKey: `sk-${marker}${unique()}${'d4'.repeat(16)}` }),
-    path: () => '/deepseek/user/balance',
-    auth: bearerAuth,
-    invalidStatus: 401,
-    // The balance call answers 200 with is_available: false.
-    billingStatus: 200,
-    outageStatus: 503,
-    defaultRetryAfterMs: undefined,
-    balance: { amount: 110, currency: 'USD' },
-  },
-  {
-    provider: ProviderType.OPENROUTER,
-    keyData: (marker) => ({ apiKey: `sk-or-v1-${marker}${unique()}${'e5'.repeat(32)}` }),
-    path: () => '/openrouter/key',
-    auth: bearerAuth,
-    invalidStatus: 401,
-    // The key call answers 200 with limit_remaining: 0.
-    billingStatus: 200,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-    balance: { amount: 74.5, currency: 'USD' },
-  },
-  {
-    provider: ProviderType.DEEPGRAM,
-    keyData: (marker) => ({ apiKey: `${marker}${unique()}${'f6'.repeat(20)}` }),
-    path: () => '/deepgram/projects',
-    auth: (headers, keyData) => expect(headers.authorization).toBe(`Token ${keyData.apiKey}`),
-    invalidStatus: 401,
-    billingStatus: 402,
-    outageStatus: 503,
-    defaultRetryAfterMs: undefined,
-  },
-  {
-    provider: ProviderType.TWILIO,
-    keyData: (marker) => ({ accountSid: TWILIO_SID, authToken: `${marker}${unique()}${'9a'.repeat(14)}` }),
-    path: (keyData) => `/twilio/Accounts/${keyData.accountSid}.json`,
-    auth: (headers, keyData) => {
-      const basic = Buffer.from(`${keyData.accountSid}:${keyData.authToken}`).toString('base64');
-      expect(headers.authorization).toBe(`Basic ${basic}`);
-    },
-    invalidStatus: 401,
-    billingStatus: 401,
-    outageStatus: 503,
-    defaultRetryAfterMs: undefined,
-  },
-  {
-    provider: ProviderType.MISTRAL,
-    keyData: (marker) => ({ apiKey: `${marker}${unique()}${'a7'.repeat(14)}` }),
-    path: () => '/mistral/models',
-    auth: bearerAuth,
-    invalidStatus: 401,
-    billingStatus: 402,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
-    provider: ProviderType.GROQ,
-    keyData: (marker) => ({ apiKey: `gsk_${marker}${unique()}${'b8'.repeat(24)}` }),
-    path: () => '/groq/models',
-    auth: bearerAuth,
-    invalidStatus: 401,
-    billingStatus: 402,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-  {
-    provider: ProviderType.XAI,
-    keyData: (marker) => ({ apiKey: `xai-${marker}${unique()}${'c9'.repeat(36)}` }),
-    path: () => '/xai/models',
-    auth: bearerAuth,
-    // xAI answers a wrong key with 400 and an account without credits with 403.
-    invalidStatus: 400,
-    billingStatus: 403,
-    outageStatus: 503,
-    defaultRetryAfterMs: 2000,
-  },
-];
 
 let fake: FakeProviders;
 let closedPort: number;
@@ -176,7 +31,7 @@ function expectNoSecret(result: ProbeResult, provider: ProviderType, keyData: Ke
   for (const secret of secretValues(provider, keyData)) expect(serialized).not.toContain(secret);
 }
 
-describe.each(cases)('probeKey against the fake $provider', (c) => {
+describe.each(providerCases)('probeKey against the fake $provider', (c) => {
   const probe = (keyData: KeyData, timeoutMs = 2000, baseUrl = fake.baseUrls[c.provider]) =>
     probeKey(c.provider, keyData, { baseUrl, timeoutMs });
 

@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors/index.js';
-import { classification, scrubSecrets } from './classify-common.js';
+import { classification, parseBody, scrubSecrets } from './classify-common.js';
 import { getProvider, parseKeyData, secretValues } from './index.js';
 import type { Classification, KeyData, ProviderType } from './types.js';
 
@@ -63,15 +63,6 @@ export async function probeKey(
   }
   const responseTimeMs = Math.round(performance.now() - started);
   return { ...result, message: scrubSecrets(result.message, secrets), responseTimeMs };
-}
-
-function parseBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 function networkError(providerName: string, error: unknown): Classification {

@@ -1,5 +1,5 @@
 import { BYOKError, type ErrorCode, isBYOKError } from '../errors/index.js';
-import { isRetryableOutcome, outcomeForStatus, scrubSecrets } from './classify-common.js';
+import { isRetryableOutcome, outcomeForStatus, parseBody, scrubSecrets } from './classify-common.js';
 import { getProvider, isProviderType } from './index.js';
 import { retryAfterMsFromHeaders } from './retry-after.js';
 import type { Classification, ProviderOutcome, ProviderType } from './types.js';
@@ -246,15 +246,6 @@ function toHeaders(headers: Headers | Record<string, string> | undefined): Heade
     }
   }
   return result;
-}
-
-function parseBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
 
 function compact(value: {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { resolveQuotas } from './quotas.js';
 
 const openaiKey = (n: number) => `sk-proj-quota${String(n).padStart(4, '0')}${uniqueId().slice(-8)}abcdef`;
@@ -25,25 +26,16 @@ describe.each(databaseBackends)('quotas on $name', (backend) => {
   let manager: BYOKManager;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
-      logger: capturingLogger().logger,
+    ({ manager, close } = await openManager(backend, {
       quotas: {
         maxKeysPerOwner: 3,
         maxWorkspacesPerUser: 2,
         maxMembersPerWorkspace: 3,
         maxKeysPerValidateAll: 2,
       },
-    });
-    await manager.ready();
+    }));
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   const add = (owner: { userId?: string; workspaceId?: string }, n: number) =>
     manager.addKey({ ...owner, provider: 'openai', keyData: { apiKey: openaiKey(n) } });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
-import { toDatabase } from '../store/database.js';
-import { DatabaseMigration } from '../store/migrator.js';
+import { openMigrated } from '../../test/database.js';
 import type { Database } from '../store/types.js';
 import { acquireLease, acquireLeaseIfFree, leaseHolder, newHolderId, releaseLease } from './lease.js';
 
@@ -12,10 +11,7 @@ describe.each(databaseBackends)('database lease on $name', (backend) => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
   });
   afterAll(() => close());
 

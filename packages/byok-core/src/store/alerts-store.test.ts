@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { type AlertsStore, createAlertsStore, type NewAlert, type StoredAttempt } from './alerts-store.js';
-import { toDatabase } from './database.js';
-import { DatabaseMigration } from './migrator.js';
 import type { Database } from './types.js';
 
 const userOwner = (): Owner => ({ type: 'user', id: uniqueId() });
@@ -39,10 +38,7 @@ describe.each(databaseBackends)('alerts store conformance on $name', (backend) =
   let store: AlertsStore;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
     store = createAlertsStore(db);
   });
   afterAll(async () => {

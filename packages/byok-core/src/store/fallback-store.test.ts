@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
 import type { Owner } from '../crypto/index.js';
 import { createLogger } from '../logging/index.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { type ChainScope, createFallbackStore, type FallbackStore } from './fallback-store.js';
 import type { Database } from './types.js';
 
@@ -36,21 +37,13 @@ describe.each(databaseBackends)('fallback store on $name', (backend) => {
   };
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
+    ({ manager, close } = await openManager(backend, {
       logger: createLogger({ level: 'silent' }),
-    });
-    await manager.ready();
+    }));
     db = manager.context.db;
     store = createFallbackStore(db);
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   describe('chains', () => {
     it('stores a chain, reads it back, replaces it; other scopes see nothing', async () => {

@@ -22,6 +22,29 @@ export interface GatewayTokenRow {
   updated_at: Date | string;
 }
 
+/** A token row with what it spent in one UTC month (zeros when nothing was spent). */
+export interface GatewayTokenSpendRow extends GatewayTokenRow {
+  /** bigint, so a string from node-postgres */
+  month_requests: string | number;
+  month_cost_usd: string | number;
+}
+
+/**
+ * Sums of a token's `byok.key_usage` rows for one group: a UTC day (`day` set), a provider and
+ * model (`provider` set), or all of them (neither). Sums are decimal strings (exact).
+ */
+export interface TokenUsageSumsRow {
+  day: string | null;
+  provider: string | null;
+  model: string | null;
+  requests: string | null;
+  errors: string | null;
+  input_tokens: string | null;
+  output_tokens: string | null;
+  cost: string | null;
+  unpriced: string | null;
+}
+
 export interface TokenFields {
   name: string;
   allowedProviders: string[] | null;
@@ -35,6 +58,10 @@ export interface TokenFields {
 
 const COLUMNS = `id, owner_type, owner_id, name, token_hash, hint, allowed_providers, allowed_models, environment,
   expires_at, monthly_budget_usd, requests_per_minute, allow_system_keys, status, revoked_at, created_at, updated_at`;
+
+/** Tokens with the month `$1` of spend joined (the two tables share no column name). */
+const WITH_SPEND = `SELECT ${COLUMNS}, coalesce(s.requests, 0) AS month_requests, coalesce(s.cost_usd, 0) AS month_cost_usd
+  FROM byok.gateway_tokens t LEFT JOIN byok.gateway_token_spend s ON s.token_id = t.id AND s.month = $1::date`;
 
 /**
  * `byok.gateway_tokens` and `byok.gateway_token_spend`. Every by-id read and write names the
@@ -51,10 +78,17 @@ export interface GatewayTokensStore {
       createdBy: string | null;
     } & TokenFields,
   ): Promise<GatewayTokenRow>;
-  /** An owner's tokens, oldest first. */
-  list(db: SqlClient, owner: Owner): Promise<GatewayTokenRow[]>;
+  /** An owner's tokens, oldest first, each with its spend in the UTC month starting `month` (one query). */
+  list(db: SqlClient, owner: Owner, month: string): Promise<GatewayTokenSpendRow[]>;
   /** The row of an owner (locked for update inside a transaction when `lock`). */
   find(db: SqlClient, id: string, owner: Owner, lock?: boolean): Promise<GatewayTokenRow | undefined>;
+  /** The row of an owner with its spend in the UTC month starting `month`. */
+  findWithSpend(
+    db: SqlClient,
+    id: string,
+    owner: Owner,
+    month: string,
+  ): Promise<GatewayTokenSpendRow | undefined>;
   /** The token a presented secret hashes to, whoever owns it (this is how a caller is identified). */
   findByHash(db: SqlClient, tokenHash: string): Promise<GatewayTokenRow | undefined>;
   update(tx: SqlClient, id: string, owner: Owner, fields: TokenFields): Promise<GatewayTokenRow | undefined>;
@@ -67,6 +101,12 @@ export interface GatewayTokensStore {
    * of a token the caller has already authenticated, so it takes no owner.
    */
   spend(db: SqlClient, tokenId: string, month: string): Promise<number>;
+  /**
+   * The token's usage in [from, to) by UTC day, by provider and model, and in total (the total row
+   * is always there, with null sums when there was none). Keyed by the id of a token the caller has
+   * already found for its owner, so it takes no owner.
+   */
+  usageSums(db: SqlClient, tokenId: string, from: Date, to: Date): Promise<TokenUsageSumsRow[]>;
 }
 
 export const gatewayTokensStore: GatewayTokensStore = {
@@ -96,12 +136,20 @@ export const gatewayTokensStore: GatewayTokensStore = {
     return rows[0] as GatewayTokenRow;
   },
 
-  async list(db, owner) {
-    const { rows } = await db.query<GatewayTokenRow>(
-      `SELECT ${COLUMNS} FROM byok.gateway_tokens WHERE owner_type = $1 AND owner_id = $2 ORDER BY created_at, id`,
-      [owner.type, owner.id],
+  async list(db, owner, month) {
+    const { rows } = await db.query<GatewayTokenSpendRow>(
+      `${WITH_SPEND} WHERE owner_type = $2 AND owner_id = $3 ORDER BY created_at, id`,
+      [month, owner.type, owner.id],
     );
     return rows;
+  },
+
+  async findWithSpend(db, id, owner, month) {
+    const { rows } = await db.query<GatewayTokenSpendRow>(
+      `${WITH_SPEND} WHERE id = $2 AND owner_type = $3 AND owner_id = $4`,
+      [month, id, owner.type, owner.id],
+    );
+    return rows[0];
   },
 
   async find(db, id, owner, lock = false) {
@@ -166,5 +214,22 @@ export const gatewayTokensStore: GatewayTokensStore = {
       [tokenId, month],
     );
     return rows[0] ? Number(rows[0].cost_usd) : 0;
+  },
+
+  async usageSums(db, tokenId, from, to) {
+    // The provider column is grouped in every by-model row, so a null provider marks the other groups.
+    const { rows } = await db.query<TokenUsageSumsRow>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, sum(requests)::text AS requests,
+              sum(CASE WHEN success THEN 0 ELSE requests END)::text AS errors,
+              sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
+              sum(cost_usd)::text AS cost, sum(CASE WHEN priced THEN 0 ELSE requests END)::text AS unpriced
+         FROM (SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, provider, model, requests, success,
+                      input_tokens, output_tokens, cost_usd, priced
+                 FROM byok.key_usage WHERE gateway_token_id = $1 AND created_at >= $2 AND created_at < $3) AS u
+        GROUP BY GROUPING SETS ((day), (provider, model), ())
+        ORDER BY day, provider, model`,
+      [tokenId, from, to],
+    );
+    return rows;
   },
 };

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { dataKeysStore } from './data-keys-store.js';
-import { toDatabase } from './database.js';
 import { type GatewayTokensStore, gatewayTokensStore } from './gateway-tokens-store.js';
 import { type KeysStore, keysStore } from './keys-store.js';
-import { DatabaseMigration } from './migrator.js';
 import type { Database } from './types.js';
 import { type WorkspacesStore, workspacesStore } from './workspaces-store.js';
 
@@ -157,12 +156,17 @@ const gatewaySuite: IsolationSuite<GatewayTokensStore> = {
     },
     revoke: { run: (db, id, as) => gatewayTokensStore.revoke(db, id, as), reached: found },
     delete: { run: (db, id, as) => gatewayTokensStore.delete(db, id, as), reached: found },
-    list: { run: (db, _id, as) => gatewayTokensStore.list(db, as), reached: listsId },
+    findWithSpend: {
+      run: (db, id, as) => gatewayTokensStore.findWithSpend(db, id, as, '2026-01-01'),
+      reached: found,
+    },
+    list: { run: (db, _id, as) => gatewayTokensStore.list(db, as, '2026-01-01'), reached: listsId },
   },
   exempt: {
     insert: 'creates a row for the owner it is given',
     findByHash: 'identifies the caller by the secret they present; there is no owner yet',
     spend: 'keyed by a token the caller has already authenticated',
+    usageSums: 'keyed by a token the service has already found for its owner',
   },
 };
 
@@ -228,10 +232,7 @@ describe.each(databaseBackends)('owner isolation on $name', (backend) => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
   });
   afterAll(() => close());
 

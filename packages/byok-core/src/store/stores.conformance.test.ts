@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { auditStore } from './audit-store.js';
 import { dataKeysStore } from './data-keys-store.js';
-import { toDatabase } from './database.js';
 import { envImportsStore } from './env-imports-store.js';
 import { gatewayTokensStore } from './gateway-tokens-store.js';
 import { incidentsStore } from './incidents-store.js';
 import { keyAccessStore } from './key-access-store.js';
 import { keysStore, type NewKeyRow } from './keys-store.js';
-import { DatabaseMigration } from './migrator.js';
 import { ANY_OWNER } from './owner-filter.js';
 import { statsStore } from './stats-store.js';
 import { systemFlagsStore } from './system-flags-store.js';
@@ -27,10 +26,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
   });
   afterAll(() => close());
 
@@ -249,7 +245,22 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
         [id, '2026-01-01'],
       );
       expect(await gatewayTokensStore.spend(db, id, '2026-01-01')).toBe(0.25);
-      expect((await gatewayTokensStore.list(db, owner)).map((t) => t.id)).toEqual([id]);
+      await db.query(
+        'INSERT INTO byok.gateway_token_spend (token_id, month, requests, cost_usd) VALUES ($1, $2, 3, 9)',
+        [id, '2025-12-01'],
+      );
+      const spendOf = (row: { id: string; month_requests: unknown; month_cost_usd: unknown } | undefined) => [
+        row?.id,
+        Number(row?.month_requests),
+        Number(row?.month_cost_usd),
+      ];
+      expect((await gatewayTokensStore.list(db, owner, '2026-01-01')).map(spendOf)).toEqual([[id, 1, 0.25]]);
+      expect((await gatewayTokensStore.list(db, owner, '2026-02-01')).map(spendOf)).toEqual([[id, 0, 0]]);
+      expect(spendOf(await gatewayTokensStore.findWithSpend(db, id, owner, '2025-12-01'))).toEqual([
+        id,
+        3,
+        9,
+      ]);
       expect(await gatewayTokensStore.delete(db, id, owner)).toBe(true);
       expect(await gatewayTokensStore.spend(db, id, '2026-01-01')).toBe(0);
       expect(await gatewayTokensStore.find(db, id, owner)).toBeUndefined();

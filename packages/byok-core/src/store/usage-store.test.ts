@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { purgeExpiredUsage } from '../usage/retention.js';
-import { toDatabase } from './database.js';
-import { DatabaseMigration } from './migrator.js';
 import type { Database } from './types.js';
 import { type FiguresSums, type UsageRow, usageStore } from './usage-store.js';
 
@@ -65,10 +64,7 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
   const now = Date.now();
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    db = toDatabase(opened.client);
-    await new DatabaseMigration(db).runMigrations();
+    ({ db, close } = await openMigrated(backend));
     // 200 days of rows, some on hour and day edges; one batch, then single rows.
     const rows: UsageRow[] = [];
     for (let i = 0; i < 400; i++) {
@@ -79,8 +75,9 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
       rows.push(row(owner, at, i));
     }
     await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(0, 300)));
-    for (const r of rows.slice(300)) await db.transaction((tx) => usageStore.insertOne(tx, r));
-    await db.transaction((tx) => usageStore.insertOne(tx, row(other, now - HOUR, 7)));
+    for (const r of rows.slice(300))
+      await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, [r]));
+    await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, [row(other, now - HOUR, 7)]));
   });
   afterAll(async () => {
     await close();
@@ -114,8 +111,18 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     const id = `ub_${uniqueId()}`;
     const owner2: Owner = { type: 'user', id: uniqueId('batch') };
     const batch = [row(owner2, now, 1), row(owner2, now, 2)];
-    expect(await db.transaction((tx) => usageStore.insertBatch(tx, id, batch))).toBe(true);
-    expect(await db.transaction((tx) => usageStore.insertBatch(tx, id, batch))).toBe(false);
+    const ids = await db.transaction((tx) => usageStore.insertBatch(tx, id, batch));
+    expect(await db.transaction((tx) => usageStore.insertBatch(tx, id, batch))).toBeUndefined();
+    // One id per row, in the rows' order: each names the row that was given at its position.
+    expect(ids).toHaveLength(2);
+    const { rows: stored } = await db.query<{ id: string; input_tokens: string }>(
+      'SELECT id::text AS id, input_tokens::text FROM byok.key_usage WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
+    expect(new Set(ids).size).toBe(2);
+    expect(ids?.map((i) => stored.find((r) => r.id === i)?.input_tokens)).toEqual(
+      batch.map((r) => String(r.inputTokens)),
+    );
     const sums = await usageStore.figures(db, {
       owner: owner2,
       from: new Date(now - DAY),

@@ -76,19 +76,30 @@ export interface PurgeOptions {
   maxBatches?: number;
 }
 
+/** A key usage is claimed on, and the owner the caller claimed (if any), checked in a batch. */
+export interface UsageKeyLookup {
+  keyId: string;
+  owner: Owner | undefined;
+}
+
+/** What the batch's key query found for one {@link UsageKeyLookup}. */
+export interface UsageKeyFound {
+  /** The key (locked FOR SHARE until the transaction ends), or undefined when there is none. */
+  key: UsageKey | undefined;
+  /** Whether the claimed owner's audit trail records deleting this key (asked only when the key is missing or not theirs). */
+  deletedByOwner: boolean;
+}
+
 /** Where usage rows, their hourly and daily roll-ups and their retention live. Every read is by owner. */
 export interface UsageStore {
-  /** The key usage is recorded on (locked FOR SHARE until the transaction ends), or undefined. */
-  keyForUsage(tx: SqlClient, keyId: string): Promise<UsageKey | undefined>;
-  /** Whether the owner's audit trail records deleting this key. */
-  wasKeyDeletedBy(tx: SqlClient, keyId: string, owner: Owner): Promise<boolean>;
-  /** Inserts one raw row with its hourly and daily roll-ups in one statement; returns the row id. */
-  insertOne(tx: SqlClient, row: UsageRow): Promise<string>;
+  /** The keys of a batch's events, in one query: one answer per lookup, in the lookups' order. */
+  keysForUsage(tx: SqlClient, lookups: readonly UsageKeyLookup[]): Promise<UsageKeyFound[]>;
   /**
-   * Inserts a batch (raw rows, hourly and daily roll-ups, gateway spend) once per `batchId`:
-   * false when that batch id was already stored (a retry after a lost commit answer).
+   * Inserts a non-empty batch (raw rows, hourly and daily roll-ups, gateway spend) once per
+   * `batchId`, in one statement: the new rows' ids in the order of `rows`, or undefined when that
+   * batch id was already stored (a retry after a lost commit answer).
    */
-  insertBatch(tx: SqlClient, batchId: string, rows: readonly UsageRow[]): Promise<boolean>;
+  insertBatch(tx: SqlClient, batchId: string, rows: readonly UsageRow[]): Promise<string[] | undefined>;
   /** Forgets batch ids older than a day. */
   forgetOldBatchIds(tx: SqlClient): Promise<void>;
   /** Sums of the owner's usage in [from, to), by bucket, provider and key and in total, in one query. */
@@ -116,7 +127,6 @@ const bucketSql = (groupBy: FiguresGrouping, utcTimestamp: string): string =>
 const ceilTo = (ms: number, unit: number): Date => new Date(Math.ceil(ms / unit) * unit);
 const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms / unit) * unit);
 
-// The raw rows of one statement, rolled up: shared by the one-row and the batch writes.
 /** The additive figures every roll-up keeps, and how a batch of raw rows sums into them. */
 const ROLLUP_SUMS: readonly [column: string, sum: string][] = [
   ['requests', 'sum(requests)'],
@@ -373,57 +383,75 @@ async function purgeInBatches(
 
 /** The SQL behind {@link UsageStore} (PostgreSQL and PGlite). */
 export const usageStore: UsageStore = {
-  async keyForUsage(tx, keyId) {
+  async keysForUsage(tx, lookups) {
+    // The keys are locked in id order (FOR SHARE: a revocation waits for the batch, not the reverse);
+    // the audit trail is read only for a key that is missing or not the claimed owner's.
     const { rows } = await tx.query<{
-      owner_type: 'user' | 'workspace';
-      owner_id: string;
-      provider: string;
-      status: string;
-    }>('SELECT owner_type, owner_id, provider, status FROM byok.keys WHERE id = $1 FOR SHARE', [keyId]);
-    const key = rows[0];
-    return (
-      key && { owner: { type: key.owner_type, id: key.owner_id }, provider: key.provider, status: key.status }
+      ord: string;
+      owner_type: 'user' | 'workspace' | null;
+      owner_id: string | null;
+      provider: string | null;
+      status: string | null;
+      deleted_by_owner: boolean;
+    }>(
+      `WITH asked AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS a(key_id, owner_type, owner_id, ord)
+       ), locked AS (
+         SELECT id, owner_type, owner_id, provider, status FROM byok.keys
+          WHERE id IN (SELECT key_id FROM asked) ORDER BY id FOR SHARE
+       )
+       SELECT a.ord::text AS ord, k.owner_type, k.owner_id, k.provider, k.status,
+              CASE WHEN a.owner_type IS NULL OR (k.owner_type = a.owner_type AND k.owner_id = a.owner_id) THEN false
+                   ELSE EXISTS (SELECT 1 FROM byok.audit_log l
+                                 WHERE l.owner_type = a.owner_type AND l.owner_id = a.owner_id
+                                   AND l.action = 'key.deleted' AND l.target_id = a.key_id)
+              END AS deleted_by_owner
+         FROM asked a LEFT JOIN locked k ON k.id = a.key_id`,
+      [
+        lookups.map((l) => l.keyId),
+        lookups.map((l) => l.owner?.type ?? null),
+        lookups.map((l) => l.owner?.id ?? null),
+      ],
     );
-  },
-
-  async wasKeyDeletedBy(tx, keyId, owner) {
-    const { rows } = await tx.query(
-      `SELECT 1 FROM byok.audit_log
-        WHERE owner_type = $1 AND owner_id = $2 AND action = 'key.deleted' AND target_id = $3 LIMIT 1`,
-      [owner.type, owner.id, keyId],
-    );
-    return rows.length > 0;
-  },
-
-  async insertOne(tx, row) {
-    const { rows } = await tx.query<{ id: string }>(
-      `WITH raw AS (
-         INSERT INTO byok.key_usage (${RAW_COLUMNS})
-         VALUES (${RAW_ARRAY_TYPES.map((_, i) => `$${i + 1}`).join(', ')})
-         RETURNING *
-       ), ${ROLLUPS}
-       SELECT id::text AS id FROM raw`,
-      rowParams(row),
-    );
-    return rows[0]?.id as string;
+    const found: UsageKeyFound[] = lookups.map(() => ({ key: undefined, deletedByOwner: false }));
+    for (const row of rows) {
+      found[Number(row.ord) - 1] = {
+        key:
+          row.owner_type && row.owner_id && row.provider && row.status
+            ? {
+                owner: { type: row.owner_type, id: row.owner_id },
+                provider: row.provider,
+                status: row.status,
+              }
+            : undefined,
+        deletedByOwner: row.deleted_by_owner,
+      };
+    }
+    return found;
   },
 
   async insertBatch(tx, batchId, batch) {
-    const { rows: claimed } = await tx.query(
-      'INSERT INTO byok.usage_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [batchId],
-    );
-    if (claimed.length === 0) return false;
     const columns: unknown[][] = RAW_ARRAY_TYPES.map(() => []);
     for (const row of batch) {
       rowParams(row).forEach((value, i) => {
         columns[i]?.push(value);
       });
     }
-    await tx.query(
-      `WITH raw AS (
-         INSERT INTO byok.key_usage (${RAW_COLUMNS})
-         SELECT * FROM unnest(${RAW_ARRAY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+    const batchParam = `$${RAW_ARRAY_TYPES.length + 1}`;
+    // One statement: the batch id is claimed first, and without the claim (a retry after a lost
+    // commit answer) nothing is inserted. Ids are drawn in `src` beside each row's position (a CTE
+    // with nextval is evaluated once), so the answer pairs id and position: no row order is assumed.
+    const { rows } = await tx.query<{ id: string; ord: string }>(
+      `WITH claim AS (
+         INSERT INTO byok.usage_batches (id) VALUES (${batchParam}) ON CONFLICT (id) DO NOTHING RETURNING id
+       ), src AS MATERIALIZED (
+         SELECT nextval('byok.key_usage_id_seq') AS id, u.*
+           FROM unnest(${RAW_ARRAY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
+                WITH ORDINALITY AS u(${RAW_COLUMNS}, ord)
+          WHERE EXISTS (SELECT 1 FROM claim)
+       ), raw AS (
+         INSERT INTO byok.key_usage (id, ${RAW_COLUMNS})
+         SELECT id, ${RAW_COLUMNS} FROM src
          RETURNING *
        ), ${ROLLUPS}, spend AS (
          INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
@@ -433,10 +461,13 @@ export const usageStore: UsageStore = {
          ON CONFLICT (token_id, month) DO UPDATE SET
            requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
        )
-       SELECT count(*)::int AS n FROM raw`,
-      columns,
+       SELECT id::text AS id, ord::text AS ord FROM src`,
+      [...columns, batchId],
     );
-    return true;
+    if (rows.length === 0) return undefined;
+    const ids = new Array<string>(batch.length);
+    for (const row of rows) ids[Number(row.ord) - 1] = row.id;
+    return ids;
   },
 
   async forgetOldBatchIds(tx) {

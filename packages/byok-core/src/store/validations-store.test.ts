@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
+import { openManager } from '../../test/manager.js';
 import type { Owner } from '../crypto/index.js';
 import { createLogger } from '../logging/index.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { DEFAULT_COOLDOWNS } from '../validation/cooldown.js';
 import { storeValidations, type ValidationWrite } from '../validation/result-writer.js';
 import type { Database } from './types.js';
@@ -59,21 +60,13 @@ describe.each(databaseBackends)('validations store on $name', (backend) => {
     );
 
   beforeAll(async () => {
-    const opened = await backend.open();
-    close = opened.close;
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: opened.client },
+    ({ manager, close } = await openManager(backend, {
       logger: createLogger({ level: 'silent' }),
-    });
-    await manager.ready();
+    }));
     db = manager.context.db;
     store = createValidationsStore(db);
   });
-  afterAll(async () => {
-    await manager.close();
-    await close();
-  });
+  afterAll(() => close());
 
   it('lists an owner’s keys that are not revoked, in a stable order, and nobody else’s', async () => {
     const userId = uniqueId();

@@ -26,7 +26,6 @@ export type {
   AnalyticsTimeRange,
   RecordUsageInput,
   UsageAnalytics,
-  UsageEvent,
   UsageFigures,
   UsageRecorded,
 } from './types.js';

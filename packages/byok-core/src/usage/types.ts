@@ -44,14 +44,6 @@ export interface UsageRecorded {
   priced: boolean;
 }
 
-/** What `onUsage` hears after each recorded usage commits (for the `token_usage_daily` counter). */
-export interface UsageEvent {
-  provider: string;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-}
-
 export type AnalyticsTimeRange = '24h' | '7d' | '30d' | '90d' | { from: Date | string; to: Date | string };
 export type AnalyticsGroupBy = 'hour' | 'day' | 'week' | 'month' | 'provider' | 'key';
 export type AnalyticsMetric = 'requests' | 'tokens' | 'minutes' | 'cost';

@@ -8,8 +8,9 @@ import { ProviderType } from '../providers/index.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
-import type { AnalyticsGroupBy, AnalyticsOptions, UsageEvent, UsageFigures } from './index.js';
+import type { AnalyticsGroupBy, AnalyticsOptions, UsageFigures } from './index.js';
 import { defaultPriceTable, UsageService } from './index.js';
+import { type UsageWriteEvent, UsageWriter } from './usage-writer.js';
 
 const DAY = 86_400_000;
 
@@ -132,7 +133,10 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
   let db: Database;
   let usage: UsageService;
   let alerts: AlertService;
-  const events: UsageEvent[] = [];
+  let audit: AuditLog;
+  let writer: UsageWriter;
+  /** What the writer's `onCommitted` listener (where `token_usage_daily` hangs) heard. */
+  const events: UsageWriteEvent[] = [];
 
   beforeAll(async () => {
     const opened = await backend.open();
@@ -140,11 +144,13 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
     db = toDatabase(opened.client);
     await new DatabaseMigration(db).runMigrations();
     const { logger } = capturingLogger();
-    const audit = new AuditLog(db, { keys: { keyring: await Keyring.create(TEST_MASTER_KEY) } });
+    audit = new AuditLog(db, { keys: { keyring: await Keyring.create(TEST_MASTER_KEY) } });
     alerts = new AlertService({ db, audit, logger });
-    usage = new UsageService({ db, logger, alerts, onUsage: (event) => events.push(event) });
+    writer = new UsageWriter({ db, logger, alerts, onCommitted: (committed) => events.push(...committed) });
+    usage = new UsageService({ db, writer });
   });
   afterAll(async () => {
+    await writer.close();
     await alerts.close();
     await close();
   });
@@ -175,7 +181,13 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
     });
     expect(Number(rows[0]?.cost_usd)).toBe(0.00502);
     expect(events).toEqual([
-      { provider: 'openai', inputTokens: 1200, outputTokens: 300, cachedTokens: 200, costUsd: 0.00502 },
+      expect.objectContaining({
+        provider: 'openai',
+        inputTokens: 1200,
+        outputTokens: 300,
+        cachedTokens: 200,
+        costUsd: 0.00502,
+      }),
     ]);
   });
 
@@ -548,6 +560,142 @@ describe.each(databaseBackends)('usage service on $name', (backend) => {
       expect(byKey.series.map((s) => s.bucket)).toContain('none');
       expect(byKey.byKey.some((k) => k.keyId === null)).toBe(true);
     });
+  });
+
+  it('answers every concurrent call the id of its own stored row', async () => {
+    const owner = { type: 'user', id: uniqueId() };
+    const keyId = await insertKey(db, owner, 'openai');
+    const recorded = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        usage.recordUsage(
+          i % 2 === 0
+            ? { keyId, model: 'gpt-6-luna', inputTokens: 1000 + i, outputTokens: i }
+            : { userId: owner.id, provider: 'gemini', inputTokens: 1000 + i, outputTokens: i },
+        ),
+      ),
+    );
+    expect(new Set(recorded.map((r) => r.id)).size).toBe(300);
+    const { rows } = await db.query<{ id: string; input_tokens: string; provider: string }>(
+      'SELECT id::text AS id, input_tokens::text, provider FROM byok.key_usage WHERE owner_id = $1',
+      [owner.id],
+    );
+    expect(rows).toHaveLength(300);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    recorded.forEach((r, i) => {
+      expect(byId.get(r.id), `call ${i}`).toEqual({
+        id: r.id,
+        input_tokens: String(1000 + i),
+        provider: i % 2 === 0 ? 'openai' : 'gemini',
+      });
+    });
+  });
+
+  it('refuses a bad key in a batch of good calls alone, with the same error as a call on its own', async () => {
+    const owner = { type: 'user' as const, id: uniqueId() };
+    const good = await insertKey(db, owner, 'openai');
+    const revoked = await insertKey(db, owner, 'openai');
+    await db.query("UPDATE byok.keys SET status = 'revoked' WHERE id = $1", [revoked]);
+    const theirs = await insertKey(db, { type: 'user', id: uniqueId() }, 'openai');
+    const deleted = await insertKey(db, owner, 'openai');
+    await audit.record({ action: 'key.deleted', targetType: 'key', targetId: deleted, owner });
+    await db.query('DELETE FROM byok.keys WHERE id = $1', [deleted]);
+    const bad = [
+      { input: { keyId: 'key_missing_in_batch', userId: owner.id }, code: 'KEY_NOT_FOUND' },
+      { input: { keyId: theirs, userId: owner.id }, code: 'KEY_NOT_FOUND' },
+      { input: { keyId: revoked }, code: 'KEY_NOT_ACTIVE', status: 'revoked' },
+      { input: { keyId: deleted, userId: owner.id }, code: 'KEY_NOT_ACTIVE', status: 'deleted' },
+      { input: { keyId: good, provider: 'anthropic' as const }, code: 'INVALID_INPUT' },
+    ];
+    const batchesBefore = writer.stats().batches;
+    const calls = Array.from({ length: 60 }, (_, i) =>
+      i % 12 === 5
+        ? usage.recordUsage(bad[(i - 5) / 12]?.input ?? {})
+        : usage.recordUsage({ keyId: good, userId: owner.id, inputTokens: 10 }),
+    );
+    const settled = await Promise.allSettled(calls);
+    // The first call starts a batch alone; every other one shares the next.
+    expect(writer.stats().batches - batchesBefore).toBeLessThanOrEqual(2);
+    const refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [[i, s.reason]] : []));
+    expect(refused.map(([i]) => i)).toEqual([5, 17, 29, 41, 53]);
+    refused.forEach(([, reason], n) => {
+      expect(isBYOKError(reason) && reason.code, JSON.stringify(bad[n]?.input)).toBe(bad[n]?.code);
+      if (bad[n]?.status) expect(reason.details).toMatchObject({ status: bad[n]?.status });
+    });
+    const { rows } = await db.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM byok.key_usage WHERE owner_id = $1',
+      [owner.id],
+    );
+    expect(rows[0]?.n).toBe('55');
+    // The same errors as one call alone.
+    for (const b of bad) expect(await codeOf(usage.recordUsage(b.input))).toBe(b.code);
+  });
+
+  it('2,000 concurrent calls: raw rows and roll-ups exact, the alert fires once', async () => {
+    const owner = { type: 'user' as const, id: uniqueId() };
+    const keyId = await insertKey(db, owner, 'openai');
+    const alert = await alerts.createUsageAlert({
+      userId: owner.id,
+      alertType: 'requests',
+      thresholdValue: 1000,
+      thresholdPeriod: 'daily',
+      notificationChannels: ['email'],
+      email: `${owner.id}@byok.test`,
+    });
+    const settled = await Promise.allSettled(
+      Array.from({ length: 2000 }, (_, i) =>
+        usage.recordUsage({ keyId, model: 'gpt-6-luna', inputTokens: 100 + (i % 7), outputTokens: 1 }),
+      ),
+    );
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+    const input = Array.from({ length: 2000 }, (_, i) => 100 + (i % 7)).reduce((a, b) => a + b, 0);
+    const { rows } = await db.query<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM byok.key_usage WHERE owner_id = $1)::text AS raw,
+              (SELECT sum(input_tokens) FROM byok.key_usage WHERE owner_id = $1)::text AS raw_input,
+              (SELECT sum(requests) FROM byok.usage_hourly WHERE owner_id = $1)::text AS hourly,
+              (SELECT sum(requests) FROM byok.usage_daily WHERE owner_id = $1)::text AS daily,
+              (SELECT sum(input_tokens) FROM byok.usage_daily WHERE owner_id = $1)::text AS daily_input`,
+      [owner.id],
+    );
+    expect(rows[0]).toEqual({
+      raw: '2000',
+      raw_input: String(input),
+      hourly: '2000',
+      daily: '2000',
+      daily_input: String(input),
+    });
+    expect((await usage.getAnalytics(owner.id, { timeRange: '24h' })).totals.requests).toBe(2000);
+    const notifications = (await alerts.listNotifications({ userId: owner.id })).filter(
+      (n) => n.alertId === alert.id,
+    );
+    expect(notifications).toHaveLength(1);
+    expect((await alerts.listUsageAlerts(owner.id))[0]?.lastFiredPeriod).toBe(
+      new Date().toISOString().slice(0, 10),
+    );
+  });
+
+  it("checks the periods back-dated usage falls in, even batched with today's", async () => {
+    const owner = { type: 'user' as const, id: uniqueId() };
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15, 12));
+    const alert = await alerts.createUsageAlert({
+      userId: owner.id,
+      alertType: 'requests',
+      thresholdValue: 2,
+      thresholdPeriod: 'monthly',
+      notificationChannels: ['email'],
+      email: `${owner.id}@byok.test`,
+    });
+    // The first call is written alone; the next three share a batch.
+    await Promise.all([
+      usage.recordUsage({ userId: uniqueId(), provider: 'openai' }),
+      usage.recordUsage({ userId: owner.id, provider: 'openai', at: lastMonth }),
+      usage.recordUsage({ userId: owner.id, provider: 'openai', at: lastMonth }),
+      usage.recordUsage({ userId: owner.id, provider: 'openai' }),
+    ]);
+    const periods = (await alerts.listNotifications({ userId: owner.id }))
+      .filter((n) => n.alertId === alert.id)
+      .map((n) => n.period);
+    expect(periods).toEqual([lastMonth.toISOString().slice(0, 7)]);
   });
 
   it('runs the spec sample', async () => {

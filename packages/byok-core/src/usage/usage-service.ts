@@ -1,29 +1,23 @@
-import type { AlertService } from '../alerts/alert-service.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, invalidInput, keyNotFound, parseInput } from '../errors/index.js';
 import { toOwner } from '../keys/owner.js';
-import type { Logger } from '../logging/index.js';
 import type { Database } from '../store/types.js';
-import { type UsageStore, usageStore } from '../store/usage-store.js';
+import { type UsageKeyFound, type UsageStore, usageStore } from '../store/usage-store.js';
 import { bucketStarts, EMPTY_FIGURES, queryFigures } from './analytics.js';
 import { priceUsage } from './pricing.js';
 import { purgeExpiredUsage, type UsagePurgeResult, type UsageRetentionOptions } from './retention.js';
 import { analyticsOptionsSchema as analyticsSchema, recordUsageSchema as recordSchema } from './schemas.js';
-import type {
-  AnalyticsOptions,
-  RecordUsageInput,
-  UsageAnalytics,
-  UsageEvent,
-  UsageRecorded,
-} from './types.js';
+import type { AnalyticsOptions, RecordUsageInput, UsageAnalytics, UsageRecorded } from './types.js';
+import type { UsageWriteEvent, UsageWriter } from './usage-writer.js';
 
 export interface UsageServiceOptions {
   db: Database;
-  logger: Logger;
-  /** Called after each recorded usage commits (the `token_usage_daily` counter hangs here). Must not throw. */
-  onUsage?: (event: UsageEvent) => void;
-  /** Checks the owner's alerts inside the recording transaction and delivers after commit. */
-  alerts: Pick<AlertService, 'checkAlerts' | 'deliver'>;
+  /**
+   * The system's one batched writer: every record goes through it (its batch checks the key,
+   * stores the row and its roll-ups, checks alerts, and after commit delivers them and tells its
+   * `onCommitted` listener, where the `token_usage_daily` counter hangs).
+   */
+  writer: Pick<UsageWriter, 'write'>;
   /** Where the rows live; default the SQL store. */
   store?: UsageStore;
 }
@@ -46,29 +40,29 @@ const MAX_RANGE_MS = 3660 * DAY_MS;
 /**
  * Records provider usage and answers analytics over it.
  *
- * Each record is one transaction: the raw row in `byok.key_usage`, its hourly and daily roll-ups in
- * `byok.usage_hourly` and `byok.usage_daily` (one statement, so the roll-ups always add up to the
- * raw rows; analytics read only roll-ups for whole hours), and the
- * owner's alert check. Notifications go out after commit.
+ * A record goes through the batched {@link UsageWriter} (group commit): in one transaction per
+ * batch, the keys of all its records are read in one query, then the raw rows in `byok.key_usage`
+ * with their hourly and daily roll-ups in `byok.usage_hourly` and `byok.usage_daily` (one
+ * statement, so the roll-ups always add up to the raw rows; analytics read only roll-ups for whole
+ * hours), and each owner's alert check. The caller is answered after commit; notifications go out then.
  */
 export class UsageService {
   readonly #db: Database;
-  readonly #logger: Logger;
-  readonly #onUsage: (event: UsageEvent) => void;
-  readonly #alerts: Pick<AlertService, 'checkAlerts' | 'deliver'>;
+  readonly #writer: Pick<UsageWriter, 'write'>;
   readonly #store: UsageStore;
 
   constructor(options: UsageServiceOptions) {
     this.#db = options.db;
-    this.#logger = options.logger;
-    this.#onUsage = options.onUsage ?? (() => undefined);
-    this.#alerts = options.alerts;
+    this.#writer = options.writer;
     this.#store = options.store ?? usageStore;
   }
 
   /**
    * Records usage. Cost comes from the price table unless `costUsd` is given; a model the table
-   * does not know is recorded as unpriced (`costUsd: null`), never as $0.
+   * does not know is recorded as unpriced (`costUsd: null`), never as $0. Input is checked before
+   * anything is queued; the key is checked in the batch. Resolves once the row is committed (no
+   * crash-loss window for an answered call); rejects with `DATABASE_UNAVAILABLE` when the batch
+   * could not be written (not retried: a commit whose answer was lost may already hold it).
    *
    * @example
    * await usage.recordUsage({ keyId, provider: 'openai', model: 'gpt-6.1-sol', inputTokens: 1200, cachedTokens: 200, outputTokens: 300 });
@@ -96,31 +90,31 @@ export class UsageService {
     }
     const givenOwner = parsed.userId || parsed.workspaceId ? toOwner(parsed) : undefined;
     const at = parsed.at ?? new Date();
+    const { keyId } = parsed;
 
-    const recorded = await this.#db.transaction(async (tx) => {
+    // Runs in the batch's transaction, once the key (if any) has been read with the batch's others.
+    let price: { costUsd: number | null; priced: boolean } = { costUsd: null, priced: false };
+    const complete = (found: UsageKeyFound | undefined): UsageWriteEvent => {
       let owner = givenOwner as Owner;
       let provider = parsed.provider as string;
-      if (parsed.keyId) {
-        const key = await this.#store.keyForUsage(tx, parsed.keyId);
+      if (keyId) {
+        const key = found?.key;
         // Someone else's key is "not found", exactly like a missing one (owners never learn of others' rows).
         if (!key || (givenOwner && (key.owner.type !== givenOwner.type || key.owner.id !== givenOwner.id))) {
-          if (givenOwner && (await this.#store.wasKeyDeletedBy(tx, parsed.keyId, givenOwner))) {
-            throw keyNotActive(parsed.keyId, 'deleted');
-          }
-          throw keyNotFound(parsed.keyId);
+          if (found?.deletedByOwner) throw keyNotActive(keyId, 'deleted');
+          throw keyNotFound(keyId);
         }
         // A revoked or disabled key must not be used, so usage claimed on it is refused, not counted.
-        if (key.status === 'revoked' || key.status === 'disabled')
-          throw keyNotActive(parsed.keyId, key.status);
+        if (key.status === 'revoked' || key.status === 'disabled') throw keyNotActive(keyId, key.status);
         if (parsed.provider && key.provider !== parsed.provider) {
-          throw invalidInput(`Key ${parsed.keyId} is a ${key.provider} key, not ${parsed.provider}`, {
+          throw invalidInput(`Key ${keyId} is a ${key.provider} key, not ${parsed.provider}`, {
             field: 'provider',
           });
         }
         owner = key.owner;
         provider = key.provider;
       }
-      const price =
+      price =
         parsed.costUsd !== undefined
           ? { costUsd: Math.round(parsed.costUsd * 1e8) / 1e8, priced: true }
           : priceUsage({
@@ -133,9 +127,8 @@ export class UsageService {
               audioSeconds: parsed.audioSeconds,
               at,
             });
-      // The raw row and its roll-ups in one statement: the roll-ups add exactly what was stored.
-      const id = await this.#store.insertOne(tx, {
-        keyId: parsed.keyId ?? null,
+      return {
+        keyId: keyId ?? null,
         owner,
         provider,
         model: parsed.model ?? null,
@@ -146,32 +139,16 @@ export class UsageService {
         costUsd: price.costUsd,
         priced: price.priced,
         latencyMs: parsed.latencyMs ?? null,
+        ttfbMs: null,
+        statusCode: null,
         success: parsed.success ?? true,
         at,
         audioSeconds: parsed.audioSeconds ?? null,
-      });
-      const notifications = await this.#alerts.checkAlerts(tx, owner, at);
-      return { id, notifications, provider, price };
-    });
-
-    this.#alerts.deliver(recorded.notifications);
-    const { price } = recorded;
-    try {
-      // `token_usage_daily` counts today's tokens (UTC): back-dated usage does not belong in it.
-      const today = new Date().toISOString().slice(0, 10);
-      if (at.toISOString().slice(0, 10) === today) {
-        this.#onUsage({
-          provider: recorded.provider,
-          inputTokens,
-          outputTokens,
-          cachedTokens,
-          ...(price.costUsd !== null ? { costUsd: price.costUsd } : {}),
-        });
-      }
-    } catch (error) {
-      this.#logger.warn({ err: { message: (error as Error)?.message } }, 'onUsage listener threw');
-    }
-    return { id: recorded.id, costUsd: price.costUsd, priced: price.priced };
+        gatewayTokenId: null,
+      };
+    };
+    const id = await this.#writer.write({ key: keyId ? { keyId, owner: givenOwner } : undefined, complete });
+    return { id, costUsd: price.costUsd, priced: price.priced };
   }
 
   /**

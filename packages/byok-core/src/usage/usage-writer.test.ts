@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends } from '../../test/backends.js';
 import { AlertService } from '../alerts/index.js';
 import { AuditLog } from '../audit/index.js';
+import { isBYOKError } from '../errors/index.js';
 import { toDatabase } from '../store/database.js';
 import { DatabaseMigration } from '../store/migrator.js';
 import type { Database } from '../store/types.js';
@@ -126,6 +127,122 @@ describe.each(databaseBackends)('usage writer on $name', (backend) => {
     expect(calls).toBe(2);
     expect(writer.stats().failures).toBe(1);
     expect((await totals(ownerId)).raw).toBe('5');
+    await writer.close();
+  });
+
+  it('answers awaited usage its row ids, in the same batches as enqueued events', async () => {
+    const ownerId = `writer_awaited_${backend.name}_${Date.now()}`;
+    const writer = new UsageWriter({ db, logger: capturingLogger().logger, alerts, maxDelayMs: 60_000 });
+    for (let i = 0; i < 20; i++) writer.enqueue(event(ownerId, i));
+    const awaited = Array.from({ length: 30 }, (_, i) =>
+      writer.write({
+        key: undefined,
+        complete: () => event(ownerId, i, { inputTokens: 5000 + i, gatewayTokenId: null }),
+      }),
+    );
+    const ids = await Promise.all(awaited);
+    expect(new Set(ids).size).toBe(30);
+    const { rows } = await db.query<{ id: string; input_tokens: string }>(
+      'SELECT id::text AS id, input_tokens::text FROM byok.key_usage WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r.input_tokens]));
+    expect(ids.map((id) => byId.get(id))).toEqual(ids.map((_, i) => String(5000 + i)));
+    expect(writer.stats()).toMatchObject({ committed: 50, queueDepth: 0 });
+    expect(writer.stats().batches).toBeLessThanOrEqual(2);
+    expect((await totals(ownerId)).raw).toBe('50');
+    await writer.close();
+  });
+
+  it('rejects awaited usage when its batch fails (no retry, no hang) and retries only the enqueued events', async () => {
+    const ownerId = `writer_down_${backend.name}_${Date.now()}`;
+    let down = true;
+    // A database that is unreachable until `down` turns false: the real wrapper maps the driver error.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const flaky: Database = {
+      ...db,
+      transaction: (fn) =>
+        db.transaction(async (tx) => {
+          if (down) throw refused;
+          return fn(tx);
+        }),
+    };
+    const writer = new UsageWriter({ db: flaky, logger: capturingLogger().logger, alerts });
+    for (let i = 0; i < 4; i++) writer.enqueue(event(ownerId, i));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 3 }, (_, i) =>
+        writer.write({ key: undefined, complete: () => event(ownerId, i, { gatewayTokenId: null }) }),
+      ),
+    );
+    expect(
+      settled.map((s) => (s.status === 'rejected' && isBYOKError(s.reason) ? s.reason.code : s.status)),
+    ).toEqual(['DATABASE_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'DATABASE_UNAVAILABLE']);
+    expect(writer.stats().queueDepth).toBe(4);
+    down = false;
+    await writer.flush();
+    expect(writer.stats()).toMatchObject({ queueDepth: 0, committed: 4 });
+    expect((await totals(ownerId)).raw).toBe('4');
+    await writer.close();
+  });
+
+  it('refuses the usage whose completion throws, alone', async () => {
+    const ownerId = `writer_refuse_${backend.name}_${Date.now()}`;
+    const writer = new UsageWriter({ db, logger: capturingLogger().logger, alerts });
+    const settled = await Promise.allSettled(
+      Array.from({ length: 9 }, (_, i) =>
+        writer.write({
+          key: undefined,
+          complete: () => {
+            if (i === 4) throw new Error('refused');
+            return event(ownerId, i, { gatewayTokenId: null });
+          },
+        }),
+      ),
+    );
+    expect(settled.map((s) => s.status)).toEqual([
+      ...Array(4).fill('fulfilled'),
+      'rejected',
+      ...Array(4).fill('fulfilled'),
+    ]);
+    expect((await totals(ownerId)).raw).toBe('8');
+    await writer.close();
+  });
+
+  it('when full, drops the oldest queued usage, never one of the batch being written', async () => {
+    const ownerId = `writer_full_${backend.name}_${Date.now()}`;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    // A database that holds every transaction until the gate opens (a slow commit).
+    const slow: Database = {
+      ...db,
+      transaction: async (fn) => {
+        await gate;
+        return db.transaction(fn);
+      },
+    };
+    const writer = new UsageWriter({ db: slow, logger: capturingLogger().logger, alerts, maxQueue: 3 });
+    const write = (i: number) =>
+      writer.write({
+        key: undefined,
+        complete: () => event(ownerId, i, { inputTokens: 100 + i, gatewayTokenId: null }),
+      });
+    const first = write(0); // starts a batch of its own at once
+    // The fourth finds the queue full; the refusal is awaited from the start (no unhandled rejection).
+    const rest = Promise.allSettled([write(1), write(2), write(3)]);
+    open();
+    expect(await first).toMatch(/^\d+$/);
+    const settled = await rest;
+    expect(
+      settled.map((s) => (s.status === 'rejected' && isBYOKError(s.reason) ? s.reason.code : s.status)),
+    ).toEqual(['DATABASE_UNAVAILABLE', 'fulfilled', 'fulfilled']);
+    const { rows } = await db.query<{ input_tokens: string }>(
+      'SELECT input_tokens::text FROM byok.key_usage WHERE owner_id = $1 ORDER BY input_tokens',
+      [ownerId],
+    );
+    expect(rows.map((r) => Number(r.input_tokens))).toEqual([100, 102, 103]);
+    expect(writer.stats()).toMatchObject({ dropped: 1, committed: 3, queueDepth: 0 });
     await writer.close();
   });
 });

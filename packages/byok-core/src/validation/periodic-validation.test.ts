@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { serviceDeps } from '../../test/manager.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
 import { KeyValidator } from './key-validator.js';
@@ -41,17 +42,7 @@ describe.each(databaseBackends)('periodic validation with two instances on $name
       });
       await manager.ready();
       managers.push(manager);
-      validators.push(
-        new KeyValidator({
-          db: manager.context.db,
-          keys: manager.keys,
-          audit: manager.context.audit,
-          cache: manager.context.cache,
-          logger: manager.context.logger,
-          options: manager.context.options,
-          ready: () => manager.ready(),
-        }),
-      );
+      validators.push(new KeyValidator(serviceDeps(manager)));
     }
   });
   afterAll(async () => {

@@ -151,26 +151,6 @@ describe('createBYOKClient', () => {
     });
   });
 
-  it('reads a default (unsaved) fallback chain as none', async () => {
-    const chain = {
-      primaryKeyId: null,
-      fallbackSequence: [],
-      useSystemFallback: false,
-      maxRetries: 3,
-      retryDelayMs: 1000,
-    };
-    const unsaved = fakeFetch(() => ok({ chain: { ...chain, configured: false } }));
-    expect(
-      await createBYOKClient({ fetch: unsaved.fetch }).getFallbackChain('openai', 'production'),
-    ).toBeNull();
-    const saved = fakeFetch(() => ok({ chain: { ...chain, primaryKeyId: 'key_1', configured: true } }));
-    expect(
-      await createBYOKClient({ fetch: saved.fetch }).getFallbackChain('openai', 'production'),
-    ).toMatchObject({
-      primaryKeyId: 'key_1',
-    });
-  });
-
   it('accepts the provider list with `credentialFields` or `fields`', async () => {
     const field = { name: 'apiKey', label: 'API key', secret: true, required: true };
     const { fetch } = fakeFetch(() =>

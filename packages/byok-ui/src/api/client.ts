@@ -8,7 +8,9 @@ import type {
   CreateKeyInput,
   EnvironmentName,
   FallbackChain,
+  FallbackChainInput,
   GatewayToken,
+  GatewayTokenWithUsage,
   Key,
   KeyData,
   KeyTestResult,
@@ -93,7 +95,7 @@ export interface BYOKClient {
   saveFallbackChain(
     provider: ProviderId,
     environment: EnvironmentName,
-    chain: FallbackChain,
+    chain: FallbackChainInput,
     scope?: Scope,
   ): Promise<FallbackChain>;
   audit(query?: { limit?: number; before?: string }, scope?: Scope): Promise<AuditPage>;
@@ -106,7 +108,8 @@ export interface BYOKClient {
   listAlerts(scope?: Scope): Promise<UsageAlert[]>;
   createAlert(input: CreateAlertInput, scope?: Scope): Promise<UsageAlert>;
   deleteAlert(alertId: string, scope?: Scope): Promise<void>;
-  listGatewayTokens(scope?: Scope): Promise<GatewayToken[]>;
+  /** Each with its usage this UTC month. */
+  listGatewayTokens(scope?: Scope): Promise<GatewayTokenWithUsage[]>;
   createGatewayToken(input: CreateGatewayTokenInput, scope?: Scope): Promise<CreatedGatewayToken>;
   revokeGatewayToken(tokenId: string, scope?: Scope): Promise<GatewayToken>;
 }
@@ -214,6 +217,30 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
 
   const ws = (scope: Scope | undefined) => scope?.workspaceId;
 
+  /** A key route: the caller's own keys (`/keys…`), or with a workspace its keys (`/workspaces/{id}/ai-providers…`). */
+  function onKeys<T>(
+    scope: Scope | undefined,
+    own: () => Promise<FetchResult<T>>,
+    workspace: (workspaceId: string) => Promise<FetchResult<T>>,
+  ): Promise<T> {
+    const id = ws(scope);
+    return unwrap(id ? workspace(id) : own());
+  }
+
+  /** A call on one key, by its own route (`/keys/{id}…`) or its workspace's (`…/ai-providers/{keyId}…`). */
+  function onKey<T>(
+    keyId: string,
+    scope: Scope | undefined,
+    own: (params: { path: { id: string } }) => Promise<FetchResult<T>>,
+    workspace: (params: { path: { id: string; keyId: string } }) => Promise<FetchResult<T>>,
+  ): Promise<T> {
+    return onKeys(
+      scope,
+      () => own({ path: { id: keyId } }),
+      (id) => workspace({ path: { id, keyId } }),
+    );
+  }
+
   return {
     apiUrl,
     me: () => unwrap(api.GET('/me')),
@@ -226,76 +253,70 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
       });
     },
     async listKeys(filter = {}, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.GET('/workspaces/{id}/ai-providers', { params: { path: { id }, query: query(filter) } }),
-          )
-        : await unwrap(api.GET('/keys', { params: { query: query(filter) } }));
+      const params = { query: query(filter) };
+      const body = await onKeys(
+        scope,
+        () => api.GET('/keys', { params }),
+        (id) => api.GET('/workspaces/{id}/ai-providers', { params: { ...params, path: { id } } }),
+      );
       return body.keys;
     },
     async addKey(input, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(api.POST('/workspaces/{id}/ai-providers', { params: { path: { id } }, body: input }))
-        : await unwrap(api.POST('/keys', { body: input }));
+      const body = await onKeys(
+        scope,
+        () => api.POST('/keys', { body: input }),
+        (id) => api.POST('/workspaces/{id}/ai-providers', { params: { path: { id } }, body: input }),
+      );
       return body.key;
     },
     async updateKey(keyId, patch, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.PATCH('/workspaces/{id}/ai-providers/{keyId}', {
-              params: { path: { id, keyId } },
-              body: patch,
-            }),
-          )
-        : await unwrap(api.PATCH('/keys/{id}', { params: { path: { id: keyId } }, body: patch }));
+      const body = await onKey(
+        keyId,
+        scope,
+        (params) => api.PATCH('/keys/{id}', { params, body: patch }),
+        (params) => api.PATCH('/workspaces/{id}/ai-providers/{keyId}', { params, body: patch }),
+      );
       return body.key;
     },
     async deleteKey(keyId, scope) {
-      const id = ws(scope);
-      if (id)
-        await unwrap(
-          api.DELETE('/workspaces/{id}/ai-providers/{keyId}', { params: { path: { id, keyId } } }),
-        );
-      else await unwrap(api.DELETE('/keys/{id}', { params: { path: { id: keyId } } }));
+      await onKey(
+        keyId,
+        scope,
+        (params) => api.DELETE('/keys/{id}', { params }),
+        (params) => api.DELETE('/workspaces/{id}/ai-providers/{keyId}', { params }),
+      );
     },
     async revokeKey(keyId, reason, scope) {
-      const id = ws(scope);
-      const input = reason ? { reason } : {};
-      const body = id
-        ? await unwrap(
-            api.POST('/workspaces/{id}/ai-providers/{keyId}/revoke', {
-              params: { path: { id, keyId } },
-              body: input,
-            }),
-          )
-        : await unwrap(api.POST('/keys/{id}/revoke', { params: { path: { id: keyId } }, body: input }));
-      return body.key;
+      const body = reason ? { reason } : {};
+      const answer = await onKey(
+        keyId,
+        scope,
+        (params) => api.POST('/keys/{id}/revoke', { params, body }),
+        (params) => api.POST('/workspaces/{id}/ai-providers/{keyId}/revoke', { params, body }),
+      );
+      return answer.key;
     },
     async testKey(keyId, scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.POST('/workspaces/{id}/ai-providers/{keyId}/test', {
-              params: { path: { id, keyId } },
-              body: {},
-            }),
-          )
-        : await unwrap(api.POST('/keys/{id}/test', { params: { path: { id: keyId } }, body: {} }));
-      return body.result;
+      const answer = await onKey(
+        keyId,
+        scope,
+        (params) => api.POST('/keys/{id}/test', { params, body: {} }),
+        (params) => api.POST('/workspaces/{id}/ai-providers/{keyId}/test', { params, body: {} }),
+      );
+      return answer.result;
     },
     async testCredential(provider, keyData) {
-      return (await unwrap(api.POST('/keys/test-credential', { body: { provider, keyData } }))).result;
+      const { result } = await unwrap(api.POST('/keys/test-credential', { body: { provider, keyData } }));
+      // openapi-fetch's answer type drops a property whose only value is null; the server sends it.
+      return { ...result, keyId: null };
     },
     async validateAll(scope) {
-      const id = ws(scope);
-      const body = id
-        ? await unwrap(
-            api.POST('/workspaces/{id}/ai-providers/validate-all', { params: { path: { id } }, body: {} }),
-          )
-        : await unwrap(api.POST('/keys/validate-all', { body: {} }));
+      const body = await onKeys(
+        scope,
+        () => api.POST('/keys/validate-all', { body: {} }),
+        (id) =>
+          api.POST('/workspaces/{id}/ai-providers/validate-all', { params: { path: { id } }, body: {} }),
+      );
       return body.results;
     },
     usageAnalytics(q = {}, scope) {
@@ -322,22 +343,21 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
       return chain && chain.configured !== false ? chain : null;
     },
     async saveFallbackChain(provider, environment, chain, scope) {
-      const { configured: _ignored, ...input } = chain;
       const body = await unwrap(
         api.PUT('/fallback-chains/{provider}', {
           params: { path: { provider }, query: query({ environment, workspaceId: ws(scope) }) },
-          body: input,
+          body: chain,
         }),
       );
-      return body.chain ?? chain;
+      return body.chain;
     },
     async audit(q = {}, scope) {
-      const body = await unwrap(
+      const { entries, nextBefore } = await unwrap(
         api.GET('/audit', {
           params: { query: query({ limit: q.limit, before: q.before, workspaceId: ws(scope) }) },
         }),
       );
-      return { entries: body.entries, nextBefore: body.nextBefore ?? null };
+      return { entries, nextBefore };
     },
     async listWorkspaces() {
       return (await unwrap(api.GET('/workspaces'))).workspaces;

@@ -1172,7 +1172,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List gateway tokens */
+        /**
+         * List gateway tokens
+         * @description Each with its requests and cost this UTC month.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1505,7 +1508,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A gateway token’s settings (never the token) */
+        /** A gateway token’s settings (never the token) and usage this month */
         get: {
             parameters: {
                 query?: {
@@ -1527,7 +1530,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GatewayTokenResponse"];
+                        "application/json": components["schemas"]["GatewayTokenWithUsageResponse"];
                     };
                 };
                 /** @description Invalid input (INVALID_INPUT, UNKNOWN_PROVIDER, INVALID_KEY_FORMAT) */
@@ -2143,6 +2146,158 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gateway-tokens/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A gateway token’s usage by day and by model
+         * @description From the raw usage rows of the token over a rolling window (UTC days with usage only). A model without a known price counts as unpriced.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rolling window ending now; default 30d */
+                    timeRange?: "24h" | "7d" | "30d" | "90d";
+                    /** @description Act on this workspace’s resources instead of your own (you must be a member) */
+                    workspaceId?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Gateway token id (`gt_…`) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Totals, days and models */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatewayTokenUsageReport"];
+                    };
+                };
+                /** @description Invalid input (INVALID_INPUT, UNKNOWN_PROVIDER, INVALID_KEY_FORMAT) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INVALID_INPUT",
+                         *         "message": "Invalid request body: keyData: required; alias: Too big: expected string to have <=100 characters",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "issues": [
+                         *             {
+                         *               "path": "keyData",
+                         *               "message": "required"
+                         *             },
+                         *             {
+                         *               "path": "alias",
+                         *               "message": "Too big: expected string to have <=100 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired token (UNAUTHENTICATED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHENTICATED",
+                         *         "message": "Missing or invalid bearer token",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Member without the needed role (FORBIDDEN), or a quota reached (QUOTA_EXCEEDED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FORBIDDEN",
+                         *         "message": "Only an owner or admin of this workspace may do this",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (KEY_NOT_FOUND, NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "KEY_NOT_FOUND",
+                         *         "message": "Key key_01JD3XK8W2M4 not found",
+                         *         "requestId": "req_5f2a9c1e07d4000012",
+                         *         "details": {
+                         *           "keyId": "key_01JD3XK8W2M4"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Database unavailable, retry after Retry-After seconds (DATABASE_UNAVAILABLE); or master key not configured (ENCRYPTION_NOT_CONFIGURED) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_UNAVAILABLE",
+                         *         "message": "The database is unavailable; try again shortly",
+                         *         "requestId": "req_5f2a9c1e07d4000012"
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6255,10 +6410,73 @@ export interface components {
             updatedAt: string;
         };
         GatewayTokenListResponse: {
-            gatewayTokens: components["schemas"]["GatewayToken"][];
+            gatewayTokens: components["schemas"]["GatewayTokenWithUsage"][];
         };
         GatewayTokenResponse: {
             gatewayToken: components["schemas"]["GatewayToken"];
+        };
+        /** @description What the token spent this month, from committed usage (a batch lands within seconds) */
+        GatewayTokenUsage: {
+            /** @description `monthlyBudgetUsd` minus `costUsd`, never below 0; null without a budget */
+            budgetRemainingUsd: number | null;
+            /** @description USD; requests of unpriced models count as 0 */
+            costUsd: number;
+            /**
+             * @description The UTC calendar month
+             * @example 2026-03
+             */
+            month: string;
+            /** @description Requests made with the token, failed ones included */
+            requests: number;
+        };
+        GatewayTokenUsageReport: {
+            byDay: {
+                /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
+                costUsd: number | null;
+                /** @example 2026-03-09 */
+                day: string;
+                /** @description Requests that failed (upstream errors, disconnects) */
+                errors: number;
+                inputTokens: number;
+                outputTokens: number;
+                requests: number;
+                unpricedRequests: number;
+            }[];
+            byModel: {
+                /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
+                costUsd: number | null;
+                /** @description Requests that failed (upstream errors, disconnects) */
+                errors: number;
+                inputTokens: number;
+                model: string | null;
+                outputTokens: number;
+                provider: string;
+                requests: number;
+                unpricedRequests: number;
+            }[];
+            timeRange: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+            };
+            tokenId: string;
+            totals: {
+                /** @description USD of the priced requests; null when every request is unpriced (unknown, not $0) */
+                costUsd: number | null;
+                /** @description Requests that failed (upstream errors, disconnects) */
+                errors: number;
+                inputTokens: number;
+                outputTokens: number;
+                requests: number;
+                unpricedRequests: number;
+            };
+        };
+        GatewayTokenWithUsage: components["schemas"]["GatewayToken"] & {
+            usage: components["schemas"]["GatewayTokenUsage"];
+        };
+        GatewayTokenWithUsageResponse: {
+            gatewayToken: components["schemas"]["GatewayTokenWithUsage"];
         };
         Health: {
             checks: {

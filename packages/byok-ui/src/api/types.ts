@@ -1,11 +1,9 @@
 /*
- * The shapes of the BYOK REST API as the browser sees them (dates are ISO strings). Request and
- * resource types come from `openapi.gen.ts`, generated from the server's OpenAPI document
- * (`npm run generate:api`); the few hand-written ones below are the looser views the components
- * accept (what older servers send, and the alert fields a newer server adds), each a supertype of
- * the generated answer, so the compiler checks them against the document at every call.
+ * The shapes of the BYOK REST API as the browser sees them (dates are ISO strings), named from
+ * `openapi.gen.ts`, which is generated from the server's OpenAPI document (`npm run generate:api`).
+ * Only the client's own inputs (a filter, a scope, a query) are written here, from those types.
  */
-import type { components } from './openapi.gen.js';
+import type { components, paths } from './openapi.gen.js';
 
 type Schemas = components['schemas'];
 
@@ -43,53 +41,19 @@ export type CreateKeyInput = Schemas['CreateKeyInput'];
 
 export type UpdateKeyInput = Schemas['UpdateKeyInput'];
 
-export interface ListKeysFilter {
-  provider?: ProviderId;
-  environment?: EnvironmentName;
-  status?: KeyStatus;
-}
+export type ListKeysFilter = NonNullable<paths['/keys']['get']['parameters']['query']>;
 
-/** What a key test found. `responseTime` is in milliseconds. */
-export interface KeyTestResult {
-  keyId?: string | null;
-  isValid: boolean;
-  healthScore: number;
-  status?: string;
-  errorCode?: string;
-  errorMessage?: string;
-  responseTime?: number;
-  testsRun?: string[] | number;
-}
+/** What a key test found, of a stored key or of a credential before it is saved. `responseTime` is in ms. */
+export type KeyTestResult = Schemas['KeyTestResult'] | Schemas['CredentialTestResult'];
 
-export type TimeRange = '24h' | '7d' | '30d' | '90d';
-export type GroupBy = 'hour' | 'day' | 'week' | 'month' | 'provider' | 'key';
+type UsageParameters = NonNullable<paths['/usage/analytics']['get']['parameters']['query']>;
+export type TimeRange = NonNullable<UsageParameters['timeRange']>;
+export type GroupBy = NonNullable<UsageParameters['groupBy']>;
 
-/** Usage added up over some rows. */
-export interface UsageFigures {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  totalTokens: number;
-  /** USD of the priced requests; null when every request is unpriced (unknown, not $0). */
-  costUsd: number | null;
-  /** Requests whose model has no known price. */
-  unpricedRequests: number;
-  /** Seconds of audio processed (voice providers); absent from servers before voice pricing. */
-  audioSeconds?: number;
-  /** Audio minutes (`audioSeconds / 60`), what voice providers bill. */
-  minutes?: number;
-}
+/** Usage added up over some rows; `costUsd` is null when every request is unpriced (unknown, not $0). */
+export type UsageFigures = Schemas['UsageFigures'];
 
-export interface UsageAnalytics {
-  timeRange: { from: string; to: string };
-  groupBy: GroupBy;
-  totals: UsageFigures;
-  series: (UsageFigures & { bucket: string })[];
-  byProvider: (UsageFigures & { provider: string })[];
-  byKey: (UsageFigures & { keyId: string | null })[];
-}
+export type UsageAnalytics = Schemas['UsageAnalytics'];
 
 export interface UsageQuery {
   timeRange?: TimeRange;
@@ -97,41 +61,18 @@ export interface UsageQuery {
   providers?: ProviderId[];
 }
 
-export interface FallbackChain {
-  primaryKeyId: string | null;
-  fallbackSequence: string[];
-  useSystemFallback: boolean;
-  maxRetries: number;
-  retryDelayMs: number;
-  /** False (or the chain null) when the owner never saved one and the defaults apply. */
-  configured?: boolean;
-}
+/** A provider's saved chain; `configured` false means nothing was saved and the defaults apply. */
+export type FallbackChain = Schemas['FallbackChain'];
+
+export type FallbackChainInput = Schemas['FallbackChainInput'];
 
 /** Who acted: a user, the service token (for the user in `onBehalfOf`), or the system. */
-export interface AuditActor {
-  type: 'user' | 'service' | 'system';
-  id: string;
-  onBehalfOf?: string;
-}
+export type AuditActor = Schemas['AuditActor'];
 
-export interface AuditEntry {
-  id: string;
-  action: string;
-  actor: AuditActor;
-  targetType: string;
-  targetId: string | null;
-  createdAt: string;
-  details: Record<string, unknown>;
-  context?: Record<string, unknown>;
-  owner?: { type: 'user' | 'workspace'; id: string } | null;
-  hash?: string;
-}
+export type AuditEntry = Schemas['AuditEntry'];
 
-export interface AuditPage {
-  entries: AuditEntry[];
-  /** Pass as `before` for the next page; null on the last page. */
-  nextBefore: string | null;
-}
+/** A page of the audit trail; pass `nextBefore` as `before` for the next one (null on the last). */
+export type AuditPage = Schemas['AuditList'];
 
 /** Which keys an operation is about: the caller's own (no workspace) or a workspace's. */
 export interface Scope {
@@ -155,6 +96,12 @@ export type CreateAlertInput = Schemas['CreateUsageAlertInput'];
 
 /** A gateway token's settings; never the token itself (only its hint). */
 export type GatewayToken = Schemas['GatewayToken'];
+
+/** What a gateway token spent this UTC month: requests, USD, and what is left of its budget. */
+export type GatewayTokenUsage = Schemas['GatewayTokenUsage'];
+
+/** A gateway token as listed: its settings and this month's usage. */
+export type GatewayTokenWithUsage = Schemas['GatewayTokenWithUsage'];
 
 export type CreateGatewayTokenInput = Schemas['CreateGatewayTokenInput'];
 

@@ -1,12 +1,12 @@
 import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
 import { BYOKApiError } from '../api/client.js';
 import type { EnvironmentName, Key, KeyData, KeyTestResult, ProviderId } from '../api/types.js';
-import { cleanKeyData, credentialProblems, ENVIRONMENTS, formFields } from '../credentials.js';
+import { cleanKeyData, credentialProblems, formFields } from '../credentials.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useKeyActions } from '../hooks/use-key-actions.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { CredentialFields } from './credential-fields.js';
-import { Field, SelectField } from './form-parts.js';
+import { EnvironmentField, Field, TextField } from './form-parts.js';
 import { ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
 
@@ -51,7 +51,7 @@ export function AddKeyForm({
   const [chosen, setChosen] = useState<string | undefined>(initialProvider);
   const [values, setValues] = useState<KeyData>({});
   const [alias, setAlias] = useState('');
-  const [environment, setEnvironment] = useState<string>(initialEnv ?? 'production');
+  const [environment, setEnvironment] = useState<EnvironmentName>(initialEnv ?? 'production');
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState<'test' | 'add' | undefined>();
   const [outcome, setOutcome] = useState<Outcome | undefined>();
@@ -118,7 +118,7 @@ export function AddKeyForm({
       const key = await actions.add({
         provider: provider.id,
         keyData: cleanKeyData(values),
-        environment: environment as EnvironmentName,
+        environment,
         ...(trimmedAlias ? { alias: trimmedAlias } : {}),
       });
       // The secret leaves memory now: the form never holds or shows a stored key.
@@ -177,24 +177,17 @@ export function AddKeyForm({
       />
 
       <div className="byok-form__row">
-        <Field id={`${idPrefix}-alias`} label="Alias" hint="(optional)">
-          <input
-            id={`${idPrefix}-alias`}
-            className="byok-input"
-            value={alias}
-            maxLength={100}
-            onChange={(event) => setAlias(event.target.value)}
-            placeholder="e.g. Production bot"
-            autoComplete="off"
-          />
-        </Field>
-        <SelectField
-          id={`${idPrefix}-environment`}
-          label="Environment"
-          value={environment}
-          options={ENVIRONMENTS}
-          onChange={setEnvironment}
+        <TextField
+          id={`${idPrefix}-alias`}
+          label="Alias"
+          hint="(optional)"
+          value={alias}
+          maxLength={100}
+          onChange={setAlias}
+          placeholder="e.g. Production bot"
+          autoComplete="off"
         />
+        <EnvironmentField id={`${idPrefix}-environment`} value={environment} onChange={setEnvironment} />
       </div>
 
       {outcome?.kind === 'tested' ? (

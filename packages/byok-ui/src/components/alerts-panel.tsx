@@ -7,15 +7,16 @@ import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import {
   DataTable,
-  Field,
   FormCard,
   NumberField,
   optionsOf,
   PanelToolbar,
   SelectField,
+  TextField,
 } from './form-parts.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
+import { EmptyState, Notice, ResourceStates } from './states.js';
+import { RowButton } from './table.js';
 
 const TYPES: Record<AlertType, string> = {
   cost: 'Cost (USD)',
@@ -160,14 +161,9 @@ export function AlertsPanel() {
                   )}
                 </td>
                 <td className="byok-table__actions">
-                  <button
-                    type="button"
-                    className="byok-button byok-button--small byok-button--danger"
-                    aria-label={`Delete alert ${name}`}
-                    onClick={() => setDeleting(alert)}
-                  >
+                  <RowButton label={`Delete alert ${name}`} danger onClick={() => setDeleting(alert)}>
                     Delete
-                  </button>
+                  </RowButton>
                 </td>
               </tr>
             );
@@ -189,7 +185,7 @@ export function AlertsPanel() {
 }
 
 function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(alert: UsageAlert): void }) {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const id = useId();
   const [alertType, setAlertType] = useState<AlertType>('cost');
   const [threshold, setThreshold] = useState('');
@@ -197,8 +193,7 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
   const [channels, setChannels] = useState<ReadonlySet<AlertChannel>>(new Set(['webhook']));
   const [webhookUrl, setWebhookUrl] = useState('');
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const form = useOutcome();
 
   const value = Number(threshold);
   const problem =
@@ -215,10 +210,10 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       return next;
     });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (problem) {
-      setError(problem);
+      form.fail(problem);
       return;
     }
     const input: CreateAlertInput = {
@@ -229,24 +224,16 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       ...(channels.has('webhook') && webhookUrl.trim() ? { webhookUrl: webhookUrl.trim() } : {}),
       ...(channels.has('email') && email.trim() ? { email: email.trim() } : {}),
     };
-    setBusy(true);
-    setError(undefined);
-    try {
+    void form.run(async () => {
       onCreated(await client.createAlert(input, { workspaceId }));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
+    });
   };
 
   return (
     <FormCard
       label="Create an alert"
       title="New usage alert"
-      error={error}
-      busy={busy}
+      state={form}
       submitLabel="Create alert"
       busyLabel="Creating…"
       onSubmit={submit}
@@ -288,27 +275,25 @@ function CreateAlertForm({ onCancel, onCreated }: { onCancel(): void; onCreated(
       </fieldset>
       <div className="byok-form__row">
         {channels.has('webhook') ? (
-          <Field id={`${id}-url`} label="Webhook URL" hint="(optional: else the server’s default)">
-            <input
-              id={`${id}-url`}
-              className="byok-input"
-              type="url"
-              value={webhookUrl}
-              placeholder="https://example.com/hooks/byok"
-              onChange={(e) => setWebhookUrl(e.target.value)}
-            />
-          </Field>
+          <TextField
+            id={`${id}-url`}
+            label="Webhook URL"
+            hint="(optional: else the server’s default)"
+            type="url"
+            value={webhookUrl}
+            placeholder="https://example.com/hooks/byok"
+            onChange={setWebhookUrl}
+          />
         ) : null}
         {channels.has('email') ? (
-          <Field id={`${id}-email`} label="E-mail address" hint="(optional: else yours)">
-            <input
-              id={`${id}-email`}
-              className="byok-input"
-              type="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </Field>
+          <TextField
+            id={`${id}-email`}
+            label="E-mail address"
+            hint="(optional: else yours)"
+            type="email"
+            value={email}
+            onChange={setEmail}
+          />
         ) : null}
       </div>
     </FormCard>

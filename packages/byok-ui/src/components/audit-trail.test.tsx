@@ -14,6 +14,9 @@ const entries: AuditEntry[] = Array.from({ length: 5 }, (_, i) => ({
   targetId: `key_${i}`,
   createdAt: `2026-03-0${i + 1}T10:00:00.000Z`,
   details: { provider: 'openai', environment: 'production', nested: { skip: true } },
+  context: {},
+  owner: { type: 'user', id: 'user_1' },
+  hash: `hash_${i}`,
 }));
 
 describe('AuditTrail', () => {

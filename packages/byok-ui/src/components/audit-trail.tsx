@@ -3,6 +3,7 @@ import type { AuditActor, AuditEntry } from '../api/types.js';
 import { formatDateTime } from '../format.js';
 import { useAuditTrail } from '../hooks/use-audit-trail.js';
 import { EmptyState, ErrorState, LoadingState } from './states.js';
+import { Table } from './table.js';
 
 export interface AuditTrailProps {
   /** Entries per page. Default 50. */
@@ -36,38 +37,30 @@ export function AuditTrail({ pageSize = 50 }: AuditTrailProps) {
   else {
     body = (
       <>
-        <div className="byok-table-wrap byok-audit">
-          <table className="byok-table byok-table--compact">
-            <caption className="byok-sr-only">Audit entries, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Target</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.entries.map((entry) => (
-                <tr key={entry.id}>
-                  <td data-label="When">
-                    <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
-                  </td>
-                  <td data-label="Who">{actorText(entry.actor)}</td>
-                  <td data-label="What">{describeAction(entry.action)}</td>
-                  <td data-label="Target">
-                    {entry.targetType}
-                    {entry.targetId ? <code className="byok-hint"> {entry.targetId}</code> : null}
-                  </td>
-                  <td data-label="Details" className="byok-muted">
-                    {detailText(entry.details) || '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption="Audit entries, newest first"
+          hideCaption
+          columns={['When', 'Who', 'What', 'Target', 'Details']}
+          compact
+          wrap="byok-table-wrap byok-audit"
+        >
+          {audit.entries.map((entry) => (
+            <tr key={entry.id}>
+              <td data-label="When">
+                <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
+              </td>
+              <td data-label="Who">{actorText(entry.actor)}</td>
+              <td data-label="What">{describeAction(entry.action)}</td>
+              <td data-label="Target">
+                {entry.targetType}
+                {entry.targetId ? <code className="byok-hint"> {entry.targetId}</code> : null}
+              </td>
+              <td data-label="Details" className="byok-muted">
+                {detailText(entry.details) || '—'}
+              </td>
+            </tr>
+          ))}
+        </Table>
         {audit.error ? (
           <ErrorState title="Could not load more entries" error={audit.error} onRetry={audit.loadMore} />
         ) : null}

@@ -1,14 +1,15 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { BYOKApiError } from '../api/client.js';
-import type { EnvironmentName, FallbackChain, Key, ProviderId } from '../api/types.js';
-import { DEFAULT_PROVIDERS, ENVIRONMENTS } from '../credentials.js';
+import type { EnvironmentName, FallbackChain, FallbackChainInput, Key, ProviderId } from '../api/types.js';
+import { DEFAULT_PROVIDERS } from '../credentials.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useFallbackChain } from '../hooks/use-fallback-chain.js';
 import { useKeys } from '../hooks/use-keys.js';
+import { useOutcome } from '../hooks/use-outcome.js';
 import { useProviders } from '../hooks/use-providers.js';
-import { Field, SelectField } from './form-parts.js';
+import { EnvironmentField, NumberField, SelectField } from './form-parts.js';
 import { keyName } from './key-list.js';
-import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { EmptyState, ErrorState, LoadingState, Notice } from './states.js';
 
 export interface FallbackChainEditorProps {
   /** Provider shown first. Default OpenAI. */
@@ -50,13 +51,7 @@ export function FallbackChainEditor({
           options={list.map((p) => ({ id: p.id as ProviderId, label: p.displayName }))}
           onChange={setProvider}
         />
-        <SelectField
-          id={`${idPrefix}-environment`}
-          label="Environment"
-          value={environment}
-          options={ENVIRONMENTS}
-          onChange={setEnvironment}
-        />
+        <EnvironmentField id={`${idPrefix}-environment`} value={environment} onChange={setEnvironment} />
       </div>
       <ChainForm
         key={`${provider}:${environment}`}
@@ -105,15 +100,14 @@ function ChainForm({
   environment: EnvironmentName;
   onSaved: FallbackChainEditorProps['onSaved'];
 }) {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const providers = useProviders().data ?? DEFAULT_PROVIDERS;
   const keys = useKeys({ provider, environment });
   const chain = useFallbackChain(provider, environment);
   const idPrefix = useId();
   const [draft, setDraft] = useState<Draft | undefined>();
   const [announcement, setAnnouncement] = useState('');
-  const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, outcome: status, fail, run } = useOutcome();
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const focusAfterMove = useRef<string | undefined>(undefined);
 
@@ -167,32 +161,24 @@ function ChainForm({
     setAnnouncement(`${key ? keyName(key, providers) : id} moved to position ${to + 1} of ${order.length}.`);
   };
 
-  const save = async (event: FormEvent) => {
+  const save = (event: FormEvent) => {
     event.preventDefault();
     const chosen = order.filter((id) => draft.included.has(id));
     if (chosen.length === 0) {
-      setStatus({ tone: 'error', text: 'Choose at least one key for the chain.' });
+      fail('Choose at least one key for the chain.');
       return;
     }
-    const body: FallbackChain = {
+    const body: FallbackChainInput = {
       primaryKeyId: chosen[0] ?? null,
       fallbackSequence: chosen.slice(1),
       useSystemFallback: draft.useSystemFallback,
       maxRetries: draft.maxRetries,
       retryDelayMs: draft.retryDelayMs,
     };
-    setSaving(true);
-    setStatus(undefined);
-    try {
-      const saved = await client.saveFallbackChain(provider, environment, body, { workspaceId });
-      setStatus({ tone: 'success', text: 'Fallback chain saved.' });
-      onSaved?.(saved);
-      invalidate();
-    } catch (error) {
-      setStatus({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      setSaving(false);
-    }
+    void run(async () => {
+      onSaved?.(await client.saveFallbackChain(provider, environment, body, { workspaceId }));
+      return 'Fallback chain saved.';
+    });
   };
 
   const firstIncluded = order.find((id) => draft.included.has(id));
@@ -278,29 +264,25 @@ function ChainForm({
       </label>
 
       <div className="byok-form__row">
-        <Field id={`${idPrefix}-retries`} label="Retries per key">
-          <input
-            id={`${idPrefix}-retries`}
-            className="byok-input"
-            type="number"
-            min={0}
-            max={10}
-            value={draft.maxRetries}
-            onChange={(e) => setDraft({ ...draft, maxRetries: clamp(e.target.valueAsNumber, 0, 10) })}
-          />
-        </Field>
-        <Field id={`${idPrefix}-delay`} label="Delay between retries (ms)">
-          <input
-            id={`${idPrefix}-delay`}
-            className="byok-input"
-            type="number"
-            min={0}
-            max={60000}
-            step={100}
-            value={draft.retryDelayMs}
-            onChange={(e) => setDraft({ ...draft, retryDelayMs: clamp(e.target.valueAsNumber, 0, 60_000) })}
-          />
-        </Field>
+        <NumberField
+          id={`${idPrefix}-retries`}
+          label="Retries per key"
+          min={0}
+          max={10}
+          integer
+          value={String(draft.maxRetries)}
+          onChange={(value) => setDraft({ ...draft, maxRetries: clamp(Number(value), 0, 10) })}
+        />
+        <NumberField
+          id={`${idPrefix}-delay`}
+          label="Delay between retries (ms)"
+          min={0}
+          max={60_000}
+          step={100}
+          integer
+          value={String(draft.retryDelayMs)}
+          onChange={(value) => setDraft({ ...draft, retryDelayMs: clamp(Number(value), 0, 60_000) })}
+        />
       </div>
       {status ? <Notice tone={status.tone}>{status.text}</Notice> : null}
       <div className="byok-actions">

@@ -1,6 +1,9 @@
-import type { ReactNode } from 'react';
+import type { ChangeEvent, ReactNode } from 'react';
+import type { EnvironmentName } from '../api/types.js';
+import { ENVIRONMENTS } from '../credentials.js';
 import { Dialog } from './dialog.js';
 import { Notice } from './states.js';
+import { Table } from './table.js';
 
 /** A labelled form field: the label (and its muted `hint`, e.g. "(optional)") names the control whose id is `id`. */
 export function Field({
@@ -30,7 +33,10 @@ export function Field({
   );
 }
 
-/** A labelled number box holding its text as typed (empty when left out); `integer` for whole numbers. */
+/**
+ * A labelled number box holding its text as typed (empty when left out); `integer` for whole numbers.
+ * A `problem` is shown under it and marks it invalid.
+ */
 export function NumberField({
   id,
   label,
@@ -38,7 +44,10 @@ export function NumberField({
   value,
   onChange,
   min,
+  max,
+  step,
   integer = false,
+  problem,
 }: {
   id: string;
   label: ReactNode;
@@ -46,8 +55,13 @@ export function NumberField({
   value: string;
   onChange: (value: string) => void;
   min: number;
+  max?: number;
+  /** Default 1 for whole numbers, any otherwise. */
+  step?: number;
   integer?: boolean;
+  problem?: string | undefined;
 }) {
+  const problemId = `${id}-problem`;
   return (
     <Field id={id} label={label} {...(hint ? { hint } : {})}>
       <input
@@ -56,10 +70,54 @@ export function NumberField({
         type="number"
         inputMode={integer ? 'numeric' : 'decimal'}
         min={min}
-        step={integer ? 1 : 'any'}
+        max={max}
+        step={step ?? (integer ? 1 : 'any')}
         value={value}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? problemId : undefined}
         onChange={(e) => onChange(e.target.value)}
       />
+      {problem ? (
+        <p id={problemId} className="byok-field__error">
+          {problem}
+        </p>
+      ) : null}
+    </Field>
+  );
+}
+
+/** A labelled text box, or a text area of `rows` lines. */
+export function TextField({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  rows,
+  type,
+  ...attributes
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: string;
+  value: string;
+  onChange(value: string): void;
+  rows?: number;
+  type?: 'url' | 'email';
+  maxLength?: number;
+  placeholder?: string;
+  autoComplete?: 'off';
+}) {
+  const box = {
+    id,
+    className: 'byok-input',
+    value,
+    ...attributes,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onChange(e.target.value),
+  };
+  return (
+    <Field id={id} label={label} {...(hint ? { hint } : {})}>
+      {rows ? <textarea rows={rows} {...box} /> : <input type={type} {...box} />}
     </Field>
   );
 }
@@ -91,17 +149,35 @@ export function SelectField<T extends string>({
   );
 }
 
+/** The Environment drop-down: production, staging or development. */
+export function EnvironmentField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: EnvironmentName;
+  onChange(value: EnvironmentName): void;
+}) {
+  return <SelectField id={id} label="Environment" value={value} options={ENVIRONMENTS} onChange={onChange} />;
+}
+
 /** The options of a {@link SelectField} from a record of labels by id (in the record's order). */
 export function optionsOf<T extends string>(labels: Record<T, string>): { id: T; label: string }[] {
   return (Object.entries(labels) as [T, string][]).map(([id, label]) => ({ id, label }));
+}
+
+/** While a form is submitted, and why the last submit failed. */
+interface FormState {
+  busy: boolean;
+  error: string | undefined;
 }
 
 /** A form in a card: a title, the fields, the error if any, then the submit and Cancel buttons. */
 export function FormCard({
   label,
   title,
-  error,
-  busy,
+  state,
   submitLabel,
   busyLabel,
   onSubmit,
@@ -111,8 +187,8 @@ export function FormCard({
   /** The form's accessible name. */
   label: string;
   title: string;
-  error: string | undefined;
-  busy: boolean;
+  /** The submit's state, as {@link useOutcome} keeps it. */
+  state: FormState;
   submitLabel: string;
   busyLabel: string;
   onSubmit(event: React.FormEvent): void;
@@ -123,8 +199,8 @@ export function FormCard({
     <form className="byok-card byok-form" aria-label={label} onSubmit={onSubmit} noValidate>
       <h3 className="byok-card__title">{title}</h3>
       {children}
-      {error ? <Notice tone="error">{error}</Notice> : null}
-      <FormActions busy={busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
+      {state.error ? <Notice tone="error">{state.error}</Notice> : null}
+      <FormActions busy={state.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
     </form>
   );
 }
@@ -153,11 +229,11 @@ function FormActions({
   );
 }
 
-/** A dialog whose body is a form submitted by the dialog's first button. */
+/** A dialog whose body is a form submitted by the dialog's first button, then the error if any. */
 export function FormDialog({
   title,
   formId,
-  busy,
+  state,
   submitLabel,
   busyLabel,
   danger = false,
@@ -168,7 +244,7 @@ export function FormDialog({
 }: {
   title: string;
   formId: string;
-  busy: boolean;
+  state: FormState;
   submitLabel: string;
   busyLabel: string;
   danger?: boolean;
@@ -188,9 +264,9 @@ export function FormDialog({
             type="submit"
             form={formId}
             className={`byok-button ${danger ? 'byok-button--danger' : 'byok-button--primary'}`}
-            disabled={busy}
+            disabled={state.busy}
           >
-            {busy ? busyLabel : submitLabel}
+            {state.busy ? busyLabel : submitLabel}
           </button>
           <button type="button" className="byok-button" onClick={onClose}>
             Cancel
@@ -200,6 +276,7 @@ export function FormDialog({
     >
       <form id={formId} className="byok-form" onSubmit={onSubmit} noValidate>
         {children}
+        {state.error ? <Notice tone="error">{state.error}</Notice> : null}
       </form>
     </Dialog>
   );
@@ -218,24 +295,9 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <div className="byok-table-wrap">
-      <table className={compact ? 'byok-table byok-table--compact' : 'byok-table'}>
-        <caption className="byok-sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th key={column} scope="col">
-                {column}
-              </th>
-            ))}
-            <th scope="col">
-              <span className="byok-sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
+    <Table caption={caption} hideCaption columns={columns} actions compact={compact}>
+      {children}
+    </Table>
   );
 }
 

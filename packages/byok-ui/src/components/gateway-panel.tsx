@@ -1,36 +1,55 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { CreateGatewayTokenInput, EnvironmentName, GatewayToken } from '../api/types.js';
-import { ENVIRONMENTS, environmentLabel } from '../credentials.js';
-import { formatDateTime, formatUsd } from '../format.js';
+import type {
+  CreateGatewayTokenInput,
+  EnvironmentName,
+  GatewayToken,
+  GatewayTokenWithUsage,
+} from '../api/types.js';
+import { environmentLabel } from '../credentials.js';
+import { formatDateTime, formatNumber, formatUsd } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
 import { useGatewayTokens } from '../hooks/use-gateway-tokens.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, FormCard, NumberField, PanelToolbar, SelectField } from './form-parts.js';
+import { FillBar } from './fill-bar.js';
+import { DataTable, EnvironmentField, FormCard, NumberField, PanelToolbar, TextField } from './form-parts.js';
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
-import { EmptyState, errorMessage, Notice, ResourceStates } from './states.js';
+import { EmptyState, Notice, ResourceStates } from './states.js';
 
 export interface GatewayPanelProps {
   /** Where the gateway answers (`/v1`, `/anthropic`). Default: this page's origin. */
   gatewayUrl?: string | undefined;
 }
 
-/** What a server that reports usage per token adds to a token (optional: older servers do not). */
-interface TokenUsage {
-  usage?: { requests?: number; costUsd?: number | null; periodStart?: string } | null;
-  spentThisMonthUsd?: number | null;
+/** This month's requests and cost, and the share of the budget used if there is one. */
+function TokenUsage({ token }: { token: GatewayTokenWithUsage }) {
+  const { requests, costUsd } = token.usage;
+  const budget = token.monthlyBudgetUsd;
+  return (
+    <div className="byok-table__key">
+      <span>
+        {formatNumber(requests)} {requests === 1 ? 'request' : 'requests'}, {formatUsd(costUsd)} this month
+      </span>
+      {budget === null ? (
+        <span className="byok-muted">No budget</span>
+      ) : (
+        <BudgetUsed spent={costUsd} budget={budget} />
+      )}
+    </div>
+  );
 }
 
-function usageText(token: GatewayToken & TokenUsage): string {
-  const spent = token.usage?.costUsd ?? token.spentThisMonthUsd;
-  const requests = token.usage?.requests;
-  const parts: string[] = [];
-  if (requests !== undefined) parts.push(`${requests.toLocaleString('en-US')} requests`);
-  if (spent !== undefined && spent !== null) parts.push(`${formatUsd(spent)} this month`);
-  const budget =
-    token.monthlyBudgetUsd === null ? 'no budget' : `budget ${formatUsd(token.monthlyBudgetUsd)}/month`;
-  return parts.length > 0 ? `${parts.join(', ')} (${budget})` : budget;
+function BudgetUsed({ spent, budget }: { spent: number; budget: number }) {
+  // A budget of 0 admits nothing: it is used up from the start.
+  const share = budget > 0 ? spent / budget : 1;
+  const percent = Math.min(100, Math.round(share * 100));
+  const tone = share >= 1 ? 'poor' : share >= 0.8 ? 'fair' : 'good';
+  return (
+    <FillBar percent={percent} tone={tone}>
+      {spent > 0 && percent === 0 ? 'under 1%' : `${percent}%`} of budget {formatUsd(budget)}/month
+    </FillBar>
+  );
 }
 
 /**
@@ -45,7 +64,7 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
   const [revoking, setRevoking] = useState<GatewayToken | undefined>();
   const { outcome: notice, run } = useOutcome();
   const origin = gatewayUrl ?? globalThis.location?.origin ?? 'http://localhost:3000';
-  const list = (tokens.data ?? []) as (GatewayToken & TokenUsage)[];
+  const list = tokens.data ?? [];
   const snippetsId = useId();
 
   const revoke = (token: GatewayToken) => {
@@ -117,7 +136,9 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
                   <span className="byok-muted"> until {formatDateTime(token.expiresAt)}</span>
                 ) : null}
               </td>
-              <td data-label="Usage">{usageText(token)}</td>
+              <td data-label="Usage">
+                <TokenUsage token={token} />
+              </td>
               <td data-label="Created">{formatDateTime(token.createdAt)}</td>
               <td className="byok-table__actions">
                 {token.status === 'active' ? (
@@ -173,30 +194,29 @@ function CreateTokenForm({
   onCancel(): void;
   onCreated(name: string, token: string): void;
 }) {
-  const { client, workspaceId, invalidate } = useBYOK();
+  const { client, workspaceId } = useBYOK();
   const id = useId();
   const [name, setName] = useState('');
   const [environment, setEnvironment] = useState<EnvironmentName>('production');
   const [budget, setBudget] = useState('');
   const [rpm, setRpm] = useState('');
   const [models, setModels] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const form = useOutcome();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (name.trim() === '') {
-      setError('Give the token a name (what uses it).');
+      form.fail('Give the token a name (what uses it).');
       return;
     }
     const budgetValue = budget.trim() === '' ? undefined : Number(budget);
     const rpmValue = rpm.trim() === '' ? undefined : Number(rpm);
     if (budgetValue !== undefined && !(Number.isFinite(budgetValue) && budgetValue >= 0)) {
-      setError('The monthly budget is an amount in USD, 0 or more.');
+      form.fail('The monthly budget is an amount in USD, 0 or more.');
       return;
     }
     if (rpmValue !== undefined && !(Number.isInteger(rpmValue) && rpmValue >= 1)) {
-      setError('Requests per minute is a whole number, 1 or more.');
+      form.fail('Requests per minute is a whole number, 1 or more.');
       return;
     }
     const allowedModels = models
@@ -210,47 +230,25 @@ function CreateTokenForm({
       ...(rpmValue !== undefined ? { requestsPerMinute: rpmValue } : {}),
       ...(allowedModels.length > 0 ? { allowedModels } : {}),
     };
-    setBusy(true);
-    setError(undefined);
-    try {
+    void form.run(async () => {
       const created = await client.createGatewayToken(input, { workspaceId });
       onCreated(created.gatewayToken.name, created.token);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-      invalidate();
-    }
+    });
   };
 
   return (
     <FormCard
       label="Create a gateway token"
       title="New gateway token"
-      error={error}
-      busy={busy}
+      state={form}
       submitLabel="Create token"
       busyLabel="Creating…"
       onSubmit={submit}
       onCancel={onCancel}
     >
       <div className="byok-form__row">
-        <Field id={`${id}-name`} label="Name">
-          <input
-            id={`${id}-name`}
-            className="byok-input"
-            value={name}
-            maxLength={100}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
-        <SelectField
-          id={`${id}-env`}
-          label="Environment"
-          value={environment}
-          options={ENVIRONMENTS}
-          onChange={setEnvironment}
-        />
+        <TextField id={`${id}-name`} label="Name" value={name} maxLength={100} onChange={setName} />
+        <EnvironmentField id={`${id}-env`} value={environment} onChange={setEnvironment} />
       </div>
       <div className="byok-form__row">
         <NumberField
@@ -270,15 +268,14 @@ function CreateTokenForm({
           min={1}
           integer
         />
-        <Field id={`${id}-models`} label="Allowed models" hint="(optional, comma-separated, * wildcards)">
-          <input
-            id={`${id}-models`}
-            className="byok-input"
-            value={models}
-            placeholder="openai/gpt-*, anthropic/*"
-            onChange={(e) => setModels(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id={`${id}-models`}
+          label="Allowed models"
+          hint="(optional, comma-separated, * wildcards)"
+          value={models}
+          placeholder="openai/gpt-*, anthropic/*"
+          onChange={setModels}
+        />
       </div>
     </FormCard>
   );

@@ -10,16 +10,18 @@ export interface GatewaySnippet {
 
 export function gatewaySnippets(origin: string): GatewaySnippet[] {
   const base = origin.replace(/\/+$/, '');
+  /** The options every SDK takes: the gateway's URL under `path`, and the token as the key. */
+  const options = (path: string) => `{
+  baseURL: '${base}${path}',
+  apiKey: process.env.BYOK_GATEWAY_TOKEN,
+}`;
   return [
     {
       id: 'openai',
       label: 'OpenAI SDK (openai)',
       code: `import OpenAI from 'openai';
 
-const client = new OpenAI({
-  baseURL: '${base}/v1',
-  apiKey: process.env.BYOK_GATEWAY_TOKEN,
-});
+const client = new OpenAI(${options('/v1')});
 const reply = await client.chat.completions.create({
   model: 'openai/gpt-4o-mini', // or anthropic/…, gemini/…, deepseek/…, openrouter/vendor/model
   messages: [{ role: 'user', content: 'Hello' }],
@@ -30,10 +32,7 @@ const reply = await client.chat.completions.create({
       label: 'Anthropic SDK (@anthropic-ai/sdk)',
       code: `import Anthropic from '@anthropic-ai/sdk';
 
-const client = new Anthropic({
-  baseURL: '${base}/anthropic',
-  apiKey: process.env.BYOK_GATEWAY_TOKEN,
-});
+const client = new Anthropic(${options('/anthropic')});
 const message = await client.messages.create({
   model: 'claude-sonnet-4-5',
   max_tokens: 1024,
@@ -46,10 +45,7 @@ const message = await client.messages.create({
       code: `import { createOpenAI } from '@ai-sdk/openai';
 import { generateText } from 'ai';
 
-const byok = createOpenAI({
-  baseURL: '${base}/v1',
-  apiKey: process.env.BYOK_GATEWAY_TOKEN,
-});
+const byok = createOpenAI(${options('/v1')});
 const { text } = await generateText({ model: byok.chat('openai/gpt-4o-mini'), prompt: 'Hello' });`,
     },
   ];

@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Key, UpdateKeyInput } from '../api/types.js';
-import { Field, FormDialog } from './form-parts.js';
-import { errorMessage, Notice } from './states.js';
+import { useOutcome } from '../hooks/use-outcome.js';
+import { FormDialog, NumberField, TextField } from './form-parts.js';
 
 /** The parts of a key people may rename or reorder; the secret is changed with Replace secret. */
 export type KeyDetailsPatch = Pick<UpdateKeyInput, 'alias' | 'description' | 'priority'>;
@@ -27,9 +27,7 @@ export function EditKeyDialog({
   const [priority, setPriority] = useState(
     keyToEdit.priority === undefined ? '' : String(keyToEdit.priority),
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const formId = `${id}-form`;
+  const form = useOutcome();
   const priorityValue = priority.trim() === '' ? undefined : Number(priority);
   const priorityProblem =
     priorityValue !== undefined &&
@@ -37,9 +35,9 @@ export function EditKeyDialog({
       ? 'Priority is a whole number from -1000 to 1000.'
       : undefined;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (priorityProblem || busy) return;
+    if (priorityProblem || form.busy) return;
     const patch: KeyDetailsPatch = {};
     const nextAlias = alias.trim() === '' ? null : alias.trim();
     const nextDescription = description.trim() === '' ? null : description.trim();
@@ -50,66 +48,47 @@ export function EditKeyDialog({
       onClose();
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSave(patch);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    void form.run(() => onSave(patch));
   };
 
   return (
     <FormDialog
       title={`Edit ${name}`}
-      formId={formId}
-      busy={busy}
+      formId={`${id}-form`}
+      state={form}
       submitLabel="Save changes"
       busyLabel="Saving…"
       onClose={onClose}
       onSubmit={submit}
     >
-      <Field id={`${id}-alias`} label="Alias" hint="(optional)">
-        <input
-          id={`${id}-alias`}
-          className="byok-input"
-          value={alias}
-          maxLength={MAX_ALIAS}
-          onChange={(e) => setAlias(e.target.value)}
-        />
-      </Field>
-      <Field id={`${id}-description`} label="Description" hint="(optional)">
-        <textarea
-          id={`${id}-description`}
-          className="byok-input"
-          rows={3}
-          value={description}
-          maxLength={MAX_DESCRIPTION}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
-      <Field id={`${id}-priority`} label="Priority" hint="(lower is tried first)">
-        <input
-          id={`${id}-priority`}
-          className="byok-input"
-          type="number"
-          inputMode="numeric"
-          min={-1000}
-          max={1000}
-          step={1}
-          value={priority}
-          aria-invalid={priorityProblem ? true : undefined}
-          aria-describedby={priorityProblem ? `${id}-priority-problem` : undefined}
-          onChange={(e) => setPriority(e.target.value)}
-        />
-        {priorityProblem ? (
-          <p id={`${id}-priority-problem`} className="byok-field__error">
-            {priorityProblem}
-          </p>
-        ) : null}
-      </Field>
-      {error ? <Notice tone="error">{error}</Notice> : null}
+      <TextField
+        id={`${id}-alias`}
+        label="Alias"
+        hint="(optional)"
+        value={alias}
+        maxLength={MAX_ALIAS}
+        onChange={setAlias}
+      />
+      <TextField
+        id={`${id}-description`}
+        label="Description"
+        hint="(optional)"
+        rows={3}
+        value={description}
+        maxLength={MAX_DESCRIPTION}
+        onChange={setDescription}
+      />
+      <NumberField
+        id={`${id}-priority`}
+        label="Priority"
+        hint="(lower is tried first)"
+        min={-1000}
+        max={1000}
+        integer
+        value={priority}
+        problem={priorityProblem}
+        onChange={setPriority}
+      />
     </FormDialog>
   );
 }
@@ -126,28 +105,19 @@ export function RevokeKeyDialog({
 }) {
   const id = useId();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const formId = `${id}-form`;
+  const form = useOutcome();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onRevoke(reason.trim() === '' ? undefined : reason.trim());
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    if (form.busy) return;
+    void form.run(() => onRevoke(reason.trim() === '' ? undefined : reason.trim()));
   };
 
   return (
     <FormDialog
       title={`Revoke ${name}?`}
-      formId={formId}
-      busy={busy}
+      formId={`${id}-form`}
+      state={form}
       submitLabel="Revoke key"
       busyLabel="Revoking…"
       danger
@@ -159,17 +129,15 @@ export function RevokeKeyDialog({
         A revoked key is never used again and cannot be enabled. Revoke it at the provider too if it may have
         leaked.
       </p>
-      <Field id={`${id}-reason`} label="Reason" hint="(recorded in the audit log)">
-        <textarea
-          id={`${id}-reason`}
-          className="byok-input"
-          rows={2}
-          maxLength={500}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </Field>
-      {error ? <Notice tone="error">{error}</Notice> : null}
+      <TextField
+        id={`${id}-reason`}
+        label="Reason"
+        hint="(recorded in the audit log)"
+        rows={2}
+        maxLength={500}
+        value={reason}
+        onChange={setReason}
+      />
     </FormDialog>
   );
 }

@@ -11,12 +11,15 @@ import {
 import { formatDateTime, formatRelative, healthLabel } from '../format.js';
 import { useKeyActions } from '../hooks/use-key-actions.js';
 import { useKeys } from '../hooks/use-keys.js';
+import { useOutcome } from '../hooks/use-outcome.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { CredentialFields } from './credential-fields.js';
-import { Dialog } from './dialog.js';
+import { FillBar } from './fill-bar.js';
+import { FormDialog } from './form-parts.js';
 import { EditKeyDialog, RevokeKeyDialog } from './key-edit-dialogs.js';
 import { EmptyState, ErrorState, errorMessage, LoadingState, Notice } from './states.js';
+import { RowButton } from './table.js';
 import { TestResultText } from './test-result.js';
 
 /**
@@ -149,6 +152,14 @@ export function KeyList({
       };
     });
 
+  /** Toggles the keys in `status`; the others are left as they are. */
+  const toggleFrom = (status: Key['status']) => (key: Key) =>
+    key.status === status ? toggle(key) : Promise.resolve(true);
+  const bulkActions: [verb: string, work: (key: Key) => Promise<boolean>][] = [
+    ['Test', test],
+    ['Enable', toggleFrom('disabled')],
+    ['Disable', toggleFrom('active')],
+  ];
   const bulk = async (label: string, work: (key: Key) => Promise<boolean>) => {
     const targets = visibleSelected;
     setBulkNotice(undefined);
@@ -160,6 +171,16 @@ export function KeyList({
         ? { tone: 'success', text: `${label}: done for ${ok} key${ok === 1 ? '' : 's'}.` }
         : { tone: 'error', text: `${label}: ${ok} done, ${failed} failed (see the rows).` },
     );
+  };
+
+  /**
+   * Waits for a dialog's write on `key` (a failure stays in the dialog), then notes `message`
+   * on its row and closes the dialog.
+   */
+  const finish = async (key: Key, message: string, work: Promise<unknown>) => {
+    await work;
+    setResult(key.id, { kind: 'info', message });
+    setPending(undefined);
   };
 
   const confirmDelete = async (targets: Key[]) => {
@@ -223,31 +244,16 @@ export function KeyList({
           {visibleSelected.length > 0 ? (
             <fieldset className="byok-bulkbar__actions">
               <legend className="byok-bulkbar__count">{visibleSelected.length} selected</legend>
-              <button
-                type="button"
-                className="byok-button byok-button--small"
-                onClick={() => bulk('Test', test)}
-              >
-                Test selected
-              </button>
-              <button
-                type="button"
-                className="byok-button byok-button--small"
-                onClick={() =>
-                  bulk('Enable', (key) => (key.status === 'disabled' ? toggle(key) : Promise.resolve(true)))
-                }
-              >
-                Enable selected
-              </button>
-              <button
-                type="button"
-                className="byok-button byok-button--small"
-                onClick={() =>
-                  bulk('Disable', (key) => (key.status === 'active' ? toggle(key) : Promise.resolve(true)))
-                }
-              >
-                Disable selected
-              </button>
+              {bulkActions.map(([verb, work]) => (
+                <button
+                  key={verb}
+                  type="button"
+                  className="byok-button byok-button--small"
+                  onClick={() => bulk(verb, work)}
+                >
+                  {verb} selected
+                </button>
+              ))}
               <button
                 type="button"
                 className="byok-button byok-button--small byok-button--danger"
@@ -287,6 +293,7 @@ export function KeyList({
             const rowBusy = busy.has(key.id);
             const result = results[key.id];
             const revoked = key.status === 'revoked';
+            const toggleVerb = key.status === 'disabled' ? 'Enable' : 'Disable';
             return (
               <tr key={key.id} aria-busy={rowBusy || undefined}>
                 {enableBulkActions ? (
@@ -356,62 +363,48 @@ export function KeyList({
                   <div className="byok-row-actions">
                     {revoked ? null : (
                       <>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
-                          disabled={rowBusy}
-                          aria-label={`Test ${name}`}
-                          onClick={() => test(key)}
-                        >
+                        <RowButton label={`Test ${name}`} disabled={rowBusy} onClick={() => test(key)}>
                           {rowBusy ? 'Working…' : 'Test'}
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
+                        </RowButton>
+                        <RowButton
+                          label={`${toggleVerb} ${name}`}
                           disabled={rowBusy}
-                          aria-label={`${key.status === 'disabled' ? 'Enable' : 'Disable'} ${name}`}
                           onClick={() => toggle(key)}
                         >
-                          {key.status === 'disabled' ? 'Enable' : 'Disable'}
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
+                          {toggleVerb}
+                        </RowButton>
+                        <RowButton
+                          label={`Replace secret of ${name}`}
                           disabled={rowBusy}
-                          aria-label={`Replace secret of ${name}`}
                           onClick={() => setPending({ kind: 'replace', key })}
                         >
                           Replace secret
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small"
+                        </RowButton>
+                        <RowButton
+                          label={`Edit ${name}`}
                           disabled={rowBusy}
-                          aria-label={`Edit ${name}`}
                           onClick={() => setPending({ kind: 'edit', key })}
                         >
                           Edit
-                        </button>
-                        <button
-                          type="button"
-                          className="byok-button byok-button--small byok-button--danger"
+                        </RowButton>
+                        <RowButton
+                          label={`Revoke ${name}`}
+                          danger
                           disabled={rowBusy}
-                          aria-label={`Revoke ${name}`}
                           onClick={() => setPending({ kind: 'revoke', key })}
                         >
                           Revoke
-                        </button>
+                        </RowButton>
                       </>
                     )}
-                    <button
-                      type="button"
-                      className="byok-button byok-button--small byok-button--danger"
+                    <RowButton
+                      label={`Delete ${name}`}
+                      danger
                       disabled={rowBusy}
-                      aria-label={`Delete ${name}`}
                       onClick={() => setPending({ kind: 'delete', keys: [key] })}
                     >
                       Delete
-                    </button>
+                    </RowButton>
                   </div>
                   {result ? (
                     <div className={`byok-row-result byok-row-result--${rowTone(result)}`} role="status">
@@ -438,36 +431,33 @@ export function KeyList({
           keyToEdit={pending.key}
           name={keyName(pending.key, providerList)}
           onClose={() => setPending(undefined)}
-          onSave={async (patch) => {
-            await actions.edit(pending.key.id, patch);
-            setResult(pending.key.id, { kind: 'info', message: 'Changes saved.' });
-            setPending(undefined);
-          }}
+          onSave={(patch) => finish(pending.key, 'Changes saved.', actions.edit(pending.key.id, patch))}
         />
       ) : null}
       {pending?.kind === 'revoke' ? (
         <RevokeKeyDialog
           name={keyName(pending.key, providerList)}
           onClose={() => setPending(undefined)}
-          onRevoke={async (reason) => {
-            await actions.revoke(pending.key.id, reason);
-            setResult(pending.key.id, { kind: 'info', message: 'Revoked: this key is never used again.' });
-            setPending(undefined);
-          }}
+          onRevoke={(reason) =>
+            finish(
+              pending.key,
+              'Revoked: this key is never used again.',
+              actions.revoke(pending.key.id, reason),
+            )
+          }
         />
       ) : null}
       {pending?.kind === 'replace' ? (
         <ReplaceSecretDialog
           keyToReplace={pending.key}
           onClose={() => setPending(undefined)}
-          onReplace={async (keyData) => {
-            await actions.replaceSecret(pending.key.id, keyData);
-            setResult(pending.key.id, {
-              kind: 'info',
-              message: 'Secret replaced. Test the key to check the new one.',
-            });
-            setPending(undefined);
-          }}
+          onReplace={(keyData) =>
+            finish(
+              pending.key,
+              'Secret replaced. Test the key to check the new one.',
+              actions.replaceSecret(pending.key.id, keyData),
+            )
+          }
         />
       ) : null}
     </div>
@@ -480,19 +470,14 @@ function rowTone(result: RowResult): 'success' | 'error' | 'info' {
   return 'info';
 }
 
-/** A score out of 100 as text (read by everyone) and a bar (decoration). */
+/** A score out of 100 as text and a bar. */
 export function HealthScore({ score }: { score: number }) {
   const rounded = Math.max(0, Math.min(100, Math.round(score)));
   const label = healthLabel(rounded);
   return (
-    <span className={`byok-health byok-health--${label}`}>
-      <span className="byok-health__bar" aria-hidden="true">
-        <span className="byok-health__fill" style={{ width: `${rounded}%` }} />
-      </span>
-      <span>
-        {rounded}/100 <span className="byok-muted">({label})</span>
-      </span>
-    </span>
+    <FillBar percent={rounded} tone={label}>
+      {rounded}/100 <span className="byok-muted">({label})</span>
+    </FillBar>
   );
 }
 
@@ -543,58 +528,42 @@ function ReplaceSecretDialog({
   const idPrefix = useId();
   const [values, setValues] = useState<KeyData>({});
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const form = useOutcome();
   const provider = (providers.data ?? DEFAULT_PROVIDERS).find((p) => p.id === keyToReplace.provider);
   const fields = provider ? formFields(provider) : [];
   const problems = credentialProblems(keyToReplace.provider, fields, values);
-  const formId = `${idPrefix}-form`;
 
-  const submit = async (event: React.FormEvent) => {
+  const submit = (event: React.FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (Object.keys(problems).length > 0 || busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    if (Object.keys(problems).length > 0 || form.busy) return;
+    void form.run(async () => {
       await onReplace(cleanKeyData(values));
       setValues({});
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Replace the secret of ${keyToReplace.alias ?? keyToReplace.keyHint}`}
+      formId={`${idPrefix}-form`}
+      state={form}
+      submitLabel="Save new secret"
+      busyLabel="Saving…"
       onClose={onClose}
-      actions={
-        <>
-          <button type="submit" form={formId} className="byok-button byok-button--primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save new secret'}
-          </button>
-          <button type="button" className="byok-button" onClick={onClose}>
-            Cancel
-          </button>
-        </>
-      }
+      onSubmit={submit}
     >
-      <form id={formId} onSubmit={submit} noValidate>
-        <p className="byok-muted">
-          The old secret is overwritten. The new one is stored encrypted and never shown again.
-        </p>
-        <CredentialFields
-          provider={keyToReplace.provider}
-          fields={fields}
-          values={values}
-          onChange={(name, value) => setValues((previous) => ({ ...previous, [name]: value }))}
-          submitProblems={submitted ? problems : {}}
-          idPrefix={idPrefix}
-        />
-        {error ? <Notice tone="error">{error}</Notice> : null}
-      </form>
-    </Dialog>
+      <p className="byok-muted">
+        The old secret is overwritten. The new one is stored encrypted and never shown again.
+      </p>
+      <CredentialFields
+        provider={keyToReplace.provider}
+        fields={fields}
+        values={values}
+        onChange={(name, value) => setValues((previous) => ({ ...previous, [name]: value }))}
+        submitProblems={submitted ? problems : {}}
+        idPrefix={idPrefix}
+      />
+    </FormDialog>
   );
 }

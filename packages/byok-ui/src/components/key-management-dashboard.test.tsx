@@ -2,7 +2,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeApi, makeKey, sampleUsage } from '../test/fake-api.js';
-import { renderWithApi } from '../test/render.js';
+import { DASHBOARD_TABS, renderWithApi } from '../test/render.js';
 import { KeyManagementDashboard } from './key-management-dashboard.js';
 
 const SECRET = 'sk-proj-DashSecret7788zzqq';
@@ -15,15 +15,7 @@ describe('KeyManagementDashboard', () => {
       usage: sampleUsage({ openai: 'a', anthropic: 'b' }),
     });
     const tabs = screen.getAllByRole('tab');
-    expect(tabs.map((t) => t.textContent)).toEqual([
-      'Keys',
-      'Usage',
-      'Fallback',
-      'Alerts',
-      'Gateway',
-      'Workspaces',
-      'Audit',
-    ]);
+    expect(tabs.map((t) => t.textContent)).toEqual(DASHBOARD_TABS);
     expect(tabs[0]?.getAttribute('aria-selected')).toBe('true');
     expect(await screen.findByText('Prod bot')).toBeTruthy();
 

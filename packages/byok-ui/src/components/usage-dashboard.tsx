@@ -9,6 +9,7 @@ import { useProviders } from '../hooks/use-providers.js';
 import { useUsageAnalytics } from '../hooks/use-usage-analytics.js';
 import { keyName } from './key-list.js';
 import { EmptyState, ErrorState, LoadingState } from './states.js';
+import { FiguresTable, type NamedRow } from './table.js';
 
 export interface UsageDashboardProps {
   /** The range shown first. Default `'7d'`. */
@@ -191,6 +192,13 @@ function formatUsdTick(value: number): string {
 }
 
 const axisProps = { tick: { fill: '#374151', fontSize: 12 }, stroke: '#6b7280' } as const;
+const chartProps = {
+  responsive: true,
+  style: { width: '100%', height: CHART_HEIGHT },
+  margin: { left: 0, right: 12 },
+} as const;
+const lineProps = { type: 'monotone', strokeWidth: 2, dot: false, isAnimationActive: false } as const;
+const countTooltip = (value: unknown) => formatNumber(Number(value));
 
 function OverTime({ data }: { data: UsageAnalytics }) {
   const rows = data.series.map((point) => ({
@@ -209,64 +217,38 @@ function OverTime({ data }: { data: UsageAnalytics }) {
         ? formatUsd(value)
         : 'unpriced';
   const table = (
-    <table className="byok-table byok-table--compact">
-      <thead>
-        <tr>
-          <th scope="col">Period</th>
-          <th scope="col">Requests</th>
-          <th scope="col">Input tokens</th>
-          <th scope="col">Output tokens</th>
-          <th scope="col">Cost</th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.series.map((point) => (
-          <tr key={point.bucket}>
-            <th scope="row">{formatBucket(point.bucket, data.groupBy)}</th>
-            <td>{formatNumber(point.requests)}</td>
-            <td>{formatNumber(point.inputTokens)}</td>
-            <td>{formatNumber(point.outputTokens)}</td>
-            <td>{formatCost(point)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <FiguresTable
+      wrap={false}
+      columns={['Period', 'Requests', 'Input tokens', 'Output tokens', 'Cost']}
+      rows={rows.map((row) => ({
+        id: row.figures.bucket,
+        name: row.label,
+        cells: [
+          formatNumber(row.requests),
+          formatNumber(row.inputTokens),
+          formatNumber(row.outputTokens),
+          formatCost(row.figures),
+        ],
+      }))}
+    />
   );
   return (
     <div className="byok-charts">
       <ChartFigure title="Requests over time" table={table}>
-        <LineChart
-          responsive
-          style={{ width: '100%', height: CHART_HEIGHT }}
-          data={rows}
-          margin={{ left: 0, right: 12 }}
-        >
+        <LineChart {...chartProps} data={rows}>
           <CartesianGrid stroke="#e5e7eb" vertical={false} />
           <XAxis dataKey="label" {...axisProps} minTickGap={16} />
           <YAxis {...axisProps} width={44} allowDecimals={false} tickFormatter={formatCompact} />
-          <Tooltip formatter={(value) => formatNumber(Number(value))} />
-          <Line
-            type="monotone"
-            dataKey="requests"
-            name="Requests"
-            stroke={COLORS.requests}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
-          />
+          <Tooltip formatter={countTooltip} />
+          <Line {...lineProps} dataKey="requests" name="Requests" stroke={COLORS.requests} />
         </LineChart>
       </ChartFigure>
       <ChartFigure title="Tokens over time" table={table}>
-        <BarChart
-          responsive
-          style={{ width: '100%', height: CHART_HEIGHT }}
-          data={rows}
-          margin={{ left: 0, right: 12 }}
-        >
+        <BarChart {...chartProps} data={rows}>
           <CartesianGrid stroke="#e5e7eb" vertical={false} />
           <XAxis dataKey="label" {...axisProps} minTickGap={16} />
           <YAxis {...axisProps} width={44} tickFormatter={formatCompact} />
-          <Tooltip formatter={(value) => formatNumber(Number(value))} />
+          <Tooltip formatter={countTooltip} />
           <Legend />
           <Bar
             dataKey="inputTokens"
@@ -291,26 +273,12 @@ function OverTime({ data }: { data: UsageAnalytics }) {
             All usage in this period is <strong>unpriced</strong>: its models have no known price.
           </p>
         ) : (
-          <LineChart
-            responsive
-            style={{ width: '100%', height: CHART_HEIGHT }}
-            data={rows}
-            margin={{ left: 0, right: 12 }}
-          >
+          <LineChart {...chartProps} data={rows}>
             <CartesianGrid stroke="#e5e7eb" vertical={false} />
             <XAxis dataKey="label" {...axisProps} minTickGap={16} />
             <YAxis {...axisProps} width={60} tickFormatter={formatUsdTick} />
             <Tooltip formatter={costTooltip} />
-            <Line
-              type="monotone"
-              dataKey="cost"
-              name="Cost"
-              stroke={COLORS.cost}
-              strokeWidth={2}
-              dot={false}
-              connectNulls={false}
-              isAnimationActive={false}
-            />
+            <Line {...lineProps} dataKey="cost" name="Cost" stroke={COLORS.cost} connectNulls={false} />
           </LineChart>
         )}
       </ChartFigure>
@@ -328,26 +296,26 @@ function CostBreakdown({ data }: { data: UsageAnalytics }) {
     return key ? keyName(key, providers) : `Deleted key (${keyId})`;
   };
   const titleId = useId();
-  const providerRows = data.byProvider.map((row) => ({
-    ...row,
-    name: providerName(providers, row.provider),
-  }));
   return (
     <section className="byok-section" aria-labelledby={titleId}>
       <h3 id={titleId} className="byok-section__title">
         Cost breakdown
       </h3>
       <div className="byok-grid-2">
-        <FiguresTable
+        <BreakdownTable
           caption="By provider"
-          rows={providerRows.map((row) => ({ id: row.provider, name: row.name, figures: row }))}
+          rows={data.byProvider.map((row) => ({
+            id: row.provider,
+            name: providerName(providers, row.provider),
+            cells: breakdownCells(row),
+          }))}
         />
-        <FiguresTable
+        <BreakdownTable
           caption="By key"
           rows={data.byKey.map((row) => ({
             id: row.keyId ?? 'none',
             name: byKeyName(row.keyId),
-            figures: row,
+            cells: breakdownCells(row),
           }))}
         />
       </div>
@@ -355,43 +323,18 @@ function CostBreakdown({ data }: { data: UsageAnalytics }) {
   );
 }
 
-function FiguresTable({
-  caption,
-  rows,
-}: {
-  caption: string;
-  rows: { id: string; name: string; figures: UsageFigures }[];
-}) {
+function breakdownCells(figures: UsageFigures): ReactNode[] {
+  return [formatNumber(figures.requests), formatNumber(figures.totalTokens), formatCost(figures)];
+}
+
+function BreakdownTable({ caption, rows }: { caption: string; rows: NamedRow[] }) {
   return (
-    <div className="byok-table-wrap">
-      <table className="byok-table byok-table--compact">
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Requests</th>
-            <th scope="col">Tokens</th>
-            <th scope="col">Cost</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={4}>No usage</td>
-            </tr>
-          ) : (
-            rows.map((row) => (
-              <tr key={row.id}>
-                <th scope="row">{row.name}</th>
-                <td>{formatNumber(row.figures.requests)}</td>
-                <td>{formatNumber(row.figures.totalTokens)}</td>
-                <td>{formatCost(row.figures)}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <FiguresTable
+      caption={caption}
+      columns={['Name', 'Requests', 'Tokens', 'Cost']}
+      rows={rows}
+      empty="No usage"
+    />
   );
 }
 
@@ -415,36 +358,22 @@ function ProviderComparison({ data }: { data: UsageAnalytics }) {
       <ChartFigure
         title="Requests and failures by provider"
         table={
-          <table className="byok-table byok-table--compact">
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Requests</th>
-                <th scope="col">Failed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.provider}>
-                  <th scope="row">{row.name}</th>
-                  <td>{formatNumber(row.requests)}</td>
-                  <td>{formatNumber(row.figures.errors)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FiguresTable
+            wrap={false}
+            columns={['Provider', 'Requests', 'Failed']}
+            rows={rows.map((row) => ({
+              id: row.provider,
+              name: row.name,
+              cells: [formatNumber(row.requests), formatNumber(row.errors)],
+            }))}
+          />
         }
       >
-        <BarChart
-          responsive
-          style={{ width: '100%', height: CHART_HEIGHT }}
-          data={rows}
-          margin={{ left: 0, right: 12 }}
-        >
+        <BarChart {...chartProps} data={rows}>
           <CartesianGrid stroke="#e5e7eb" vertical={false} />
           <XAxis dataKey="name" {...axisProps} />
           <YAxis {...axisProps} width={44} allowDecimals={false} tickFormatter={formatCompact} />
-          <Tooltip formatter={(value) => formatNumber(Number(value))} />
+          <Tooltip formatter={countTooltip} />
           <Legend />
           <Bar
             dataKey="requests"
@@ -462,31 +391,20 @@ function ProviderComparison({ data }: { data: UsageAnalytics }) {
           />
         </BarChart>
       </ChartFigure>
-      <div className="byok-table-wrap">
-        <table className="byok-table byok-table--compact">
-          <caption>Side by side</caption>
-          <thead>
-            <tr>
-              <th scope="col">Provider</th>
-              <th scope="col">Requests</th>
-              <th scope="col">Error rate</th>
-              <th scope="col">Tokens per request</th>
-              <th scope="col">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.provider}>
-                <th scope="row">{row.name}</th>
-                <td>{formatNumber(row.requests)}</td>
-                <td>{row.errorRate.toFixed(1)}%</td>
-                <td>{formatNumber(Math.round(row.tokensPerRequest))}</td>
-                <td>{formatCost(row.figures)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FiguresTable
+        caption="Side by side"
+        columns={['Provider', 'Requests', 'Error rate', 'Tokens per request', 'Cost']}
+        rows={rows.map((row) => ({
+          id: row.provider,
+          name: row.name,
+          cells: [
+            formatNumber(row.requests),
+            `${row.errorRate.toFixed(1)}%`,
+            formatNumber(Math.round(row.tokensPerRequest)),
+            formatCost(row.figures),
+          ],
+        }))}
+      />
     </section>
   );
 }

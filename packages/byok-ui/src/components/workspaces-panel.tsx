@@ -5,8 +5,9 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useOutcome } from '../hooks/use-outcome.js';
 import { useMembers, useWorkspaces } from '../hooks/use-workspaces.js';
 import { ConfirmDialog } from './confirm-dialog.js';
-import { DataTable, Field, PanelToolbar } from './form-parts.js';
+import { DataTable, Field, PanelToolbar, TextField } from './form-parts.js';
 import { EmptyState, Notice, ResourceStates } from './states.js';
+import { RowButton } from './table.js';
 
 const ROLES: readonly WorkspaceRole[] = ['member', 'admin', 'owner'];
 const ROLE_HELP: Record<WorkspaceRole, string> = {
@@ -58,24 +59,20 @@ export function WorkspacesPanel() {
                 <td data-label="Created">{formatDateTime(workspace.createdAt)}</td>
                 <td className="byok-table__actions">
                   <div className="byok-row-actions">
-                    <button
-                      type="button"
-                      className="byok-button byok-button--small"
+                    <RowButton
+                      label={`Switch to ${workspace.name}`}
                       disabled={current}
-                      aria-label={`Switch to ${workspace.name}`}
                       onClick={() => setWorkspaceId(workspace.id)}
                     >
                       {current ? 'Current' : 'Switch to'}
-                    </button>
-                    <button
-                      type="button"
-                      className="byok-button byok-button--small"
-                      aria-label={`Members of ${workspace.name}`}
-                      aria-pressed={managed?.id === workspace.id}
+                    </RowButton>
+                    <RowButton
+                      label={`Members of ${workspace.name}`}
+                      pressed={managed?.id === workspace.id}
                       onClick={() => setManaging(workspace.id)}
                     >
                       Members
-                    </button>
+                    </RowButton>
                   </div>
                 </td>
               </tr>
@@ -99,13 +96,13 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
   const { client } = useBYOK();
   const id = useId();
   const [name, setName] = useState('');
-  const { busy, outcome, setOutcome, run } = useOutcome();
+  const { busy, outcome, fail, run } = useOutcome();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = name.trim();
     if (trimmed === '') {
-      setOutcome({ tone: 'error', text: 'Give the workspace a name.' });
+      fail('Give the workspace a name.');
       return;
     }
     void run(async () => {
@@ -120,15 +117,7 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
     <form className="byok-card byok-form" aria-label="Create a workspace" onSubmit={submit} noValidate>
       <h3 className="byok-card__title">Create a workspace</h3>
       <div className="byok-input-row byok-input-row--end">
-        <Field id={`${id}-name`} label="Workspace name">
-          <input
-            id={`${id}-name`}
-            className="byok-input"
-            value={name}
-            maxLength={100}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
+        <TextField id={`${id}-name`} label="Workspace name" value={name} maxLength={100} onChange={setName} />
         <button type="submit" className="byok-button byok-button--primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create workspace'}
         </button>
@@ -145,7 +134,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
   const id = useId();
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
-  const { busy, outcome, setOutcome, run: act } = useOutcome();
+  const { busy, outcome, fail, run: act } = useOutcome();
   const [removing, setRemoving] = useState<WorkspaceMember | undefined>();
   const canManage = workspace.role === 'owner' || workspace.role === 'admin';
 
@@ -153,7 +142,7 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
     event.preventDefault();
     const trimmed = userId.trim();
     if (trimmed === '') {
-      setOutcome({ tone: 'error', text: 'Enter the user id of the person to add.' });
+      fail('Enter the user id of the person to add.');
       return;
     }
     void act(async () => {
@@ -209,15 +198,14 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
               <td data-label="Added">{formatDateTime(member.addedAt)}</td>
               <td className="byok-table__actions">
                 {canManage ? (
-                  <button
-                    type="button"
-                    className="byok-button byok-button--small byok-button--danger"
+                  <RowButton
+                    label={`Remove ${member.userId}`}
+                    danger
                     disabled={busy}
-                    aria-label={`Remove ${member.userId}`}
                     onClick={() => setRemoving(member)}
                   >
                     Remove
-                  </button>
+                  </RowButton>
                 ) : null}
               </td>
             </tr>
@@ -228,16 +216,14 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
         <form className="byok-form" aria-label="Add a member" onSubmit={add} noValidate>
           <h4 className="byok-subtitle">Add a member</h4>
           <div className="byok-form__row">
-            <Field id={`${id}-user`} label="User id">
-              <input
-                id={`${id}-user`}
-                className="byok-input"
-                value={userId}
-                maxLength={255}
-                autoComplete="off"
-                onChange={(e) => setUserId(e.target.value)}
-              />
-            </Field>
+            <TextField
+              id={`${id}-user`}
+              label="User id"
+              value={userId}
+              maxLength={255}
+              autoComplete="off"
+              onChange={setUserId}
+            />
             <Field id={`${id}-role`} label="Role">
               <select
                 id={`${id}-role`}

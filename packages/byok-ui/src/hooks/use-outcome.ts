@@ -6,19 +6,21 @@ import { useBYOK } from './use-byok.js';
 export type Outcome = { tone: 'success' | 'error'; text: string } | undefined;
 
 /**
- * Runs actions that change server data: while one runs `busy` is true; its success text or error
- * message becomes the `outcome`; afterwards the cached data is invalidated either way.
+ * Runs actions and form submits that change server data: while one runs `busy` is true; its error
+ * message, or the success text it returns (a form that closes returns none), becomes the `outcome`;
+ * afterwards the cached data is invalidated either way. `error` is the outcome's text when it failed.
  */
 export function useOutcome() {
   const { invalidate } = useBYOK();
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
 
-  const run = async (work: () => Promise<string>): Promise<void> => {
+  const run = async (work: () => Promise<unknown>): Promise<void> => {
     setBusy(true);
     setOutcome(undefined);
     try {
-      setOutcome({ tone: 'success', text: await work() });
+      const text = await work();
+      if (typeof text === 'string' && text) setOutcome({ tone: 'success', text });
     } catch (error) {
       setOutcome({ tone: 'error', text: errorMessage(error) });
     } finally {
@@ -27,5 +29,8 @@ export function useOutcome() {
     }
   };
 
-  return { busy, outcome, setOutcome, run };
+  /** Shows why the action cannot run (a form's own check), without running it. */
+  const fail = (text: string) => setOutcome({ tone: 'error', text });
+  const error = outcome?.tone === 'error' ? outcome.text : undefined;
+  return { busy, outcome, error, setOutcome, fail, run };
 }

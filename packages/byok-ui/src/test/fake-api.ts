@@ -1,6 +1,8 @@
 import type {
   AuditEntry,
   FallbackChain,
+  FallbackChainInput,
+  GatewayTokenWithUsage,
   Key,
   KeyData,
   KeyTestResult,
@@ -34,11 +36,11 @@ export interface FakeApiOptions {
   keys?: Key[];
   me?: Me;
   usage?: UsageAnalytics;
-  chains?: Record<string, FallbackChain>;
+  /** Saved chains by `provider:environment`. */
+  chains?: Record<string, FallbackChainInput>;
   audit?: AuditEntry[];
   providers?: ProviderInfo[];
-  /** What `test` and `test-credential` answer; default: valid unless the secret contains "bad". */
-  testResult?: (keyData: KeyData | undefined, keyId: string | undefined) => KeyTestResult;
+  gatewayTokens?: GatewayTokenWithUsage[];
 }
 
 export interface FakeApi {
@@ -86,6 +88,29 @@ export function makeKey(overrides: Partial<Key> = {}): Key {
   };
 }
 
+export function makeGatewayToken(overrides: Partial<GatewayTokenWithUsage> = {}): GatewayTokenWithUsage {
+  counter += 1;
+  return {
+    id: `gt_${counter.toString().padStart(4, '0')}`,
+    owner: { type: 'user', id: 'user_1' },
+    name: `Token ${counter}`,
+    hint: 'byok_gt_…abcd',
+    status: 'active',
+    environment: 'production',
+    createdAt: '2026-03-01T10:00:00.000Z',
+    updatedAt: '2026-03-01T10:00:00.000Z',
+    revokedAt: null,
+    expiresAt: null,
+    allowedProviders: null,
+    allowedModels: null,
+    monthlyBudgetUsd: null,
+    requestsPerMinute: null,
+    allowSystemKeys: false,
+    usage: { month: '2026-03', requests: 0, costUsd: 0, budgetRemainingUsd: null },
+    ...overrides,
+  };
+}
+
 export const EMPTY_FIGURES: UsageFigures = {
   requests: 0,
   errors: 0,
@@ -95,6 +120,8 @@ export const EMPTY_FIGURES: UsageFigures = {
   totalTokens: 0,
   costUsd: 0,
   unpricedRequests: 0,
+  audioSeconds: 0,
+  minutes: 0,
 };
 
 export function figures(partial: Partial<UsageFigures>): UsageFigures {
@@ -113,9 +140,20 @@ export function sampleUsage(keyIds: { openai: string; anthropic: string }): Usag
     '2026-03-09',
     '2026-03-10',
   ];
+  const openai = figures({ requests: 100, errors: 3, inputTokens: 9000, outputTokens: 3000, costUsd: 1.25 });
+  const anthropic = figures({
+    requests: 40,
+    inputTokens: 3000,
+    outputTokens: 1000,
+    costUsd: null,
+    unpricedRequests: 40,
+  });
   return {
     timeRange: { from: '2026-03-03T12:00:00.000Z', to: NOW.toISOString() },
     groupBy: 'day',
+    metrics: ['requests', 'tokens', 'minutes', 'cost'],
+    owner: { type: 'user', id: 'user_1' },
+    providers: null,
     totals: figures({
       requests: 140,
       errors: 3,
@@ -124,50 +162,58 @@ export function sampleUsage(keyIds: { openai: string; anthropic: string }): Usag
       costUsd: 1.25,
       unpricedRequests: 40,
     }),
-    series: days.map(
-      (day, i) =>
-        figures({
-          bucket: `${day}T00:00:00.000Z`,
-          requests: 20,
-          inputTokens: 1500 + i * 100,
-          outputTokens: 500,
-          costUsd: i === 6 ? null : 0.2,
-          unpricedRequests: i === 6 ? 20 : 3,
-        } as Partial<UsageFigures>) as UsageFigures & { bucket: string },
-    ),
+    series: days.map((day, i) => ({
+      bucket: `${day}T00:00:00.000Z`,
+      ...figures({
+        requests: 20,
+        inputTokens: 1500 + i * 100,
+        outputTokens: 500,
+        costUsd: i === 6 ? null : 0.2,
+        unpricedRequests: i === 6 ? 20 : 3,
+      }),
+    })),
     byProvider: [
-      {
-        provider: 'openai',
-        ...figures({ requests: 100, errors: 3, inputTokens: 9000, outputTokens: 3000, costUsd: 1.25 }),
-      },
-      {
-        provider: 'anthropic',
-        ...figures({
-          requests: 40,
-          inputTokens: 3000,
-          outputTokens: 1000,
-          costUsd: null,
-          unpricedRequests: 40,
-        }),
-      },
+      { provider: 'openai', ...openai },
+      { provider: 'anthropic', ...anthropic },
     ],
     byKey: [
-      {
-        keyId: keyIds.openai,
-        ...figures({ requests: 100, inputTokens: 9000, outputTokens: 3000, costUsd: 1.25 }),
-      },
-      {
-        keyId: keyIds.anthropic,
-        ...figures({
-          requests: 40,
-          inputTokens: 3000,
-          outputTokens: 1000,
-          costUsd: null,
-          unpricedRequests: 40,
-        }),
-      },
+      { keyId: keyIds.openai, ...openai },
+      { keyId: keyIds.anthropic, ...anthropic },
     ],
   };
+}
+
+/** A chain as the server answers it, saved by user_1 for `provider:environment`. */
+function savedChain(id: string, input: FallbackChainInput): FallbackChain {
+  const [provider, environment] = id.split(':') as [FallbackChain['provider'], FallbackChain['environment']];
+  return {
+    provider,
+    environment,
+    owner: { type: 'user', id: 'user_1' },
+    configured: true,
+    primaryKeyId: input.primaryKeyId ?? null,
+    fallbackSequence: input.fallbackSequence ?? [],
+    useSystemFallback: input.useSystemFallback ?? false,
+    maxRetries: input.maxRetries ?? 3,
+    retryDelayMs: input.retryDelayMs ?? 1000,
+    updatedAt: NOW.toISOString(),
+  };
+}
+
+/** What a test answers: the provider refused a `bad` credential (a secret with "bad", a key called Broken). */
+function testAnswer(bad: boolean) {
+  const common = { testsRun: ['authentication'], validatedAt: NOW.toISOString() };
+  return bad
+    ? {
+        ...common,
+        isValid: false,
+        healthScore: 0,
+        status: 'invalid_key',
+        errorCode: 'invalid_api_key',
+        errorMessage: 'Incorrect API key provided',
+        responseTime: 87,
+      }
+    : { ...common, isValid: true, healthScore: 100, status: 'valid', responseTime: 123 };
 }
 
 // The server's labels (packages/byok-core/src/http/serialize.ts), which differ a little from the UI's defaults.
@@ -193,7 +239,9 @@ const hint = (provider: string, keyData: KeyData): string => {
 export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const keys: Key[] = [...(options.keys ?? [])];
   const secrets = new Map<string, KeyData>();
-  const chains: Record<string, FallbackChain> = { ...(options.chains ?? {}) };
+  const chains: Record<string, FallbackChain> = Object.fromEntries(
+    Object.entries(options.chains ?? {}).map(([id, input]) => [id, savedChain(id, input)]),
+  );
   const calls: RecordedCall[] = [];
   const failures = new Map<string, Failure>();
   const holds = new Map<string, Promise<void>>();
@@ -204,33 +252,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       credentialFields: p.credentialFields.map((f) => ({ ...f, label: SERVER_LABELS[f.name] ?? f.label })),
     }));
   const me: Me = options.me ?? { userId: 'user_1', isServiceToken: false, workspaces: [] };
-  const testResult =
-    options.testResult ??
-    ((keyData: KeyData | undefined, keyId: string | undefined): KeyTestResult => {
-      const secret = keyData ? Object.values(keyData).join(' ') : '';
-      const bad =
-        secret.includes('bad') ||
-        (keyId !== undefined && keys.find((k) => k.id === keyId)?.alias === 'Broken');
-      return bad
-        ? {
-            keyId: keyId ?? null,
-            isValid: false,
-            healthScore: 0,
-            status: 'invalid_key',
-            errorCode: 'invalid_api_key',
-            errorMessage: 'Incorrect API key provided',
-            responseTime: 87,
-            testsRun: ['authentication'],
-          }
-        : {
-            keyId: keyId ?? null,
-            isValid: true,
-            healthScore: 100,
-            status: 'valid',
-            responseTime: 123,
-            testsRun: ['authentication'],
-          };
-    });
+  const isBroken = (keyId: string) => keys.find((k) => k.id === keyId)?.alias === 'Broken';
+  const testKey = (key: Key): KeyTestResult => ({
+    ...testAnswer(isBroken(key.id)),
+    provider: key.provider,
+    keyId: key.id,
+    cooldownUntil: null,
+  });
 
   const findFailure = (method: string, path: string) => {
     for (const [route, failure] of failures) {
@@ -257,11 +285,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     if (method === 'GET' && path === '/me') return json(200, me);
     if (method === 'GET' && path === '/providers') return json(200, { providers });
     if (method === 'POST' && path === '/keys/test-credential') {
-      const input = body as { provider: string; keyData: KeyData };
-      return json(200, { result: testResult(input.keyData, undefined) });
+      const input = body as { provider: Key['provider']; keyData: KeyData };
+      const bad = Object.values(input.keyData).join(' ').includes('bad');
+      return json(200, { result: { ...testAnswer(bad), provider: input.provider, keyId: null } });
     }
     if (method === 'POST' && /^\/(?:keys|workspaces\/[^/]+\/ai-providers)\/validate-all$/.test(path)) {
-      return json(200, { results: keys.map((k) => testResult(undefined, k.id)) });
+      return json(200, { results: keys.map(testKey) });
     }
     if (method === 'GET' && /^\/(?:keys|workspaces\/[^/]+\/ai-providers)$/.test(path)) {
       const ws = /^\/workspaces\/([^/]+)/.exec(path)?.[1];
@@ -301,7 +330,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const key = keys[index];
       if (!key) return error(404, 'KEY_NOT_FOUND', `Key ${id} not found`);
       if (method === 'POST' && action === '/test') {
-        const result = testResult(undefined, key.id);
+        const result = testKey(key);
         keys[index] = {
           ...key,
           healthScore: result.healthScore,
@@ -359,9 +388,16 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const id = `${chainMatch[1]}:${query.get('environment') ?? 'production'}`;
       if (method === 'GET') return json(200, { chain: chains[id] ?? null });
       if (method === 'PUT') {
-        chains[id] = body as FallbackChain;
+        chains[id] = savedChain(id, body as FallbackChainInput);
         return json(200, { chain: chains[id] });
       }
+    }
+    if (method === 'GET' && path === '/gateway-tokens') {
+      const ws = query.get('workspaceId');
+      const owned = (options.gatewayTokens ?? []).filter((t) =>
+        ws ? t.owner.type === 'workspace' && t.owner.id === ws : t.owner.type === 'user',
+      );
+      return json(200, { gatewayTokens: owned });
     }
     if (method === 'GET' && path === '/audit') {
       const all = options.audit ?? [];

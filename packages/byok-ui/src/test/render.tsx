@@ -11,6 +11,9 @@ configure({ asyncUtilTimeout: 8000 });
 
 afterEach(() => cleanup());
 
+/** The dashboard's tabs, in order. */
+export const DASHBOARD_TABS = ['Keys', 'Usage', 'Fallback', 'Alerts', 'Gateway', 'Workspaces', 'Audit'];
+
 export interface Rendered extends RenderResult {
   api: FakeApi;
   user: ReturnType<typeof userEvent.setup>;

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { BYOKSystem } from '../../create-byok.js';
 import type { GatewayToken } from '../../gateway/types.js';
 import { Environment, ProviderType } from '../../providers/types.js';
+import { TIME_RANGES } from '../../usage/schemas.js';
 import { callContext, ownerScope } from '../guards.js';
 import { ScopeQuery } from '../schemas.js';
 import type { HttpEnv } from '../types.js';
@@ -83,7 +84,27 @@ const GatewayTokenSchema = z
   })
   .openapi('GatewayToken');
 
+const GatewayTokenUsageSchema = z
+  .object({
+    month: z.string().openapi({ description: 'The UTC calendar month', example: '2026-03' }),
+    requests: z.number().int().openapi({ description: 'Requests made with the token, failed ones included' }),
+    costUsd: z.number().openapi({ description: 'USD; requests of unpriced models count as 0' }),
+    budgetRemainingUsd: z
+      .number()
+      .nullable()
+      .openapi({ description: '`monthlyBudgetUsd` minus `costUsd`, never below 0; null without a budget' }),
+  })
+  .openapi('GatewayTokenUsage', {
+    description: 'What the token spent this month, from committed usage (a batch lands within seconds)',
+  });
+const GatewayTokenWithUsageSchema = GatewayTokenSchema.extend({ usage: GatewayTokenUsageSchema }).openapi(
+  'GatewayTokenWithUsage',
+);
+
 const GatewayTokenResponse = z.object({ gatewayToken: GatewayTokenSchema }).openapi('GatewayTokenResponse');
+const GatewayTokenWithUsageResponse = z
+  .object({ gatewayToken: GatewayTokenWithUsageSchema })
+  .openapi('GatewayTokenWithUsageResponse');
 const CreatedGatewayTokenResponse = z
   .object({
     id: z.string(),
@@ -92,13 +113,40 @@ const CreatedGatewayTokenResponse = z
   })
   .openapi('CreatedGatewayToken');
 const GatewayTokenListResponse = z
-  .object({ gatewayTokens: z.array(GatewayTokenSchema) })
+  .object({ gatewayTokens: z.array(GatewayTokenWithUsageSchema) })
   .openapi('GatewayTokenListResponse');
+const counted = z.number().int();
+const UsageFigures = {
+  requests: counted,
+  errors: counted.openapi({ description: 'Requests that failed (upstream errors, disconnects)' }),
+  inputTokens: counted,
+  outputTokens: counted,
+  costUsd: z.number().nullable().openapi({
+    description: 'USD of the priced requests; null when every request is unpriced (unknown, not $0)',
+  }),
+  unpricedRequests: counted,
+};
+const GatewayTokenUsageReport = z
+  .object({
+    tokenId: z.string(),
+    timeRange: z.object({ from: isoDate, to: isoDate }),
+    totals: z.object(UsageFigures),
+    byDay: z.array(z.object({ day: z.string().openapi({ example: '2026-03-09' }), ...UsageFigures })),
+    byModel: z.array(z.object({ provider: z.string(), model: z.string().nullable(), ...UsageFigures })),
+  })
+  .openapi('GatewayTokenUsageReport');
+const TokenUsageQuery = ScopeQuery.extend({
+  timeRange: z
+    .enum(TIME_RANGES)
+    .optional()
+    .openapi({ description: 'Rolling window ending now; default 30d' }),
+});
+
 const GatewayTokenParams = z.strictObject({
   id: z.string().min(1).max(255).openapi({ description: 'Gateway token id (`gt_…`)' }),
 });
 
-export function serializeGatewayToken(token: GatewayToken) {
+export function serializeGatewayToken<T extends GatewayToken>(token: T) {
   return {
     ...token,
     expiresAt: token.expiresAt?.toISOString() ?? null,
@@ -151,6 +199,7 @@ export function registerGatewayTokenRoutes(
       tags,
       security,
       summary: 'List gateway tokens',
+      description: 'Each with its requests and cost this UTC month.',
       request: { query: ScopeQuery },
       responses: {
         200: json(GatewayTokenListResponse, 'Oldest first'),
@@ -170,14 +219,46 @@ export function registerGatewayTokenRoutes(
       path: item,
       tags,
       security,
-      summary: 'A gateway token’s settings (never the token)',
+      summary: 'A gateway token’s settings (never the token) and usage this month',
       request: { params: GatewayTokenParams, query: ScopeQuery },
-      responses: { 200: json(GatewayTokenResponse, 'The token'), ...errorResponses(400, 401, 403, 404) },
+      responses: {
+        200: json(GatewayTokenWithUsageResponse, 'The token'),
+        ...errorResponses(400, 401, 403, 404),
+      },
     }),
     async (c) => {
       const scope = await ownerScope(system, c, c.req.valid('query').workspaceId, 'admin', MANAGE);
       const token = await manager.getGatewayToken(c.req.valid('param').id, scope);
       return c.json({ gatewayToken: serializeGatewayToken(token) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: `${item}/usage`,
+      tags,
+      security,
+      summary: 'A gateway token’s usage by day and by model',
+      description:
+        'From the raw usage rows of the token over a rolling window (UTC days with usage only). A model without a known price counts as unpriced.',
+      request: { params: GatewayTokenParams, query: TokenUsageQuery },
+      responses: {
+        200: json(GatewayTokenUsageReport, 'Totals, days and models'),
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { workspaceId, timeRange } = c.req.valid('query');
+      const scope = await ownerScope(system, c, workspaceId, 'admin', MANAGE);
+      const report = await manager.getGatewayTokenUsage(c.req.valid('param').id, scope, timeRange);
+      return c.json(
+        {
+          ...report,
+          timeRange: { from: report.timeRange.from.toISOString(), to: report.timeRange.to.toISOString() },
+        },
+        200,
+      );
     },
   );
 

@@ -1,0 +1,14 @@
+import { toDatabase } from '../src/store/database.js';
+import { DatabaseMigration } from '../src/store/migrator.js';
+import type { Database } from '../src/store/types.js';
+import type { DatabaseBackend } from './backends.js';
+
+/** A fresh database on `backend` with every migration applied. */
+export async function openMigrated(
+  backend: DatabaseBackend,
+): Promise<{ db: Database; close(): Promise<void> }> {
+  const opened = await backend.open();
+  const db = toDatabase(opened.client);
+  await new DatabaseMigration(db).runMigrations();
+  return { db, close: opened.close };
+}
