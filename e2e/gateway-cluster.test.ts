@@ -7,7 +7,7 @@ import { createGatewayHandler, type GatewayHandler } from '@stack-2025/byok-core
 import { type FakeProviders, startFakeProviders } from '@stack-2025/byok-core/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScratchDatabase } from '../packages/byok-core/test/backends.js';
 import { MASTER_KEY, openaiKey, uid } from './gateway-support.js';
 
@@ -101,6 +101,12 @@ describe.runIf(enabled)('two gateway instances.cluster', () => {
     expect(cost).toBeGreaterThan(0);
     await system.manager.updateGatewayToken(id, userId, { monthlyBudgetUsd: cost * 11 });
     expect(await ask(gateways[1] as GatewayHandler, token)).toBe(200);
+    // The answer goes out before its cost reaches the shared counter (off the response path): the
+    // "9 left" below starts once both priming requests are counted there.
+    const spendKey = `byok:gw:spend-e8:${id}:${new Date().toISOString().slice(0, 7)}-01`;
+    await vi.waitFor(async () =>
+      expect(Number(await (redises[0] as Redis).get(spendKey))).toBe(Math.round(cost * 2 * 1e8)),
+    );
     fake.clear();
     const statuses = await Promise.all(
       Array.from({ length: 50 }, (_, i) => ask(gateways[i % 2] as GatewayHandler, token)),

@@ -6,11 +6,35 @@ import type { GatewayToken } from './types.js';
 export interface LimitsRedis {
   incr(key: string): Promise<number>;
   pexpire(key: string, ms: number): Promise<number>;
-  incrby(key: string, by: number): Promise<number>;
-  decrby(key: string, by: number): Promise<number>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, mode: 'PX', ms: number, flag: 'NX'): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
+
+/**
+ * Reserves a place under the budget in one step (KEYS: spend, reserved; ARGV: reservation, budget,
+ * reservation TTL, integers of 10⁻⁸ USD, and ms). Read and reservation are one script, so a request
+ * that ends meanwhile (its cost added, its reservation given back) is seen either wholly or not at all.
+ * Answers 1 admitted, 0 does not fit yet, -1 spend not seeded, -2 budget reached.
+ */
+const ADMIT_SCRIPT = `
+local spent = redis.call('GET', KEYS[1])
+if not spent then return -1 end
+spent = tonumber(spent)
+local reserve = tonumber(ARGV[1])
+local budget = tonumber(ARGV[2])
+if spent >= budget then return -2 end
+local total = redis.call('INCRBY', KEYS[2], reserve)
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+if total == reserve or spent + total <= budget then return 1 end
+redis.call('DECRBY', KEYS[2], reserve)
+return 0`;
+
+/** Adds a finished request's cost and gives its reservation back, in one step (KEYS: spend, reserved; ARGV: cost, held). */
+const RELEASE_SCRIPT = `
+if tonumber(ARGV[1]) > 0 then redis.call('INCRBY', KEYS[1], ARGV[1]) end
+if tonumber(ARGV[2]) > 0 then redis.call('DECRBY', KEYS[2], ARGV[2]) end
+return 1`;
 
 export interface GatewayLimitsOptions {
   /** Shares request counts and spend between instances; without it each instance counts alone. */
@@ -29,8 +53,12 @@ export interface GatewayLimitsOptions {
   maxWaitMs?: number;
 }
 
-/** Budgets are kept in micro-dollars in Redis so that increments are exact integers. */
-const MICRO = 1_000_000;
+/**
+ * Budgets are kept in Redis as integers of 10⁻⁸ USD, the precision costs are stored with, so that
+ * increments are exact and a request costing a few micro-dollars is not rounded away. (The keys
+ * name the unit: counters of an older unit are never read as this one.)
+ */
+const UNITS_PER_USD = 100_000_000;
 const EPSILON = 1e-9;
 const WINDOW_MS = 60_000;
 /** A reservation left by a crashed instance expires after this long. */
@@ -127,23 +155,31 @@ export class GatewayLimits {
     for (;;) {
       const spent = await this.#spent(token.id);
       if (spent + EPSILON >= budget) throw budgetExceeded(budget);
-      let reservedMicro = 0;
+      let reservedUnits = 0;
       let fits: boolean;
       if (redis && state.maxCost > 0) {
         // Shared in-flight reservations: every instance's requests in flight count, not only ours.
-        reservedMicro = Math.max(1, Math.round(state.maxCost * MICRO));
-        const key = this.#reservedKey(token.id);
+        reservedUnits = Math.max(1, Math.round(state.maxCost * UNITS_PER_USD));
         try {
-          const total = await redis.incrby(key, reservedMicro);
-          await redis.pexpire(key, RESERVATION_TTL_MS);
+          const answer = await redis.eval(
+            ADMIT_SCRIPT,
+            2,
+            this.#spendKey(token.id),
+            this.#reservedKey(token.id),
+            reservedUnits,
+            Math.round(budget * UNITS_PER_USD),
+            RESERVATION_TTL_MS,
+          );
+          if (answer === -2) throw budgetExceeded(budget);
           // Alone in flight everywhere: admitted (the "+1" of the bound); else it must fit.
-          fits = total === reservedMicro || spent + total / MICRO <= budget + EPSILON;
-          if (!fits) await redis.decrby(key, reservedMicro);
-        } catch {
-          reservedMicro = 0;
+          // (-1: the month's spend expired between the read above and the script; the next turn seeds it.)
+          fits = answer === 1;
+        } catch (error) {
+          if (error instanceof GatewayProblem) throw error;
+          reservedUnits = 0;
           fits = state.inFlight === 0;
         }
-        if (!fits) reservedMicro = 0;
+        if (!fits) reservedUnits = 0;
       } else {
         fits =
           state.inFlight === 0 ||
@@ -152,7 +188,7 @@ export class GatewayLimits {
       if (fits) {
         state.inFlight += 1;
         let released = false;
-        const held = reservedMicro;
+        const held = reservedUnits;
         return {
           release: (costUsd) => {
             if (released) return;
@@ -162,14 +198,18 @@ export class GatewayLimits {
             const wake = () => {
               for (const waiter of state.waiters.splice(0)) waiter();
             };
-            if (redis) {
-              // Spend first, then free the reservation: the request never counts zero times.
-              const spend =
-                costUsd > 0
-                  ? redis.incrby(this.#spendKey(token.id), Math.round(costUsd * MICRO))
-                  : Promise.resolve(0);
-              spend
-                .then(() => (held > 0 ? redis.decrby(this.#reservedKey(token.id), held) : 0))
+            const costUnits = Math.round(costUsd * UNITS_PER_USD);
+            if (redis && (costUnits > 0 || held > 0)) {
+              // Spend added and reservation freed in one step: the request never counts zero times.
+              redis
+                .eval(
+                  RELEASE_SCRIPT,
+                  2,
+                  this.#spendKey(token.id),
+                  this.#reservedKey(token.id),
+                  costUnits,
+                  held,
+                )
                 .catch(() => undefined)
                 .finally(wake);
             } else wake();
@@ -190,11 +230,11 @@ export class GatewayLimits {
   }
 
   #reservedKey(tokenId: string): string {
-    return `${this.#prefix}reserved:${tokenId}`;
+    return `${this.#prefix}reserved-e8:${tokenId}`;
   }
 
   #spendKey(tokenId: string): string {
-    return `${this.#prefix}spend:${tokenId}:${monthOf(new Date())}`;
+    return `${this.#prefix}spend-e8:${tokenId}:${monthOf(new Date())}`;
   }
 
   async #spent(tokenId: string): Promise<number> {
@@ -203,11 +243,11 @@ export class GatewayLimits {
       try {
         const key = this.#spendKey(tokenId);
         const value = await redis.get(key);
-        if (value !== null) return Number(value) / MICRO;
+        if (value !== null) return Number(value) / UNITS_PER_USD;
         const seed = (await this.#o.committedSpend(tokenId)) + this.#o.pendingSpend(tokenId);
-        await redis.set(key, String(Math.round(seed * MICRO)), 'PX', 35 * 86_400_000, 'NX');
+        await redis.set(key, String(Math.round(seed * UNITS_PER_USD)), 'PX', 35 * 86_400_000, 'NX');
         const now = await redis.get(key);
-        return now === null ? seed : Number(now) / MICRO;
+        return now === null ? seed : Number(now) / UNITS_PER_USD;
       } catch {
         // Redis down: the database (and this instance's queue) still know.
       }
