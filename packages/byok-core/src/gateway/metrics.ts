@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Gauge, Histogram, type Registry } from 'prom-client';
+import { counter } from '../metrics/counter.js';
 import type { UsageWriter } from '../usage/usage-writer.js';
 
 /** What the gateway reports: labels are provider ids, status codes and fixed words only. */
@@ -16,12 +17,12 @@ const byRegistry = new WeakMap<Registry, GatewayMetrics>();
 export function gatewayMetrics(registry: Registry, writer: UsageWriter): GatewayMetrics {
   const existing = byRegistry.get(registry);
   if (existing) return existing;
-  const requests = new Counter({
-    name: 'byok_gateway_requests_total',
-    help: 'Gateway requests by provider and answer status',
-    labelNames: ['provider', 'status'] as const,
-    registers: [registry],
-  });
+  const requests = counter(
+    registry,
+    'byok_gateway_requests_total',
+    'Gateway requests by provider and answer status',
+    ['provider', 'status'],
+  );
   const ttfb = new Histogram({
     name: 'byok_gateway_ttfb_seconds',
     help: 'Time from sending a request upstream to its answer’s headers',

@@ -1,10 +1,5 @@
-import {
-  Counter,
-  collectDefaultMetrics,
-  Histogram,
-  Registry as PromRegistry,
-  type Registry,
-} from 'prom-client';
+import { collectDefaultMetrics, Histogram, Registry as PromRegistry, type Registry } from 'prom-client';
+import { counter } from '../metrics/counter.js';
 
 export interface HttpMetrics {
   registry: Registry;
@@ -27,16 +22,13 @@ export function createHttpMetrics(
   if (options.collectDefaultMetrics !== false && !registry.getSingleMetric('process_cpu_seconds_total')) {
     collectDefaultMetrics({ register: registry });
   }
-  const requests = getOrCreate(
-    registry,
-    'byok_http_requests_total',
-    () =>
-      new Counter({
-        name: 'byok_http_requests_total',
-        help: 'HTTP requests answered, by method, route pattern and status',
-        labelNames: ['method', 'route', 'status'] as const,
-        registers: [registry],
-      }),
+  const requests = getOrCreate(registry, 'byok_http_requests_total', () =>
+    counter(
+      registry,
+      'byok_http_requests_total',
+      'HTTP requests answered, by method, route pattern and status',
+      ['method', 'route', 'status'],
+    ),
   );
   const duration = getOrCreate(
     registry,

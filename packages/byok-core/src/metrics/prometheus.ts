@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isProviderType, listProviders } from '../providers/index.js';
+import { counter } from './counter.js';
 import { createOperationalMetrics, type OperationalMetrics } from './operational.js';
 import type { KeyLookupResult, MetricsRecorder, UsageEvent, ValidationFailureReason } from './types.js';
 
@@ -76,18 +77,18 @@ export function createMetrics(
   const existing = byRegistry.get(registry);
   if (existing) return existing;
 
-  const validationSuccess = new Counter({
-    name: 'ai_provider_validation_success_total',
-    help: 'Provider key validations that succeeded, by provider',
-    labelNames: ['provider'] as const,
-    registers: [registry],
-  });
-  const validationFailure = new Counter({
-    name: 'ai_provider_validation_failure_total',
-    help: 'Provider key validations that failed, by provider and reason (provider outcome)',
-    labelNames: ['provider', 'reason'] as const,
-    registers: [registry],
-  });
+  const validationSuccess = counter(
+    registry,
+    'ai_provider_validation_success_total',
+    'Provider key validations that succeeded, by provider',
+    ['provider'],
+  );
+  const validationFailure = counter(
+    registry,
+    'ai_provider_validation_failure_total',
+    'Provider key validations that failed, by provider and reason (provider outcome)',
+    ['provider', 'reason'],
+  );
 
   const decryptionSources: { counts: ReadonlyMap<string, number>; seen: Map<string, number> }[] = [];
   const decryptionErrors: Counter<'provider'> = new Counter({
@@ -126,25 +127,24 @@ export function createMetrics(
     collect: rollOver,
   });
 
-  const usageTokens = new Counter({
-    name: 'byok_usage_tokens_total',
-    help: 'Tokens recorded by provider and type (input, output, cached)',
-    labelNames: ['provider', 'type'] as const,
-    registers: [registry],
-  });
-  const usageCost = new Counter({
-    name: 'byok_usage_cost_usd_total',
-    help: 'Priced cost of recorded usage in US dollars, by provider (unpriced usage adds nothing)',
-    labelNames: ['provider'] as const,
-    registers: [registry],
-  });
-
-  const keyLookups = new Counter({
-    name: 'byok_key_lookups_total',
-    help: 'Key lookups by provider and how they ended (user_key, fallback_key, system_key, none)',
-    labelNames: ['provider', 'result'] as const,
-    registers: [registry],
-  });
+  const usageTokens = counter(
+    registry,
+    'byok_usage_tokens_total',
+    'Tokens recorded by provider and type (input, output, cached)',
+    ['provider', 'type'],
+  );
+  const usageCost = counter(
+    registry,
+    'byok_usage_cost_usd_total',
+    'Priced cost of recorded usage in US dollars, by provider (unpriced usage adds nothing)',
+    ['provider'],
+  );
+  const keyLookups = counter(
+    registry,
+    'byok_key_lookups_total',
+    'Key lookups by provider and how they ended (user_key, fallback_key, system_key, none)',
+    ['provider', 'result'],
+  );
 
   const metrics: BYOKMetrics = {
     registry,
