@@ -2,7 +2,7 @@ import type { AuditLog, RequestContext } from '../audit/index.js';
 import type { Owner } from '../crypto/index.js';
 import { BYOKError, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
-import { toOwner } from '../keys/owner.js';
+import { toOwner, withOwnerIds } from '../keys/owner.js';
 import type { AlertsStore, StoredAlert, StoredDeliverySummary } from '../store/alerts-store.js';
 import type { Database } from '../store/types.js';
 import type { Channels } from './channels.js';
@@ -51,12 +51,9 @@ function toUsageAlert(
   channelProblems: string[],
   delivery?: StoredDeliverySummary,
 ): UsageAlert {
-  const { owner } = alert;
   return {
     id: alert.id,
-    owner,
-    userId: owner.type === 'user' ? owner.id : null,
-    workspaceId: owner.type === 'workspace' ? owner.id : null,
+    ...withOwnerIds(alert.owner),
     alertType: alert.alertType,
     thresholdValue: alert.thresholdValue,
     thresholdPeriod: alert.thresholdPeriod,

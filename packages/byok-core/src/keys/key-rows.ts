@@ -1,18 +1,16 @@
 import type { Owner } from '../crypto/index.js';
 import type { Environment, ProviderType } from '../providers/index.js';
+import { withOwnerIds } from './owner.js';
 import type { KeyDetails, KeyRow } from './types.js';
 
 const asDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 export function toKeyDetails(row: KeyRow): KeyDetails {
-  const owner: Owner = { type: row.owner_type, id: row.owner_id };
   return {
     id: row.id,
     provider: row.provider as ProviderType,
     environment: row.environment as Environment,
-    owner,
-    userId: owner.type === 'user' ? owner.id : null,
-    workspaceId: owner.type === 'workspace' ? owner.id : null,
+    ...withOwnerIds({ type: row.owner_type, id: row.owner_id }),
     alias: row.alias,
     description: row.description,
     status: row.status,

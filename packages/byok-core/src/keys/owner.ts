@@ -17,6 +17,15 @@ export function toOwner(
   throw invalidInput('userId or workspaceId is required', { field: 'userId' });
 }
 
+/** The owner with the `userId` / `workspaceId` fields of the public types (the other one null). */
+export const withOwnerIds = (
+  owner: Owner,
+): { owner: Owner; userId: string | null; workspaceId: string | null } => ({
+  owner,
+  userId: owner.type === 'user' ? owner.id : null,
+  workspaceId: owner.type === 'workspace' ? owner.id : null,
+});
+
 function checkedId(value: unknown, field: string): string {
   if (
     typeof value !== 'string' ||
