@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/index.js';
+import { BYOKError, invalidInput, parseInput } from '../errors/index.js';
 import type { FallbackKeyResult } from '../fallback/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment } from '../providers/index.js';
 import { maskSecrets, runWithFallback, userIdOf } from './call.js';
 import { type ChatRequest, chatWithSdk } from './chat.js';
 import { AI_PROVIDERS, defaultChatModel } from './chat-providers.js';
-import { type IntegrationServices, integrationServices } from './services.js';
+import { type IntegrationServices, integrationServices, usableKey } from './services.js';
 import type {
   AIProviderType,
   BYOKAIConfig,
@@ -89,15 +89,7 @@ export function createBYOKAIIntegration(manager: BYOKManager): {
         const candidates = order(parsed).filter((provider) => services.isEnabled(provider));
         // One lookup per provider, at once; the order of the result is the preference order.
         const keys = await Promise.all(
-          candidates.map(async (provider) => {
-            try {
-              const key = await services.fallback.getKeyWithFallback({ userId: user }, provider, environment);
-              return key.wasSystemFallback && !allowSystemKey ? undefined : key;
-            } catch (error) {
-              if (isBYOKError(error) && error.code === 'NO_KEY_AVAILABLE') return undefined;
-              throw error;
-            }
-          }),
+          candidates.map((provider) => usableKey(services, user, provider, environment, allowSystemKey)),
         );
         const config: BYOKAIConfig = { userId: user, environment, providers: {}, defaultProvider: null };
         const onCall = () => callsMade.set(config, (callsMade.get(config) ?? 0) + 1);

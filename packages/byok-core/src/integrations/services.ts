@@ -1,7 +1,8 @@
-import type { FallbackManager } from '../fallback/index.js';
+import { isBYOKError } from '../errors/index.js';
+import type { FallbackKeyResult, FallbackManager } from '../fallback/index.js';
 import type { Logger } from '../logging/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
-import { type ProviderType, resolveBaseUrl } from '../providers/index.js';
+import { type Environment, type ProviderType, resolveBaseUrl } from '../providers/index.js';
 import type { RecordUsageInput, UsageRecorded } from '../usage/index.js';
 
 /** What the integrations use of a manager: the fallback chain, usage recording, base URLs, a logger. */
@@ -30,4 +31,21 @@ export function integrationServices(manager: BYOKManager): IntegrationServices {
     logger: manager.context.logger.child({ component: 'integrations' }),
     isEnabled: (provider) => manager.isProviderEnabled(provider),
   };
+}
+
+/** The user's key for a provider, or undefined when there is none (or only a system key, not allowed). */
+export async function usableKey(
+  services: IntegrationServices,
+  user: string,
+  provider: ProviderType,
+  environment: Environment,
+  allowSystemKey: boolean,
+): Promise<FallbackKeyResult | undefined> {
+  try {
+    const key = await services.fallback.getKeyWithFallback({ userId: user }, provider, environment);
+    return key.wasSystemFallback && !allowSystemKey ? undefined : key;
+  } catch (error) {
+    if (isBYOKError(error) && error.code === 'NO_KEY_AVAILABLE') return undefined;
+    throw error;
+  }
 }

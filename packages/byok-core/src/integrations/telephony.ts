@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { BYOKError, invalidInput, isBYOKError, parseInput } from '../errors/index.js';
-import type { FallbackKeyResult } from '../fallback/index.js';
+import { BYOKError, invalidInput, parseInput } from '../errors/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { Environment, ProviderType } from '../providers/index.js';
 import { type CallUsage, callWithFallback, unexpectedAnswer, userIdOf } from './call.js';
-import { type IntegrationServices, integrationServices } from './services.js';
+import { type IntegrationServices, integrationServices, usableKey } from './services.js';
 import type {
   BYOKTelephonyClient,
   TelephonyCapability,
@@ -65,17 +64,8 @@ export function createBYOKTelephonyIntegration(manager: BYOKManager): {
         const allowSystemKey = parsed.fallbackToSystem === true;
         const capabilities = [...new Set<TelephonyCapability>(parsed.capabilities ?? ['voice', 'sms'])];
         // Fails now, not at the first call, when the user has no Twilio credential.
-        let key: FallbackKeyResult | undefined;
-        try {
-          key = await services.fallback.getKeyWithFallback(
-            { userId: user },
-            ProviderType.TWILIO,
-            environment,
-          );
-        } catch (error) {
-          if (!(isBYOKError(error) && error.code === 'NO_KEY_AVAILABLE')) throw error;
-        }
-        if (!key || (key.wasSystemFallback && !allowSystemKey)) {
+        const key = await usableKey(services, user, ProviderType.TWILIO, environment, allowSystemKey);
+        if (!key) {
           throw new BYOKError('NO_KEY_AVAILABLE', 'No usable Twilio credential for this user', {
             details: { provider: ProviderType.TWILIO },
           });
