@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { Workspace, WorkspaceMember, WorkspaceRole } from '../api/types.js';
 import { formatDateTime } from '../format.js';
 import { useBYOK } from '../hooks/use-byok.js';
@@ -96,22 +96,14 @@ function CreateWorkspaceForm({ onCreated }: { onCreated(workspace: Workspace): v
   const { client } = useBYOK();
   const id = useId();
   const [name, setName] = useState('');
-  const { busy, outcome, fail, run } = useOutcome();
+  const { busy, outcome, submitText } = useOutcome();
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const trimmed = name.trim();
-    if (trimmed === '') {
-      fail('Give the workspace a name.');
-      return;
-    }
-    void run(async () => {
-      const workspace = await client.createWorkspace(trimmed);
-      setName('');
-      onCreated(workspace);
-      return `Workspace “${workspace.name}” created. You are its owner.`;
-    });
-  };
+  const submit = submitText(name, 'Give the workspace a name.', async (trimmed) => {
+    const workspace = await client.createWorkspace(trimmed);
+    setName('');
+    onCreated(workspace);
+    return `Workspace “${workspace.name}” created. You are its owner.`;
+  });
 
   return (
     <form className="byok-card byok-form" aria-label="Create a workspace" onSubmit={submit} noValidate>
@@ -134,23 +126,15 @@ function MembersCard({ workspace }: { workspace: Workspace }) {
   const id = useId();
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<WorkspaceRole>('member');
-  const { busy, outcome, fail, run: act } = useOutcome();
+  const { busy, outcome, run: act, submitText } = useOutcome();
   const [removing, setRemoving] = useState<WorkspaceMember | undefined>();
   const canManage = workspace.role === 'owner' || workspace.role === 'admin';
 
-  const add = (event: FormEvent) => {
-    event.preventDefault();
-    const trimmed = userId.trim();
-    if (trimmed === '') {
-      fail('Enter the user id of the person to add.');
-      return;
-    }
-    void act(async () => {
-      await client.setMember(workspace.id, trimmed, role);
-      setUserId('');
-      return `${trimmed} joined ${workspace.name} with the ${role} role.`;
-    });
-  };
+  const add = submitText(userId, 'Enter the user id of the person to add.', async (trimmed) => {
+    await client.setMember(workspace.id, trimmed, role);
+    setUserId('');
+    return `${trimmed} joined ${workspace.name} with the ${role} role.`;
+  });
 
   return (
     <section className="byok-card byok-stack" aria-labelledby={titleId}>

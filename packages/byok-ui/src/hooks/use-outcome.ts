@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../components/states.js';
 import { useBYOK } from './use-byok.js';
 
@@ -31,6 +31,14 @@ export function useOutcome() {
 
   /** Shows why the action cannot run (a form's own check), without running it. */
   const fail = (text: string) => setOutcome({ tone: 'error', text });
+  /** A one-field form's submit: a blank `value` shows `missing`; else `work` runs with it trimmed. */
+  const submitText =
+    (value: string, missing: string, work: (text: string) => Promise<unknown>) => (event: FormEvent) => {
+      event.preventDefault();
+      const text = value.trim();
+      if (text === '') fail(missing);
+      else void run(() => work(text));
+    };
   const error = outcome?.tone === 'error' ? outcome.text : undefined;
-  return { busy, outcome, error, setOutcome, fail, run };
+  return { busy, outcome, error, setOutcome, fail, run, submitText };
 }
