@@ -34,7 +34,8 @@ const TOKEN_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 const TOKEN_LENGTH = 43;
 const TOKEN_SHAPE = /^byok_gt_[0-9A-Za-z]{43}$/;
 
-const modelPattern = z
+/** An allowed-model pattern: an exact id or a `*` wildcard (`gpt-*`, `openai/*`). */
+export const modelPattern = z
   .string()
   .min(1)
   .max(200)

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { BYOKSystem } from '../../create-byok.js';
+import { modelPattern } from '../../gateway/token-service.js';
 import type { GatewayToken } from '../../gateway/types.js';
 import { Environment, ProviderType } from '../../providers/types.js';
 import { TIME_RANGES } from '../../usage/schemas.js';
@@ -10,11 +11,6 @@ import { errorResponses, json, jsonBody, security } from './common.js';
 
 const MANAGE = 'Only workspace admins and owners can manage gateway tokens';
 const isoDate = z.string().openapi({ format: 'date-time' });
-const modelPattern = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9._:/@*-]+$/, { message: 'may hold letters, digits, . _ : / @ - and * only' });
 const settable = {
   name: z.string().trim().min(1).max(100),
   allowedProviders: z
