@@ -69,6 +69,11 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
       ...extra,
     });
 
+  const openaiKey = (marker: string) => ({ apiKey: `sk-test-${marker}-${unique()}-${'a1'.repeat(12)}` });
+  /** Stores an OpenAI key for `userId` whose secret carries `marker` (the fake answers by it). */
+  const addOpenAiKey = (userId: string, marker = 'ok') =>
+    manager.addKey({ userId, provider: 'openai', keyData: openaiKey(marker) });
+
   beforeAll(async () => {
     ({ manager, close } = await openManager(backend, {
       logger: log.logger,
@@ -289,8 +294,6 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
   });
 
   describe('state changes and history', () => {
-    const openaiKey = (marker: string) => ({ apiKey: `sk-test-${marker}-${unique()}-${'a1'.repeat(12)}` });
-
     it('blends recent history: valid then outage gives 70, then valid again 90', async () => {
       const keyData = openaiKey('ok');
       const keyId = await manager.addKey({ userId: uniqueId(), provider: 'openai', keyData });
@@ -349,11 +352,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('the timeout is hard even when fetch ignores its abort signal', async () => {
-      const keyId = await manager.addKey({
-        userId: uniqueId(),
-        provider: 'openai',
-        keyData: openaiKey('ok'),
-      });
+      const keyId = await addOpenAiKey(uniqueId());
       const deaf: typeof fetch = () => new Promise<Response>(() => undefined);
       const started = performance.now();
       const result = await makeValidator({ fetch: deaf }, { timeout: SHORT_TIMEOUT_MS }).testKey(keyId);
@@ -375,11 +374,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('a key that fails to decrypt is reported and recorded as decryption_failed', async () => {
-      const keyId = await manager.addKey({
-        userId: uniqueId(),
-        provider: 'openai',
-        keyData: openaiKey('ok'),
-      });
+      const keyId = await addOpenAiKey(uniqueId());
       const { rows } = await db().query<{ ciphertext: string }>(
         'SELECT ciphertext FROM byok.keys WHERE id = $1',
         [keyId],
@@ -406,7 +401,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
 
     it('KEY_NOT_FOUND for a missing key, a revoked key, or another owner’s key', async () => {
       const userId = uniqueId();
-      const keyId = await manager.addKey({ userId, provider: 'openai', keyData: openaiKey('ok') });
+      const keyId = await addOpenAiKey(userId);
       const codeOf = (promise: Promise<unknown>) =>
         promise.then(
           () => 'no error',
@@ -425,17 +420,13 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
       const userId = uniqueId();
       const ids: string[] = [];
       for (let i = 0; i < 6; i += 1) {
-        const apiKey = `sk-test-ok-${unique()}-${'a1'.repeat(12)}`;
+        const { apiKey } = openaiKey('ok');
         fake.setBehavior(apiKey, { kind: 'slow', delayMs: 60 });
         ids.push(await manager.addKey({ userId, provider: 'openai', keyData: { apiKey } }));
       }
       await manager.revokeKey(ids[5]!);
       await manager.updateKey(ids[4]!, { enabled: false });
-      const other = await manager.addKey({
-        userId: uniqueId(),
-        provider: 'openai',
-        keyData: { apiKey: `sk-test-ok-${unique()}-${'a1'.repeat(12)}` },
-      });
+      const other = await addOpenAiKey(uniqueId());
       let inFlight = 0;
       let peak = 0;
       const counting: typeof fetch = async (input, init) => {
@@ -464,16 +455,8 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
   describe('writes and audit', () => {
     it('bulk runs audit one summary per call and each status change, while every validation gets its row', async () => {
       const userId = uniqueId();
-      const ok = await manager.addKey({
-        userId,
-        provider: 'openai',
-        keyData: { apiKey: `sk-test-ok-${unique()}-${'a1'.repeat(12)}` },
-      });
-      const bad = await manager.addKey({
-        userId,
-        provider: 'openai',
-        keyData: { apiKey: `sk-test-invalid-${unique()}-${'a1'.repeat(12)}` },
-      });
+      const ok = await addOpenAiKey(userId);
+      const bad = await addOpenAiKey(userId, 'invalid');
       const tested = async () =>
         (await manager.audit.list({ owner: { type: 'user', id: userId } })).filter(
           (e) => e.action === 'key.tested',
@@ -505,14 +488,10 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
 
     it('keeps concurrent validations of one key and of overlapping owners consistent (no deadlock, full history)', async () => {
       const userId = uniqueId();
-      const keyData = { apiKey: `sk-test-ok-${unique()}-${'a1'.repeat(12)}` };
+      const keyData = openaiKey('ok');
       const keyId = await manager.addKey({ userId, provider: 'openai', keyData });
       for (let i = 0; i < 3; i += 1) {
-        await manager.addKey({
-          userId,
-          provider: 'openai',
-          keyData: { apiKey: `sk-test-ok-${unique()}-${'a1'.repeat(12)}` },
-        });
+        await addOpenAiKey(userId);
       }
       const other = makeValidator();
       await Promise.all([
@@ -528,11 +507,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('gives the second of two results for one key in one batch the first in its history', async () => {
-      const keyId = await manager.addKey({
-        userId: uniqueId(),
-        provider: 'openai',
-        keyData: { apiKey: `sk-test-ok-${unique()}-${'a1'.repeat(12)}` },
-      });
+      const keyId = await addOpenAiKey(uniqueId());
       const row = (await manager.keys.findRow(keyId))!;
       const write = (status: 'outage' | 'valid') => ({
         row,
@@ -597,19 +572,11 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
       const metrics = createMetrics();
       const counted = makeValidator({ metrics });
       const userId = uniqueId();
-      const good = await manager.addKey({
-        userId,
-        provider: 'openai',
-        keyData: { apiKey: `sk-test-ok-${unique()}-${'a1'.repeat(12)}` },
-      });
-      const bad = await manager.addKey({
-        userId,
-        provider: 'openai',
-        keyData: { apiKey: `sk-test-billing-${unique()}-${'a1'.repeat(12)}` },
-      });
+      const good = await addOpenAiKey(userId);
+      const bad = await addOpenAiKey(userId, 'billing');
       await counted.testKey(good);
       await counted.testKey(bad);
-      await counted.testCredential('openai', { apiKey: `sk-test-ok-${unique()}-${'a1'.repeat(12)}` });
+      await counted.testCredential('openai', openaiKey('ok'));
       const text = await metrics.registry.metrics();
       expect(text).toContain('ai_provider_validation_success_total{provider="openai"} 2');
       expect(text).toContain('ai_provider_validation_failure_total{provider="openai",reason="billing"} 1');
