@@ -3,7 +3,6 @@
  * can do to the audit log, and that `verify` finds each of it. The attacker here knows the format
  * (rows, heads, state, SHA-256 links) and recomputes whatever they can; only the key is missing.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   capturingLogger,
@@ -18,29 +17,17 @@ import { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
 import { AuditSigner } from './audit-keys.js';
 import { AuditLog } from './audit-log.js';
-import { type AuditRow, entryPayload, type HeadRow, headPayload, headState } from './audit-rows.js';
-import { canonicalJson } from './canonical-json.js';
+import {
+  type AuditRow,
+  entryPayload,
+  type HeadRow,
+  headPayload,
+  headState,
+  legacyHash,
+} from './audit-rows.js';
 import type { AuditProblem, AuditVerification } from './types.js';
 
 const apiKey = () => `sk-proj-${Math.random().toString(36).slice(2)}abcdefgh`;
-
-/** The attacker's hash: the pre-MAC format, plain SHA-256 over the previous hash and the fields. */
-function sha256Link(prev: string, row: AuditRow): string {
-  const fields = {
-    chain: row.chain,
-    seq: Number(row.seq),
-    actor: row.actor,
-    action: row.action,
-    targetType: row.target_type,
-    targetId: row.target_id,
-    ownerType: row.owner_type,
-    ownerId: row.owner_id,
-    context: row.context,
-    details: row.details,
-    createdAt: new Date(row.created_at).toISOString(),
-  };
-  return createHash('sha256').update(prev).update('\n').update(canonicalJson(fields)).digest('hex');
-}
 
 const reasons = (result: AuditVerification) => [...new Set(result.problems.map((p) => p.reason))].sort();
 const seqsOf = (problems: AuditProblem[], chain: string, reason: string) =>
@@ -95,7 +82,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
     let prev = entries[0]?.hash as string;
     for (const row of entries.slice(1)) {
       if (row.seq === '2') row.details = { ...row.details, alias: 'rewritten' };
-      const hash = sha256Link(prev, row);
+      const hash = legacyHash(prev, row);
       await db().query('UPDATE byok.audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE id = $1', [
         row.id,
         JSON.stringify(row.details),
@@ -200,7 +187,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
     const chain = bob as string;
     const last = (await rows(chain)).at(-1) as AuditRow;
     const forged: AuditRow = { ...last, seq: '5', action: 'key.deleted', details: { by: 'bob himself' } };
-    const hash = sha256Link(last.hash, forged);
+    const hash = legacyHash(last.hash, forged);
     await db().query(
       `INSERT INTO byok.audit_log (chain, seq, prev_hash, hash, mac_key, actor, actor_type, action, target_type, target_id, owner_type, owner_id, context, details, created_at)
        SELECT chain, 5, $2, $3, mac_key, actor, actor_type, 'key.deleted', target_type, target_id, owner_type, owner_id, context, $4, created_at
@@ -395,7 +382,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
           details: { n: seq },
           created_at: new Date(Date.now() - (length - seq) * 1000),
         } as unknown as AuditRow;
-        const hash = sha256Link(prev, row);
+        const hash = legacyHash(prev, row);
         await db().query(
           `INSERT INTO byok.audit_log (chain, seq, prev_hash, hash, actor, action, target_type, target_id, owner_type, owner_id, context, details, created_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -450,7 +437,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
       let prev = entries[0]?.hash as string;
       for (const row of entries.slice(1)) {
         row.details = { n: 99 };
-        const hash = sha256Link(prev, row);
+        const hash = legacyHash(prev, row);
         await db().query('UPDATE byok.audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE id = $1', [
           row.id,
           JSON.stringify(row.details),
