@@ -12,6 +12,7 @@ import { UsageService } from '../usage/index.js';
 import { UsageWriter } from '../usage/usage-writer.js';
 import {
   AlertService,
+  type CreateUsageAlertInput,
   type KeyCompromisePayload,
   SIGNATURE_HEADER,
   verifyAlertWebhook,
@@ -59,6 +60,23 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
     await alerts.drain();
   }
 
+  /** A webhook alert of `userId` at `webhookUrl`: a daily count of one request unless `fields` say otherwise. */
+  const webhookAlert = (
+    alerts: AlertService,
+    userId: string,
+    webhookUrl: string,
+    fields: Partial<CreateUsageAlertInput> = {},
+  ) =>
+    alerts.createUsageAlert({
+      userId,
+      alertType: 'requests',
+      thresholdValue: 1,
+      thresholdPeriod: 'daily',
+      notificationChannels: ['webhook'],
+      webhookUrl,
+      ...fields,
+    });
+
   const hooksFor = (marker: string) => receiver.received.filter((r) => r.path.includes(marker));
 
   beforeAll(async () => {
@@ -78,14 +96,7 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
   it('signs a real delivery with the alert’s own secret: it verifies; a tampered body, a stale replay and a wrong secret do not', async () => {
     const { alerts, usage } = service();
     const userId = uniqueId();
-    const created = await alerts.createUsageAlert({
-      userId,
-      alertType: 'requests',
-      thresholdValue: 1,
-      thresholdPeriod: 'daily',
-      notificationChannels: ['webhook'],
-      webhookUrl: `${receiver.url}/ok/${userId}`,
-    });
+    const created = await webhookAlert(alerts, userId, `${receiver.url}/ok/${userId}`);
     expect(created.signingSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(created.hasSigningSecret).toBe(true);
     const secret = created.signingSecret as string;
@@ -138,13 +149,10 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
     const { alerts } = service();
     const userId = uniqueId();
     const owner: Owner = { type: 'user', id: userId };
-    const created = await alerts.createUsageAlert({
-      userId,
+    const created = await webhookAlert(alerts, userId, `${receiver.url}/rot/${userId}`, {
       alertType: 'cost',
       thresholdValue: 1000,
       thresholdPeriod: 'monthly',
-      notificationChannels: ['webhook'],
-      webhookUrl: `${receiver.url}/rot/${userId}`,
     });
     const oldSecret = created.signingSecret as string;
     await notice(alerts, owner);
@@ -190,14 +198,7 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
   it('reports a failed delivery as the alert’s last delivery, with its status code and error code', async () => {
     const { alerts } = service();
     const userId = uniqueId();
-    await alerts.createUsageAlert({
-      userId,
-      alertType: 'requests',
-      thresholdValue: 5,
-      thresholdPeriod: 'daily',
-      notificationChannels: ['webhook'],
-      webhookUrl: `${receiver.url}/fail/${userId}`,
-    });
+    await webhookAlert(alerts, userId, `${receiver.url}/fail/${userId}`, { thresholdValue: 5 });
     await notice(alerts, { type: 'user', id: userId });
     const [listed] = await alerts.listUsageAlerts(userId);
     expect(listed?.lastDelivery).toMatchObject({
@@ -214,13 +215,8 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
     const { alerts } = service();
     const userId = uniqueId();
     const owner: Owner = { type: 'user', id: userId };
-    const created = await alerts.createUsageAlert({
-      userId,
-      alertType: 'requests',
+    const created = await webhookAlert(alerts, userId, 'https://hooks.example.test/retry', {
       thresholdValue: 5,
-      thresholdPeriod: 'daily',
-      notificationChannels: ['webhook'],
-      webhookUrl: 'https://hooks.example.test/retry',
     });
     // A deliverer between two attempts: the first one failed to connect, the row is still claimed.
     const store = createAlertsStore(db);
@@ -258,22 +254,10 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
   it('canary: a signing secret is never in the database in plaintext, a log line or the audit log; a sealed secret copied onto another alert does not open', async () => {
     const { alerts } = service();
     const userId = uniqueId();
-    const created = await alerts.createUsageAlert({
-      userId,
-      alertType: 'requests',
-      thresholdValue: 1,
-      thresholdPeriod: 'daily',
-      notificationChannels: ['webhook'],
-      webhookUrl: `${receiver.url}/canary/${userId}`,
-    });
+    const created = await webhookAlert(alerts, userId, `${receiver.url}/canary/${userId}`);
     const rotated = await alerts.rotateSigningSecret(created.id, userId);
-    const second = await alerts.createUsageAlert({
-      userId,
+    const second = await webhookAlert(alerts, userId, `${receiver.url}/canary2/${userId}`, {
       alertType: 'cost',
-      thresholdValue: 1,
-      thresholdPeriod: 'daily',
-      notificationChannels: ['webhook'],
-      webhookUrl: `${receiver.url}/canary2/${userId}`,
     });
     await notice(alerts, { type: 'user', id: userId });
     expect(hooksFor(userId)).toHaveLength(2);
