@@ -1,38 +1,28 @@
-import { Writable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { serviceDeps } from '../../test/manager.js';
-import { createLogger } from '../logging/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderCallError } from '../providers/provider-call-error.js';
 import { FallbackManager } from './fallback-manager.js';
 
 /**
- * Fallback logs at debug level (BYOK_LOG_LEVEL=debug and `withDebug(true)`) never contain a key —
+ * Fallback logs at debug level (a debug logger and `withDebug(true)`) never contain a key —
  * not even when the failing call's own error message carries it — and neither do its errors.
  */
 describe('fallback logs contain no key', () => {
-  const lines: string[] = [];
+  const { logger, lines } = capturingLogger();
   let db: PGlite;
   let manager: BYOKManager;
   let fallback: FallbackManager;
-  const previousLevel = process.env.BYOK_LOG_LEVEL;
   const systemKey = `sk-system-${uniqueId('s')}-${'z4'.repeat(14)}`;
 
   beforeAll(async () => {
-    process.env.BYOK_LOG_LEVEL = 'debug';
-    const destination = new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(String(chunk));
-        callback();
-      },
-    });
     db = new PGlite();
     manager = new BYOKManager({
       encryptionKey: TEST_MASTER_KEY,
       database: { client: db },
-      logger: createLogger({ destination }),
+      logger,
       fallback: { enabled: true, systemKeys: { openai: { apiKey: systemKey } } },
     });
     await manager.ready();
@@ -40,8 +30,6 @@ describe('fallback logs contain no key', () => {
     fallback = new FallbackManager(serviceDeps(debug));
   });
   afterAll(async () => {
-    if (previousLevel === undefined) delete process.env.BYOK_LOG_LEVEL;
-    else process.env.BYOK_LOG_LEVEL = previousLevel;
     await manager.close();
     await db.close();
   });

@@ -1,40 +1,30 @@
-import { Writable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { serviceDeps } from '../../test/manager.js';
-import { createLogger } from '../logging/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
 import { KeyValidator } from './key-validator.js';
 
 /**
- * Validation logs at debug level (BYOK_LOG_LEVEL=debug and `withDebug(true)`) never contain a key,
+ * Validation logs at debug level (a debug logger and `withDebug(true)`) never contain a key,
  * even when the provider echoes the key back in its error (the fake OpenAI does, in full).
  */
 describe('validation logs contain no key', () => {
-  const lines: string[] = [];
+  const { logger, lines } = capturingLogger();
   const secrets: string[] = [];
   let fake: FakeProviders;
   let db: PGlite;
   let manager: BYOKManager;
   let validator: KeyValidator;
-  const previousLevel = process.env.BYOK_LOG_LEVEL;
 
   beforeAll(async () => {
-    process.env.BYOK_LOG_LEVEL = 'debug';
-    const destination = new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(String(chunk));
-        callback();
-      },
-    });
     fake = await startFakeProviders();
     db = new PGlite();
     manager = new BYOKManager({
       encryptionKey: TEST_MASTER_KEY,
       database: { client: db },
-      logger: createLogger({ destination }),
+      logger,
       providers: {
         openai: { baseUrl: fake.baseUrls.openai },
         twilio: { baseUrl: fake.baseUrls.twilio },
@@ -46,8 +36,6 @@ describe('validation logs contain no key', () => {
     validator = new KeyValidator(serviceDeps(debug));
   });
   afterAll(async () => {
-    if (previousLevel === undefined) delete process.env.BYOK_LOG_LEVEL;
-    else process.env.BYOK_LOG_LEVEL = previousLevel;
     await manager.close();
     await db.close();
     await fake.close();
