@@ -1,8 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { type BYOKSystem, type CreateBYOKOptions, createBYOKForStack2025 } from '../src/create-byok.js';
 import { BYOKManager } from '../src/manager/byok-manager.js';
 import type { BYOKManagerOptions } from '../src/manager/options.js';
 import { createTestDatabase, type FakeProviders, startFakeProviders } from '../src/testing/index.js';
 import { TEST_MASTER_KEY } from './backends.js';
+
+/** The `providers` option that points every provider at `fake`'s server. */
+const fakeProviderUrls = (fake: FakeProviders) =>
+  Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }]));
 
 /**
  * A ready manager on a fresh PGlite database, every provider pointed at a fresh fake provider
@@ -17,7 +22,7 @@ export async function openFakeManager(
     encryptionKey: TEST_MASTER_KEY,
     ...options,
     database: { client: db },
-    providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
+    providers: fakeProviderUrls(fake),
   });
   await manager.ready();
   return {
@@ -26,6 +31,33 @@ export async function openFakeManager(
     manager,
     async close() {
       await manager.close();
+      await db.close();
+      await fake.close();
+    },
+  };
+}
+
+/**
+ * `createBYOKForStack2025` on a fresh PGlite database, every provider pointed at a fresh fake
+ * provider server, with `TEST_MASTER_KEY` unless `options` say otherwise; `close` closes all three.
+ */
+export async function openFakeSystem(
+  options: Omit<CreateBYOKOptions, 'postgresClient' | 'providers'> = {},
+): Promise<{ fake: FakeProviders; db: PGlite; system: BYOKSystem; close(): Promise<void> }> {
+  const fake = await startFakeProviders();
+  const db = await createTestDatabase();
+  const system = await createBYOKForStack2025({
+    encryptionKey: TEST_MASTER_KEY,
+    ...options,
+    postgresClient: db,
+    providers: fakeProviderUrls(fake),
+  });
+  return {
+    fake,
+    db,
+    system,
+    async close() {
+      await system.close();
       await db.close();
       await fake.close();
     },

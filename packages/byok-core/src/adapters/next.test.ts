@@ -1,9 +1,9 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { type BYOKSystem, createBYOKForStack2025 } from '../create-byok.js';
-import { createTestDatabase, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { capturingLogger, uniqueId } from '../../test/backends.js';
+import { openFakeSystem } from '../../test/fake-manager.js';
+import type { BYOKSystem } from '../create-byok.js';
+import type { FakeProviders } from '../testing/index.js';
 import { createBYOKRouteHandlers, withBYOK } from './next.js';
 
 const JWT_SECRET = 'next-adapter-test-secret-0123456789abcdef';
@@ -16,28 +16,17 @@ const token = (sub: string) =>
 
 describe('Next.js App Router helpers', () => {
   let fake: FakeProviders;
-  let db: PGlite;
   let system: BYOKSystem;
+  let close: () => Promise<void>;
   const alice = uniqueId('alice');
   const bob = uniqueId('bob');
   const captured = capturingLogger();
 
   beforeAll(async () => {
-    fake = await startFakeProviders();
-    db = await createTestDatabase();
-    system = await createBYOKForStack2025({
-      encryptionKey: TEST_MASTER_KEY,
-      postgresClient: db,
-      logger: captured.logger,
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
-    });
+    ({ fake, system, close } = await openFakeSystem({ logger: captured.logger }));
   });
 
-  afterAll(async () => {
-    await system.close();
-    await db.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   describe('createBYOKRouteHandlers', () => {
     it('serves the REST API under the route base path, each user seeing only their own keys', async () => {

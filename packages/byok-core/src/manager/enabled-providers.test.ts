@@ -1,32 +1,21 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { uniqueId } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
-import { createBYOKForStack2025 } from '../create-byok.js';
+import { openFakeSystem } from '../../test/fake-manager.js';
+import type { BYOKSystem } from '../create-byok.js';
 import { createBYOKAIIntegration } from '../integrations/index.js';
-import { createTestDatabase, type FakeProviders, startFakeProviders } from '../testing/index.js';
 
 describe('enabledProviders in the library', () => {
   let db: PGlite;
-  let fake: FakeProviders;
-  let system: Awaited<ReturnType<typeof createBYOKForStack2025>>;
+  let system: BYOKSystem;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await startFakeProviders();
-    system = await createBYOKForStack2025({
-      encryptionKey: TEST_MASTER_KEY,
-      postgresClient: db,
-      enabledProviders: ['openai', 'deepgram', 'twilio'],
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([id, baseUrl]) => [id, { baseUrl }])),
-    });
+    ({ db, system, close } = await openFakeSystem({ enabledProviders: ['openai', 'deepgram', 'twilio'] }));
   });
 
-  afterAll(async () => {
-    await system.close();
-    await db.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it('refuses to store, serve or fall back on a provider that is not enabled, with a coded error', async () => {
     const userId = uniqueId();

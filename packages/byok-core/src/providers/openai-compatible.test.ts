@@ -2,14 +2,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { uniqueId } from '../../test/backends.js';
+import { openFakeSystem } from '../../test/fake-manager.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
-import { createBYOKForStack2025 } from '../create-byok.js';
+import type { BYOKSystem } from '../create-byok.js';
 import { SYSTEM_KEY_ENV, systemKeyFor } from '../fallback/system-keys.js';
 import { GATEWAY_PROVIDERS, routeModel } from '../gateway/routing.js';
 import { openAICompatibleBase } from '../gateway/upstream.js';
 import { createBYOKAIIntegration } from '../integrations/index.js';
-import { createTestDatabase, FAKE_USAGE, type FakeProviders, startFakeProviders } from '../testing/index.js';
+import { FAKE_USAGE, type FakeProviders } from '../testing/index.js';
 import { findModelPrice, priceUsage } from '../usage/pricing.js';
 import { getProvider, listProviders, maskKeyData, ProviderType, parseKeyData } from './index.js';
 
@@ -108,23 +109,14 @@ describe('every provider keeps its system-key variables', () => {
 describe('added providers in the library: store, read back and validate against the fakes', () => {
   let db: PGlite;
   let fake: FakeProviders;
-  let system: Awaited<ReturnType<typeof createBYOKForStack2025>>;
+  let system: BYOKSystem;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await startFakeProviders();
-    system = await createBYOKForStack2025({
-      encryptionKey: TEST_MASTER_KEY,
-      postgresClient: db,
-      providers: Object.fromEntries(Object.entries(fake.baseUrls).map(([p, baseUrl]) => [p, { baseUrl }])),
-    });
+    ({ db, fake, system, close } = await openFakeSystem());
   });
 
-  afterAll(async () => {
-    await system.close();
-    await db.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it.each(ADDED)(
     '$id: addKey then getActiveKey returns the same credential; the row holds no plaintext',
