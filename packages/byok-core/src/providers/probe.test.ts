@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { providerCases, unique } from '../../test/provider-cases.js';
+import { findClosedPort, providerCases, unique } from '../../test/provider-cases.js';
 import { type FakeProviders, type RecordedRequest, startFakeProviders } from '../testing/fake-providers.js';
 import { type KeyData, ProviderType, secretValues } from './index.js';
 import { type ProbeResult, probeKey } from './probe.js';
@@ -13,10 +13,7 @@ let closedPort: number;
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closedPort = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  closedPort = await findClosedPort();
 });
 
 afterAll(async () => {

@@ -1,9 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
 import { openManager, serviceDeps } from '../../test/manager.js';
-import { providerCases, TWILIO_SID, unique } from '../../test/provider-cases.js';
+import { findClosedPort, providerCases, TWILIO_SID, unique } from '../../test/provider-cases.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { isBYOKError } from '../errors/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
@@ -41,10 +39,7 @@ let closedPort: number;
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closedPort = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  closedPort = await findClosedPort();
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.clear());
