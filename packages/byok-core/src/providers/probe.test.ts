@@ -54,25 +54,16 @@ describe.each(providerCases)('probeKey against the fake $provider', (c) => {
     expectNoSecret(result, c.provider, keyData);
   });
 
-  it('invalid key → invalid_key', async () => {
-    const keyData = c.keyData('invalid');
+  // A failing answer by key marker: its outcome and status, whether a retry may help, and no wait hint.
+  it.each([
+    { marker: 'invalid', outcome: 'invalid_key', statusCode: c.invalidStatus, isRetryable: false },
+    { marker: 'forbidden', outcome: 'permission_denied', statusCode: 403, isRetryable: false },
+    { marker: 'billing', outcome: 'billing', statusCode: c.billingStatus, isRetryable: false },
+    { marker: 'outage', outcome: 'outage', statusCode: c.outageStatus, isRetryable: true },
+  ])('$marker key → $outcome', async ({ marker, ...expected }) => {
+    const keyData = c.keyData(marker);
     const result = await probe(keyData);
-    expect(result).toMatchObject({ outcome: 'invalid_key', statusCode: c.invalidStatus, isRetryable: false });
-    sentRequest(keyData);
-    expectNoSecret(result, c.provider, keyData);
-  });
-
-  it('forbidden → permission_denied', async () => {
-    const keyData = c.keyData('forbidden');
-    const result = await probe(keyData);
-    expect(result).toMatchObject({ outcome: 'permission_denied', statusCode: 403, isRetryable: false });
-    expectNoSecret(result, c.provider, keyData);
-  });
-
-  it('no credit → billing, never retryable', async () => {
-    const keyData = c.keyData('billing');
-    const result = await probe(keyData);
-    expect(result).toMatchObject({ outcome: 'billing', statusCode: c.billingStatus, isRetryable: false });
+    expect(result).toMatchObject(expected);
     expect(result.retryAfterMs).toBeUndefined();
     sentRequest(keyData);
     expectNoSecret(result, c.provider, keyData);
@@ -97,13 +88,6 @@ describe.each(providerCases)('probeKey against the fake $provider', (c) => {
     const result = await probe(keyData);
     expect(result).toMatchObject({ outcome: 'rate_limited', statusCode: 429, isRetryable: true });
     expect(result.retryAfterMs).toBe(c.defaultRetryAfterMs);
-  });
-
-  it('outage → outage, retryable', async () => {
-    const keyData = c.keyData('outage');
-    const result = await probe(keyData);
-    expect(result).toMatchObject({ outcome: 'outage', statusCode: c.outageStatus, isRetryable: true });
-    expectNoSecret(result, c.provider, keyData);
   });
 
   it('a server that never answers → timeout within the limit', async () => {
