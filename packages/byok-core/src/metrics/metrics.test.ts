@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends, uniqueId } from '../../test/backends.js';
 import { openManager } from '../../test/manager.js';
+import type { AddKeyInput } from '../keys/types.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { collectBYOKMetrics } from './collect.js';
 import { createMetrics } from './prometheus.js';
@@ -107,26 +108,12 @@ describe.each(databaseBackends)('collectBYOKMetrics on $name', (backend) => {
     });
 
     const [alice, bob, carol] = [uniqueId(), uniqueId(), uniqueId()];
-    const a1 = await manager.addKey({
-      userId: alice,
-      provider: 'openai',
-      keyData: { apiKey: 'sk-test-metrics-aaaaaaaa1' },
-    });
-    const a2 = await manager.addKey({
-      userId: alice,
-      provider: 'openai',
-      keyData: { apiKey: 'sk-test-metrics-aaaaaaaa2' },
-    });
-    const b1 = await manager.addKey({
-      userId: bob,
-      provider: 'anthropic',
-      keyData: { apiKey: 'sk-ant-api03-metrics-bbbbbbbbbbbbbbbb' },
-    });
-    const c1 = await manager.addKey({
-      userId: carol,
-      provider: 'deepgram',
-      keyData: { apiKey: 'c'.repeat(40) },
-    });
+    const add = (userId: string, provider: AddKeyInput['provider'], apiKey: string) =>
+      manager.addKey({ userId, provider, keyData: { apiKey } });
+    const a1 = await add(alice, 'openai', 'sk-test-metrics-aaaaaaaa1');
+    const a2 = await add(alice, 'openai', 'sk-test-metrics-aaaaaaaa2');
+    const b1 = await add(bob, 'anthropic', 'sk-ant-api03-metrics-bbbbbbbbbbbbbbbb');
+    const c1 = await add(carol, 'deepgram', 'c'.repeat(40));
     await manager.updateKey(a2, { enabled: false });
     await manager.revokeKey(c1);
     await manager.context.db.query("UPDATE byok.keys SET status = 'invalid' WHERE id = $1", [b1]);
