@@ -28,6 +28,9 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   afterAll(() => close());
 
   const db = () => toDatabase(client);
+  /** Stores an OpenAI key for `userId` (its secret: `openaiKey(tail)`). */
+  const addOpenAi = (userId: string, tail?: string) =>
+    manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey(tail) } });
 
   it('adds a key and hands it back decrypted, with details masked', async () => {
     const userId = uniqueId();
@@ -68,11 +71,7 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   it('keeps owners apart: another owner gets nothing and "not found", never the row', async () => {
     const alice = uniqueId('alice');
     const mallory = uniqueId('mallory');
-    const keyId = await manager.addKey({
-      userId: alice,
-      provider: 'openai',
-      keyData: { apiKey: openaiKey('b') },
-    });
+    const keyId = await addOpenAi(alice, 'b');
     expect(await manager.getActiveKey(mallory, 'openai')).toBeNull();
     expect(await manager.getKeyDetails(keyId, { scope: { userId: mallory } })).toBeNull();
     expect(await manager.listKeys(mallory)).toEqual([]);
@@ -197,7 +196,7 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
 
   it('refuses a flipped byte in the IV, the tag or the ciphertext', async () => {
     const userId = uniqueId();
-    const keyId = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('e') } });
+    const keyId = await addOpenAi(userId, 'e');
     const { rows } = await db().query<{ ciphertext: string }>(
       'SELECT ciphertext FROM byok.keys WHERE id = $1',
       [keyId],
@@ -220,21 +219,9 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
   it('refuses a ciphertext copied onto another row or another owner', async () => {
     const alice = uniqueId('alice');
     const bob = uniqueId('bob');
-    const source = await manager.addKey({
-      userId: alice,
-      provider: 'openai',
-      keyData: { apiKey: openaiKey('f') },
-    });
-    const sameOwner = await manager.addKey({
-      userId: alice,
-      provider: 'openai',
-      keyData: { apiKey: openaiKey('g') },
-    });
-    const otherOwner = await manager.addKey({
-      userId: bob,
-      provider: 'openai',
-      keyData: { apiKey: openaiKey('h') },
-    });
+    const source = await addOpenAi(alice, 'f');
+    const sameOwner = await addOpenAi(alice, 'g');
+    const otherOwner = await addOpenAi(bob, 'h');
     const { rows } = await db().query<{ ciphertext: string }>(
       'SELECT ciphertext FROM byok.keys WHERE id = $1',
       [source],
@@ -325,7 +312,7 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
     // As a database of an older deployment: a fresh one has no legacy value, so reads of them are off.
     await db().query("DELETE FROM byok.system_flags WHERE name = 'legacy_ciphertext_none_left'");
     const userId = uniqueId();
-    const keyId = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('i') } });
+    const keyId = await addOpenAi(userId, 'i');
     const legacySecret = openaiKey('j');
     await db().query('UPDATE byok.keys SET ciphertext = $2 WHERE id = $1', [
       keyId,
@@ -337,7 +324,7 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
 
   it('counts key use per hour off the hot path', async () => {
     const userId = uniqueId();
-    const keyId = await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: openaiKey('k') } });
+    const keyId = await addOpenAi(userId, 'k');
     for (let i = 0; i < 5; i += 1) await manager.getActiveKey(userId, 'openai');
     expect(
       (await db().query('SELECT 1 FROM byok.key_access_hourly WHERE key_id = $1', [keyId])).rows,
@@ -354,21 +341,9 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
 
   it('lists the keys a bulk validation goes through: not revoked, one owner or everyone', async () => {
     const [userA, userB] = [uniqueId(), uniqueId()];
-    const kept = await manager.addKey({
-      userId: userA,
-      provider: 'openai',
-      keyData: { apiKey: openaiKey('v') },
-    });
-    const gone = await manager.addKey({
-      userId: userA,
-      provider: 'openai',
-      keyData: { apiKey: openaiKey('w') },
-    });
-    const other = await manager.addKey({
-      userId: userB,
-      provider: 'openai',
-      keyData: { apiKey: openaiKey('x') },
-    });
+    const kept = await addOpenAi(userA, 'v');
+    const gone = await addOpenAi(userA, 'w');
+    const other = await addOpenAi(userB, 'x');
     await manager.keys.revokeKey(gone);
     expect((await manager.keys.listKeysToValidate({ userId: userA })).map((k) => k.id)).toEqual([kept]);
     const everyone = (await manager.keys.listKeysToValidate()).map((k) => k.id);
