@@ -47,6 +47,9 @@ describe('AIRouter', () => {
       preferred ? { preferredProviders: preferred } : {},
     );
 
+  const addKey = (userId: string, provider: `${ProviderType}`, apiKey: string) =>
+    manager.addKey({ userId, provider, keyData: { apiKey } });
+
   beforeAll(async () => {
     fake = await startFakeProviders();
     db = await createTestDatabase();
@@ -68,12 +71,8 @@ describe('AIRouter', () => {
 
   it('answers on the preferred provider with the user key and records the usage into BYOK', async () => {
     const userId = newUser();
-    const keyId = await manager.addKey({
-      userId,
-      provider: 'openai',
-      keyData: { apiKey: 'sk-proj-router-0001' },
-    });
-    await manager.addKey({ userId, provider: 'anthropic', keyData: { apiKey: 'sk-ant-api03-router-0002' } });
+    const keyId = await addKey(userId, 'openai', 'sk-proj-router-0001');
+    await addKey(userId, 'anthropic', 'sk-ant-api03-router-0002');
     const router = new AIRouter(await configFor(userId, [ProviderType.OPENAI, ProviderType.ANTHROPIC]));
     expect(router.providers.slice(0, 2)).toEqual(['openai', 'anthropic']);
 
@@ -95,12 +94,8 @@ describe('AIRouter', () => {
 
   it('falls back to the next provider when the first refuses the key, recording both attempts', async () => {
     const userId = newUser();
-    await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: 'sk-proj-router-revoked-0003' } });
-    const claudeKey = await manager.addKey({
-      userId,
-      provider: 'anthropic',
-      keyData: { apiKey: 'sk-ant-api03-router-0004' },
-    });
+    await addKey(userId, 'openai', 'sk-proj-router-revoked-0003');
+    const claudeKey = await addKey(userId, 'anthropic', 'sk-ant-api03-router-0004');
     const router = new AIRouter(await configFor(userId, [ProviderType.OPENAI, ProviderType.ANTHROPIC]));
     const answer = await router.chat({
       messages: [
@@ -124,7 +119,7 @@ describe('AIRouter', () => {
   it('fails with a coded error that never contains the key when every provider refuses', async () => {
     const userId = newUser();
     const secret = 'sk-proj-router-invalid-0005';
-    await manager.addKey({ userId, provider: 'openai', keyData: { apiKey: secret } });
+    await addKey(userId, 'openai', secret);
     const router = new AIRouter(await configFor(userId));
     const error = await router.chat('Hi').then(
       () => undefined,
@@ -150,8 +145,8 @@ describe('AIRouter', () => {
       deepseek: 'sk-deepseekstream0123456789',
       openrouter: 'sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd',
     } as const;
-    for (const [provider, apiKey] of Object.entries(keys))
-      await manager.addKey({ userId, provider, keyData: { apiKey } });
+    for (const [provider, apiKey] of Object.entries(keys) as [keyof typeof keys, string][])
+      await addKey(userId, provider, apiKey);
     const router = new AIRouter(await configFor(userId));
     for (const provider of Object.keys(keys) as (keyof typeof keys)[]) {
       const stream = await router.stream({
@@ -176,12 +171,8 @@ describe('AIRouter', () => {
 
   it('embeds on the first provider with embeddings and skips the ones without', async () => {
     const userId = newUser();
-    await manager.addKey({ userId, provider: 'anthropic', keyData: { apiKey: 'sk-ant-api03-embed-0008' } });
-    const geminiKey = await manager.addKey({
-      userId,
-      provider: 'gemini',
-      keyData: { apiKey: 'AIzaSyEmbed0123456789abcdefghijklmnop' },
-    });
+    await addKey(userId, 'anthropic', 'sk-ant-api03-embed-0008');
+    const geminiKey = await addKey(userId, 'gemini', 'AIzaSyEmbed0123456789abcdefghijklmnop');
     const router = new AIRouter(await configFor(userId, [ProviderType.ANTHROPIC, ProviderType.GEMINI]));
     const result = await router.embed(['alpha', 'beta']);
     expect(result.provider).toBe('gemini');
