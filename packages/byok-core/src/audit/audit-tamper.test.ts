@@ -69,19 +69,15 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
     ).rows;
   }
 
-  it('verifies an untouched log', async () => {
-    await populate();
-    const result = await manager.audit.verify();
-    expect(result).toMatchObject({ ok: true, checked: 12, chains: 3, problems: [], legacyEntries: 0 });
-  });
-
-  it('finds an edited row whose later hashes were recomputed with plain SHA-256, and lists every entry after it', async () => {
-    const [alice] = await populate();
-    const chain = alice as string;
+  /**
+   * The attacker's rewrite: `edit` changes the rows after the first, every one of them is linked
+   * again with plain SHA-256, and the head takes the last hash. Returns the rows as they were read.
+   */
+  async function relinkEdited(chain: string, edit: (row: AuditRow) => void): Promise<AuditRow[]> {
     const entries = await rows(chain);
     let prev = entries[0]?.hash as string;
     for (const row of entries.slice(1)) {
-      if (row.seq === '2') row.details = { ...row.details, alias: 'rewritten' };
+      edit(row);
       const hash = legacyHash(prev, row);
       await db().query('UPDATE byok.audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE id = $1', [
         row.id,
@@ -92,6 +88,21 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
       prev = hash;
     }
     await db().query('UPDATE byok.audit_chain_heads SET hash = $2 WHERE chain = $1', [chain, prev]);
+    return entries;
+  }
+
+  it('verifies an untouched log', async () => {
+    await populate();
+    const result = await manager.audit.verify();
+    expect(result).toMatchObject({ ok: true, checked: 12, chains: 3, problems: [], legacyEntries: 0 });
+  });
+
+  it('finds an edited row whose later hashes were recomputed with plain SHA-256, and lists every entry after it', async () => {
+    const [alice] = await populate();
+    const chain = alice as string;
+    const entries = await relinkEdited(chain, (row) => {
+      if (row.seq === '2') row.details = { ...row.details, alias: 'rewritten' };
+    });
 
     const result = await manager.audit.verify();
     expect(result.ok).toBe(false);
@@ -432,20 +443,9 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
     it('finds a legacy row rewritten after the upgrade, SHA-256 links recomputed', async () => {
       const chain = await legacyChain(3);
       await manager.audit.prepare();
-      const entries = await rows(chain);
-      let prev = entries[0]?.hash as string;
-      for (const row of entries.slice(1)) {
+      await relinkEdited(chain, (row) => {
         row.details = { n: 99 };
-        const hash = legacyHash(prev, row);
-        await db().query('UPDATE byok.audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE id = $1', [
-          row.id,
-          JSON.stringify(row.details),
-          prev,
-          hash,
-        ]);
-        prev = hash;
-      }
-      await db().query('UPDATE byok.audit_chain_heads SET hash = $2 WHERE chain = $1', [chain, prev]);
+      });
       expect(reasons(await manager.audit.verify())).toEqual(['head-seal']);
     });
 
