@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { type KeyData, ProviderType } from '../src/providers/index.js';
+import { type KeyData, ProviderType, secretValues } from '../src/providers/index.js';
+import type { FakeProviders, RecordedRequest } from '../src/testing/fake-providers.js';
 
 export const TWILIO_SID = `AC${'0a1b2c3d4e5f6789'.repeat(2)}`;
 
@@ -136,3 +137,14 @@ export const providerCases: ProviderCase[] = [
     billingStatus: 403,
   }),
 ];
+
+/** The single request `fake` recorded for case `c`: a GET to its path with its auth, the key never in the URL. */
+export function expectOneRequest(fake: FakeProviders, c: ProviderCase, keyData: KeyData): RecordedRequest {
+  expect(fake.requests).toHaveLength(1);
+  const request = fake.requests[0]!;
+  expect(request.method).toBe('GET');
+  expect(request.path).toBe(c.path(keyData));
+  c.auth(request.headers, keyData);
+  for (const secret of secretValues(c.provider, keyData)) expect(request.path).not.toContain(secret);
+  return request;
+}

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findClosedPort, providerCases, unique } from '../../test/provider-cases.js';
-import { type FakeProviders, type RecordedRequest, startFakeProviders } from '../testing/fake-providers.js';
+import { expectOneRequest, findClosedPort, providerCases, unique } from '../../test/provider-cases.js';
+import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
 import { type KeyData, ProviderType, secretValues } from './index.js';
 import { type ProbeResult, probeKey } from './probe.js';
 
@@ -32,17 +32,8 @@ describe.each(providerCases)('probeKey against the fake $provider', (c) => {
   const probe = (keyData: KeyData, timeoutMs = 2000, baseUrl = fake.baseUrls[c.provider]) =>
     probeKey(c.provider, keyData, { baseUrl, timeoutMs });
 
-  /** The single request the probe sent, checked for path and auth. */
-  function sentRequest(keyData: KeyData): RecordedRequest {
-    expect(fake.requests).toHaveLength(1);
-    const request = fake.requests[0]!;
-    expect(request.method).toBe('GET');
-    expect(request.path).toBe(c.path(keyData));
-    c.auth(request.headers, keyData);
-    // The key travels in a header only, never in the URL.
-    for (const secret of secretValues(c.provider, keyData)) expect(request.path).not.toContain(secret);
-    return request;
-  }
+  /** The single request the probe sent, checked for path and auth (the key travels in a header only). */
+  const sentRequest = (keyData: KeyData) => expectOneRequest(fake, c, keyData);
 
   it('valid key → valid', async () => {
     const keyData = c.keyData('ok');

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
 import { openManager, serviceDeps } from '../../test/manager.js';
-import { findClosedPort, providerCases, TWILIO_SID, unique } from '../../test/provider-cases.js';
+import {
+  expectOneRequest,
+  findClosedPort,
+  providerCases,
+  TWILIO_SID,
+  unique,
+} from '../../test/provider-cases.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { isBYOKError } from '../errors/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
@@ -107,14 +113,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     }
 
     /** The one request the validation sent: right path, right auth, key never in the URL. */
-    function sentRequest(keyData: KeyData): void {
-      expect(fake.requests).toHaveLength(1);
-      const request = fake.requests[0]!;
-      expect(request.method).toBe('GET');
-      expect(request.path).toBe(c.path(keyData));
-      c.auth(request.headers, keyData);
-      for (const secret of secretValues(c.provider, keyData)) expect(request.path).not.toContain(secret);
-    }
+    const sentRequest = (keyData: KeyData) => expectOneRequest(fake, c, keyData);
 
     function expectNoSecret(value: unknown, keyData: KeyData): void {
       const text = JSON.stringify(value);
