@@ -39,6 +39,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { databaseBackends, uniqueId } from '../packages/byok-core/test/backends.js';
+import { usageRowsOf } from '../packages/byok-core/test/usage-rows.js';
 
 // Stands in for `import { AIRouter } from '@stack-2025/ai-general-core'` (written before the package existed;
 // e2e/spec-samples-verbatim.test.ts runs the real one):
@@ -66,19 +67,6 @@ class DeepgramVoiceAgent {
 const backend = databaseBackends.at(-1) ?? databaseBackends[0];
 const JWT_SECRET = 'spec-samples-integrations-jwt-secret-0123456789';
 
-interface UsageRow {
-  key_id: string | null;
-  owner_id: string;
-  provider: string;
-  model: string | null;
-  requests: number;
-  input_tokens: string | number;
-  output_tokens: string | number;
-  cached_tokens: string | number;
-  cost_usd: string | null;
-  success: boolean;
-}
-
 describe(`spec: Provider and Middleware Integration (${backend?.name})`, () => {
   let fake: FakeProviders;
   let database: Awaited<ReturnType<NonNullable<typeof backend>['open']>>;
@@ -86,13 +74,7 @@ describe(`spec: Provider and Middleware Integration (${backend?.name})`, () => {
   let byokManager: BYOKManager;
   const savedEnv = { ...process.env };
 
-  const usageOf = async (userId: string): Promise<UsageRow[]> =>
-    (
-      await byokManager.context.db.query<UsageRow>(
-        'SELECT * FROM byok.key_usage WHERE owner_id = $1 ORDER BY id',
-        [userId],
-      )
-    ).rows;
+  const usageOf = (userId: string) => usageRowsOf(byokManager.context.db, userId);
 
   beforeAll(async () => {
     fake = await startFakeProviders();

@@ -5,27 +5,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
 import { openFakeManager } from '../../test/fake-manager.js';
+import { usageRowsOf } from '../../test/usage-rows.js';
 import { isBYOKError } from '../errors/index.js';
 import { type FallbackAttempt, ProviderCallError } from '../fallback/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderType } from '../providers/index.js';
 import { FAKE_USAGE, type FakeProviders } from '../testing/index.js';
 import { createBYOKAIIntegration } from './index.js';
-
-interface UsageRow {
-  key_id: string | null;
-  owner_id: string;
-  provider: string;
-  model: string | null;
-  requests: number;
-  input_tokens: string | number;
-  output_tokens: string | number;
-  cached_tokens: string | number;
-  cost_usd: string | null;
-  priced: boolean;
-  latency_ms: number | null;
-  success: boolean;
-}
 
 const SYSTEM_OPENAI_KEY = 'sk-system-0123456789abcdef';
 
@@ -36,8 +22,7 @@ describe('createBYOKAIIntegration', () => {
   let close: () => Promise<void>;
   const captured = capturingLogger();
 
-  const usageOf = async (userId: string): Promise<UsageRow[]> =>
-    (await db.query<UsageRow>('SELECT * FROM byok.key_usage WHERE owner_id = $1 ORDER BY id', [userId])).rows;
+  const usageOf = (userId: string) => usageRowsOf(db, userId);
 
   beforeAll(async () => {
     ({ fake, db, manager, close } = await openFakeManager({
