@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../apps/byok-server/src/config.js';
 import { type RunningServer, startServer } from '../apps/byok-server/src/server.js';
 import { JWT_SECRET, MASTER_KEY, tempDir, tokenFor, uid } from '../apps/byok-server/test/helpers.js';
+import { webhookAlert } from '../packages/byok-core/test/alerts.js';
 
 interface Answer {
   status: number;
@@ -145,14 +146,7 @@ describe('the production server', () => {
     expect(JSON.parse(created.body).error.code).toBe('INVALID_INPUT');
 
     // Stored around the API (an old row, another client of the library): delivery refuses it too.
-    await server.system.database.createUsageAlert({
-      userId,
-      alertType: 'requests',
-      thresholdValue: 1,
-      thresholdPeriod: 'daily',
-      notificationChannels: ['webhook'],
-      webhookUrl,
-    });
+    await webhookAlert(server.system.database, userId, webhookUrl);
     await server.system.manager.recordUsage({ userId, provider: 'openai', model: 'gpt-4o', inputTokens: 1 });
     await server.system.manager.context.alerts.drain();
     const { rows } = await server.system.database.db.query<{ status: string; last_error: string }>(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookAlert } from '../../test/alerts.js';
 import { capturingLogger, databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
 import { openMigrated } from '../../test/database.js';
 import { codeOf } from '../../test/error-code.js';
@@ -12,7 +13,6 @@ import { UsageService } from '../usage/index.js';
 import { UsageWriter } from '../usage/usage-writer.js';
 import {
   AlertService,
-  type CreateUsageAlertInput,
   type KeyCompromisePayload,
   SIGNATURE_HEADER,
   verifyAlertWebhook,
@@ -59,23 +59,6 @@ describe.each(databaseBackends)('signed alert webhooks on $name', (backend) => {
     alerts.deliver(ids);
     await alerts.drain();
   }
-
-  /** A webhook alert of `userId` at `webhookUrl`: a daily count of one request unless `fields` say otherwise. */
-  const webhookAlert = (
-    alerts: AlertService,
-    userId: string,
-    webhookUrl: string,
-    fields: Partial<CreateUsageAlertInput> = {},
-  ) =>
-    alerts.createUsageAlert({
-      userId,
-      alertType: 'requests',
-      thresholdValue: 1,
-      thresholdPeriod: 'daily',
-      notificationChannels: ['webhook'],
-      webhookUrl,
-      ...fields,
-    });
 
   const hooksFor = (marker: string) => receiver.received.filter((r) => r.path.includes(marker));
 
