@@ -35,9 +35,9 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import express from 'express';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { tokenFor } from '../apps/byok-server/test/helpers.js';
 import { databaseBackends, uniqueId } from '../packages/byok-core/test/backends.js';
 import { usageRowsOf } from '../packages/byok-core/test/usage-rows.js';
 
@@ -457,12 +457,7 @@ describe(`spec: Provider and Middleware Integration (${backend?.name})`, () => {
 
   describe('examples/', () => {
     const user = uniqueId('example');
-    const token = (sub: string) =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(sub)
-        .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(JWT_SECRET));
+    const token = (sub: string) => tokenFor(sub, { secret: JWT_SECRET });
 
     beforeAll(async () => {
       await byokManager.addKey({
@@ -488,11 +483,7 @@ describe(`spec: Provider and Middleware Integration (${backend?.name})`, () => {
         const answer = await chat(`Bearer ${await token(user)}`);
         expect(await answer.json()).toEqual({ response: 'Hello from the fake provider.' });
         expect(fake.requests[0]?.headers.authorization).toBe('Bearer sk-proj-example-0001');
-        const forged = await new SignJWT({})
-          .setProtectedHeader({ alg: 'HS256' })
-          .setSubject(user)
-          .setExpirationTime('5m')
-          .sign(new TextEncoder().encode('some-other-secret-0123456789abcdef'));
+        const forged = await tokenFor(user, { secret: 'some-other-secret-0123456789abcdef' });
         expect((await chat(`Bearer ${forged}`)).status).toBe(400);
         expect((await chat()).status).toBe(400);
       } finally {
