@@ -14,6 +14,12 @@ interface Row {
   providerCode?: string;
 }
 
+/** Anthropic's error envelope: `{ type: 'error', error: { type, message, ...more } }`. */
+const anthropicError = (type: string, message: string, more: Record<string, unknown> = {}) => ({
+  type: 'error',
+  error: { type, message, ...more },
+});
+
 const rows: Row[] = [
   {
     name: 'OpenAI 429 insufficient_quota with the cause in error.code',
@@ -45,47 +51,36 @@ const rows: Row[] = [
     name: 'Anthropic 400 "credit balance is too low"',
     provider: ProviderType.ANTHROPIC,
     status: 400,
-    body: {
-      type: 'error',
-      error: {
-        type: 'invalid_request_error',
-        message: 'Your credit balance is too low to access the Anthropic API.',
-      },
-    },
+    body: anthropicError(
+      'invalid_request_error',
+      'Your credit balance is too low to access the Anthropic API.',
+    ),
     outcome: 'billing',
   },
   {
     name: 'Anthropic 400 spend limit reached',
     provider: ProviderType.ANTHROPIC,
     status: 400,
-    body: {
-      type: 'error',
-      error: {
-        type: 'invalid_request_error',
-        message: 'You have reached your specified workspace API usage limits.',
-      },
-    },
+    body: anthropicError(
+      'invalid_request_error',
+      'You have reached your specified workspace API usage limits.',
+    ),
     outcome: 'billing',
   },
   {
     name: 'Anthropic 400 other invalid request',
     provider: ProviderType.ANTHROPIC,
     status: 400,
-    body: { type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } },
+    body: anthropicError('invalid_request_error', 'max_tokens: Field required'),
     outcome: 'unexpected',
   },
   {
     name: 'Anthropic 429 enforced_spend_limit_reached',
     provider: ProviderType.ANTHROPIC,
     status: 429,
-    body: {
-      type: 'error',
-      error: {
-        type: 'rate_limit_error',
-        message: 'cap',
-        details: { error_code: 'enforced_spend_limit_reached' },
-      },
-    },
+    body: anthropicError('rate_limit_error', 'cap', {
+      details: { error_code: 'enforced_spend_limit_reached' },
+    }),
     outcome: 'billing',
     providerCode: 'enforced_spend_limit_reached',
   },
@@ -94,7 +89,7 @@ const rows: Row[] = [
     provider: ProviderType.ANTHROPIC,
     status: 529,
     headers: { 'retry-after': '3' },
-    body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+    body: anthropicError('overloaded_error', 'Overloaded'),
     outcome: 'outage',
     retryAfterMs: 3000,
   },
@@ -102,7 +97,7 @@ const rows: Row[] = [
     name: 'Anthropic 504 timeout_error',
     provider: ProviderType.ANTHROPIC,
     status: 504,
-    body: { type: 'error', error: { type: 'timeout_error', message: 'timeout' } },
+    body: anthropicError('timeout_error', 'timeout'),
     outcome: 'outage',
   },
   {
