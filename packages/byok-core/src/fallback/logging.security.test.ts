@@ -1,8 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { serviceDeps } from '../../test/manager.js';
-import { BYOKManager } from '../manager/byok-manager.js';
+import { capturingLogger, pgliteBackend, uniqueId } from '../../test/backends.js';
+import { openManager, serviceDeps } from '../../test/manager.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { ProviderCallError } from '../providers/provider-call-error.js';
 import { FallbackManager } from './fallback-manager.js';
 
@@ -12,27 +11,20 @@ import { FallbackManager } from './fallback-manager.js';
  */
 describe('fallback logs contain no key', () => {
   const { logger, lines } = capturingLogger();
-  let db: PGlite;
+  let close: () => Promise<void>;
   let manager: BYOKManager;
   let fallback: FallbackManager;
   const systemKey = `sk-system-${uniqueId('s')}-${'z4'.repeat(14)}`;
 
   beforeAll(async () => {
-    db = new PGlite();
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: db },
+    ({ manager, close } = await openManager(pgliteBackend, {
       logger,
       fallback: { enabled: true, systemKeys: { openai: { apiKey: systemKey } } },
-    });
-    await manager.ready();
+    }));
     const debug = manager.withDebug(true);
     fallback = new FallbackManager(serviceDeps(debug));
   });
-  afterAll(async () => {
-    await manager.close();
-    await db.close();
-  });
+  afterAll(() => close());
 
   it('while keys fail, cool down and fall back to the system key', async () => {
     const userId = uniqueId();

@@ -1,9 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturingLogger, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
+import { capturingLogger, uniqueId } from '../../test/backends.js';
+import { openFakeManager } from '../../test/fake-manager.js';
 import { serviceDeps } from '../../test/manager.js';
-import { BYOKManager } from '../manager/byok-manager.js';
-import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
+import type { BYOKManager } from '../manager/byok-manager.js';
 import { KeyValidator } from './key-validator.js';
 
 /**
@@ -13,33 +13,17 @@ import { KeyValidator } from './key-validator.js';
 describe('validation logs contain no key', () => {
   const { logger, lines } = capturingLogger();
   const secrets: string[] = [];
-  let fake: FakeProviders;
   let db: PGlite;
   let manager: BYOKManager;
   let validator: KeyValidator;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = await startFakeProviders();
-    db = new PGlite();
-    manager = new BYOKManager({
-      encryptionKey: TEST_MASTER_KEY,
-      database: { client: db },
-      logger,
-      providers: {
-        openai: { baseUrl: fake.baseUrls.openai },
-        twilio: { baseUrl: fake.baseUrls.twilio },
-      },
-      validation: { timeout: 5000 },
-    });
-    await manager.ready();
+    ({ db, manager, close } = await openFakeManager({ logger, validation: { timeout: 5000 } }));
     const debug = manager.withDebug(true);
     validator = new KeyValidator(serviceDeps(debug));
   });
-  afterAll(async () => {
-    await manager.close();
-    await db.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it('across every outcome, scheduled rounds and credential tests', async () => {
     const userId = uniqueId();
