@@ -14,6 +14,7 @@ export interface KeyUsageRow {
   priced: boolean;
   latency_ms: number | null;
   success: boolean;
+  audio_seconds: string | null;
 }
 
 /** The usage rows recorded for the user `userId`, in the order they were written. */

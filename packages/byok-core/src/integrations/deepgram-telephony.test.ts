@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uniqueId } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
 import { openFakeManager } from '../../test/fake-manager.js';
+import { usageRowsOf } from '../../test/usage-rows.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { FAKE_USAGE, type FakeProviders } from '../testing/index.js';
 import { createBYOKDeepgramIntegration, createBYOKTelephonyIntegration } from './index.js';
@@ -18,19 +19,7 @@ describe('Deepgram and telephony integrations', () => {
   let manager: BYOKManager;
   let close: () => Promise<void>;
 
-  const usageOf = async (userId: string) =>
-    (
-      await db.query<{
-        key_id: string | null;
-        provider: string;
-        model: string | null;
-        requests: number;
-        cost_usd: string | null;
-        priced: boolean;
-        success: boolean;
-        audio_seconds: string | null;
-      }>('SELECT * FROM byok.key_usage WHERE owner_id = $1 ORDER BY id', [userId])
-    ).rows;
+  const usageOf = (userId: string) => usageRowsOf(db, userId);
 
   beforeAll(async () => {
     ({ fake, db, manager, close } = await openFakeManager());
