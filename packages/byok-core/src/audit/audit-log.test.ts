@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { auditSuiteHooks, emptyAuditLog } from '../../test/audit.js';
 import { databaseBackends, uniqueId } from '../../test/backends.js';
-import { openManager } from '../../test/manager.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
 import { AuditLog } from './audit-log.js';
@@ -9,16 +9,11 @@ const apiKey = () => `sk-proj-${Math.random().toString(36).slice(2)}abcdefgh`;
 
 describe.each(databaseBackends)('audit chain on $name', (backend) => {
   let client: unknown;
-  let close: () => Promise<void>;
   let manager: BYOKManager;
   const db = () => toDatabase(client);
 
-  beforeAll(async () => {
-    ({ client, manager, close } = await openManager(backend));
-  });
-  afterAll(() => close());
-  beforeEach(async () => {
-    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
+  auditSuiteHooks(backend, (opened) => {
+    ({ client, manager } = opened);
   });
 
   async function busyOwners(): Promise<string[]> {
@@ -79,7 +74,7 @@ describe.each(databaseBackends)('audit chain on $name', (backend) => {
     );
     await db().query('DELETE FROM byok.audit_log WHERE id = $1', [rows[1]?.id]);
     expect((await manager.audit.verifyChain()).ok).toBe(false);
-    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
+    await emptyAuditLog(db());
     await busyOwners();
     await db().query('DELETE FROM byok.audit_log WHERE id = (SELECT max(id) FROM byok.audit_log)');
     expect(await manager.audit.verifyChain()).toMatchObject({ ok: false });

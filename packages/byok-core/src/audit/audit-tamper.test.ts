@@ -3,7 +3,8 @@
  * can do to the audit log, and that `verify` finds each of it. The attacker here knows the format
  * (rows, heads, state, SHA-256 links) and recomputes whatever they can; only the key is missing.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { auditSuiteHooks, emptyAuditLog } from '../../test/audit.js';
 import {
   capturingLogger,
   databaseBackends,
@@ -11,7 +12,6 @@ import {
   TEST_MASTER_KEY,
   uniqueId,
 } from '../../test/backends.js';
-import { openManager } from '../../test/manager.js';
 import { Keyring } from '../crypto/keyring.js';
 import { BYOKManager } from '../manager/byok-manager.js';
 import { toDatabase } from '../store/database.js';
@@ -35,18 +35,13 @@ const seqsOf = (problems: AuditProblem[], chain: string, reason: string) =>
 
 describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
   let client: unknown;
-  let close: () => Promise<void>;
   let manager: BYOKManager;
   const db = () => toDatabase(client);
 
-  beforeAll(async () => {
-    ({ client, manager, close } = await openManager(backend));
+  auditSuiteHooks(backend, (opened) => {
+    ({ client, manager } = opened);
   });
-  afterAll(() => close());
-  beforeEach(async () => {
-    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
-    await manager.audit.prepare();
-  });
+  beforeEach(() => manager.audit.prepare());
 
   /** Three owners with four entries each; returns their chain names. */
   async function populate(owners = 3, updates = 3): Promise<string[]> {
@@ -287,7 +282,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
     );
     expect(heads[0]?.anchor_seq).toBe('3');
     // Put alice's date back: then everything verifies, the purged chain included.
-    await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
+    await emptyAuditLog(db());
     await manager.audit.prepare();
     for (let i = 0; i < 3; i += 1) {
       await old.record({ action: 'key.updated', targetType: 'key', owner, details: { i } });
@@ -314,7 +309,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
       const checkpoint = await manager.audit.createCheckpoint();
       expect(checkpoint.chains).toBe(3);
       // … then the attacker puts the old copy back: every seal in it is genuine.
-      await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
+      await emptyAuditLog(db());
       const restore = async (table: string, rowsToPut: Record<string, unknown>[]) => {
         for (const row of rowsToPut) {
           const cols = Object.keys(row);
@@ -341,7 +336,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
       expect(byReason('checkpoint-chain-missing')).toEqual(more);
 
       // Truncating everything is found the same way.
-      await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
+      await emptyAuditLog(db());
       const emptied = await manager.audit.verify({ checkpoint });
       expect(emptied.problems.map((p) => p.reason)).toEqual(Array(3).fill('checkpoint-chain-missing'));
     });
@@ -422,7 +417,7 @@ describe.each(databaseBackends)('audit tamper table on $name', (backend) => {
     }
 
     beforeEach(async () => {
-      await db().query('TRUNCATE byok.audit_log, byok.audit_chain_heads, byok.audit_state');
+      await emptyAuditLog(db());
     });
 
     it('seals legacy heads once at start-up, keeps verifying them, and chains new entries after them', async () => {
