@@ -112,6 +112,12 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
       return { keyId, keyData, userId };
     }
 
+    /** Adds a key with `marker` and validates it once with the suite's validator. */
+    async function addTested(marker: string) {
+      const added = await addKey(marker);
+      return { ...added, result: await validator.testKey(added.keyId) };
+    }
+
     /** The one request the validation sent: right path, right auth, key never in the URL. */
     const sentRequest = (keyData: KeyData) => expectOneRequest(fake, c, keyData);
 
@@ -121,8 +127,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     }
 
     it('valid → isValid, health 100, row and audit entry stored, cooldown cleared', async () => {
-      const { keyId, keyData } = await addKey('ok');
-      const result = await validator.testKey(keyId);
+      const { keyId, keyData, result } = await addTested('ok');
       expect(result).toMatchObject({
         keyId,
         isValid: true,
@@ -147,8 +152,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('invalid key → invalid_key, health 0, key marked invalid, message without the key', async () => {
-      const { keyId, keyData } = await addKey('invalid');
-      const result = await validator.testKey(keyId);
+      const { keyId, keyData, result } = await addTested('invalid');
       expect(result).toMatchObject({
         isValid: false,
         status: 'invalid_key',
@@ -175,8 +179,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('forbidden → permission_denied, status and cooldown unchanged', async () => {
-      const { keyId } = await addKey('forbidden');
-      const result = await validator.testKey(keyId);
+      const { keyId, result } = await addTested('forbidden');
       expect(result).toMatchObject({
         isValid: false,
         status: 'permission_denied',
@@ -189,8 +192,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('no credit → billing: stays active, health ≤ 10, parked for an hour, not retried', async () => {
-      const { keyId, keyData } = await addKey('billing');
-      const result = await validator.testKey(keyId);
+      const { keyId, keyData, result } = await addTested('billing');
       expect(result).toMatchObject({
         isValid: false,
         status: 'billing',
@@ -222,8 +224,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('rate limited without a hint → the provider default or 60 s', async () => {
-      const { keyId } = await addKey('ratelimit');
-      const result = await validator.testKey(keyId);
+      const { keyId, result } = await addTested('ratelimit');
       expect(result.status).toBe('rate_limited');
       const expected = c.defaultRetryAfterMs ?? 60_000;
       const left = cooldownMs(await keyState(keyId)) ?? 0;
@@ -232,8 +233,7 @@ describe.each(databaseBackends)('KeyValidator on $name', (backend) => {
     });
 
     it('outage → outage: health 50, status and cooldown unchanged', async () => {
-      const { keyId } = await addKey('outage');
-      const result = await validator.testKey(keyId);
+      const { keyId, result } = await addTested('outage');
       expect(result).toMatchObject({
         isValid: false,
         status: 'outage',
