@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
-import { openMigrated } from '../../test/database.js';
+import { useMigrated } from '../../test/database.js';
 import type { Database } from '../store/types.js';
 import { acquireLease, acquireLeaseIfFree, leaseHolder, newHolderId, releaseLease } from './lease.js';
 
@@ -8,12 +8,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(databaseBackends)('database lease on $name', (backend) => {
   let db: Database;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ db, close } = await openMigrated(backend));
+  useMigrated(backend, (opened) => {
+    db = opened;
   });
-  afterAll(() => close());
 
   it('is held by one holder at a time, renewed by its holder, taken over once it expires', async () => {
     const [a, b] = [newHolderId(), newHolderId()];

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
-import { openMigrated } from '../../test/database.js';
+import { useMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { dataKeysStore } from './data-keys-store.js';
@@ -229,12 +229,9 @@ describe('owner isolation: every method of an owned store is classified', () => 
 
 describe.each(databaseBackends)('owner isolation on $name', (backend) => {
   let db: Database;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ db, close } = await openMigrated(backend));
+  useMigrated(backend, (opened) => {
+    db = opened;
   });
-  afterAll(() => close());
 
   const table = suites.flatMap((suite) =>
     Object.entries(suite.cases).map(([method, c]) => [`${suite.name}.${method}`, suite, c] as const),

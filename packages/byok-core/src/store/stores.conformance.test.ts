@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
-import { openMigrated } from '../../test/database.js';
+import { useMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { auditStore } from './audit-store.js';
@@ -23,12 +23,9 @@ import { workspacesStore } from './workspaces-store.js';
  */
 describe.each(databaseBackends)('stores on $name', (backend) => {
   let db: Database;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ db, close } = await openMigrated(backend));
+  useMigrated(backend, (opened) => {
+    db = opened;
   });
-  afterAll(() => close());
 
   async function newOwner(): Promise<Owner> {
     const owner: Owner = { type: 'user', id: newId('usr') };
