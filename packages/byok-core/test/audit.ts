@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import type { BYOKManager } from '../src/manager/byok-manager.js';
 import { toDatabase } from '../src/store/database.js';
 import type { SqlClient } from '../src/store/types.js';
 import type { DatabaseBackend } from './backends.js';
-import { openManager } from './manager.js';
+import { useManager } from './manager.js';
 
 /** Empties the audit log, its chain heads and its state. */
 export async function emptyAuditLog(db: SqlClient): Promise<void> {
@@ -18,11 +18,10 @@ export function auditSuiteHooks(
   backend: DatabaseBackend,
   use: (opened: { manager: BYOKManager; client: unknown }) => void,
 ): void {
-  let opened: Awaited<ReturnType<typeof openManager>> | undefined;
-  beforeAll(async () => {
-    opened = await openManager(backend);
+  let client: unknown;
+  useManager(backend, (opened) => {
+    client = opened.client;
     use(opened);
   });
-  afterAll(() => opened?.close());
-  beforeEach(() => emptyAuditLog(toDatabase(opened?.client)));
+  beforeEach(() => emptyAuditLog(toDatabase(client)));
 }

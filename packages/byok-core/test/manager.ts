@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { BYOKManager } from '../src/manager/byok-manager.js';
 import type { BYOKManagerOptions } from '../src/manager/options.js';
 import { capturingLogger, type DatabaseBackend, TEST_MASTER_KEY } from './backends.js';
@@ -26,6 +27,24 @@ export async function openManager(
       await opened.close();
     },
   };
+}
+
+/**
+ * Registers a suite's hooks: `openManager(backend, options)` for the whole suite (handed to `use`,
+ * with its database client), closed after it.
+ */
+export function useManager(
+  backend: DatabaseBackend,
+  use: (opened: { manager: BYOKManager; client: unknown }) => void,
+  options: Omit<BYOKManagerOptions, 'database'> = {},
+): void {
+  let close: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const opened = await openManager(backend, options);
+    close = opened.close;
+    use(opened);
+  });
+  afterAll(() => close());
 }
 
 /** What a validator or fallback manager built beside `manager` needs: its services (of its debug view, say). */

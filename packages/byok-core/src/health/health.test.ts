@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseBackends, TEST_MASTER_KEY, uniqueId } from '../../test/backends.js';
-import { openManager } from '../../test/manager.js';
+import { useManager } from '../../test/manager.js';
 import type { CacheStats } from '../cache/index.js';
 import { EncryptionService } from '../crypto/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
@@ -26,13 +26,10 @@ const redisDown: { getStats(): CacheStats } = {
 };
 
 describe.each(databaseBackends)('health on $name', (backend) => {
-  let close: () => Promise<void>;
   let manager: BYOKManager;
-
-  beforeAll(async () => {
-    ({ manager, close } = await openManager(backend));
+  useManager(backend, (opened) => {
+    manager = opened.manager;
   });
-  afterAll(() => close());
 
   const db = () => manager.context.db;
 

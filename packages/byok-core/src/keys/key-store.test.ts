@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   capturingLogger,
   databaseBackends,
@@ -7,7 +7,7 @@ import {
   uniqueId,
 } from '../../test/backends.js';
 import { codeOf } from '../../test/error-code.js';
-import { openManager } from '../../test/manager.js';
+import { useManager } from '../../test/manager.js';
 import { encryptLegacy } from '../crypto/index.js';
 import { isBYOKError } from '../errors/index.js';
 import { BYOKManager } from '../manager/byok-manager.js';
@@ -19,13 +19,10 @@ const openaiKey = (tail = 'a') => `sk-proj-${tail.repeat(8)}${Math.random().toSt
 
 describe.each(databaseBackends)('key store on $name', (backend) => {
   let client: unknown;
-  let close: () => Promise<void>;
   let manager: BYOKManager;
-
-  beforeAll(async () => {
-    ({ client, manager, close } = await openManager(backend));
+  useManager(backend, (opened) => {
+    ({ client, manager } = opened);
   });
-  afterAll(() => close());
 
   const db = () => toDatabase(client);
   /** Stores an OpenAI key for `userId` (its secret: `openaiKey(tail)`). */

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseBackends, uniqueId } from '../../test/backends.js';
-import { openManager } from '../../test/manager.js';
+import { useManager } from '../../test/manager.js';
 import type { AddKeyInput } from '../keys/types.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
 import { collectBYOKMetrics } from './collect.js';
@@ -90,13 +90,10 @@ describe('createMetrics', () => {
 });
 
 describe.each(databaseBackends)('collectBYOKMetrics on $name', (backend) => {
-  let close: () => Promise<void>;
   let manager: BYOKManager;
-
-  beforeAll(async () => {
-    ({ manager, close } = await openManager(backend));
+  useManager(backend, (opened) => {
+    manager = opened.manager;
   });
-  afterAll(() => close());
 
   it('counts users, keys by status and provider, and validations of the last 24 hours', async () => {
     const empty = await collectBYOKMetrics(manager);
