@@ -1,7 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { Owner } from '../src/crypto/index.js';
+import { newId } from '../src/ids/index.js';
+import { dataKeysStore } from '../src/store/data-keys-store.js';
 import { toDatabase } from '../src/store/database.js';
 import { DatabaseMigration } from '../src/store/migrator.js';
 import type { Database } from '../src/store/types.js';
+import { workspacesStore } from '../src/store/workspaces-store.js';
 import type { DatabaseBackend } from './backends.js';
 
 /** A fresh database on `backend` with every migration applied. */
@@ -23,4 +27,17 @@ export function useMigrated(backend: DatabaseBackend, use: (db: Database) => voi
     use(opened.db);
   });
   afterAll(() => close());
+}
+
+/** A new user with a data key (wrapped key `wrapped`, master fingerprint `fp-a`), as every owned row needs. */
+export async function seedOwner(db: Database): Promise<Owner> {
+  const owner: Owner = { type: 'user', id: newId('usr') };
+  await workspacesStore.ensureUser(db, owner.id);
+  await dataKeysStore.insertIfAbsent(db, {
+    id: newId('dek'),
+    owner,
+    wrappedKey: 'wrapped',
+    masterFingerprint: 'fp-a',
+  });
+  return owner;
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
-import { useMigrated } from '../../test/database.js';
+import { seedOwner, useMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
-import { dataKeysStore } from './data-keys-store.js';
 import { type GatewayTokensStore, gatewayTokensStore } from './gateway-tokens-store.js';
 import { type KeysStore, keysStore } from './keys-store.js';
 import type { Database } from './types.js';
@@ -39,19 +38,8 @@ const found = (result: unknown) => result !== null && result !== undefined && re
 const listsId = (result: unknown, id: string) =>
   Array.isArray(result) && result.some((row) => (row as { id?: string }).id === id);
 
-async function seedOwners(db: Database) {
-  const a: Owner = { type: 'user', id: newId('usr') };
-  const b: Owner = { type: 'user', id: newId('usr') };
-  for (const owner of [a, b]) {
-    await workspacesStore.ensureUser(db, owner.id);
-    await dataKeysStore.insertIfAbsent(db, {
-      id: newId('dek'),
-      owner,
-      wrappedKey: 'wrapped-test-value',
-      masterFingerprint: 'fp-test',
-    });
-  }
-  return { a, b };
+async function seedOwners(db: Database): Promise<{ a: Owner; b: Owner }> {
+  return { a: await seedOwner(db), b: await seedOwner(db) };
 }
 
 const keysSuite: IsolationSuite<KeysStore> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/backends.js';
-import { useMigrated } from '../../test/database.js';
+import { seedOwner, useMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
 import { auditStore } from './audit-store.js';
@@ -27,17 +27,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
     db = opened;
   });
 
-  async function newOwner(): Promise<Owner> {
-    const owner: Owner = { type: 'user', id: newId('usr') };
-    await workspacesStore.ensureUser(db, owner.id);
-    await dataKeysStore.insertIfAbsent(db, {
-      id: newId('dek'),
-      owner,
-      wrappedKey: 'wrapped',
-      masterFingerprint: 'fp-a',
-    });
-    return owner;
-  }
+  const newOwner = () => seedOwner(db);
 
   const keyRow = (owner: Owner, overrides: Partial<NewKeyRow> = {}): NewKeyRow => ({
     id: newId('key'),
