@@ -152,16 +152,15 @@ export class GatewayLimits {
     const state = this.#stateOf(token.id);
     const deadline = Date.now() + (this.#o.maxWaitMs ?? 30_000);
     const redis = this.#o.redis;
+    let seeded = false;
     for (;;) {
-      const spent = await this.#spent(token.id);
-      if (spent + EPSILON >= budget) throw budgetExceeded(budget);
+      // With Redis and a known cost, one script reads the shared spend and reserves: no read before it.
+      let answer: unknown;
       let reservedUnits = 0;
-      let fits: boolean;
       if (redis && state.maxCost > 0) {
-        // Shared in-flight reservations: every instance's requests in flight count, not only ours.
         reservedUnits = Math.max(1, Math.round(state.maxCost * UNITS_PER_USD));
-        try {
-          const answer = await redis.eval(
+        answer = await redis
+          .eval(
             ADMIT_SCRIPT,
             2,
             this.#spendKey(token.id),
@@ -169,22 +168,29 @@ export class GatewayLimits {
             reservedUnits,
             Math.round(budget * UNITS_PER_USD),
             RESERVATION_TTL_MS,
-          );
-          if (answer === -2) throw budgetExceeded(budget);
-          // Alone in flight everywhere: admitted (the "+1" of the bound); else it must fit.
-          // (-1: the month's spend expired between the read above and the script; the next turn seeds it.)
-          fits = answer === 1;
-        } catch (error) {
-          if (error instanceof GatewayProblem) throw error;
-          reservedUnits = 0;
-          fits = state.inFlight === 0;
-        }
-        if (!fits) reservedUnits = 0;
+          )
+          .catch(() => undefined);
+        if (answer === -2) throw budgetExceeded(budget);
+      }
+      let fits: boolean;
+      if (answer === 1 || answer === 0 || (answer === -1 && seeded)) {
+        // Alone in flight everywhere: admitted (the "+1" of the bound); else it must fit.
+        fits = answer === 1;
       } else {
+        // No script answer (first request here, or Redis unreachable), or the month's spend is not in
+        // Redis yet: read (and seed) it, then decide here or reserve on the next turn.
+        const spent = await this.#spent(token.id);
+        if (spent + EPSILON >= budget) throw budgetExceeded(budget);
+        if (answer === -1) {
+          seeded = true;
+          continue;
+        }
+        // With Redis but without its answer, only a request alone here goes (the reservations are unknown).
         fits =
           state.inFlight === 0 ||
-          (state.maxCost > 0 && spent + (state.inFlight + 1) * state.maxCost <= budget + EPSILON);
+          (!redis && state.maxCost > 0 && spent + (state.inFlight + 1) * state.maxCost <= budget + EPSILON);
       }
+      if (answer !== 1) reservedUnits = 0;
       if (fits) {
         state.inFlight += 1;
         let released = false;
