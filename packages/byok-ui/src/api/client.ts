@@ -389,12 +389,11 @@ export function createBYOKClient(options: BYOKClientOptions = {}): BYOKClient {
         .alerts;
     },
     async createAlert(input, scope) {
-      const body = await unwrap(
+      const { alert, signingSecret } = await unwrap(
         api.POST('/alerts', { params: { query: query({ workspaceId: ws(scope) }) }, body: input }),
       );
-      // A server that signs webhooks returns the secret once, beside the alert or inside it.
-      const extra = body as { alert: UsageAlert; signingSecret?: string };
-      return extra.signingSecret ? { ...extra.alert, signingSecret: extra.signingSecret } : extra.alert;
+      // The secret comes this once, beside the alert (null from a server that does not sign webhooks).
+      return signingSecret ? { ...alert, signingSecret } : alert;
     },
     async deleteAlert(alertId, scope) {
       await unwrap(

@@ -2,6 +2,7 @@
  * The shapes of the BYOK REST API as the browser sees them (dates are ISO strings), named from
  * `openapi.gen.ts`, which is generated from the server's OpenAPI document (`npm run generate:api`).
  * Only the client's own inputs (a filter, a scope, a query) are written here, from those types.
+ * The package exports every type of this file (`export type *` in index.ts).
  */
 import type { components, paths } from './openapi.gen.js';
 

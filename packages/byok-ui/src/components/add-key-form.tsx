@@ -6,7 +6,7 @@ import { useBYOK } from '../hooks/use-byok.js';
 import { useKeyActions } from '../hooks/use-key-actions.js';
 import { useProviders } from '../hooks/use-providers.js';
 import { CredentialFields } from './credential-fields.js';
-import { EnvironmentField, Field, TextField } from './form-parts.js';
+import { AliasField, EnvironmentField, SelectField } from './form-parts.js';
 import { ErrorState, errorMessage, LoadingState, Notice } from './states.js';
 import { TestResultText } from './test-result.js';
 
@@ -146,26 +146,19 @@ export function AddKeyForm({
       <h2 id={headingId} className="byok-card__title">
         {title}
       </h2>
-      <Field id={`${idPrefix}-provider`} label="Provider">
-        <select
-          id={`${idPrefix}-provider`}
-          className="byok-input"
-          value={provider.id}
-          onChange={(event) => {
-            // Never carry a secret over to another provider's fields.
-            setChosen(event.target.value);
-            setValues({});
-            setSubmitted(false);
-            setOutcome(undefined);
-          }}
-        >
-          {list.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.displayName}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <SelectField
+        id={`${idPrefix}-provider`}
+        label="Provider"
+        value={provider.id}
+        options={list.map((p) => ({ id: p.id, label: p.displayName }))}
+        onChange={(id) => {
+          // Never carry a secret over to another provider's fields.
+          setChosen(id);
+          setValues({});
+          setSubmitted(false);
+          setOutcome(undefined);
+        }}
+      />
 
       <CredentialFields
         provider={provider.id}
@@ -177,12 +170,9 @@ export function AddKeyForm({
       />
 
       <div className="byok-form__row">
-        <TextField
+        <AliasField
           id={`${idPrefix}-alias`}
-          label="Alias"
-          hint="(optional)"
           value={alias}
-          maxLength={100}
           onChange={setAlias}
           placeholder="e.g. Production bot"
           autoComplete="off"

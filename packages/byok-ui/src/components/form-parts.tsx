@@ -122,6 +122,17 @@ export function TextField({
   );
 }
 
+/** A key's alias: optional, at most 100 characters (the server's limit). */
+export function AliasField(props: {
+  id: string;
+  value: string;
+  onChange(value: string): void;
+  placeholder?: string;
+  autoComplete?: 'off';
+}) {
+  return <TextField label="Alias" hint="(optional)" maxLength={100} {...props} />;
+}
+
 /** A labelled drop-down of `options` (id and label each). */
 export function SelectField<T extends string>({
   id,

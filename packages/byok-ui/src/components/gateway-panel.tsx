@@ -16,6 +16,7 @@ import { DataTable, EnvironmentField, FormCard, NumberField, PanelToolbar, TextF
 import { gatewaySnippets } from './gateway-snippets.js';
 import { SecretOnce } from './secret-once.js';
 import { EmptyState, Notice, ResourceStates } from './states.js';
+import { RowButton } from './table.js';
 
 export interface GatewayPanelProps {
   /** Where the gateway answers (`/v1`, `/anthropic`). Default: this page's origin. */
@@ -142,14 +143,9 @@ export function GatewayPanel({ gatewayUrl }: GatewayPanelProps) {
               <td data-label="Created">{formatDateTime(token.createdAt)}</td>
               <td className="byok-table__actions">
                 {token.status === 'active' ? (
-                  <button
-                    type="button"
-                    className="byok-button byok-button--small byok-button--danger"
-                    aria-label={`Revoke token ${token.name}`}
-                    onClick={() => setRevoking(token)}
-                  >
+                  <RowButton label={`Revoke token ${token.name}`} danger onClick={() => setRevoking(token)}>
                     Revoke
-                  </button>
+                  </RowButton>
                 ) : null}
               </td>
             </tr>

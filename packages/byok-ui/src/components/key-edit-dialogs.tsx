@@ -1,12 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { Key, UpdateKeyInput } from '../api/types.js';
 import { useOutcome } from '../hooks/use-outcome.js';
-import { FormDialog, NumberField, TextField } from './form-parts.js';
+import { AliasField, FormDialog, NumberField, TextField } from './form-parts.js';
 
 /** The parts of a key people may rename or reorder; the secret is changed with Replace secret. */
 export type KeyDetailsPatch = Pick<UpdateKeyInput, 'alias' | 'description' | 'priority'>;
 
-const MAX_ALIAS = 100;
 const MAX_DESCRIPTION = 500;
 
 /** Alias, description and priority of one key; only the fields that changed are sent. */
@@ -61,14 +60,7 @@ export function EditKeyDialog({
       onClose={onClose}
       onSubmit={submit}
     >
-      <TextField
-        id={`${id}-alias`}
-        label="Alias"
-        hint="(optional)"
-        value={alias}
-        maxLength={MAX_ALIAS}
-        onChange={setAlias}
-      />
+      <AliasField id={`${id}-alias`} value={alias} onChange={setAlias} />
       <TextField
         id={`${id}-description`}
         label="Description"

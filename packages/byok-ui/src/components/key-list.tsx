@@ -80,6 +80,16 @@ type Pending =
   | { kind: 'edit'; key: Key }
   | { kind: 'revoke'; key: Key };
 
+/** A dialog about one key. */
+type KeyDialog = Exclude<Pending, { kind: 'delete' }>;
+
+/** What a key's row says once its dialog's write is done. */
+const DONE: Record<KeyDialog['kind'], string> = {
+  edit: 'Changes saved.',
+  revoke: 'Revoked: this key is never used again.',
+  replace: 'Secret replaced. Test the key to check the new one.',
+};
+
 /** A key's name for people: its alias, or provider and masked hint. */
 export function keyName(key: Key, providers?: Parameters<typeof providerName>[0]): string {
   return key.alias ?? `${providerName(providers, key.provider)} ${key.keyHint}`;
@@ -174,12 +184,12 @@ export function KeyList({
   };
 
   /**
-   * Waits for a dialog's write on `key` (a failure stays in the dialog), then notes `message`
-   * on its row and closes the dialog.
+   * Waits for a dialog's write (a failure stays in the dialog), then notes what was done on the
+   * key's row and closes the dialog.
    */
-  const finish = async (key: Key, message: string, work: Promise<unknown>) => {
+  const finish = async ({ kind, key }: KeyDialog, work: Promise<unknown>) => {
     await work;
-    setResult(key.id, { kind: 'info', message });
+    setResult(key.id, { kind: 'info', message: DONE[kind] });
     setPending(undefined);
   };
 
@@ -431,33 +441,21 @@ export function KeyList({
           keyToEdit={pending.key}
           name={keyName(pending.key, providerList)}
           onClose={() => setPending(undefined)}
-          onSave={(patch) => finish(pending.key, 'Changes saved.', actions.edit(pending.key.id, patch))}
+          onSave={(patch) => finish(pending, actions.edit(pending.key.id, patch))}
         />
       ) : null}
       {pending?.kind === 'revoke' ? (
         <RevokeKeyDialog
           name={keyName(pending.key, providerList)}
           onClose={() => setPending(undefined)}
-          onRevoke={(reason) =>
-            finish(
-              pending.key,
-              'Revoked: this key is never used again.',
-              actions.revoke(pending.key.id, reason),
-            )
-          }
+          onRevoke={(reason) => finish(pending, actions.revoke(pending.key.id, reason))}
         />
       ) : null}
       {pending?.kind === 'replace' ? (
         <ReplaceSecretDialog
           keyToReplace={pending.key}
           onClose={() => setPending(undefined)}
-          onReplace={(keyData) =>
-            finish(
-              pending.key,
-              'Secret replaced. Test the key to check the new one.',
-              actions.replaceSecret(pending.key.id, keyData),
-            )
-          }
+          onReplace={(keyData) => finish(pending, actions.replaceSecret(pending.key.id, keyData))}
         />
       ) : null}
     </div>
