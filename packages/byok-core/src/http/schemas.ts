@@ -113,6 +113,7 @@ export const Key = z
     workspaceId: z.string().nullable(),
     alias: z.string().nullable(),
     description: z.string().nullable(),
+    priority: z.number().int().openapi({ description: 'Lower is tried first' }),
     status: KeyStatusName,
     isActive: z.boolean(),
     keyHint: z

@@ -23,6 +23,7 @@ export function serializeKey(key: KeyDetails) {
     workspaceId: key.workspaceId,
     alias: key.alias,
     description: key.description,
+    priority: key.priority,
     status: key.status,
     isActive: key.isActive,
     keyHint: key.keyHint,

@@ -6556,6 +6556,8 @@ export interface components {
             lastValidatedAt: string | null;
             lastValidationStatus: string | null;
             owner: components["schemas"]["Owner"];
+            /** @description Lower is tried first */
+            priority: number;
             provider: components["schemas"]["ProviderId"];
             /** Format: date-time */
             revokedAt: string | null;
@@ -6580,6 +6582,7 @@ export interface components {
          *           "workspaceId": null,
          *           "alias": "Main OpenAI key",
          *           "description": "Billing account of the research team",
+         *           "priority": 0,
          *           "status": "active",
          *           "isActive": true,
          *           "keyHint": "sk-…a1b2",
@@ -6605,6 +6608,7 @@ export interface components {
          *           "workspaceId": null,
          *           "alias": "Claude",
          *           "description": null,
+         *           "priority": 1,
          *           "status": "active",
          *           "isActive": true,
          *           "keyHint": "sk-ant-…f00d",
@@ -6638,6 +6642,7 @@ export interface components {
          *         "workspaceId": null,
          *         "alias": "Main OpenAI key",
          *         "description": "Billing account of the research team",
+         *         "priority": 0,
          *         "status": "active",
          *         "isActive": true,
          *         "keyHint": "sk-…a1b2",

@@ -19,10 +19,7 @@ export type KeyStatus = Schemas['KeyStatus'];
 export type WorkspaceRole = Schemas['WorkspaceRole'];
 
 /** A stored key as the API shows it: a masked hint and a fingerprint, never the secret. */
-export type Key = Schemas['Key'] & {
-  /** Lower is tried first (present when the server sends it). */
-  priority?: number;
-};
+export type Key = Schemas['Key'];
 
 export type CredentialField = Schemas['CredentialField'];
 

@@ -23,9 +23,7 @@ export function EditKeyDialog({
   const id = useId();
   const [alias, setAlias] = useState(keyToEdit.alias ?? '');
   const [description, setDescription] = useState(keyToEdit.description ?? '');
-  const [priority, setPriority] = useState(
-    keyToEdit.priority === undefined ? '' : String(keyToEdit.priority),
-  );
+  const [priority, setPriority] = useState(String(keyToEdit.priority));
   const form = useOutcome();
   const priorityValue = priority.trim() === '' ? undefined : Number(priority);
   const priorityProblem =

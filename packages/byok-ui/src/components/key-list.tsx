@@ -338,9 +338,7 @@ export function KeyList({
                     {key.description ? (
                       <span className="byok-muted byok-description">{key.description}</span>
                     ) : null}
-                    {key.priority !== undefined ? (
-                      <span className="byok-muted">Priority {key.priority}</span>
-                    ) : null}
+                    <span className="byok-muted">Priority {key.priority}</span>
                   </div>
                 </td>
                 <td data-label="Environment">{environmentLabel(key.environment)}</td>

@@ -72,6 +72,7 @@ export function makeKey(overrides: Partial<Key> = {}): Key {
     workspaceId: null,
     alias: `Key ${counter}`,
     description: null,
+    priority: 0,
     status: 'active',
     isActive: true,
     keyHint: 'sk-proj-…abcd',
