@@ -26,6 +26,9 @@ const EVENTS = new Map<string, [event: keyof DeepgramVoiceAgentEvents, withMessa
   ['Warning', ['warning', true]],
 ]);
 
+/** A listener of event `E`, called with the event's arguments. */
+type Listener<E extends keyof DeepgramVoiceAgentEvents> = (...args: DeepgramVoiceAgentEvents[E]) => void;
+
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
 /**
@@ -83,26 +86,17 @@ export class DeepgramVoiceAgent {
     return this.#state;
   }
 
-  on<E extends keyof DeepgramVoiceAgentEvents>(
-    event: E,
-    listener: (...args: DeepgramVoiceAgentEvents[E]) => void,
-  ): this {
+  on<E extends keyof DeepgramVoiceAgentEvents>(event: E, listener: Listener<E>): this {
     this.#emitter.on(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
-  once<E extends keyof DeepgramVoiceAgentEvents>(
-    event: E,
-    listener: (...args: DeepgramVoiceAgentEvents[E]) => void,
-  ): this {
+  once<E extends keyof DeepgramVoiceAgentEvents>(event: E, listener: Listener<E>): this {
     this.#emitter.once(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
-  off<E extends keyof DeepgramVoiceAgentEvents>(
-    event: E,
-    listener: (...args: DeepgramVoiceAgentEvents[E]) => void,
-  ): this {
+  off<E extends keyof DeepgramVoiceAgentEvents>(event: E, listener: Listener<E>): this {
     this.#emitter.off(event, listener as (...args: unknown[]) => void);
     return this;
   }
