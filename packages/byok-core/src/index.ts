@@ -42,16 +42,7 @@ export {
   type FallbackManager,
   ProviderCallError,
 } from './fallback/index.js';
-export type {
-  CreatedGatewayToken,
-  CreateGatewayTokenInput,
-  GatewayToken,
-  GatewayTokenUsage,
-  GatewayTokenUsageFigures,
-  GatewayTokenUsageReport,
-  GatewayTokenWithUsage,
-  UpdateGatewayTokenInput,
-} from './gateway/types.js';
+export type * from './gateway/types.js';
 export {
   type BYOKHealthReport,
   checkKeyRotationStatus,

@@ -14,6 +14,21 @@ const DEFAULT_URL = 'wss://agent.deepgram.com/v1/agent/converse';
 const DEFAULT_KEEPALIVE_MS = 8_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+/** The event each typed server message raises besides `message`, and whether the message is its argument. */
+const EVENTS = new Map<string, [event: keyof DeepgramVoiceAgentEvents, withMessage: boolean]>([
+  ['Welcome', ['welcome', true]],
+  ['SettingsApplied', ['settingsApplied', false]],
+  ['ConversationText', ['conversationText', true]],
+  ['UserStartedSpeaking', ['userStartedSpeaking', false]],
+  ['AgentThinking', ['agentThinking', true]],
+  ['AgentStartedSpeaking', ['agentStartedSpeaking', true]],
+  ['AgentAudioDone', ['agentAudioDone', false]],
+  ['Warning', ['warning', true]],
+]);
+
+/** A listener of event `E`, called with the event's arguments. */
+type Listener<E extends keyof DeepgramVoiceAgentEvents> = (...args: DeepgramVoiceAgentEvents[E]) => void;
+
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
 /**
@@ -71,26 +86,17 @@ export class DeepgramVoiceAgent {
     return this.#state;
   }
 
-  on<E extends keyof DeepgramVoiceAgentEvents>(
-    event: E,
-    listener: (...args: DeepgramVoiceAgentEvents[E]) => void,
-  ): this {
+  on<E extends keyof DeepgramVoiceAgentEvents>(event: E, listener: Listener<E>): this {
     this.#emitter.on(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
-  once<E extends keyof DeepgramVoiceAgentEvents>(
-    event: E,
-    listener: (...args: DeepgramVoiceAgentEvents[E]) => void,
-  ): this {
+  once<E extends keyof DeepgramVoiceAgentEvents>(event: E, listener: Listener<E>): this {
     this.#emitter.once(event, listener as (...args: unknown[]) => void);
     return this;
   }
 
-  off<E extends keyof DeepgramVoiceAgentEvents>(
-    event: E,
-    listener: (...args: DeepgramVoiceAgentEvents[E]) => void,
-  ): this {
+  off<E extends keyof DeepgramVoiceAgentEvents>(event: E, listener: Listener<E>): this {
     this.#emitter.off(event, listener as (...args: unknown[]) => void);
     return this;
   }
@@ -245,44 +251,24 @@ export class DeepgramVoiceAgent {
     if (typeof message.type !== 'string') return;
     this.#emitter.emit('message', message);
     const typed = message as AgentServerMessage;
-    switch (typed.type) {
-      case 'Welcome':
-        this.#requestId = typed.request_id;
-        this.#emitter.emit('welcome', typed);
-        break;
-      case 'SettingsApplied':
-        this.#emitter.emit('settingsApplied');
-        break;
-      case 'ConversationText':
-        this.#emitter.emit('conversationText', typed);
-        break;
-      case 'UserStartedSpeaking':
-        this.#emitter.emit('userStartedSpeaking');
-        break;
-      case 'AgentThinking':
-        this.#emitter.emit('agentThinking', typed);
-        break;
-      case 'AgentStartedSpeaking':
-        this.#emitter.emit('agentStartedSpeaking', typed);
-        break;
-      case 'AgentAudioDone':
-        this.#emitter.emit('agentAudioDone');
-        break;
-      case 'Warning':
-        this.#emitter.emit('warning', typed);
-        break;
-      case 'Error':
-        this.#fail(
-          new BYOKError(
-            'PROVIDER_UNAVAILABLE',
-            `Deepgram agent error: ${this.#scrub(String(typed.description))}`,
-            {
-              details: { provider: 'deepgram', code: typed.code },
-            },
-          ),
-        );
-        break;
+    if (typed.type === 'Error') {
+      this.#fail(
+        new BYOKError(
+          'PROVIDER_UNAVAILABLE',
+          `Deepgram agent error: ${this.#scrub(String(typed.description))}`,
+          {
+            details: { provider: 'deepgram', code: typed.code },
+          },
+        ),
+      );
+      return;
     }
+    if (typed.type === 'Welcome') this.#requestId = typed.request_id;
+    const raised = EVENTS.get(typed.type);
+    if (!raised) return;
+    const [event, withMessage] = raised;
+    if (withMessage) this.#emitter.emit(event, typed);
+    else this.#emitter.emit(event);
   }
 
   #fail(error: Error): void {

@@ -91,7 +91,7 @@ export class AlertRules {
   async create(input: CreateUsageAlertInput, context?: RequestContext): Promise<CreatedUsageAlert> {
     const alert = parseInput(createSchema, input, 'usage alert');
     const owner = toOwner(alert);
-    const { db, store, audit, secrets } = this.#o;
+    const { db, store, secrets } = this.#o;
     const id = newId('alert');
     const signingSecret = secrets ? generateSigningSecret() : null;
     const stored = await db.transaction(async (tx) => {
@@ -110,19 +110,12 @@ export class AlertRules {
         email: alert.email ?? null,
         signingSecret: sealed,
       });
-      await audit.append(tx, {
-        action: 'alert.created',
-        targetType: 'alert',
-        targetId: id,
-        owner,
-        ...(context ? { context } : {}),
-        // Destinations stay out of the audit log (a webhook URL can carry a token), and so does the secret.
-        details: {
-          alertType: alert.alertType,
-          thresholdValue: alert.thresholdValue,
-          thresholdPeriod: alert.thresholdPeriod,
-          notificationChannels: alert.notificationChannels,
-        },
+      // Destinations stay out of the audit log (a webhook URL can carry a token), and so does the secret.
+      await this.#audit(tx, 'alert.created', id, owner, context, {
+        alertType: alert.alertType,
+        thresholdValue: alert.thresholdValue,
+        thresholdPeriod: alert.thresholdPeriod,
+        notificationChannels: alert.notificationChannels,
       });
       return row;
     });
@@ -147,13 +140,9 @@ export class AlertRules {
     await this.#o.db.transaction(async (tx) => {
       const row = await this.#o.store.deleteById(tx, alertId, owner);
       if (!row) throw notFound(alertId);
-      await this.#o.audit.append(tx, {
-        action: 'alert.deleted',
-        targetType: 'alert',
-        targetId: alertId,
-        owner,
-        ...(context ? { context } : {}),
-        details: { alertType: row.alertType, thresholdPeriod: row.thresholdPeriod },
+      await this.#audit(tx, 'alert.deleted', alertId, owner, context, {
+        alertType: row.alertType,
+        thresholdPeriod: row.thresholdPeriod,
       });
     });
   }
@@ -165,7 +154,7 @@ export class AlertRules {
     context?: RequestContext,
   ): Promise<{ alert: UsageAlert; signingSecret: string }> {
     const owner: Owner = toOwner(selector);
-    const { db, store, audit, secrets } = this.#o;
+    const { db, store, secrets } = this.#o;
     if (!secrets) {
       throw new BYOKError('ENCRYPTION_NOT_CONFIGURED', 'Alert signing secrets need the encryption service');
     }
@@ -174,18 +163,29 @@ export class AlertRules {
     await db.transaction(async (tx) => {
       const sealed = await secrets.seal(tx, alertId, owner, signingSecret);
       if (!(await store.setSigningSecret(tx, alertId, owner, sealed, at))) throw notFound(alertId);
-      await audit.append(tx, {
-        action: 'alert.signing_secret_rotated',
-        targetType: 'alert',
-        targetId: alertId,
-        owner,
-        ...(context ? { context } : {}),
-        details: {},
-      });
+      await this.#audit(tx, 'alert.signing_secret_rotated', alertId, owner, context, {});
     });
     const alert = (await this.#listOf(owner)).find((a) => a.id === alertId);
     if (!alert) throw notFound(alertId);
     return { alert, signingSecret };
+  }
+
+  #audit(
+    tx: Parameters<AuditLog['append']>[0],
+    action: 'alert.created' | 'alert.deleted' | 'alert.signing_secret_rotated',
+    alertId: string,
+    owner: Owner,
+    context: RequestContext | undefined,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.#o.audit.append(tx, {
+      action,
+      targetType: 'alert',
+      targetId: alertId,
+      owner,
+      ...(context ? { context } : {}),
+      details,
+    });
   }
 }
 

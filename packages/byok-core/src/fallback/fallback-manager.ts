@@ -92,6 +92,27 @@ interface UsableKey {
 const timeOf = (value: Date | string | null | undefined): number =>
   value === null || value === undefined ? Number.NaN : new Date(value).getTime();
 
+/** The owner, provider and environment a chain is stored under, checked. */
+const chainOf = (
+  ownerSelector: string | OwnerSelector,
+  provider: ProviderType | `${ProviderType}`,
+  environment: Environment | `${Environment}`,
+): [Owner, ProviderType, Environment] => [
+  toOwner(ownerSelector),
+  getProvider(provider).id,
+  checkedEnvironment(environment),
+];
+
+/** What the caller gets for a usable key: the key, and the keys passed over so far. */
+const handedKey = (plan: Plan, key: UsableKey): FallbackKeyResult => ({
+  keyId: key.keyId,
+  provider: plan.provider,
+  environment: plan.environment,
+  keyData: key.keyData,
+  wasSystemFallback: key.wasSystemFallback,
+  skipped: [...plan.skipped],
+});
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -150,13 +171,7 @@ export class FallbackManager {
     context?: RequestContext,
   ): Promise<FallbackChain> {
     await this.#d.ready?.();
-    return this.#chains.configure(
-      toOwner(ownerSelector),
-      getProvider(provider).id,
-      checkedEnvironment(environment),
-      config,
-      context,
-    );
+    return this.#chains.configure(...chainOf(ownerSelector, provider, environment), config, context);
   }
 
   /**
@@ -170,11 +185,7 @@ export class FallbackManager {
     environment: Environment | `${Environment}` = Environment.PRODUCTION,
   ): Promise<FallbackChain> {
     await this.#d.ready?.();
-    return this.#chains.get(
-      toOwner(ownerSelector),
-      getProvider(provider).id,
-      checkedEnvironment(environment),
-    );
+    return this.#chains.get(...chainOf(ownerSelector, provider, environment));
   }
 
   /**
@@ -193,14 +204,7 @@ export class FallbackManager {
     const plan = await this.#plan(ownerSelector, provider, environment);
     for await (const key of this.#usableKeys(plan)) {
       this.#served(plan, key);
-      return {
-        keyId: key.keyId,
-        provider: plan.provider,
-        environment: plan.environment,
-        keyData: key.keyData,
-        wasSystemFallback: key.wasSystemFallback,
-        skipped: [...plan.skipped],
-      };
+      return handedKey(plan, key);
     }
     throw this.#noKey(plan, []);
   }
@@ -231,16 +235,8 @@ export class FallbackManager {
     for await (const key of this.#usableKeys(plan)) {
       if (attempts.length >= maxAttempts) break;
       if (attempts.length > 0 && plan.chain.retryDelayMs > 0) await sleep(plan.chain.retryDelayMs);
-      const handed: FallbackKeyResult = {
-        keyId: key.keyId,
-        provider: plan.provider,
-        environment: plan.environment,
-        keyData: key.keyData,
-        wasSystemFallback: key.wasSystemFallback,
-        skipped: [...plan.skipped],
-      };
       try {
-        const result = await fn(handed);
+        const result = await fn(handedKey(plan, key));
         attempts.push({ keyId: key.keyId, outcome: 'valid' });
         this.#served(plan, key);
         return {

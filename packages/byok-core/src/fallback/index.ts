@@ -8,13 +8,4 @@ export { checkedEnvironment, FallbackChains, type FallbackChainsDeps } from './c
 export { KeyCooldowns, type KeyCooldownsDeps } from './cooldowns.js';
 export { FallbackManager, type FallbackManagerDeps, SYSTEM_KEY_ID } from './fallback-manager.js';
 export { SYSTEM_KEY_ENV, type SystemKeyLookup, systemKeyFor } from './system-keys.js';
-export type {
-  ExecuteWithFallbackResult,
-  FallbackAttempt,
-  FallbackChain,
-  FallbackChainConfig,
-  FallbackKeyResult,
-  FallbackSettings,
-  SkippedKey,
-  SkipReason,
-} from './types.js';
+export type * from './types.js';

@@ -5,14 +5,5 @@ export { type Admission, GatewayLimits, type GatewayLimitsOptions, type LimitsRe
 export { checkAllowed, GATEWAY_PROVIDERS, type Route, routeModel } from './routing.js';
 export { SecretScrubber } from './scrub.js';
 export { GATEWAY_TOKEN_PREFIX, GatewayTokenService, hashGatewayToken } from './token-service.js';
-export type {
-  CreatedGatewayToken,
-  CreateGatewayTokenInput,
-  GatewayToken,
-  GatewayTokenUsage,
-  GatewayTokenUsageFigures,
-  GatewayTokenUsageReport,
-  GatewayTokenWithUsage,
-  UpdateGatewayTokenInput,
-} from './types.js';
+export type * from './types.js';
 export { type ReportedUsage, UsageTap } from './usage-tap.js';

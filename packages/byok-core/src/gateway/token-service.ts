@@ -8,7 +8,7 @@ import { newId } from '../ids/index.js';
 import { toOwner } from '../keys/owner.js';
 import type { OwnerSelector } from '../keys/types.js';
 import { Environment, ProviderType } from '../providers/index.js';
-import type { Database } from '../store/types.js';
+import type { Database, SqlClient } from '../store/types.js';
 import { TIME_RANGES } from '../usage/schemas.js';
 import {
   type GatewayTokenRow,
@@ -218,10 +218,7 @@ export class GatewayTokenService {
     context?: RequestContext,
   ): Promise<GatewayToken> {
     const parsed = parseInput(updateSchema, patch, 'gateway token');
-    const resolved = toOwner(owner);
-    const row = await this.#d.db.transaction(async (tx) => {
-      const current = await gatewayTokenStore.find(tx, id, resolved, true);
-      if (!current) throw tokenNotFound(id);
+    const row = await this.#change(id, owner, async (tx, current, resolved) => {
       if (current.status === 'revoked') throw invalidInput(`Gateway token ${id} is revoked`, { field: 'id' });
       const now = toGatewayToken(current);
       const next: TokenFields = {
@@ -244,35 +241,26 @@ export class GatewayTokenService {
       });
       return updated;
     });
-    await this.#d.cache.invalidate([cacheKeyFor(row.token_hash)]);
     return toGatewayToken(row);
   }
 
   /** Revokes for good: the token is refused from the moment the invalidation reaches an instance. */
   async revoke(id: string, owner: string | OwnerSelector, context?: RequestContext): Promise<GatewayToken> {
-    const resolved = toOwner(owner);
-    const row = await this.#d.db.transaction(async (tx) => {
-      const current = await gatewayTokenStore.find(tx, id, resolved, true);
-      if (!current) throw tokenNotFound(id);
+    const row = await this.#change(id, owner, async (tx, current, resolved) => {
       if (current.status === 'revoked') return current;
       const revoked = (await gatewayTokenStore.revoke(tx, id, resolved)) as GatewayTokenRow;
       await this.#audit(tx, 'gateway_token.revoked', revoked, context, {});
       return revoked;
     });
-    await this.#d.cache.invalidate([cacheKeyFor(row.token_hash)]);
     return toGatewayToken(row);
   }
 
   async delete(id: string, owner: string | OwnerSelector, context?: RequestContext): Promise<void> {
-    const resolved = toOwner(owner);
-    const hash = await this.#d.db.transaction(async (tx) => {
-      const current = await gatewayTokenStore.find(tx, id, resolved, true);
-      if (!current) throw tokenNotFound(id);
+    await this.#change(id, owner, async (tx, current, resolved) => {
       await gatewayTokenStore.delete(tx, id, resolved);
       await this.#audit(tx, 'gateway_token.deleted', current, context, {});
-      return current.token_hash;
+      return current;
     });
-    await this.#d.cache.invalidate([cacheKeyFor(hash)]);
   }
 
   /**
@@ -299,6 +287,25 @@ export class GatewayTokenService {
   /** USD the token spent this UTC month, from committed usage. */
   spendThisMonth(tokenId: string, now = new Date()): Promise<number> {
     return gatewayTokenStore.spend(this.#d.db, tokenId, monthOf(now));
+  }
+
+  /**
+   * Runs `change` in a transaction on the owner's locked row (`NOT_FOUND` when there is none), then
+   * invalidates the cached row here, in the shared tier and on every instance.
+   */
+  async #change(
+    id: string,
+    owner: string | OwnerSelector,
+    change: (tx: SqlClient, current: GatewayTokenRow, owner: Owner) => Promise<GatewayTokenRow>,
+  ): Promise<GatewayTokenRow> {
+    const resolved = toOwner(owner);
+    const row = await this.#d.db.transaction(async (tx) => {
+      const current = await gatewayTokenStore.find(tx, id, resolved, true);
+      if (!current) throw tokenNotFound(id);
+      return change(tx, current, resolved);
+    });
+    await this.#d.cache.invalidate([cacheKeyFor(row.token_hash)]);
+    return row;
   }
 
   async #audit(

@@ -3,7 +3,7 @@ import type { AuditLog, RequestContext } from '../audit/index.js';
 import { BYOKError, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { DEFAULT_QUOTAS, type Quotas, quotaExceeded } from '../quotas/index.js';
-import type { Database } from '../store/types.js';
+import type { Database, SqlClient } from '../store/types.js';
 import { type WorkspaceRole, workspacesStore } from '../store/workspaces-store.js';
 import { createWorkspaceSchema as createSchema, workspaceRoleSchema as roleSchema } from './schemas.js';
 
@@ -59,14 +59,13 @@ export class WorkspaceService {
       }
       const createdAt = await workspacesStore.insert(tx, { id, name, createdBy: ownerUserId });
       await workspacesStore.upsertMember(tx, id, ownerUserId, 'owner');
-      await this.#audit.append(tx, {
-        action: 'workspace.created',
-        targetType: 'workspace',
-        targetId: id,
-        owner: { type: 'workspace', id },
-        context: { ...context, actor: context?.actor ?? ownerUserId },
-        details: { name },
-      });
+      await this.#record(
+        tx,
+        'workspace.created',
+        id,
+        { ...context, actor: context?.actor ?? ownerUserId },
+        { name },
+      );
       return {
         id,
         name,
@@ -125,13 +124,9 @@ export class WorkspaceService {
       }
       await workspacesStore.ensureUser(tx, userId);
       await workspacesStore.upsertMember(tx, workspaceId, userId, parsedRole);
-      await this.#audit.append(tx, {
-        action: 'workspace.member_added',
-        targetType: 'workspace',
-        targetId: workspaceId,
-        owner: { type: 'workspace', id: workspaceId },
-        context: context ?? {},
-        details: { userId, role: parsedRole },
+      await this.#record(tx, 'workspace.member_added', workspaceId, context ?? {}, {
+        userId,
+        role: parsedRole,
       });
     });
   }
@@ -145,14 +140,25 @@ export class WorkspaceService {
       }
       if (!(await workspacesStore.removeMember(tx, workspaceId, userId)))
         throw new BYOKError('NOT_FOUND', `User ${userId} is not a member of workspace ${workspaceId}`);
-      await this.#audit.append(tx, {
-        action: 'workspace.member_removed',
-        targetType: 'workspace',
-        targetId: workspaceId,
-        owner: { type: 'workspace', id: workspaceId },
-        context: context ?? {},
-        details: { userId },
-      });
+      await this.#record(tx, 'workspace.member_removed', workspaceId, context ?? {}, { userId });
+    });
+  }
+
+  /** The audit entry of a change to a workspace, in the change's transaction. */
+  #record(
+    tx: SqlClient,
+    action: 'workspace.created' | 'workspace.member_added' | 'workspace.member_removed',
+    workspaceId: string,
+    context: RequestContext,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.#audit.append(tx, {
+      action,
+      targetType: 'workspace',
+      targetId: workspaceId,
+      owner: { type: 'workspace', id: workspaceId },
+      context,
+      details,
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { Owner } from '../crypto/index.js';
+import type { GatewayToken } from '../gateway/types.js';
 import type { SqlClient } from './types.js';
 
 /** A `byok.gateway_tokens` row. */
@@ -45,16 +46,18 @@ export interface TokenUsageSumsRow {
   unpriced: string | null;
 }
 
-export interface TokenFields {
-  name: string;
-  allowedProviders: string[] | null;
-  allowedModels: string[] | null;
-  environment: string;
-  expiresAt: Date | null;
-  monthlyBudgetUsd: number | null;
-  requestsPerMinute: number | null;
-  allowSystemKeys: boolean;
-}
+/** The settings of a token that its owner chooses, as they are written on insert and update. */
+export type TokenFields = Pick<
+  GatewayToken,
+  | 'name'
+  | 'allowedProviders'
+  | 'allowedModels'
+  | 'environment'
+  | 'expiresAt'
+  | 'monthlyBudgetUsd'
+  | 'requestsPerMinute'
+  | 'allowSystemKeys'
+>;
 
 const COLUMNS = `id, owner_type, owner_id, name, token_hash, hint, allowed_providers, allowed_models, environment,
   expires_at, monthly_budget_usd, requests_per_minute, allow_system_keys, status, revoked_at, created_at, updated_at`;

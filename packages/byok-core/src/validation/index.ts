@@ -17,13 +17,4 @@ export {
   storeValidations,
   type ValidationWrite,
 } from './result-writer.js';
-export type {
-  CredentialTestResult,
-  PeriodicRunReport,
-  PeriodicValidation,
-  PeriodicValidationOptions,
-  TestKeyOptions,
-  ValidateAllOptions,
-  ValidationResult,
-  ValidationSettings,
-} from './types.js';
+export type * from './types.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Answer,
+  apiKeyCredentials,
   FAKE_USAGE,
   type FakeProvider,
   modelFrom,
@@ -78,7 +79,7 @@ export const anthropicFake: FakeProvider = {
   authenticate(ctx) {
     // The OpenAI SDK compatibility layer (`/v1/chat/completions`) takes the key as a Bearer token.
     const bearer = ctx.path === '/v1/chat/completions' ? schemeToken(ctx, 'Bearer') : undefined;
-    if (bearer) return { ok: true, credentials: { keyData: { apiKey: bearer }, secrets: [bearer] } };
+    if (bearer) return apiKeyCredentials(bearer);
     const apiKey = ctx.headers['x-api-key'];
     if (!apiKey) {
       return {
@@ -95,7 +96,7 @@ export const anthropicFake: FakeProvider = {
       );
       return { ok: false, answer };
     }
-    return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
+    return apiKeyCredentials(apiKey);
   },
   failure(kind, ctx, _credentials, rate) {
     switch (kind) {

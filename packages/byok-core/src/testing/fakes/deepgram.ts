@@ -5,7 +5,7 @@ import {
   type FakeProvider,
   type RequestContext,
   retryHeaders,
-  schemeToken,
+  schemeKeyAuth,
 } from './shared.js';
 
 function deepgramError(ctx: RequestContext, status: number, errCode: string, errMsg: string): Answer {
@@ -13,13 +13,8 @@ function deepgramError(ctx: RequestContext, status: number, errCode: string, err
 }
 
 export const deepgramFake: FakeProvider = {
-  authenticate(ctx) {
-    const apiKey = schemeToken(ctx, 'Token');
-    if (apiKey === undefined) {
-      return { ok: false, answer: deepgramError(ctx, 401, 'INVALID_AUTH', 'Invalid credentials.') };
-    }
-    return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
-  },
+  authenticate: (ctx) =>
+    schemeKeyAuth(ctx, 'Token', () => deepgramError(ctx, 401, 'INVALID_AUTH', 'Invalid credentials.')),
   failure(kind, ctx, _credentials, rate) {
     switch (kind) {
       case 'invalid':

@@ -9,24 +9,20 @@ import {
   openAIError,
   requestJson,
   retryHeaders,
-  schemeToken,
+  schemeKeyAuth,
   wantsStream,
 } from './shared.js';
 
 export const deepseekFake: FakeProvider = {
-  authenticate(ctx) {
-    const apiKey = schemeToken(ctx, 'Bearer');
-    if (apiKey === undefined) {
-      const answer = openAIError(
+  authenticate: (ctx) =>
+    schemeKeyAuth(ctx, 'Bearer', () =>
+      openAIError(
         401,
         'Authentication Fails, Your api key: **** is invalid',
         'authentication_error',
         'invalid_request_error',
-      );
-      return { ok: false, answer };
-    }
-    return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
-  },
+      ),
+    ),
   failure(kind, ctx, { secrets }, rate) {
     switch (kind) {
       case 'invalid':

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Answer,
+  apiKeyCredentials,
   FAKE_USAGE,
   type FakeProvider,
   fakeEmbedding,
@@ -27,7 +28,7 @@ export const geminiFake: FakeProvider = {
     // The real API accepts the header or `?key=`; the library must only ever use the header.
     const bearer = ctx.path.startsWith('/v1beta/openai/') ? schemeToken(ctx, 'Bearer') : undefined;
     const apiKey = ctx.headers['x-goog-api-key'] ?? ctx.query.get('key') ?? bearer ?? undefined;
-    if (apiKey) return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
+    if (apiKey) return apiKeyCredentials(apiKey);
     if (ctx.headers.authorization) {
       const answer = googleError(
         401,

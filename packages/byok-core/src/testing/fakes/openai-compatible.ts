@@ -7,7 +7,7 @@ import {
   type RateLimit,
   type RequestContext,
   retryHeaders,
-  schemeToken,
+  schemeKeyAuth,
 } from './shared.js';
 
 /** How one OpenAI-compatible provider differs from the others when it refuses a request. */
@@ -29,11 +29,7 @@ export interface OpenAICompatibleFakeSpec {
  */
 export function openAICompatibleFake(spec: OpenAICompatibleFakeSpec): FakeProvider {
   return {
-    authenticate(ctx) {
-      const apiKey = schemeToken(ctx, 'Bearer');
-      if (apiKey === undefined) return { ok: false, answer: spec.missingKey };
-      return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
-    },
+    authenticate: (ctx) => schemeKeyAuth(ctx, 'Bearer', () => spec.missingKey),
     failure(kind, _ctx, _credentials, rate) {
       if (kind !== 'rate_limited') return spec.failures[kind];
       const answer = spec.failures.rate_limited;

@@ -7,20 +7,20 @@ import {
   openAIEmbeddings,
   openAIError,
   retryHeaders,
-  schemeToken,
+  schemeKeyAuth,
   wantsStream,
 } from './shared.js';
 
 export const openaiFake: FakeProvider = {
-  authenticate(ctx) {
-    const apiKey = schemeToken(ctx, 'Bearer');
-    if (apiKey === undefined) {
-      const message =
-        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
-      return { ok: false, answer: openAIError(401, message, 'invalid_request_error', null) };
-    }
-    return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
-  },
+  authenticate: (ctx) =>
+    schemeKeyAuth(ctx, 'Bearer', () =>
+      openAIError(
+        401,
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+        'invalid_request_error',
+        null,
+      ),
+    ),
   failure(kind, _ctx, { secrets }, rate) {
     switch (kind) {
       case 'invalid':

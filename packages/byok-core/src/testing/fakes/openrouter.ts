@@ -8,7 +8,7 @@ import {
   openAICompatible,
   openAIEmbeddings,
   retryHeaders,
-  schemeToken,
+  schemeKeyAuth,
   wantsStream,
 } from './shared.js';
 
@@ -42,11 +42,8 @@ function openrouterKey(apiKey: string, remaining: number): Answer {
 }
 
 export const openrouterFake: FakeProvider = {
-  authenticate(ctx) {
-    const apiKey = schemeToken(ctx, 'Bearer');
-    if (apiKey === undefined) return { ok: false, answer: openrouterError(401, 'No auth credentials found') };
-    return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
-  },
+  authenticate: (ctx) =>
+    schemeKeyAuth(ctx, 'Bearer', () => openrouterError(401, 'No auth credentials found')),
   failure(kind, ctx, { secrets }, rate) {
     switch (kind) {
       case 'invalid':

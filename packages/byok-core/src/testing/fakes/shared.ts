@@ -156,6 +156,17 @@ export function schemeToken(ctx: RequestContext, scheme: string): string | undef
   return match && match[1]?.toLowerCase() === scheme.toLowerCase() ? match[2] : undefined;
 }
 
+/** What authenticates a provider that takes one API key (`keyData.apiKey`, the only secret). */
+export function apiKeyCredentials(apiKey: string): AuthResult {
+  return { ok: true, credentials: { keyData: { apiKey }, secrets: [apiKey] } };
+}
+
+/** Reads the key from `Authorization: <scheme> <key>`; `missing()` is the answer to a request without one. */
+export function schemeKeyAuth(ctx: RequestContext, scheme: string, missing: () => Answer): AuthResult {
+  const apiKey = schemeToken(ctx, scheme);
+  return apiKey === undefined ? { ok: false, answer: missing() } : apiKeyCredentials(apiKey);
+}
+
 export function retryHeaders(rate: RateLimit): Record<string, string> {
   return { 'retry-after': String(rate.seconds) };
 }

@@ -74,41 +74,33 @@ export const twilioFake: FakeProvider = {
     }
     // Real Twilio fills price and duration only after the call ends (and may lag); the fake
     // answers with them at once so usage code has something to read.
-    if (ctx.method === 'POST' && ctx.path === `${prefix}/Calls.json`) {
-      const { price, priceUnit, duration } = FAKE_USAGE.twilioCall;
-      const sid = `CA${randomUUID().replaceAll('-', '')}`;
-      return {
-        status: 201,
-        body: {
-          sid,
-          account_sid: accountSid,
-          status: 'completed',
-          direction: 'outbound-api',
-          price,
-          price_unit: priceUnit,
-          duration,
-          date_created: created,
-          uri: `/2010-04-01${prefix}/Calls/${sid}.json`,
-        },
+    const sent = (
+      resource: 'Calls' | 'Messages',
+      status: string,
+      { price, priceUnit }: { price: string; priceUnit: string },
+      counts: Record<string, string>,
+    ): Answer => {
+      const sid = `${resource === 'Calls' ? 'CA' : 'SM'}${randomUUID().replaceAll('-', '')}`;
+      const body = {
+        sid,
+        account_sid: accountSid,
+        status,
+        direction: 'outbound-api',
+        price,
+        price_unit: priceUnit,
+        ...counts,
+        date_created: created,
+        uri: `/2010-04-01${prefix}/${resource}/${sid}.json`,
       };
+      return { status: 201, body };
+    };
+    if (ctx.method === 'POST' && ctx.path === `${prefix}/Calls.json`) {
+      const call = FAKE_USAGE.twilioCall;
+      return sent('Calls', 'completed', call, { duration: call.duration });
     }
     if (ctx.method === 'POST' && ctx.path === `${prefix}/Messages.json`) {
-      const { price, priceUnit, numSegments } = FAKE_USAGE.twilioMessage;
-      const sid = `SM${randomUUID().replaceAll('-', '')}`;
-      return {
-        status: 201,
-        body: {
-          sid,
-          account_sid: accountSid,
-          status: 'sent',
-          direction: 'outbound-api',
-          price,
-          price_unit: priceUnit,
-          num_segments: numSegments,
-          date_created: created,
-          uri: `/2010-04-01${prefix}/Messages/${sid}.json`,
-        },
-      };
+      const message = FAKE_USAGE.twilioMessage;
+      return sent('Messages', 'sent', message, { num_segments: message.numSegments });
     }
     return twilioError(404, 20404, `The requested resource ${ctx.path} was not found`);
   },
