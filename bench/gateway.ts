@@ -44,6 +44,14 @@ interface AutocannonResult {
   errors: number;
 }
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+
+/** A server under load: its process (for CPU time), address and request headers. */
+interface Target {
+  name: string;
+  pid: number | undefined;
+  url: string;
+  headers: Record<string, string>;
+}
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const children: ChildProcess[] = [];
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
       );
     }
 
-    const targets = [
+    const targets: Target[] = [
       {
         name: 'upstream',
         pid: up.pid,

@@ -138,10 +138,10 @@ async function openInstance(
   redisPort?: number,
   single = false,
 ): Promise<Instance> {
+  const ignore = () => undefined;
   const pool = single
-    ? new pg.Client({ connectionString: url, application_name: name })
-    : new pg.Pool({ connectionString: url, max: 4, application_name: name });
-  pool.on('error', () => undefined);
+    ? new pg.Client({ connectionString: url, application_name: name }).on('error', ignore)
+    : new pg.Pool({ connectionString: url, max: 4, application_name: name }).on('error', ignore);
   if (pool instanceof pg.Client) await pool.connect();
   const redis =
     redisPort === undefined

@@ -18,6 +18,19 @@ import {
   snap,
   startDashboardService,
 } from './support/dashboard-browser.js';
+import type {
+  PageDocument,
+  PageElement,
+  PageNavigator,
+  PageStorage,
+  PageWindow,
+} from './support/page-globals.js';
+
+// Read by the callbacks that run in the page (see support/page-globals.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
+declare const sessionStorage: PageStorage;
+declare const navigator: PageNavigator;
 
 describe.skipIf(!canRunChromium)(
   'dashboard: keys, workspaces, alerts and gateway in Chromium',
@@ -325,7 +338,7 @@ describe.skipIf(!canRunChromium)(
         await page.getByRole('tab', { name: tab }).click();
         await page.getByRole('tabpanel', { name: tab }).waitFor();
         const { overflow, wide } = await page.evaluate(() => {
-          const sticksOut = (el: Element) => el.getBoundingClientRect().right > window.innerWidth + 1;
+          const sticksOut = (el: PageElement) => el.getBoundingClientRect().right > window.innerWidth + 1;
           return {
             overflow: document.documentElement.scrollWidth - window.innerWidth,
             // The innermost elements that stick out, to name the culprit when this fails.

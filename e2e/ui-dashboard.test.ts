@@ -20,6 +20,14 @@ import {
   snap,
   startDashboardService,
 } from './support/dashboard-browser.js';
+import type { PageDocument, PageMutationObserver, PageStorage, PageWindow } from './support/page-globals.js';
+
+// Read by the callbacks that run in the page (see support/page-globals.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
+declare const sessionStorage: PageStorage;
+declare const localStorage: PageStorage;
+declare const MutationObserver: PageMutationObserver;
 
 /** The secret typed into the form: it must never come back. */
 const SECRET = `sk-proj-UIE2E${randomBytes(16).toString('hex')}`;

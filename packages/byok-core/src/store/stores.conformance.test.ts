@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { databaseBackends } from '../../test/backends.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
 import { seedOwner, useMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
@@ -191,7 +191,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
   describe('gateway tokens', () => {
     it('inserts, finds by hash, updates, revokes once, deletes with its spend', async () => {
       const owner = await newOwner();
-      const id = newId('gwt');
+      const id = newId('gt');
       const fields = {
         name: 't',
         allowedProviders: ['openai'],
@@ -256,7 +256,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
 
   describe('flags, access counts, imports, incidents, stats', () => {
     it('sets a flag once', async () => {
-      const name = `flag_${newId('x')}`;
+      const name = uniqueId('flag');
       expect(await systemFlagsStore.has(db, name)).toBe(false);
       await systemFlagsStore.set(db, name);
       await systemFlagsStore.set(db, name);
@@ -338,7 +338,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
 
   describe('audit', () => {
     it('creates a chain head once, appends, advances, pages, anchors and purges', async () => {
-      const chain = `test:${newId('x')}`;
+      const chain = `test:${uniqueId('chain')}`;
       const seal = { seal: 's0', sealKey: 'k1' };
       expect(await auditStore.insertHead(db, chain, '0'.repeat(64), seal)).toBe(true);
       expect(await auditStore.insertHead(db, chain, '0'.repeat(64), seal)).toBe(false);
