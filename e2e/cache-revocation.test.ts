@@ -20,19 +20,10 @@ import {
   uniqueId,
   untilListening,
 } from '../packages/byok-core/test/backends.js';
+import { freePort } from '../packages/byok-core/test/private-services.js';
 
 const enabled = Boolean(process.env.TEST_DATABASE_URL);
 const REVOCATION_BOUND_MS = 1000;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
