@@ -17,6 +17,7 @@ import {
   pageContents,
   snap,
   startDashboardService,
+  watchPage,
 } from './support/dashboard-browser.js';
 import type {
   PageDocument,
@@ -67,16 +68,7 @@ describe.skipIf(!canRunChromium)(
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: dash.url });
       page = await context.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-          cspViolations.push(message.text());
-        }
-      });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      if (process.env.UI_E2E_DEBUG) {
-        page.on('console', (m) => console.log('[page]', m.type(), m.text()));
-        page.on('response', (r) => console.log('[resp]', r.status(), r.request().method(), r.url()));
-      }
+      watchPage(page, { cspViolations, pageErrors });
     }, 120_000);
 
     afterAll(async () => {

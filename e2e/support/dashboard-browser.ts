@@ -141,6 +141,23 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
   expect(serious, `${where}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
 }
 
+/**
+ * Collects into `into` the page's Content Security Policy violations (reported on its console) and
+ * uncaught errors; with UI_E2E_DEBUG set, also prints its console and the answers it gets.
+ */
+export function watchPage(page: Page, into: { cspViolations: string[]; pageErrors: string[] }): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      into.cspViolations.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => into.pageErrors.push(error.message));
+  if (process.env.UI_E2E_DEBUG) {
+    page.on('console', (m) => console.log('[page]', m.type(), m.text()));
+    page.on('response', (r) => console.log('[resp]', r.status(), r.request().method(), r.url()));
+  }
+}
+
 /** Everything the page shows or keeps: markup, text, input values and web storage. */
 export function pageContents(page: Page): Promise<string> {
   return page.evaluate(() => {
