@@ -53,6 +53,14 @@ interface LoadResult extends AutocannonResult {
   p50: number;
   p99: number;
 }
+
+/** A server under load: its process (for CPU time), address and request headers. */
+interface Target {
+  name: string;
+  pid: number | undefined;
+  url: string;
+  headers: Record<string, string>;
+}
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const children: ChildProcess[] = [];
@@ -171,7 +179,7 @@ async function main(): Promise<void> {
       );
     }
 
-    const targets = [
+    const targets: Target[] = [
       {
         name: 'upstream',
         pid: up.pid,

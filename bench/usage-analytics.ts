@@ -103,7 +103,6 @@ const alerts = new AlertService({
   db,
   audit: new AuditLog(db, { keys: encryption }),
   logger,
-  env: {},
   webhook: {
     secret: 'bench-secret',
     defaultUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,

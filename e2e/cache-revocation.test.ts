@@ -20,19 +20,10 @@ import {
   uniqueId,
   untilListening,
 } from '../packages/byok-core/test/backends.js';
+import { freePort } from '../packages/byok-core/test/private-services.js';
 
 const enabled = Boolean(process.env.TEST_DATABASE_URL);
 const REVOCATION_BOUND_MS = 1000;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -138,10 +129,10 @@ async function openInstance(
   redisPort?: number,
   single = false,
 ): Promise<Instance> {
+  const ignore = () => undefined;
   const pool = single
-    ? new pg.Client({ connectionString: url, application_name: name })
-    : new pg.Pool({ connectionString: url, max: 4, application_name: name });
-  pool.on('error', () => undefined);
+    ? new pg.Client({ connectionString: url, application_name: name }).on('error', ignore)
+    : new pg.Pool({ connectionString: url, max: 4, application_name: name }).on('error', ignore);
   if (pool instanceof pg.Client) await pool.connect();
   const redis =
     redisPort === undefined

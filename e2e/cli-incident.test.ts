@@ -138,12 +138,16 @@ describe('byok incident start', () => {
       expect(key?.status).toBe('compromised');
       // Enabling is refused; entering the secret again brings it back.
       await expect(
-        system.manager.updateKey(key?.id as string, { enabled: true }, { userId: alice }),
+        system.manager.updateKey(key?.id as string, { enabled: true }, { scope: { userId: alice } }),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
       const fresh = openaiKey();
-      await system.manager.updateKey(key?.id as string, { keyData: { apiKey: fresh } }, { userId: alice });
+      await system.manager.updateKey(
+        key?.id as string,
+        { keyData: { apiKey: fresh } },
+        { scope: { userId: alice } },
+      );
       expect((await system.manager.getActiveKey(alice, 'openai'))?.keyData.apiKey).toBe(fresh);
-      const audit = await system.audit.list({ userId: bob });
+      const audit = await system.audit.list({ owner: { type: 'user', id: bob } });
       expect(audit.map((entry) => entry.action)).toContain('key.compromised');
     });
     const opened = await withSystem(OLD, async () => 'opened').catch((error: unknown) =>

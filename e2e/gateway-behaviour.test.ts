@@ -42,6 +42,11 @@ const post = (path: string, token: string | undefined, body: string, headers: Re
     body,
   });
 
+/** The `error` object of an answer in the OpenAI dialect. */
+async function errorOf(response: Response): Promise<{ code: string; type: string; message: string }> {
+  return ((await response.json()) as { error: { code: string; type: string; message: string } }).error;
+}
+
 async function everything(response: Response): Promise<string> {
   return `${JSON.stringify([...response.headers.entries()])}\n${await response.text()}`;
 }
@@ -89,7 +94,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       const { token, tokenId, userId } = await owner([openaiKey()]);
       const none = await post('/v1/chat/completions', undefined, chatBody());
       expect(none.status).toBe(401);
-      expect((await none.json()).error).toMatchObject({
+      expect(await errorOf(none)).toMatchObject({
         type: 'authentication_error',
         code: 'UNAUTHENTICATED',
       });
@@ -115,7 +120,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       const before = world.fake.requests.length;
       const model = await post('/v1/chat/completions', token, chatBody());
       expect(model.status).toBe(403);
-      expect((await model.json()).error.code).toBe('FORBIDDEN');
+      expect((await errorOf(model)).code).toBe('FORBIDDEN');
       const provider = await post(
         '/v1/chat/completions',
         token,
@@ -126,7 +131,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       expect(unknown.status).toBe(400);
       expect(world.fake.requests.length).toBe(before);
       const models = await fetch(`${world.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
-      const listed = (await models.json()).data.map((m: { id: string }) => m.id);
+      const listed = ((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id);
       expect(listed).toEqual(['openai/gpt-6.1-sol']);
     });
 
@@ -136,7 +141,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       const huge = chatBody({ padding: 'x'.repeat(10 * 1024 * 1024) });
       const declared = await post('/v1/chat/completions', token, huge);
       expect(declared.status).toBe(413);
-      expect((await declared.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect((await errorOf(declared)).code).toBe('PAYLOAD_TOO_LARGE');
       // No content-length: the limit is found while reading.
       const streamed = await fetch(`${world.url}/v1/chat/completions`, {
         method: 'POST',
@@ -162,7 +167,8 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       const response = await post('/v1/chat/completions', token, chatBody());
       expect(response.status).toBe(200);
       expect(response.headers.get('x-byok-key-id')).toBe(keyIds[1]);
-      expect((await response.json()).choices[0].message.content).toBe('Hello from the fake provider.');
+      const { choices } = (await response.json()) as { choices: { message: { content: string } }[] };
+      expect(choices[0]?.message.content).toBe('Hello from the fake provider.');
       const rows = await usageOf(world.system, tokenId);
       expect(rows.map((r) => [r.key_id, r.success])).toEqual([[keyIds[1], true]]);
       if (typeof behavior === 'object') {
@@ -193,8 +199,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       const { token } = await owner([openaiKey('outage'), openaiKey('outage')]);
       const response = await post('/v1/chat/completions', token, chatBody());
       expect(response.status).toBe(503);
-      const body = await response.json();
-      expect(body.error.code).toBe('PROVIDER_UNAVAILABLE');
+      expect((await errorOf(response)).code).toBe('PROVIDER_UNAVAILABLE');
       expect(response.headers.get('x-byok-error-code')).toBe('PROVIDER_UNAVAILABLE');
     });
   });
@@ -217,7 +222,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       expect(statuses.filter((s) => s === 200)).toHaveLength(forwarded);
       const refused = answers.filter((r) => r.status === 429);
       expect(refused).toHaveLength(50 - forwarded);
-      expect((await (refused[0] as Response).json()).error.code).toBe('BUDGET_EXCEEDED');
+      expect((await errorOf(refused[0] as Response)).code).toBe('BUDGET_EXCEEDED');
       const rows = await usageOf(world.system, tokenId);
       expect(rows).toHaveLength(forwarded);
     });
@@ -234,7 +239,7 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
       // A minute boundary between the calls would reset the window: accept one more success then.
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(statuses[3]).toBe(429);
-      expect((await (last as Response).json()).error.code).toBe('RATE_LIMITED');
+      expect((await errorOf(last as Response)).code).toBe('RATE_LIMITED');
       expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
     });
   });

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +12,7 @@ import {
   uid,
   waitFor,
 } from '../apps/byok-server/test/helpers.js';
+import { freePort } from '../packages/byok-core/test/private-services.js';
 
 /** One request through the handler as if it came from `address` (what the Node server passes). */
 async function from(
@@ -136,14 +136,6 @@ describe('failed authentication limits.security', { timeout: 120_000 }, () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A private redis-server is started (and killed) here; the shared one is never touched. */
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;

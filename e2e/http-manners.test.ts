@@ -159,7 +159,7 @@ describe('x-request-id on every answer of the running service', () => {
       ),
       { logger: createLogger({ level: 'silent' }), drainMs: 500 },
     );
-    paths = (await (await fetch(`${server.url}/api/openapi.json`)).json()).paths;
+    paths = ((await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Paths }).paths;
   }, 60_000);
   afterAll(async () => {
     await server?.close();

@@ -7,7 +7,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -27,6 +26,7 @@ import {
   waitFor,
 } from '../apps/byok-server/test/helpers.js';
 import { createScratchDatabase } from '../packages/byok-core/test/backends.js';
+import { freePort } from '../packages/byok-core/test/private-services.js';
 
 const run = promisify(execFile);
 const PROMTOOL = '/usr/bin/promtool';
@@ -82,17 +82,6 @@ describe.skipIf(!havePrometheus)('alert rules', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!havePrometheus || !haveDatabase)('a real Prometheus scraping a running server', () => {
   let database: { url: string; drop(): Promise<void> };

@@ -128,7 +128,7 @@ describe('BYOK Manager', () => {
     });
 
     const key = await byokManager.getActiveKey('test-user', ProviderType.OPENAI);
-    expect(key.keyData.apiKey).toBe('sk-test123');
+    expect(key?.keyData.apiKey).toBe('sk-test123');
     expect(keyId).toMatch(/^key_/);
   });
 });

@@ -1,8 +1,9 @@
 /*
  * The implementation guide's samples "Provider Integration" (AI, Deepgram, telephony),
  * "Middleware Integration" (Express, tRPC, Next.js App Router) and "Integration Tests", as written
- * with only values changed, against the local fake providers (base URLs from BYOK_<P>_BASE_URL)
- * and a real PostgreSQL when TEST_DATABASE_URL is set (in-memory PGlite otherwise).
+ * with only values changed (and the types strict tsc asks for: a cast or `!`, erased at run time),
+ * against the local fake providers (base URLs from BYOK_<P>_BASE_URL) and a real PostgreSQL when
+ * TEST_DATABASE_URL is set (in-memory PGlite otherwise).
  *
  * Lines replaced, each marked where it stands:
  * - `import { AIRouter } from '@stack-2025/ai-general-core'` and `import { DeepgramVoiceAgent } from
@@ -16,6 +17,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  type AddKeyInput,
   type BYOKAIConfig,
   BYOKAIMiddleware,
   type BYOKManager,
@@ -359,7 +361,7 @@ describe(`spec: Provider and Middleware Integration (${backend?.name})`, () => {
           .input(z.object({ message: z.string() }))
           .mutation(async ({ ctx, input }) => {
             // ctx.byokConfig contains the user's AI configuration
-            const response = await ctx.byokConfig.providers.openai.complete(input.message);
+            const response = await ctx.byokConfig.providers.openai!.complete(input.message);
             return { response };
           }),
       });
@@ -405,7 +407,8 @@ describe(`spec: Provider and Middleware Integration (${backend?.name})`, () => {
 
       // app/api/byok/route.ts
       async function POST(request: NextRequest) {
-        const { userId, provider, keyData } = await request.json();
+        // `as AddKeyInput`: Next's `request.json()` is `any`, Node's `unknown`.
+        const { userId, provider, keyData } = (await request.json()) as AddKeyInput;
 
         try {
           const keyId = await byokManager.addKey({
@@ -614,10 +617,10 @@ describe('spec: Integration Tests', () => {
       );
 
       expect(aiConfig.providers.openai).toBeDefined();
-      expect(aiConfig.providers.openai.apiKey).toBe(process.env.TEST_OPENAI_KEY);
+      expect(aiConfig.providers.openai?.apiKey).toBe(process.env.TEST_OPENAI_KEY);
 
       // And the key works end to end against the fake OpenAI.
-      expect(await aiConfig.providers.openai.complete('Hello!')).toBe('Hello from the fake provider.');
+      expect(await aiConfig.providers.openai!.complete('Hello!')).toBe('Hello from the fake provider.');
       expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${process.env.TEST_OPENAI_KEY}`);
       await byokSystem.close();
     });

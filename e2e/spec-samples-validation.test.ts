@@ -1,8 +1,9 @@
 /*
  * The implementation guide's samples, as written, with only the values changed (key ids, user ids,
- * `{...}`): "Fallback Chains", "Key Validation", "Metrics Collection", "Health Checks" and the
- * "Troubleshooting" snippets, against the fake providers (base URLs from BYOK_<P>_BASE_URL), on
- * real PostgreSQL when TEST_DATABASE_URL is set, else on PGlite.
+ * `{...}`) and the types strict tsc asks for (a cast or `!`, erased at run time): "Fallback Chains",
+ * "Key Validation", "Metrics Collection", "Health Checks" and the "Troubleshooting" snippets, against
+ * the fake providers (base URLs from BYOK_<P>_BASE_URL), on real PostgreSQL when TEST_DATABASE_URL is
+ * set, else on PGlite.
  *
  * Every sample's console output is captured and checked, and no key may reach a log line.
  */
@@ -32,8 +33,7 @@ describe(`spec samples: validation, fallback, monitoring, troubleshooting (${bac
   let close: () => Promise<void>;
   let postgresClient: unknown;
   let byokSystem: BYOKSystem;
-  // biome-ignore lint/suspicious/noExplicitAny: the samples use it untyped, as the spec's `export const { manager }` does
-  let byokManager: any;
+  let byokManager: BYOKSystem['manager'];
   const log = capturingLogger();
   const savedEnv = { ...process.env };
   let consoleLog: MockInstance<typeof console.log>;
@@ -126,7 +126,7 @@ describe(`spec samples: validation, fallback, monitoring, troubleshooting (${bac
             const health = await validateBYOKHealth(byokSystem);
             res.status(health.status === 'healthy' ? 200 : 503).json(health);
           } catch (error) {
-            res.status(503).json({ status: 'unhealthy', error: error.message });
+            res.status(503).json({ status: 'unhealthy', error: (error as Error).message });
           }
         });
         const server = app.listen(0, '127.0.0.1');
@@ -321,8 +321,8 @@ describe(`spec samples: validation, fallback, monitoring, troubleshooting (${bac
       expect(out[0]).not.toContain(OPENAI_INVALID);
       expect(out[2]).toBe('Tests run: decryption,authentication');
       expect(out[3]).toBe('Health score: 0');
-      expect(key.lastValidatedAt).toBeInstanceOf(Date);
-      expect(key.status).toBe('invalid');
+      expect(key?.lastValidatedAt).toBeInstanceOf(Date);
+      expect(key?.status).toBe('invalid');
     });
 
     it('Troubleshooting: key rotation status, without an argument', async () => {
@@ -332,7 +332,7 @@ describe(`spec samples: validation, fallback, monitoring, troubleshooting (${bac
       console.log('Next rotation:', rotationStatus.nextRotation);
 
       expect(rotationStatus.activeFingerprint).toBe(byokSystem.encryption.activeFingerprint);
-      expect(rotationStatus.nextRotation.getTime() - rotationStatus.lastRotation.getTime()).toBe(
+      expect(rotationStatus.nextRotation!.getTime() - rotationStatus.lastRotation!.getTime()).toBe(
         90 * 86_400_000,
       );
     });

@@ -17,7 +17,21 @@ import {
   pageContents,
   snap,
   startDashboardService,
+  watchPage,
 } from './support/dashboard-browser.js';
+import type {
+  PageDocument,
+  PageElement,
+  PageNavigator,
+  PageStorage,
+  PageWindow,
+} from './support/page-globals.js';
+
+// Read by the callbacks that run in the page (see support/page-globals.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
+declare const sessionStorage: PageStorage;
+declare const navigator: PageNavigator;
 
 describe.skipIf(!canRunChromium)(
   'dashboard: keys, workspaces, alerts and gateway in Chromium',
@@ -54,16 +68,7 @@ describe.skipIf(!canRunChromium)(
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: dash.url });
       page = await context.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-          cspViolations.push(message.text());
-        }
-      });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      if (process.env.UI_E2E_DEBUG) {
-        page.on('console', (m) => console.log('[page]', m.type(), m.text()));
-        page.on('response', (r) => console.log('[resp]', r.status(), r.request().method(), r.url()));
-      }
+      watchPage(page, { cspViolations, pageErrors });
     }, 120_000);
 
     afterAll(async () => {
@@ -325,7 +330,7 @@ describe.skipIf(!canRunChromium)(
         await page.getByRole('tab', { name: tab }).click();
         await page.getByRole('tabpanel', { name: tab }).waitFor();
         const { overflow, wide } = await page.evaluate(() => {
-          const sticksOut = (el: Element) => el.getBoundingClientRect().right > window.innerWidth + 1;
+          const sticksOut = (el: PageElement) => el.getBoundingClientRect().right > window.innerWidth + 1;
           return {
             overflow: document.documentElement.scrollWidth - window.innerWidth,
             // The innermost elements that stick out, to name the culprit when this fails.

@@ -19,7 +19,16 @@ import {
   pageContents,
   snap,
   startDashboardService,
+  watchPage,
 } from './support/dashboard-browser.js';
+import type { PageDocument, PageMutationObserver, PageStorage, PageWindow } from './support/page-globals.js';
+
+// Read by the callbacks that run in the page (see support/page-globals.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
+declare const sessionStorage: PageStorage;
+declare const localStorage: PageStorage;
+declare const MutationObserver: PageMutationObserver;
 
 /** The secret typed into the form: it must never come back. */
 const SECRET = `sk-proj-UIE2E${randomBytes(16).toString('hex')}`;
@@ -54,16 +63,7 @@ describe.skipIf(!canRun)('dashboard in headless Chromium', { timeout: 60_000 }, 
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-        cspViolations.push(message.text());
-      }
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    if (process.env.UI_E2E_DEBUG) {
-      page.on('console', (m) => console.log('[page]', m.type(), m.text()));
-      page.on('response', (r) => console.log('[resp]', r.status(), r.request().method(), r.url()));
-    }
+    watchPage(page, { cspViolations, pageErrors });
     page.on('request', (request) => {
       requests.push({
         at: Date.now(),

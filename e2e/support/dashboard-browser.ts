@@ -15,6 +15,13 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { loadConfig } from '../../apps/byok-server/src/config.js';
 import { type RunningServer, startServer } from '../../apps/byok-server/src/server.js';
+import type { PageDocument, PageInput, PageStorage, PageWindow } from './page-globals.js';
+
+// Read by the callbacks that run in the page (see page-globals.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
+declare const sessionStorage: PageStorage;
+declare const localStorage: PageStorage;
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const UI = join(ROOT, 'packages/byok-ui');
@@ -114,7 +121,7 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
       window as unknown as {
         axe: {
           run(
-            context: Document,
+            context: PageDocument,
             options: object,
           ): Promise<{
             violations: { id: string; impact: string | null; nodes: { target: unknown }[]; help: string }[];
@@ -134,12 +141,27 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
   expect(serious, `${where}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
 }
 
+/**
+ * Collects into `into` the page's Content Security Policy violations (reported on its console) and
+ * uncaught errors; with UI_E2E_DEBUG set, also prints its console and the answers it gets.
+ */
+export function watchPage(page: Page, into: { cspViolations: string[]; pageErrors: string[] }): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      into.cspViolations.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => into.pageErrors.push(error.message));
+  if (process.env.UI_E2E_DEBUG) {
+    page.on('console', (m) => console.log('[page]', m.type(), m.text()));
+    page.on('response', (r) => console.log('[resp]', r.status(), r.request().method(), r.url()));
+  }
+}
+
 /** Everything the page shows or keeps: markup, text, input values and web storage. */
 export function pageContents(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const values = [...document.querySelectorAll('input, textarea')].map(
-      (el) => (el as HTMLInputElement).value,
-    );
+    const values = [...document.querySelectorAll('input, textarea')].map((el) => (el as PageInput).value);
     const storage = JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
     return `${document.documentElement.outerHTML}\n${document.body.innerText}\n${values.join('\n')}\n${storage}`;
   });

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
+  type AIProviderType,
   BYOKManager,
   createBYOKAIIntegration,
   EncryptionService,
@@ -41,7 +42,7 @@ describe('AIRouter', () => {
       )
     ).rows;
 
-  const configFor = (userId: string, preferred?: ProviderType[]) =>
+  const configFor = (userId: string, preferred?: AIProviderType[]) =>
     createBYOKAIIntegration(manager).configFactory.createConfigWithBYOK(
       userId,
       preferred ? { preferredProviders: preferred } : {},

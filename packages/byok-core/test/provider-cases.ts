@@ -1,19 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { type KeyData, ProviderType, secretValues } from '../src/providers/index.js';
 import type { FakeProviders, RecordedRequest } from '../src/testing/fake-providers.js';
 
 export const TWILIO_SID = `AC${'0a1b2c3d4e5f6789'.repeat(2)}`;
-
-/** A local port nothing listens on (a server bound it, then closed): a provider that refuses connections. */
-export async function findClosedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let counter = 0;
 /** A unique suffix so no two tests share a key (behaviours are per key), also across runs on one database. */

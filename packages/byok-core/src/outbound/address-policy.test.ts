@@ -186,6 +186,7 @@ describe('webhook delivery', () => {
     channel: 'webhook' as const,
     destination,
     payload: { type: 'usage_alert.fired' } as never,
+    attempt: 1,
   });
 
   it('refuses a private destination in production mode and sends nothing', async () => {

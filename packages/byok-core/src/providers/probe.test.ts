@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectOneRequest, findClosedPort, providerCases, unique } from '../../test/provider-cases.js';
+import { freePort } from '../../test/private-services.js';
+import { expectOneRequest, providerCases, unique } from '../../test/provider-cases.js';
 import { type FakeProviders, startFakeProviders } from '../testing/fake-providers.js';
 import { type KeyData, ProviderType, secretValues } from './index.js';
 import { type ProbeResult, probeKey } from './probe.js';
@@ -13,7 +14,7 @@ let closedPort: number;
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  closedPort = await findClosedPort();
+  closedPort = await freePort();
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { databaseBackends } from '../../test/backends.js';
 import { seedOwner, useMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
+import { Environment } from '../providers/types.js';
 import { type GatewayTokensStore, gatewayTokensStore } from './gateway-tokens-store.js';
 import { type KeysStore, keysStore } from './keys-store.js';
 import type { Database } from './types.js';
@@ -14,6 +15,12 @@ import { type WorkspacesStore, workspacesStore } from './workspaces-store.js';
  * listed in `exempt` with the reason it takes no owner. A method added to a store without either
  * fails the "classified" test, so a new by-id method cannot skip the owner filter unnoticed.
  */
+/** `reached`: whether the call saw or changed the row. */
+interface IsolationCase {
+  run(db: Database, id: string, as: Owner, target: Owner): Promise<unknown>;
+  reached(result: unknown, id: string): boolean;
+}
+
 interface IsolationSuite<S> {
   name: string;
   store: S;
@@ -21,16 +28,7 @@ interface IsolationSuite<S> {
   seed(db: Database): Promise<{ id: string; owner: Owner; other: Owner }>;
   /** Everything stored about the row, to prove a refused call changed nothing. */
   snapshot(db: Database, id: string): Promise<unknown>;
-  /** `reached`: whether the call saw or changed the row. */
-  cases: Partial<
-    Record<
-      keyof S,
-      {
-        run(db: Database, id: string, as: Owner, target: Owner): Promise<unknown>;
-        reached(result: unknown, id: string): boolean;
-      }
-    >
-  >;
+  cases: Partial<Record<keyof S, IsolationCase>>;
   exempt: Partial<Record<keyof S, string>>;
 }
 
@@ -52,7 +50,7 @@ const keysSuite: IsolationSuite<KeysStore> = {
       id,
       owner: a,
       provider: 'openai',
-      environment: 'production',
+      environment: Environment.PRODUCTION,
       alias: 'a',
       description: null,
       ciphertext: 'ck1:test-ciphertext',
@@ -105,7 +103,7 @@ const gatewaySuite: IsolationSuite<GatewayTokensStore> = {
   store: gatewayTokensStore,
   async seed(db) {
     const { a, b } = await seedOwners(db);
-    const id = newId('gwt');
+    const id = newId('gt');
     await gatewayTokensStore.insert(db, {
       id,
       owner: a,
@@ -115,7 +113,7 @@ const gatewaySuite: IsolationSuite<GatewayTokensStore> = {
       name: 'token',
       allowedProviders: null,
       allowedModels: null,
-      environment: 'production',
+      environment: Environment.PRODUCTION,
       expiresAt: null,
       monthlyBudgetUsd: null,
       requestsPerMinute: null,
@@ -134,7 +132,7 @@ const gatewaySuite: IsolationSuite<GatewayTokensStore> = {
           name: 'changed',
           allowedProviders: null,
           allowedModels: null,
-          environment: 'production',
+          environment: Environment.PRODUCTION,
           expiresAt: null,
           monthlyBudgetUsd: 1,
           requestsPerMinute: 1,
@@ -228,7 +226,7 @@ describe.each(databaseBackends)('owner isolation on $name', (backend) => {
   it.each(table)(
     '%s: another owner neither sees nor changes the row; its owner does',
     async (_n, suite, c) => {
-      const check = c as NonNullable<IsolationSuite<object>['cases'][never]>;
+      const check = c as IsolationCase;
       const { id, owner, other } = await suite.seed(db);
       const before = await suite.snapshot(db, id);
       expect(before).not.toEqual([]);

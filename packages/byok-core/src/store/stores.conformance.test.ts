@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { databaseBackends } from '../../test/backends.js';
+import { databaseBackends, uniqueId } from '../../test/backends.js';
 import { seedOwner, useMigrated } from '../../test/database.js';
 import type { Owner } from '../crypto/index.js';
 import { newId } from '../ids/index.js';
+import { Environment, ProviderType } from '../providers/types.js';
 import { auditStore } from './audit-store.js';
 import { dataKeysStore } from './data-keys-store.js';
 import { envImportsStore } from './env-imports-store.js';
-import { gatewayTokensStore } from './gateway-tokens-store.js';
+import { gatewayTokensStore, type TokenFields } from './gateway-tokens-store.js';
 import { incidentsStore } from './incidents-store.js';
 import { keyAccessStore } from './key-access-store.js';
 import { keysStore, type NewKeyRow } from './keys-store.js';
@@ -191,12 +192,12 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
   describe('gateway tokens', () => {
     it('inserts, finds by hash, updates, revokes once, deletes with its spend', async () => {
       const owner = await newOwner();
-      const id = newId('gwt');
-      const fields = {
+      const id = newId('gt');
+      const fields: TokenFields = {
         name: 't',
-        allowedProviders: ['openai'],
+        allowedProviders: [ProviderType.OPENAI],
         allowedModels: null,
-        environment: 'production',
+        environment: Environment.PRODUCTION,
         expiresAt: null,
         monthlyBudgetUsd: 5,
         requestsPerMinute: null,
@@ -256,7 +257,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
 
   describe('flags, access counts, imports, incidents, stats', () => {
     it('sets a flag once', async () => {
-      const name = `flag_${newId('x')}`;
+      const name = uniqueId('flag');
       expect(await systemFlagsStore.has(db, name)).toBe(false);
       await systemFlagsStore.set(db, name);
       await systemFlagsStore.set(db, name);
@@ -338,7 +339,7 @@ describe.each(databaseBackends)('stores on $name', (backend) => {
 
   describe('audit', () => {
     it('creates a chain head once, appends, advances, pages, anchors and purges', async () => {
-      const chain = `test:${newId('x')}`;
+      const chain = `test:${uniqueId('chain')}`;
       const seal = { seal: 's0', sealKey: 'k1' };
       expect(await auditStore.insertHead(db, chain, '0'.repeat(64), seal)).toBe(true);
       expect(await auditStore.insertHead(db, chain, '0'.repeat(64), seal)).toBe(false);

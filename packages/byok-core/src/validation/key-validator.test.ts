@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capturingLogger, databaseBackends, uniqueId } from '../../test/backends.js';
 import { openManager, serviceDeps } from '../../test/manager.js';
-import {
-  expectOneRequest,
-  findClosedPort,
-  providerCases,
-  TWILIO_SID,
-  unique,
-} from '../../test/provider-cases.js';
+import { freePort } from '../../test/private-services.js';
+import { expectOneRequest, providerCases, TWILIO_SID, unique } from '../../test/provider-cases.js';
 import { validationAndFallbackSettingsFromEnv } from '../config/validation-fallback-env.js';
 import { isBYOKError } from '../errors/index.js';
 import type { BYOKManager } from '../manager/byok-manager.js';
@@ -45,7 +40,7 @@ let closedPort: number;
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  closedPort = await findClosedPort();
+  closedPort = await freePort();
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.clear());

@@ -1,11 +1,24 @@
 // @vitest-environment jsdom
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeApi } from '../test/fake-api.js';
+import { createFakeApi, type FakeApi } from '../test/fake-api.js';
 import { renderWithApi } from '../test/render.js';
 import { AddKeyForm } from './add-key-form.js';
 
 const SECRET = 'sk-proj-Zx81QmTESTsecret0042abcd';
+
+/** The OpenAI form with SECRET typed in: `button` clicked while the server refuses `route`; the alert's text. */
+async function refusedOn(
+  button: string,
+  route: string,
+  error: Parameters<FakeApi['fail']>[1],
+): Promise<string | null> {
+  const { user, api } = renderWithApi(<AddKeyForm provider="openai" />);
+  api.fail(route, error);
+  await user.type(await screen.findByLabelText('API key'), SECRET);
+  await user.click(screen.getByRole('button', { name: button }));
+  return (await screen.findByRole('alert')).textContent;
+}
 
 describe('AddKeyForm', () => {
   it('shows a loading state, then the provider fields', async () => {
@@ -97,15 +110,12 @@ describe('AddKeyForm', () => {
   });
 
   it('explains when the server cannot test before saving', async () => {
-    const { user, api } = renderWithApi(<AddKeyForm provider="openai" />);
-    api.fail('POST /keys/test-credential', {
+    const alert = await refusedOn('Test key', 'POST /keys/test-credential', {
       status: 404,
       code: 'NOT_FOUND',
       message: 'No route for POST /api/keys/test-credential',
     });
-    await user.type(await screen.findByLabelText('API key'), SECRET);
-    await user.click(screen.getByRole('button', { name: 'Test key' }));
-    expect((await screen.findByRole('alert')).textContent).toMatch(/cannot test a key before it is saved/);
+    expect(alert).toMatch(/cannot test a key before it is saved/);
   });
 
   it('adds the key, reports its masked hint, and clears the secret from the form', async () => {
@@ -131,15 +141,12 @@ describe('AddKeyForm', () => {
   });
 
   it('shows the server refusal and keeps the typed values', async () => {
-    const { user, api } = renderWithApi(<AddKeyForm provider="openai" />);
-    api.fail('POST /keys', {
+    const alert = await refusedOn('Add key', 'POST /keys', {
       status: 400,
       code: 'INVALID_KEY_FORMAT',
       message: 'This does not look like an OpenAI API key',
     });
-    await user.type(await screen.findByLabelText('API key'), SECRET);
-    await user.click(screen.getByRole('button', { name: 'Add key' }));
-    expect((await screen.findByRole('alert')).textContent).toMatch(/does not look like an OpenAI API key/);
+    expect(alert).toMatch(/does not look like an OpenAI API key/);
     expect((screen.getByLabelText('API key') as HTMLInputElement).value).toBe(SECRET);
   });
 
