@@ -64,7 +64,7 @@ export interface BYOKManagerOptions {
     /** Serving the application's own (system) key when a user has none. Default true (`BYOK_ENABLE_FALLBACK`). */
     enabled?: boolean;
     /** The system keys per provider; unset fields are read from `SYSTEM_<PROVIDER>_KEY` variables. */
-    systemKeys?: Partial<Record<ProviderType | `${ProviderType}`, Partial<KeyData> | undefined>>;
+    systemKeys?: Partial<Record<`${ProviderType}`, Partial<KeyData> | undefined>>;
   };
   /**
    * Per-owner limits (keys per owner, workspaces per user, members per workspace, keys per
@@ -77,7 +77,7 @@ export interface BYOKManagerOptions {
    */
   enabledProviders?: (ProviderType | `${ProviderType}`)[] | undefined;
   /** Base-URL overrides per provider, e.g. `{ openai: { baseUrl: 'http://127.0.0.1:9999/openai' } }`. */
-  providers?: Partial<Record<ProviderType | `${ProviderType}`, { baseUrl?: string }>>;
+  providers?: Partial<Record<`${ProviderType}`, { baseUrl?: string }>>;
   /** A pino logger; by default one at `BYOK_LOG_LEVEL` (else info) with every credential field redacted. */
   logger?: Logger;
   /** Where the Prometheus metrics go; a registry of their own by default. */
