@@ -60,6 +60,7 @@ describe('POST /api/keys.happy', () => {
       provider: 'openai',
       environment: 'staging',
       alias: 'Main',
+      priority: 5,
       status: 'active',
       isActive: true,
       userId: alice.id,
@@ -299,6 +300,7 @@ describe('PATCH /api/keys/:id.happy', () => {
     expect(renamed.json.key).toMatchObject({
       alias: 'Renamed',
       description: 'd',
+      priority: 3,
       fingerprint: key.fingerprint,
     });
     const disabled = await fx.call('PATCH', `/api/keys/${key.id}`, {

@@ -180,6 +180,9 @@ describe('KeyList', () => {
     await user.click(await screen.findByRole('button', { name: 'Edit Prod bot' }));
     const dialog = screen.getByRole('dialog', { name: 'Edit Prod bot' });
     expect((within(dialog).getByLabelText(/Alias/) as HTMLInputElement).value).toBe('Prod bot');
+    // It opens with the key's priority, as the server sends it.
+    expect((within(dialog).getByLabelText(/Priority/) as HTMLInputElement).value).toBe('0');
+    await user.clear(within(dialog).getByLabelText(/Priority/));
     await user.type(within(dialog).getByLabelText(/Description/), 'Nightly batch');
     await user.type(within(dialog).getByLabelText(/Priority/), '5000');
     await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
