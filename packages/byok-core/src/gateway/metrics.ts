@@ -52,10 +52,26 @@ export function gatewayMetrics(registry: Registry, writer: UsageWriter): Gateway
       this.set(writer.stats().lastFlushMs / 1000);
     },
   });
+  // Label children looked up once per provider and status (label sets are few): no label hashing per request.
+  const requestsBy = new Map<string, ReturnType<typeof requests.labels>>();
+  const ttfbBy = new Map<string, ReturnType<typeof ttfb.labels>>();
   const metrics: GatewayMetrics = {
     request(provider, status, ttfbSeconds, overheadSeconds) {
-      requests.inc({ provider, status: String(status) });
-      if (ttfbSeconds !== null) ttfb.observe({ provider }, ttfbSeconds);
+      const key = `${provider} ${status}`;
+      let counted = requestsBy.get(key);
+      if (counted === undefined) {
+        counted = requests.labels(provider, String(status));
+        requestsBy.set(key, counted);
+      }
+      counted.inc();
+      if (ttfbSeconds !== null) {
+        let timed = ttfbBy.get(provider);
+        if (timed === undefined) {
+          timed = ttfb.labels(provider);
+          ttfbBy.set(provider, timed);
+        }
+        timed.observe(ttfbSeconds);
+      }
       if (overheadSeconds !== null) overhead.observe(overheadSeconds);
     },
   };

@@ -133,6 +133,33 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     expect(sums.totals.requests).toBe(batch.reduce((n, r) => n + r.requests, 0));
   });
 
+  it('answers only the ids asked for, and still tells a stored batch from a repeated one', async () => {
+    const owner3: Owner = { type: 'user', id: uniqueId('ids') };
+    const batch = [row(owner3, now, 1), row(owner3, now, 2), row(owner3, now, 3)];
+    const id = `ub_${uniqueId()}`;
+    const ids = await db.transaction((tx) => usageStore.insertBatch(tx, id, batch, [1]));
+    expect(ids?.[0]).toBeUndefined();
+    expect(ids?.[2]).toBeUndefined();
+    const { rows: stored } = await db.query<{ input_tokens: string }>(
+      'SELECT input_tokens::text FROM byok.key_usage WHERE id = $1::bigint',
+      [ids?.[1]],
+    );
+    expect(stored.map((r) => r.input_tokens)).toEqual([String(batch[1]?.inputTokens)]);
+    // None asked: stored (an empty answer, not undefined); the same batch again: undefined, nothing added.
+    const silent = `ub_${uniqueId()}`;
+    expect(await db.transaction((tx) => usageStore.insertBatch(tx, silent, batch, []))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(await db.transaction((tx) => usageStore.insertBatch(tx, silent, batch, []))).toBeUndefined();
+    const { rows: counted } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM byok.key_usage WHERE owner_id = $1',
+      [owner3.id],
+    );
+    expect(counted[0]?.n).toBe(6);
+  });
+
   it('answers any range exactly, whole hours from roll-ups, and only for the owner asked', async () => {
     const ranges: [Date, Date][] = [
       [new Date(now - 30 * DAY), new Date(now)],

@@ -18,8 +18,8 @@ export interface UsageRow {
   latencyMs: number | null;
   success: boolean;
   at: Date;
-  /** Seconds of audio (voice providers); null when none was measured. */
-  audioSeconds: number | null;
+  /** Seconds of audio (voice providers); null or absent when none was measured. */
+  audioSeconds?: number | null;
   gatewayTokenId?: string | null;
   ttfbMs?: number | null;
   statusCode?: number | null;
@@ -96,10 +96,16 @@ export interface UsageStore {
   keysForUsage(tx: SqlClient, lookups: readonly UsageKeyLookup[]): Promise<UsageKeyFound[]>;
   /**
    * Inserts a non-empty batch (raw rows, hourly and daily roll-ups, gateway spend) once per
-   * `batchId`, in one statement: the new rows' ids in the order of `rows`, or undefined when that
-   * batch id was already stored (a retry after a lost commit answer).
+   * `batchId`, in one statement: the new rows' ids by position in `rows` (only at the positions
+   * `idsOf` lists, when given), or undefined when that batch id was already stored (a retry after
+   * a lost commit answer).
    */
-  insertBatch(tx: SqlClient, batchId: string, rows: readonly UsageRow[]): Promise<string[] | undefined>;
+  insertBatch(
+    tx: SqlClient,
+    batchId: string,
+    rows: readonly UsageRow[],
+    idsOf?: readonly number[],
+  ): Promise<string[] | undefined>;
   /** Forgets batch ids older than a day. */
   forgetOldBatchIds(tx: SqlClient): Promise<void>;
   /** Sums of the owner's usage in [from, to), by bucket, provider and key and in total, in one query. */
@@ -155,59 +161,64 @@ function rollup(name: string, table: string, bucket: string, bucketOf: string): 
 const ROLLUPS = `
   ${rollup('hourly', 'usage_hourly', 'hour', "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'")}, ${rollup('daily', 'usage_daily', 'day', "(created_at AT TIME ZONE 'UTC')::date")}`;
 
-const RAW_COLUMNS = `key_id, owner_type, owner_id, provider, model, requests, input_tokens, output_tokens, cached_tokens,
-  cost_usd, priced, latency_ms, success, created_at, audio_seconds, gateway_token_id, ttfb_ms, status_code`;
+/** The raw usage columns and their SQL types, in the order a batch row gives them. */
+const RAW_COLUMN_TYPES = [
+  ['key_id', 'text'],
+  ['owner_type', 'text'],
+  ['owner_id', 'text'],
+  ['provider', 'text'],
+  ['model', 'text'],
+  ['requests', 'int'],
+  ['input_tokens', 'bigint'],
+  ['output_tokens', 'bigint'],
+  ['cached_tokens', 'bigint'],
+  ['cost_usd', 'numeric'],
+  ['priced', 'bool'],
+  ['latency_ms', 'int'],
+  ['success', 'bool'],
+  ['created_at', 'timestamptz'],
+  ['audio_seconds', 'numeric'],
+  ['gateway_token_id', 'text'],
+  ['ttfb_ms', 'int'],
+  ['status_code', 'int'],
+] as const;
+const RAW_COLUMNS = RAW_COLUMN_TYPES.map(([column]) => column).join(', ');
 
 const roundCost = (cost: number | null): number | null =>
   cost === null ? null : Math.round(cost * 1e8) / 1e8;
-const roundAudio = (seconds: number | null): number | null =>
-  seconds === null ? null : Math.round(seconds * 1000) / 1000;
+const roundAudio = (seconds: number | null | undefined): number | null =>
+  seconds === null || seconds === undefined ? null : Math.round(seconds * 1000) / 1000;
 const roundMs = (ms: number | null | undefined): number | null =>
   ms === null || ms === undefined ? null : Math.round(ms);
 
-function rowParams(row: UsageRow): unknown[] {
-  return [
-    row.keyId,
-    row.owner.type,
-    row.owner.id,
-    row.provider,
-    row.model,
-    row.requests,
-    row.inputTokens,
-    row.outputTokens,
-    row.cachedTokens,
-    roundCost(row.costUsd),
-    row.priced,
-    roundMs(row.latencyMs),
-    row.success,
-    row.at.toISOString(),
-    roundAudio(row.audioSeconds),
-    row.gatewayTokenId ?? null,
-    roundMs(row.ttfbMs),
-    row.statusCode ?? null,
-  ];
+/** One row of a batch as the JSON object `json_to_recordset` reads ({@link RAW_COLUMN_TYPES}' names). */
+function rowJson(row: UsageRow): Record<(typeof RAW_COLUMN_TYPES)[number][0], unknown> {
+  return {
+    key_id: row.keyId,
+    owner_type: row.owner.type,
+    owner_id: row.owner.id,
+    provider: row.provider,
+    model: row.model,
+    requests: row.requests,
+    input_tokens: row.inputTokens,
+    output_tokens: row.outputTokens,
+    cached_tokens: row.cachedTokens,
+    cost_usd: roundCost(row.costUsd),
+    priced: row.priced,
+    latency_ms: roundMs(row.latencyMs),
+    success: row.success,
+    created_at: row.at.toISOString(),
+    audio_seconds: roundAudio(row.audioSeconds),
+    gateway_token_id: row.gatewayTokenId ?? null,
+    ttfb_ms: roundMs(row.ttfbMs),
+    status_code: row.statusCode ?? null,
+  };
 }
 
-const RAW_ARRAY_TYPES = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'int',
-  'bigint',
-  'bigint',
-  'bigint',
-  'numeric',
-  'bool',
-  'int',
-  'bool',
-  'timestamptz',
-  'numeric',
-  'text',
-  'int',
-  'int',
-];
+/** The batch's rows from its one JSON parameter (`$1`, an array of {@link rowJson}), each with its position `ord`. */
+const BATCH_ROWS = `ROWS FROM (json_to_recordset($1::json) AS (${RAW_COLUMN_TYPES.map(
+  ([column, type]) => `${column} ${type}`,
+).join(', ')})) WITH ORDINALITY AS u(${RAW_COLUMNS}, ord)`;
 
 interface SumsRow {
   g: number | string;
@@ -430,24 +441,17 @@ export const usageStore: UsageStore = {
     return found;
   },
 
-  async insertBatch(tx, batchId, batch) {
-    const columns: unknown[][] = RAW_ARRAY_TYPES.map(() => []);
-    for (const row of batch) {
-      rowParams(row).forEach((value, i) => {
-        columns[i]?.push(value);
-      });
-    }
-    const batchParam = `$${RAW_ARRAY_TYPES.length + 1}`;
+  async insertBatch(tx, batchId, batch, idsOf) {
     // One statement: the batch id is claimed first, and without the claim (a retry after a lost
     // commit answer) nothing is inserted. Ids are drawn in `src` beside each row's position (a CTE
     // with nextval is evaluated once), so the answer pairs id and position: no row order is assumed.
-    const { rows } = await tx.query<{ id: string; ord: string }>(
+    // The claim answers a row of its own (no id), so a batch whose ids nobody asked for still says it was stored.
+    const { rows } = await tx.query<{ id: string | null; ord: string }>(
       `WITH claim AS (
-         INSERT INTO byok.usage_batches (id) VALUES (${batchParam}) ON CONFLICT (id) DO NOTHING RETURNING id
+         INSERT INTO byok.usage_batches (id) VALUES ($2) ON CONFLICT (id) DO NOTHING RETURNING id
        ), src AS MATERIALIZED (
          SELECT nextval('byok.key_usage_id_seq') AS id, u.*
-           FROM unnest(${RAW_ARRAY_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
-                WITH ORDINALITY AS u(${RAW_COLUMNS}, ord)
+           FROM ${BATCH_ROWS}
           WHERE EXISTS (SELECT 1 FROM claim)
        ), raw AS (
          INSERT INTO byok.key_usage (id, ${RAW_COLUMNS})
@@ -461,12 +465,14 @@ export const usageStore: UsageStore = {
          ON CONFLICT (token_id, month) DO UPDATE SET
            requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
        )
-       SELECT id::text AS id, ord::text AS ord FROM src`,
-      [...columns, batchId],
+       SELECT NULL AS id, '0' AS ord FROM claim
+       UNION ALL
+       SELECT id::text, ord::text FROM src WHERE $3::bigint[] IS NULL OR ord = ANY($3::bigint[])`,
+      [JSON.stringify(batch.map(rowJson)), batchId, idsOf ? idsOf.map((position) => position + 1) : null],
     );
     if (rows.length === 0) return undefined;
     const ids = new Array<string>(batch.length);
-    for (const row of rows) ids[Number(row.ord) - 1] = row.id;
+    for (const row of rows) if (row.id !== null) ids[Number(row.ord) - 1] = row.id;
     return ids;
   },
 

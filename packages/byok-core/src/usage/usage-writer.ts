@@ -83,6 +83,7 @@ export interface UsageWriterStats {
 
 const RETRY_MS = [100, 250, 500, 1000, 2000];
 const PURGE_EVERY_BATCHES = 1000;
+const DAY_MS = 86_400_000;
 
 /**
  * Writes usage off the response path, in batches (group commit): a request hands its event over
@@ -328,17 +329,24 @@ export class UsageWriter {
     const purge = (this.#stats.batches + 1) % PURGE_EVERY_BATCHES === 0;
     return this.#db.transaction(async (tx) => {
       await this.#complete(tx, batch);
-      const events = batch.flatMap((item) => eventOf(item) ?? []);
+      const events: UsageWriteEvent[] = [];
+      // Ids are asked for the awaited usage only: their callers get them.
+      const idsOf: number[] = [];
+      for (const item of batch) {
+        const event = eventOf(item);
+        if (!event) continue;
+        if (item instanceof Awaited) idsOf.push(events.length);
+        events.push(event);
+      }
       if (events.length === 0) return { ids: [], notifications: [] };
-      const rows: UsageRow[] = events.map((e) => ({ ...e, audioSeconds: e.audioSeconds ?? null }));
-      const ids = await this.#store.insertBatch(tx, batchId, rows);
+      const ids = await this.#store.insertBatch(tx, batchId, events, idsOf);
       if (!ids) return { ids, notifications: [] };
       if (purge) await this.#store.forgetOldBatchIds(tx);
       // Once per owner and UTC day of usage (a day fixes its daily, weekly and monthly periods), so
       // back-dated usage checks the periods it falls in.
       const checks = new Map<string, { owner: Owner; at: Date }>();
       for (const e of events) {
-        checks.set(`${e.owner.type}:${e.owner.id}:${e.at.toISOString().slice(0, 10)}`, {
+        checks.set(`${Math.floor(e.at.getTime() / DAY_MS)}:${e.owner.type}:${e.owner.id}`, {
           owner: e.owner,
           at: e.at,
         });
