@@ -1,4 +1,5 @@
 import type { Owner } from '../crypto/index.js';
+import { queryNamed } from './database.js';
 import type { Database, SqlClient } from './types.js';
 
 /*
@@ -369,7 +370,10 @@ class PgAlertsStore implements AlertsStore {
   }
 
   async lockUnfired(tx: SqlClient, owner: Owner, periods: CurrentPeriods): Promise<StoredAlert[]> {
-    const { rows } = await tx.query<AlertRow>(
+    // Run once per owner in every usage batch: prepared, so planned once per connection.
+    const { rows } = await queryNamed<AlertRow>(
+      tx,
+      'byok_alerts_lock_unfired',
       `SELECT ${ALERT_COLUMNS} FROM byok.usage_alerts a
         WHERE a.owner_type = $1 AND a.owner_id = $2
           AND (a.last_fired_period IS NULL OR a.last_fired_period COLLATE "C" <

@@ -194,6 +194,21 @@ export function guardIdleConnectionErrors(
 }
 
 /**
+ * Runs a statement as a named prepared statement (parsed and planned once per connection) where the
+ * client can (our wrapper of a pg pool, or a pg client: a transaction's connection), else as a plain query.
+ */
+export function queryNamed<R = Record<string, unknown>>(
+  client: SqlClient,
+  name: string,
+  text: string,
+  params: unknown[],
+): Promise<{ rows: R[] }> {
+  const preparing = client as Partial<Pick<Database, 'queryPrepared'>>;
+  if (preparing.queryPrepared) return preparing.queryPrepared<R>(name, text, params);
+  return namedQueryRunner(client)(name, text, params) as Promise<{ rows: R[] }>;
+}
+
+/**
  * Wraps a `pg.Pool`, a `pg.Client` or a PGlite instance. The same client always gets the same
  * wrapper, so that every part of the library shares one lock on a single connection.
  */

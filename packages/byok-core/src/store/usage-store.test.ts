@@ -133,6 +133,18 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     expect(sums.totals.requests).toBe(batch.reduce((n, r) => n + r.requests, 0));
   });
 
+  it('writes a batch as a prepared statement on pg (planned once per connection), plainly on PGlite', async () => {
+    const owner4: Owner = { type: 'user', id: uniqueId('prepared') };
+    const prepared = await db.transaction(async (tx) => {
+      await usageStore.insertBatch(tx, `ub_${uniqueId()}`, [row(owner4, now, 1)]);
+      const { rows } = await tx.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'byok_usage_insert_batch'",
+      );
+      return rows[0]?.n;
+    });
+    expect(prepared).toBe(backend.name === 'pglite' ? 0 : 1);
+  });
+
   it('answers only the ids asked for, and still tells a stored batch from a repeated one', async () => {
     const owner3: Owner = { type: 'user', id: uniqueId('ids') };
     const batch = [row(owner3, now, 1), row(owner3, now, 2), row(owner3, now, 3)];

@@ -1,4 +1,5 @@
 import type { Owner } from '../crypto/index.js';
+import { queryNamed } from './database.js';
 import type { Database, SqlClient } from './types.js';
 
 /** One usage record, ready to store (already priced). */
@@ -145,14 +146,14 @@ const ROLLUP_SUMS: readonly [column: string, sum: string][] = [
   ['audio_seconds', 'sum(coalesce(audio_seconds, 0))'],
 ];
 
-/** One roll-up CTE: the `raw` rows summed per owner, bucket, provider, key and model, added to `table`. */
+/** One roll-up CTE: the batch's rows (`src`) summed per owner, bucket, provider, key and model, added to `table`. */
 function rollup(name: string, table: string, bucket: string, bucketOf: string): string {
   const columns = ROLLUP_SUMS.map(([column]) => column);
   return `${name} AS (
     INSERT INTO byok.${table} AS r (owner_type, owner_id, ${bucket}, provider, key_id, model, ${columns.join(', ')})
     SELECT owner_type, owner_id, ${bucketOf}, provider, coalesce(key_id, ''), coalesce(model, ''),
       ${ROLLUP_SUMS.map(([, sum]) => sum).join(', ')}
-    FROM raw GROUP BY 1, 2, 3, 4, 5, 6
+    FROM src GROUP BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (owner_type, owner_id, ${bucket}, provider, key_id, model) DO UPDATE SET
       ${columns.map((column) => `${column} = r.${column} + EXCLUDED.${column}`).join(',\n      ')}
   )`;
@@ -446,7 +447,9 @@ export const usageStore: UsageStore = {
     // commit answer) nothing is inserted. Ids are drawn in `src` beside each row's position (a CTE
     // with nextval is evaluated once), so the answer pairs id and position: no row order is assumed.
     // The claim answers a row of its own (no id), so a batch whose ids nobody asked for still says it was stored.
-    const { rows } = await tx.query<{ id: string | null; ord: string }>(
+    const { rows } = await queryNamed<{ id: string | null; ord: string }>(
+      tx,
+      'byok_usage_insert_batch',
       `WITH claim AS (
          INSERT INTO byok.usage_batches (id) VALUES ($2) ON CONFLICT (id) DO NOTHING RETURNING id
        ), src AS MATERIALIZED (
@@ -456,12 +459,11 @@ export const usageStore: UsageStore = {
        ), raw AS (
          INSERT INTO byok.key_usage (id, ${RAW_COLUMNS})
          SELECT id, ${RAW_COLUMNS} FROM src
-         RETURNING *
        ), ${ROLLUPS}, spend AS (
          INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
          SELECT gateway_token_id, date_trunc('month', created_at AT TIME ZONE 'UTC')::date, sum(requests),
            sum(coalesce(cost_usd, 0))
-         FROM raw WHERE gateway_token_id IS NOT NULL GROUP BY 1, 2
+         FROM src WHERE gateway_token_id IS NOT NULL GROUP BY 1, 2
          ON CONFLICT (token_id, month) DO UPDATE SET
            requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
        )
