@@ -208,6 +208,58 @@ describe.each(databaseBackends)('usage writer on $name', (backend) => {
     await writer.close();
   });
 
+  it('lets events that came during a flush gather until their timer, but writes at once for a waiting caller', async () => {
+    const ownerId = `writer_gather_${backend.name}_${Date.now()}`;
+    let open!: () => void;
+    let gate = Promise.resolve();
+    const sizes: number[] = [];
+    // A database whose transactions can be held (a slow commit); each batch is one transaction.
+    const held: Database = {
+      ...db,
+      transaction: async (fn) => {
+        await gate;
+        return db.transaction(async (tx) => {
+          const count = async () =>
+            (
+              await tx.query<{ n: number }>(
+                'SELECT count(*)::int AS n FROM byok.key_usage WHERE owner_id = $1',
+                [ownerId],
+              )
+            ).rows[0]?.n ?? 0;
+          const before = await count();
+          const result = await fn(tx);
+          sizes.push((await count()) - before);
+          return result;
+        });
+      },
+    };
+    const writer = new UsageWriter({ db: held, logger: capturingLogger().logger, alerts, maxDelayMs: 1000 });
+    gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    writer.enqueue(event(ownerId, 0));
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // its timer fired: the first batch is held
+    for (let i = 1; i <= 5; i++) writer.enqueue(event(ownerId, i));
+    open();
+    const until = async (done: () => boolean) => {
+      for (let waited = 0; !done() && waited < 5000; waited += 5)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    await until(() => sizes.length === 1);
+    const firstDone = Date.now();
+    await until(() => sizes.length === 2);
+    // The five that came during the flush waited for their own timer (1 s) rather than go at once in a batch of their own.
+    expect(sizes).toEqual([1, 5]);
+    expect(Date.now() - firstDone).toBeGreaterThanOrEqual(700);
+    // A caller waiting on its usage is written without waiting for a timer.
+    writer.enqueue(event(ownerId, 6));
+    const started = Date.now();
+    await writer.write({ key: undefined, complete: () => event(ownerId, 7, { gatewayTokenId: null }) });
+    expect(Date.now() - started).toBeLessThan(700);
+    expect(sizes).toEqual([1, 5, 2]);
+    await writer.close();
+  });
+
   it('when full, drops the oldest queued usage, never one of the batch being written', async () => {
     const ownerId = `writer_full_${backend.name}_${Date.now()}`;
     let open!: () => void;

@@ -60,8 +60,10 @@ export interface UsageWriterOptions {
   /** Most events in one transaction. Default 5,000. */
   maxBatch?: number;
   /**
-   * Longest an event waits before its batch is written, in ms. Default 25. With a flush in
-   * progress, new events wait for it instead (group commit): the next batch takes them all.
+   * Longest an event waits before its batch is written, in ms. Default 25. Events that arrive
+   * during a flush wait for it and then for their own timer (group commit: the busier the writer,
+   * the bigger its batches); an awaited usage, `flush()` or `close()` has the next batch written
+   * at once.
    */
   maxDelayMs?: number;
   /** Events held at most; beyond it the oldest are dropped and counted (`dropped`). Default 500,000. */
@@ -103,8 +105,8 @@ const DAY_MS = 86_400_000;
  * events are retried.
  *
  * Crash-loss window: `close()` (SIGTERM) writes everything. A process killed outright (SIGKILL)
- * loses what was queued and not yet committed: at most `maxDelayMs` plus one batch's commit time of
- * `enqueue`d events (`stats().queueDepth` shows it live). Awaited usage loses nothing unseen: its
+ * loses what was queued and not yet committed: at most the `enqueue`d events of one batch's commit
+ * time plus `maxDelayMs` plus the next commit (`stats().queueDepth` shows it live). Awaited usage loses nothing unseen: its
  * caller is answered only after commit.
  */
 export class UsageWriter {
@@ -280,6 +282,9 @@ export class UsageWriter {
           // a listener must not stop the writer
         }
         this.#wake();
+        // What came in during this flush waits for its timer (the batch grows, the per-batch cost is
+        // shared by more events) unless someone waits for it, or a whole batch is already there.
+        if (!this.#urgent()) break;
       } catch (error) {
         this.#stats.failures += 1;
         // Awaited usage is not retried: its caller hears the error now and it leaves the queue. So
@@ -302,6 +307,16 @@ export class UsageWriter {
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
+  }
+
+  /** Whether the queue must be written now rather than when its timer fires. */
+  #urgent(): boolean {
+    return (
+      this.#closed ||
+      this.#waiters.length > 0 ||
+      this.#queue.length >= this.#maxBatch ||
+      this.#queue.some((item) => item instanceof Awaited)
+    );
   }
 
   #settle(events: readonly UsageWriteEvent[]): void {
