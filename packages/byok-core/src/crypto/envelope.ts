@@ -73,7 +73,9 @@ export function encryptCredential(dataKey: DataKey, plaintext: string, binding: 
 
 /** The id of the data key a credential ciphertext needs, or null for the legacy format. */
 export function credentialDataKeyId(ciphertext: string): string | null {
-  return ciphertext.startsWith('ck1:') ? (ciphertext.split(':')[1] ?? null) : null;
+  if (!ciphertext.startsWith('ck1:')) return null;
+  const end = ciphertext.indexOf(':', 4);
+  return end === -1 ? ciphertext.slice(4) : ciphertext.slice(4, end);
 }
 
 export function decryptCredential(dataKey: DataKey, ciphertext: string, binding: CredentialBinding): string {

@@ -78,7 +78,7 @@ interface Plan {
   owner: Owner;
   provider: ProviderType;
   environment: Environment;
-  rows: KeyRow[];
+  readonly rows: readonly KeyRow[];
   skipped: SkippedKey[];
 }
 
@@ -287,6 +287,9 @@ export class FallbackManager {
       this.#chains.get(owner, provider, environment),
       this.#d.keys.activeCandidates(owner, provider, environment),
     ]);
+    // No chain stored (the common case): the active keys by priority, nothing to set aside.
+    if (chain.primaryKeyId === null && chain.fallbackSequence.length === 0)
+      return { chain, owner, provider, environment, rows: active, skipped: [] };
     const byId = new Map(active.map((row) => [row.id, row]));
     const chainIds = [
       ...new Set([...(chain.primaryKeyId ? [chain.primaryKeyId] : []), ...chain.fallbackSequence]),
