@@ -100,13 +100,38 @@ export function normalizeModelId(provider: string, model: string): string {
   return id;
 }
 
+type Found<P> = { id: string; price: P } | undefined;
+
+/** Recent lookups per entries object (tables are read-only once parsed), bounded: model names come from callers. */
+const lookups = new WeakMap<object, Map<string, Found<unknown> | null>>();
+const MAX_REMEMBERED_LOOKUPS = 1000;
+
 /** The entry of `entries` whose name or an alias is the normalised `model`, or undefined. */
 function findEntry<P extends { aliases?: readonly string[] | undefined }>(
   provider: string,
   model: string,
   entries: Record<string, P> | undefined,
-): { id: string; price: P } | undefined {
+): Found<P> {
   if (!entries) return undefined;
+  let remembered = lookups.get(entries);
+  if (remembered === undefined) {
+    remembered = new Map();
+    lookups.set(entries, remembered);
+  }
+  const key = `${provider}\n${model}`;
+  const known = remembered.get(key);
+  if (known !== undefined) return (known ?? undefined) as Found<P>;
+  const found = searchEntry(provider, model, entries);
+  if (remembered.size >= MAX_REMEMBERED_LOOKUPS) remembered.clear();
+  remembered.set(key, found ?? null);
+  return found;
+}
+
+function searchEntry<P extends { aliases?: readonly string[] | undefined }>(
+  provider: string,
+  model: string,
+  entries: Record<string, P>,
+): Found<P> {
   const id = normalizeModelId(provider, model);
   for (const [name, price] of Object.entries(entries)) {
     if (name.toLowerCase() === id || price.aliases?.some((alias) => alias.toLowerCase() === id)) {
