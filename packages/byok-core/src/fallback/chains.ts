@@ -134,7 +134,22 @@ export class FallbackChains {
       (await this.#d.cache.load<CachedChain>(cacheKey, async () => ({
         row: await this.#d.store.findChain(scope),
       })));
-    if (cached.row) return toChain(scope, cached.row);
+    return this.#inForce(owner, provider, environment, cached);
+  }
+
+  /** {@link get} without waiting, when the chain is in memory; undefined when it is not. */
+  peek(owner: Owner, provider: ProviderType, environment: Environment): FallbackChain | undefined {
+    const cached = this.#d.cache.peek<CachedChain>(chainCacheKey({ owner, provider, environment }));
+    return cached ? this.#inForce(owner, provider, environment, cached) : undefined;
+  }
+
+  #inForce(
+    owner: Owner,
+    provider: ProviderType,
+    environment: Environment,
+    cached: CachedChain,
+  ): FallbackChain {
+    if (cached.row) return toChain({ owner, provider, environment }, cached.row);
     return {
       owner,
       provider,

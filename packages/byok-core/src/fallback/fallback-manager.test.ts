@@ -212,6 +212,33 @@ describe.each(databaseBackends)('FallbackManager on $name', (backend) => {
       ]);
     });
 
+    it('passes over a key that fails to decrypt, whether its data key is in memory or not', async () => {
+      // The tag's first character changed: the ciphertext keeps its format and fails authentication.
+      const corrupt = async (userId: string, keyId: string) => {
+        await db().query(
+          `UPDATE byok.keys SET ciphertext = regexp_replace(ciphertext, '^(ck1:[^:]+:[^:]+:)(.)',
+             '\\1' || CASE WHEN split_part(ciphertext, ':', 4) LIKE 'A%' THEN 'B' ELSE 'A' END) WHERE id = $1`,
+          [keyId],
+        );
+        await manager.context.cache.invalidate([`active:user:${userId}:openai:production`]);
+      };
+      const inMemory = await ownerWithKeys(['ok', 'ok'], [0, 5]);
+      await corrupt(inMemory.userId, inMemory.ids[0] as string);
+      const served = await fallback.executeWithFallback(inMemory.userId, 'openai', 'production', callOpenAI);
+      expect(served).toMatchObject({
+        result: inMemory.ids[1],
+        skipped: [{ keyId: inMemory.ids[0], reason: 'decryption_failed' }],
+      });
+      const loaded = await ownerWithKeys(['ok', 'ok'], [0, 5]);
+      await corrupt(loaded.userId, loaded.ids[0] as string);
+      manager.context.dataKeys.forget();
+      const picked = await fallback.getKeyWithFallback(loaded.userId, 'openai', 'production');
+      expect(picked).toMatchObject({
+        keyId: loaded.ids[1],
+        skipped: [{ keyId: loaded.ids[0], reason: 'decryption_failed' }],
+      });
+    });
+
     it('without a chain, serves the active keys by priority, like getActiveKey', async () => {
       const { userId, ids } = await ownerWithKeys(['ok', 'ok'], [3, 1]);
       const result = await fallback.getKeyWithFallback({ userId }, 'openai', 'production');

@@ -4,7 +4,7 @@ import type { Owner } from '../crypto/index.js';
 import { BYOKError, isBYOKError } from '../errors/index.js';
 import type { KeyService } from '../keys/key-service.js';
 import { toOwner } from '../keys/owner.js';
-import type { KeyRow, OwnerSelector } from '../keys/types.js';
+import type { ActiveKey, KeyRow, OwnerSelector } from '../keys/types.js';
 import type { Logger } from '../logging/index.js';
 import type { BYOKManagerOptions } from '../manager/options.js';
 import { type MetricsRecorder, noopMetrics } from '../metrics/types.js';
@@ -38,7 +38,8 @@ export interface FallbackManagerDeps {
   db: Database;
   /** Chain and cooldown SQL; by default the fallback store on `db`. */
   store?: FallbackStore | undefined;
-  keys: Pick<KeyService, 'activeCandidates' | 'decryptRow'>;
+  keys: Pick<KeyService, 'activeCandidates' | 'decryptRow'> &
+    Partial<Pick<KeyService, 'peekActiveCandidates' | 'decryptRowNow'>>;
   audit: Pick<AuditLog, 'append'>;
   cache: KeyCache;
   logger: Logger;
@@ -134,6 +135,7 @@ export class FallbackManager {
   readonly #chains: FallbackChains;
   readonly #cooldowns: KeyCooldowns;
   readonly #warnedMalformed = new Set<string>();
+  #ready = false;
 
   constructor(deps: FallbackManagerDeps) {
     this.#d = deps;
@@ -200,13 +202,12 @@ export class FallbackManager {
     provider: ProviderType | `${ProviderType}`,
     environment: Environment | `${Environment}` = Environment.PRODUCTION,
   ): Promise<FallbackKeyResult> {
-    await this.#d.ready?.();
+    await this.#whenReady();
     const plan = await this.#plan(ownerSelector, provider, environment);
-    for await (const key of this.#usableKeys(plan)) {
-      this.#served(plan, key);
-      return handedKey(plan, key);
-    }
-    throw this.#noKey(plan, []);
+    const key = await this.#nextUsable(plan, { at: 0 });
+    if (!key) throw this.#noKey(plan, []);
+    this.#served(plan, key);
+    return handedKey(plan, key);
   }
 
   /**
@@ -227,13 +228,18 @@ export class FallbackManager {
     environment: Environment | `${Environment}`,
     fn: (key: FallbackKeyResult) => Promise<T>,
   ): Promise<ExecuteWithFallbackResult<T>> {
-    await this.#d.ready?.();
-    const plan = await this.#plan(ownerSelector, provider, environment);
+    if (!this.#ready) await this.#whenReady();
+    // While the chain, the keys and their data key are in memory, nothing here waits (no promise per step).
+    const planned = this.#plan(ownerSelector, provider, environment);
+    const plan = planned instanceof Promise ? await planned : planned;
     const maxAttempts = 1 + plan.chain.maxRetries;
     const attempts: FallbackAttempt[] = [];
     let lastError: unknown;
-    for await (const key of this.#usableKeys(plan)) {
-      if (attempts.length >= maxAttempts) break;
+    const cursor = { at: 0 };
+    for (;;) {
+      const next = this.#nextUsable(plan, cursor);
+      const key = next instanceof Promise ? await next : next;
+      if (!key || attempts.length >= maxAttempts) break;
       if (attempts.length > 0 && plan.chain.retryDelayMs > 0) await sleep(plan.chain.retryDelayMs);
       try {
         const result = await fn(handedKey(plan, key));
@@ -273,20 +279,38 @@ export class FallbackManager {
     throw this.#noKey(plan, attempts, lastError);
   }
 
-  /** The chain's keys in order, with those that cannot serve (by status) already set aside. */
-  async #plan(
+  /** Awaits the manager's `ready()` once; afterwards `#ready` says so without a promise. */
+  async #whenReady(): Promise<void> {
+    await this.#d.ready?.();
+    this.#ready = true;
+  }
+
+  /** The chain's keys in order, with those that cannot serve (by status) already set aside; at once when all is in memory. */
+  #plan(
     ownerSelector: string | OwnerSelector,
     providerInput: ProviderType | `${ProviderType}`,
     environmentInput: Environment | `${Environment}`,
-  ): Promise<Plan> {
+  ): Plan | Promise<Plan> {
     const owner = toOwner(ownerSelector);
     const provider = getProvider(providerInput).id;
     assertProviderEnabled(this.#d.options?.enabledProviders, provider);
     const environment = checkedEnvironment(environmentInput);
-    const [chain, active] = await Promise.all([
-      this.#chains.get(owner, provider, environment),
-      this.#d.keys.activeCandidates(owner, provider, environment),
-    ]);
+    const chain = this.#chains.peek(owner, provider, environment);
+    const active = this.#d.keys.peekActiveCandidates?.(owner, provider, environment);
+    if (chain && active) return this.#planOf(owner, provider, environment, chain, active);
+    return Promise.all([
+      chain ?? this.#chains.get(owner, provider, environment),
+      active ?? this.#d.keys.activeCandidates(owner, provider, environment),
+    ]).then(([c, a]) => this.#planOf(owner, provider, environment, c, a));
+  }
+
+  #planOf(
+    owner: Owner,
+    provider: ProviderType,
+    environment: Environment,
+    chain: FallbackChain,
+    active: readonly KeyRow[],
+  ): Plan | Promise<Plan> {
     // No chain stored (the common case): the active keys by priority, nothing to set aside.
     if (chain.primaryKeyId === null && chain.fallbackSequence.length === 0)
       return { chain, owner, provider, environment, rows: active, skipped: [] };
@@ -295,54 +319,72 @@ export class FallbackManager {
       ...new Set([...(chain.primaryKeyId ? [chain.primaryKeyId] : []), ...chain.fallbackSequence]),
     ];
     const absent = chainIds.filter((id) => !byId.has(id));
-    const others = new Map<string, KeyRow>();
-    if (absent.length > 0) {
-      // Rare path: a chain key that is not active (or a stale cached list); read its row to say why.
-      const rows = await this.#store.findOwnerKeys(owner, absent, { provider, environment });
-      for (const row of rows) others.set(row.id, row);
-    }
-    const rows: KeyRow[] = [];
-    const skipped: SkippedKey[] = [];
-    for (const id of chainIds) {
-      const row = byId.get(id) ?? others.get(id);
-      if (!row) skipped.push({ keyId: id, reason: 'missing' });
-      else if (row.status === 'active') rows.push(row);
-      else skipped.push({ keyId: id, reason: row.status });
-    }
-    const inChain = new Set(chainIds);
-    for (const row of active) if (!inChain.has(row.id)) rows.push(row);
-    return { chain, owner, provider, environment, rows, skipped };
+    const ordered = (others: readonly KeyRow[]): Plan => {
+      const rows: KeyRow[] = [];
+      const skipped: SkippedKey[] = [];
+      for (const id of chainIds) {
+        const row = byId.get(id) ?? others.find((other) => other.id === id);
+        if (!row) skipped.push({ keyId: id, reason: 'missing' });
+        else if (row.status === 'active') rows.push(row);
+        else skipped.push({ keyId: id, reason: row.status });
+      }
+      const inChain = new Set(chainIds);
+      for (const row of active) if (!inChain.has(row.id)) rows.push(row);
+      return { chain, owner, provider, environment, rows, skipped };
+    };
+    if (absent.length === 0) return ordered([]);
+    // Rare path: a chain key that is not active (or a stale cached list); read its row to say why.
+    return this.#store.findOwnerKeys(owner, absent, { provider, environment }).then(ordered);
   }
 
-  /** Yields usable keys one by one, decrypting each only when it is its turn; records skips in the plan. */
-  async *#usableKeys(plan: Plan): AsyncGenerator<UsableKey> {
-    for (const row of plan.rows) {
+  /**
+   * The next usable key from `cursor` on (which it advances), decrypting each only when it is its
+   * turn, or undefined when none is left; records skips in the plan. At once when the key's data key
+   * is in memory.
+   */
+  #nextUsable(plan: Plan, cursor: { at: number }): UsableKey | undefined | Promise<UsableKey | undefined> {
+    while (cursor.at < plan.rows.length) {
+      const row = plan.rows[cursor.at++] as KeyRow;
       const until = timeOf(row.cooldown_until);
       if (until > Date.now()) {
         plan.skipped.push({ keyId: row.id, reason: 'cooling_down', until: new Date(until) });
         continue;
       }
-      let keyData: KeyData;
+      let ready: ActiveKey | undefined;
       try {
-        keyData = (await this.#d.keys.decryptRow(row)).keyData;
+        ready = this.#d.keys.decryptRowNow?.(row);
       } catch (error) {
-        if (isBYOKError(error) && error.code === 'DECRYPTION_FAILED') {
-          plan.skipped.push({ keyId: row.id, reason: 'decryption_failed' });
-          continue;
-        }
-        throw error;
+        if (!this.#undecryptable(plan, row, error)) throw error;
+        continue;
       }
-      yield { keyId: row.id, keyData, wasSystemFallback: false, row };
+      if (ready) return { keyId: row.id, keyData: ready.keyData, wasSystemFallback: false, row };
+      return this.#d.keys.decryptRow(row).then(
+        ({ keyData }): UsableKey => ({ keyId: row.id, keyData, wasSystemFallback: false, row }),
+        (error: unknown) => {
+          if (!this.#undecryptable(plan, row, error)) throw error;
+          return this.#nextUsable(plan, cursor);
+        },
+      );
     }
-    if (!plan.chain.useSystemFallback || !this.#systemFallbackAllowed) return;
+    // Past the owner's keys: the system key once, if allowed.
+    if (cursor.at > plan.rows.length) return undefined;
+    cursor.at += 1;
+    if (!plan.chain.useSystemFallback || !this.#systemFallbackAllowed) return undefined;
     const systemKeyData = this.#systemKey(plan.provider);
-    if (!systemKeyData) return;
+    if (!systemKeyData) return undefined;
     const until = this.#cooldowns.systemUntil(plan.provider);
     if (until > Date.now()) {
       plan.skipped.push({ keyId: SYSTEM_KEY_ID, reason: 'cooling_down', until: new Date(until) });
-      return;
+      return undefined;
     }
-    yield { keyId: SYSTEM_KEY_ID, keyData: systemKeyData, wasSystemFallback: true };
+    return { keyId: SYSTEM_KEY_ID, keyData: systemKeyData, wasSystemFallback: true };
+  }
+
+  /** A key that fails to decrypt is passed over (and reported); any other error is not this key's. */
+  #undecryptable(plan: Plan, row: KeyRow, error: unknown): boolean {
+    if (!isBYOKError(error) || error.code !== 'DECRYPTION_FAILED') return false;
+    plan.skipped.push({ keyId: row.id, reason: 'decryption_failed' });
+    return true;
   }
 
   #systemKey(provider: ProviderType): KeyData | undefined {

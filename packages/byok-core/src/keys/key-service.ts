@@ -132,14 +132,12 @@ export class KeyService {
     const owner = toOwner(ownerSelector);
     // The hot path stays synchronous while everything it needs is in memory.
     const candidates =
-      this.#d.cache.peek<KeyRow[]>(activeListCacheKey(owner, provider, environment)) ??
+      this.peekActiveCandidates(owner, provider, environment) ??
       (await this.activeCandidates(owner, provider, environment));
     const now = Date.now();
     for (const row of candidates) {
       if (row.cooldown_until && Date.parse(String(row.cooldown_until)) > now) continue;
-      const dataKeyId = credentialDataKeyId(row.ciphertext);
-      const dataKey = dataKeyId === null ? undefined : this.#d.dataKeys.peek(dataKeyId);
-      const key = dataKey ? this.#decryptWith(row, dataKey) : await this.decryptRow(row);
+      const key = this.decryptRowNow(row) ?? (await this.decryptRow(row));
       this.#d.access.record(row.id, now);
       return key;
     }
@@ -154,6 +152,21 @@ export class KeyService {
     return this.#d.cache.load(cacheKey, () =>
       keysStore.activeCandidates(this.#d.db, owner, provider, environment),
     );
+  }
+
+  /** {@link activeCandidates} without waiting, when the list is in memory; undefined when it is not. */
+  peekActiveCandidates(owner: Owner, provider: string, environment: string): KeyRow[] | undefined {
+    return this.#d.cache.peek<KeyRow[]>(activeListCacheKey(owner, provider, environment));
+  }
+
+  /**
+   * {@link decryptRow} without waiting, when the row's data key is in memory; undefined when it is
+   * not (or the row is in the legacy format). Throws like `decryptRow` when the row fails to decrypt.
+   */
+  decryptRowNow(row: KeyRow): ActiveKey | undefined {
+    const dataKeyId = credentialDataKeyId(row.ciphertext);
+    const dataKey = dataKeyId === null ? undefined : this.#d.dataKeys.peek(dataKeyId);
+    return dataKey ? this.#decryptWith(row, dataKey) : undefined;
   }
 
   /** Decrypts one row. Internal: plaintext leaves only to server-side callers. */
