@@ -41,7 +41,7 @@ export interface StreamTarget {
 /** An answer streamed from the upstream, chunk by chunk, as fast as the client reads. */
 export interface GatewayStream {
   /** Bytes already received, waiting for `start`. */
-  readonly held: number;
+  held(): number;
   /** Starts the relay to `target`; usage is recorded when it ends or fails. */
   start(target: StreamTarget): void;
   /** The client can take more (after `data` returned false). */

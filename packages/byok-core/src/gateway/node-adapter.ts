@@ -91,7 +91,7 @@ function relay(res: ServerResponse, status: number, headers: Record<string, stri
   }
   res.writeHead(status, headers);
   // Nothing to send yet (the upstream sent its headers first): the client gets them now.
-  if (stream.held === 0) res.flushHeaders();
+  if (stream.held() === 0) res.flushHeaders();
   let waiting = false;
   const resume = () => {
     waiting = false;
