@@ -22,14 +22,13 @@ import { KeyService } from './keys/key-service.js';
 import { createLogger, type Logger } from './logging/index.js';
 import type { BYOKManagerOptions } from './manager/options.js';
 import { type BYOKMetrics, createMetrics } from './metrics/prometheus.js';
-import type { UsageEvent } from './metrics/types.js';
+import { todaysUsageByProvider } from './metrics/usage-totals.js';
 import { WorkspaceService } from './owners/workspace-service.js';
 import { type Quotas, resolveQuotas } from './quotas/index.js';
 import { guardIdleConnectionErrors, toDatabase } from './store/database.js';
 import { DatabaseMigration } from './store/migrator.js';
 import type { Database } from './store/types.js';
 import { UsageService } from './usage/index.js';
-import type { UsageWriteEvent } from './usage/usage-writer.js';
 import { UsageWriter } from './usage/usage-writer.js';
 import { KeyValidator } from './validation/index.js';
 
@@ -212,35 +211,4 @@ export function wireManagerServices(ctx: ManagerContext, ready: () => Promise<vo
     validator: new KeyValidator({ ...shared, settings: settings.validation }),
     fallback: new FallbackManager({ ...shared, settings: settings.fallback, access: ctx.access }),
   };
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * A committed batch summed per provider, today's usage only (UTC): `token_usage_daily` counts
- * today's tokens, and back-dated usage does not belong in it. One metrics update per provider
- * rather than per event.
- */
-function todaysUsageByProvider(events: readonly UsageWriteEvent[], now: number): UsageEvent[] {
-  const today = Math.floor(now / DAY_MS);
-  const totals = new Map<string, Required<UsageEvent>>();
-  for (const e of events) {
-    if (Math.floor(e.at.getTime() / DAY_MS) !== today) continue;
-    const sum = totals.get(e.provider);
-    if (sum === undefined) {
-      totals.set(e.provider, {
-        provider: e.provider,
-        inputTokens: e.inputTokens,
-        outputTokens: e.outputTokens,
-        cachedTokens: e.cachedTokens,
-        costUsd: e.costUsd ?? 0,
-      });
-      continue;
-    }
-    sum.inputTokens += e.inputTokens;
-    sum.outputTokens += e.outputTokens;
-    sum.cachedTokens += e.cachedTokens;
-    sum.costUsd += e.costUsd ?? 0;
-  }
-  return [...totals.values()];
 }

@@ -38,8 +38,7 @@ export interface FallbackManagerDeps {
   db: Database;
   /** Chain and cooldown SQL; by default the fallback store on `db`. */
   store?: FallbackStore | undefined;
-  keys: Pick<KeyService, 'activeCandidates' | 'decryptRow'> &
-    Partial<Pick<KeyService, 'peekActiveCandidates' | 'decryptRowNow'>>;
+  keys: Pick<KeyService, 'activeCandidates' | 'decryptRow' | 'peekActiveCandidates' | 'decryptRowNow'>;
   audit: Pick<AuditLog, 'append'>;
   cache: KeyCache;
   logger: Logger;
@@ -202,7 +201,7 @@ export class FallbackManager {
     provider: ProviderType | `${ProviderType}`,
     environment: Environment | `${Environment}` = Environment.PRODUCTION,
   ): Promise<FallbackKeyResult> {
-    await this.#whenReady();
+    if (!this.#ready) await this.#whenReady();
     const plan = await this.#plan(ownerSelector, provider, environment);
     const key = await this.#nextUsable(plan, { at: 0 });
     if (!key) throw this.#noKey(plan, []);
@@ -296,7 +295,7 @@ export class FallbackManager {
     assertProviderEnabled(this.#d.options?.enabledProviders, provider);
     const environment = checkedEnvironment(environmentInput);
     const chain = this.#chains.peek(owner, provider, environment);
-    const active = this.#d.keys.peekActiveCandidates?.(owner, provider, environment);
+    const active = this.#d.keys.peekActiveCandidates(owner, provider, environment);
     if (chain && active) return this.#planOf(owner, provider, environment, chain, active);
     return Promise.all([
       chain ?? this.#chains.get(owner, provider, environment),
@@ -352,7 +351,7 @@ export class FallbackManager {
       }
       let ready: ActiveKey | undefined;
       try {
-        ready = this.#d.keys.decryptRowNow?.(row);
+        ready = this.#d.keys.decryptRowNow(row);
       } catch (error) {
         if (!this.#undecryptable(plan, row, error)) throw error;
         continue;

@@ -1,5 +1,5 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { counter } from '../metrics/counter.js';
+import { counter, labelChildren } from '../metrics/counter.js';
 import type { UsageWriter } from '../usage/usage-writer.js';
 
 /** What the gateway reports: labels are provider ids, status codes and fixed words only. */
@@ -52,26 +52,12 @@ export function gatewayMetrics(registry: Registry, writer: UsageWriter): Gateway
       this.set(writer.stats().lastFlushMs / 1000);
     },
   });
-  // Label children looked up once per provider and status (label sets are few): no label hashing per request.
-  const requestsBy = new Map<string, ReturnType<typeof requests.labels>>();
-  const ttfbBy = new Map<string, ReturnType<typeof ttfb.labels>>();
+  const requestsBy = labelChildren((provider, status) => requests.labels(provider, status));
+  const ttfbBy = labelChildren((provider) => ttfb.labels(provider));
   const metrics: GatewayMetrics = {
     request(provider, status, ttfbSeconds, overheadSeconds) {
-      const key = `${provider} ${status}`;
-      let counted = requestsBy.get(key);
-      if (counted === undefined) {
-        counted = requests.labels(provider, String(status));
-        requestsBy.set(key, counted);
-      }
-      counted.inc();
-      if (ttfbSeconds !== null) {
-        let timed = ttfbBy.get(provider);
-        if (timed === undefined) {
-          timed = ttfb.labels(provider);
-          ttfbBy.set(provider, timed);
-        }
-        timed.observe(ttfbSeconds);
-      }
+      requestsBy(provider, String(status)).inc();
+      if (ttfbSeconds !== null) ttfbBy(provider).observe(ttfbSeconds);
       if (overheadSeconds !== null) overhead.observe(overheadSeconds);
     },
   };

@@ -106,8 +106,8 @@ const DAY_MS = 86_400_000;
  *
  * Crash-loss window: `close()` (SIGTERM) writes everything. A process killed outright (SIGKILL)
  * loses what was queued and not yet committed: at most the `enqueue`d events of one batch's commit
- * time plus `maxDelayMs` plus the next commit (`stats().queueDepth` shows it live). Awaited usage loses nothing unseen: its
- * caller is answered only after commit.
+ * time plus `maxDelayMs` plus the next commit (`stats().queueDepth` shows it live). Awaited usage
+ * loses nothing unseen: its caller is answered only after commit.
  */
 export class UsageWriter {
   readonly #db: Database;
