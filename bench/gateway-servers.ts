@@ -137,6 +137,10 @@ async function gateway(): Promise<void> {
   });
 }
 
+if (mode === 'upstream' || mode === 'proxy') {
+  // Exit on SIGTERM rather than die of it, so `--cpu-prof` can write its profile.
+  process.on('SIGTERM', () => process.exit(0));
+}
 if (mode === 'upstream') await upstream();
 else if (mode === 'proxy') await proxy();
 else if (mode === 'gateway') await gateway();

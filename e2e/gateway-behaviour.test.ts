@@ -60,6 +60,38 @@ describe.each(['node', 'fetch'] as const)('through the %s entry', (entry) => {
     await world?.close();
   });
 
+  describe('gateway.body', () => {
+    it('forwards a body it did not change byte for byte, and sends as parsed one a provider could read differently', async () => {
+      const { token } = await owner([openaiKey('body')]);
+      const hi = '[{"role":"user","content":"hi"}]';
+      const asIs = `{ "messages": ${hi},\n  "model": "gpt-6-luna", "temperature": 0.25 }`;
+      expect((await post('/v1/chat/completions', token, asIs)).status).toBe(200);
+      expect(world.fake.requests.at(-1)?.body).toBe(asIs);
+      // A key twice (JSON.parse keeps the last, other parsers the first) or spelt with an escape.
+      for (const tricky of [
+        `{"model":"gpt-other","model":"gpt-6-luna","messages":${hi}}`,
+        `{"mod\\u0065l":"gpt-other","model":"gpt-6-luna","messages":${hi}}`,
+      ]) {
+        const response = await post('/v1/chat/completions', token, tricky);
+        expect(response.status, tricky).toBe(200);
+        await response.text();
+        const sent = world.fake.requests.at(-1)?.body ?? '';
+        expect(sent, tricky).not.toContain('gpt-other');
+        expect(JSON.parse(sent), tricky).toEqual({
+          model: 'gpt-6-luna',
+          messages: [{ role: 'user', content: 'hi' }],
+        });
+      }
+      const twice = `{"model":"gpt-6-luna","stream":true,"stream_options":{},"stream_options":{"include_usage":true},"messages":${hi}}`;
+      const streamed = await post('/v1/chat/completions', token, twice);
+      expect(streamed.status).toBe(200);
+      await streamed.text();
+      const sent = world.fake.requests.at(-1)?.body ?? '';
+      expect(sent.match(/stream_options/g)).toHaveLength(1);
+      expect(JSON.parse(sent).stream_options).toEqual({ include_usage: true });
+    });
+  });
+
   describe('gateway.security', () => {
     it('never lets the key out, even when the upstream echoes the Authorization header back', async () => {
       const secret = openaiKey('canary');

@@ -105,6 +105,26 @@ function errorMessageOf(body: unknown): string | undefined {
   return typeof message === 'string' ? message.slice(0, 500) : undefined;
 }
 
+const MODEL_KEY = Buffer.from('"model"');
+const STREAM_OPTIONS_KEY = Buffer.from('"stream_options"');
+const INCLUDE_USAGE_KEY = Buffer.from('"include_usage"');
+const UNICODE_ESCAPE = Buffer.from('\\u');
+
+const once = (raw: Buffer, needle: Buffer): boolean => {
+  const at = raw.indexOf(needle);
+  return at !== -1 && raw.indexOf(needle, at + needle.length) === -1;
+};
+
+/**
+ * Whether a body the gateway did not change may go upstream byte for byte: only when the provider
+ * cannot read a key the gateway decided on differently — written twice (JSON.parse keeps the last,
+ * other parsers the first) or spelt with `\u` escapes. Otherwise it is sent as parsed.
+ */
+function sendsAsIs(raw: Buffer, streamingChat: boolean): boolean {
+  if (raw.includes(UNICODE_ESCAPE) || !once(raw, MODEL_KEY)) return false;
+  return !streamingChat || (once(raw, STREAM_OPTIONS_KEY) && once(raw, INCLUDE_USAGE_KEY));
+}
+
 /** Where an endpoint of a provider is called: parsed once, so no request parses a URL. */
 interface UpstreamTarget {
   origin: string;
@@ -173,7 +193,8 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
     return token;
   };
 
-  const readJson = async (input: GatewayInput): Promise<Record<string, unknown>> => {
+  /** The request body, parsed, and its bytes as they came (sent on untouched when nothing is rewritten). */
+  const readJson = async (input: GatewayInput): Promise<{ body: Record<string, unknown>; raw: Buffer }> => {
     if (Number(input.header('content-length') ?? '0') > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
     const raw = await input.body(maxBodyBytes);
     let body: unknown;
@@ -185,7 +206,7 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new GatewayProblem('INVALID_INPUT', 'Request body must be a JSON object');
     }
-    return body as Record<string, unknown>;
+    return { body: body as Record<string, unknown>, raw };
   };
 
   const listModels = (token: GatewayToken): GatewayAnswer => {
@@ -225,21 +246,34 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
         throw new GatewayProblem('NOT_FOUND', `No gateway route for ${method} ${path.slice(0, 200)}`);
       const token = await authenticate(input, endpoint.dialect);
       if (endpoint.kind === 'models') return listModels(token);
-      const body = await readJson(input);
+      const { body, raw } = await readJson(input);
       const route = endpoint.dialect === 'anthropic' ? anthropicRoute(body.model) : routeModel(body.model);
       checkAllowed(token, route);
       if (token.requestsPerMinute !== null) await limits.checkRate(token);
       admission = token.monthlyBudgetUsd === null ? NO_BUDGET : await limits.admit(token);
 
       const streaming = body.stream === true;
-      body.model = route.model;
-      if (streaming && endpoint.kind === 'chat') {
-        // Ask for the final usage chunk; everything else the caller set stays as it was.
-        const streamOptions =
-          typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {};
-        body.stream_options = { ...(streamOptions as object), include_usage: true };
+      let rewrite = false;
+      if (body.model !== route.model) {
+        body.model = route.model;
+        rewrite = true;
       }
-      const payload = JSON.stringify(body);
+      const streamOptions = body.stream_options;
+      const asksUsage =
+        typeof streamOptions === 'object' &&
+        streamOptions !== null &&
+        (streamOptions as { include_usage?: unknown }).include_usage === true;
+      if (streaming && endpoint.kind === 'chat' && !asksUsage) {
+        // Ask for the final usage chunk; everything else the caller set stays as it was.
+        body.stream_options = {
+          ...(typeof streamOptions === 'object' && streamOptions !== null ? streamOptions : {}),
+          include_usage: true,
+        };
+        rewrite = true;
+      }
+      // Nothing to change (a bare model, usage already asked for): the caller's bytes go on as they came.
+      const payload =
+        rewrite || !sendsAsIs(raw, streaming && endpoint.kind === 'chat') ? JSON.stringify(body) : raw;
       const target = targetOf(route.provider, endpoint);
       const anthropicVersion = input.header('anthropic-version') ?? ANTHROPIC_VERSION;
       const anthropicBeta = input.header('anthropic-beta');

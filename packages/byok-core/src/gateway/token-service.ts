@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type AuditLog, actorLabel, type RequestContext } from '../audit/index.js';
 import type { KeyCache } from '../cache/index.js';
@@ -76,8 +76,8 @@ const updateSchema = z
   })
   .refine((value) => Object.keys(value).length > 0, { message: 'give at least one field to change' });
 
-export const hashGatewayToken = (token: string): string =>
-  createHash('sha256').update(token, 'utf8').digest('hex');
+/** SHA-256, hex (one-shot `hash`: no Hash object per request). */
+export const hashGatewayToken = (token: string): string => hash('sha256', token, 'hex');
 
 const cacheKeyFor = (tokenHash: string): string => `gwtoken:${tokenHash}`;
 

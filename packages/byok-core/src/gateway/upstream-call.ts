@@ -103,7 +103,7 @@ export class UpstreamBody {
  */
 export function callUpstream(
   dispatcher: Dispatcher,
-  options: { origin: string; path: string; headers: Record<string, string>; body: string },
+  options: { origin: string; path: string; headers: Record<string, string>; body: string | Buffer },
   gone: ClientGone,
 ): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {

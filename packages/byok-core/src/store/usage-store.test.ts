@@ -74,7 +74,8 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
           : now - Math.floor(((i * 7919) % 1000) * 0.2 * DAY);
       rows.push(row(owner, at, i));
     }
-    await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(0, 300)));
+    // The big batch without ids (the gateway's statement), the single rows with theirs.
+    await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(0, 300), []));
     for (const r of rows.slice(300))
       await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, [r]));
     await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, [row(other, now - HOUR, 7)]));
@@ -107,6 +108,67 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     }
   });
 
+  it('sums each roll-up bucket and gateway spend exactly as the raw rows add up, awkward amounts included', async () => {
+    const exact: Owner = { type: 'workspace', id: uniqueId('exact') };
+    const edges = [
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999), // leap day, last millisecond
+      Date.UTC(2024, 2, 1, 0, 0, 0, 0), // next month's first instant
+      Date.UTC(2025, 11, 31, 23, 30),
+      Date.UTC(2026, 0, 1, 0, 30),
+    ];
+    // Binary-unfriendly and large amounts: their float sum is not their decimal sum.
+    const costs = [0.1, 0.2, 0.3, 1e-8, 3e-8, 0.00012345, 123456.12345678, 7.1, null, 0.07];
+    const rows: UsageRow[] = [];
+    for (let i = 0; i < 120; i++) {
+      rows.push(
+        row(exact, (edges[i % edges.length] as number) + (i % 3) * 1000, i, {
+          costUsd: costs[i % costs.length] as number | null,
+          priced: costs[i % costs.length] !== null,
+          audioSeconds: i % 4 === 0 ? 0.001 * (i + 1) + 0.1 : null,
+          gatewayTokenId: i % 2 === 0 ? 'gt_exact_a' : i % 3 === 0 ? 'gt_exact_b' : null,
+        }),
+      );
+    }
+    await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(0, 70), []));
+    await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(70)));
+    const sums = `sum(requests)::text AS requests, sum(CASE WHEN success THEN 0 ELSE requests END)::text AS errors,
+      sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
+      sum(cached_tokens)::text AS cached_tokens, sum(coalesce(cost_usd, 0))::numeric(24, 8)::text AS cost_usd,
+      sum(CASE WHEN priced THEN 0 ELSE requests END)::text AS unpriced_requests,
+      sum(coalesce(audio_seconds, 0))::numeric(20, 3)::text AS audio_seconds`;
+    for (const [table, bucket, bucketOfRaw] of [
+      ['usage_hourly', 'hour', "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"],
+      ['usage_daily', 'day', "(created_at AT TIME ZONE 'UTC')::date"],
+    ] as const) {
+      const raw = await db.query(
+        `SELECT ${bucketOfRaw} AS b, provider, coalesce(key_id, '') AS k, coalesce(model, '') AS m, ${sums}
+           FROM byok.key_usage WHERE owner_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+        [exact.id],
+      );
+      const rolled = await db.query(
+        `SELECT ${bucket} AS b, provider, key_id AS k, model AS m,
+                requests::text, errors::text, input_tokens::text, output_tokens::text, cached_tokens::text,
+                cost_usd::numeric(24, 8)::text, unpriced_requests::text, audio_seconds::numeric(20, 3)::text
+           FROM byok.${table} WHERE owner_id = $1 ORDER BY 1, 2, 3, 4`,
+        [exact.id],
+      );
+      expect(rolled.rows.length, table).toBeGreaterThan(8);
+      expect(rolled.rows, table).toEqual(raw.rows);
+    }
+    const spend = await db.query(
+      `SELECT token_id, month::text, requests::text, cost_usd::numeric(18, 8)::text
+         FROM byok.gateway_token_spend WHERE token_id LIKE 'gt_exact_%' ORDER BY 1, 2`,
+    );
+    const rawSpend = await db.query(
+      `SELECT gateway_token_id AS token_id, date_trunc('month', created_at AT TIME ZONE 'UTC')::date::text AS month,
+              sum(requests)::text AS requests, sum(coalesce(cost_usd, 0))::numeric(18, 8)::text AS cost_usd
+         FROM byok.key_usage WHERE owner_id = $1 AND gateway_token_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+      [exact.id],
+    );
+    expect(spend.rows.length).toBe(5);
+    expect(spend.rows).toEqual(rawSpend.rows);
+  });
+
   it('stores a batch once per batch id', async () => {
     const id = `ub_${uniqueId()}`;
     const owner2: Owner = { type: 'user', id: uniqueId('batch') };
@@ -136,7 +198,7 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
   it('writes a batch as a prepared statement on pg (planned once per connection), plainly on PGlite', async () => {
     const owner4: Owner = { type: 'user', id: uniqueId('prepared') };
     const prepared = await db.transaction(async (tx) => {
-      await usageStore.insertBatch(tx, `ub_${uniqueId()}`, [row(owner4, now, 1)]);
+      await usageStore.insertBatch(tx, `ub_${uniqueId()}`, [row(owner4, now, 1)], []);
       const { rows } = await tx.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'byok_usage_insert_batch'",
       );

@@ -1,6 +1,7 @@
 import type { Owner } from '../crypto/index.js';
 import { queryNamed } from './database.js';
 import type { Database, SqlClient } from './types.js';
+import { audioText, batchSums, costText, type RowUnits, rowUnits } from './usage-batch-sums.js';
 
 /** One usage record, ready to store (already priced). */
 export interface UsageRow {
@@ -134,33 +135,37 @@ const bucketSql = (groupBy: FiguresGrouping, utcTimestamp: string): string =>
 const ceilTo = (ms: number, unit: number): Date => new Date(Math.ceil(ms / unit) * unit);
 const floorToUnit = (ms: number, unit: number): Date => new Date(Math.floor(ms / unit) * unit);
 
-/** The additive figures every roll-up keeps, and how a batch of raw rows sums into them. */
-const ROLLUP_SUMS: readonly [column: string, sum: string][] = [
-  ['requests', 'sum(requests)'],
-  ['errors', 'sum(CASE WHEN success THEN 0 ELSE requests END)'],
-  ['input_tokens', 'sum(input_tokens)'],
-  ['output_tokens', 'sum(output_tokens)'],
-  ['cached_tokens', 'sum(cached_tokens)'],
-  ['cost_usd', 'sum(coalesce(cost_usd, 0))'],
-  ['unpriced_requests', 'sum(CASE WHEN priced THEN 0 ELSE requests END)'],
-  ['audio_seconds', 'sum(coalesce(audio_seconds, 0))'],
-];
+/** The additive figures every roll-up keeps, as {@link batchSums} gives them. */
+const ROLLUP_COLUMN_TYPES = [
+  ['requests', 'bigint'],
+  ['errors', 'bigint'],
+  ['input_tokens', 'bigint'],
+  ['output_tokens', 'bigint'],
+  ['cached_tokens', 'bigint'],
+  ['cost_usd', 'numeric'],
+  ['unpriced_requests', 'bigint'],
+  ['audio_seconds', 'numeric'],
+] as const;
 
-/** One roll-up CTE: the batch's rows (`src`) summed per owner, bucket, provider, key and model, added to `table`. */
-function rollup(name: string, table: string, bucket: string, bucketOf: string): string {
-  const columns = ROLLUP_SUMS.map(([column]) => column);
+/**
+ * One roll-up CTE: the batch's sums for `table` (JSON parameter `param`, one row per bucket, see
+ * {@link batchSums}) added to it, only when the batch was claimed.
+ */
+function rollup(name: string, table: string, bucket: string, bucketType: string, param: string): string {
+  const columns = ROLLUP_COLUMN_TYPES.map(([column]) => column);
   return `${name} AS (
     INSERT INTO byok.${table} AS r (owner_type, owner_id, ${bucket}, provider, key_id, model, ${columns.join(', ')})
-    SELECT owner_type, owner_id, ${bucketOf}, provider, coalesce(key_id, ''), coalesce(model, ''),
-      ${ROLLUP_SUMS.map(([, sum]) => sum).join(', ')}
-    FROM src GROUP BY 1, 2, 3, 4, 5, 6
+    SELECT owner_type, owner_id, bucket::${bucketType}, provider, key_id, model, ${columns.join(', ')}
+      FROM json_to_recordset(${param}::json) AS s(owner_type text, owner_id text, bucket text, provider text,
+        key_id text, model text, ${ROLLUP_COLUMN_TYPES.map(([column, type]) => `${column} ${type}`).join(', ')})
+     WHERE EXISTS (SELECT 1 FROM claim)
     ON CONFLICT (owner_type, owner_id, ${bucket}, provider, key_id, model) DO UPDATE SET
       ${columns.map((column) => `${column} = r.${column} + EXCLUDED.${column}`).join(',\n      ')}
   )`;
 }
 
 const ROLLUPS = `
-  ${rollup('hourly', 'usage_hourly', 'hour', "date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'")}, ${rollup('daily', 'usage_daily', 'day', "(created_at AT TIME ZONE 'UTC')::date")}`;
+  ${rollup('hourly', 'usage_hourly', 'hour', 'timestamptz', '$3')}, ${rollup('daily', 'usage_daily', 'day', 'date', '$4')}`;
 
 /** The raw usage columns and their SQL types, in the order a batch row gives them. */
 const RAW_COLUMN_TYPES = [
@@ -185,15 +190,11 @@ const RAW_COLUMN_TYPES = [
 ] as const;
 const RAW_COLUMNS = RAW_COLUMN_TYPES.map(([column]) => column).join(', ');
 
-const roundCost = (cost: number | null): number | null =>
-  cost === null ? null : Math.round(cost * 1e8) / 1e8;
-const roundAudio = (seconds: number | null | undefined): number | null =>
-  seconds === null || seconds === undefined ? null : Math.round(seconds * 1000) / 1000;
 const roundMs = (ms: number | null | undefined): number | null =>
   ms === null || ms === undefined ? null : Math.round(ms);
 
 /** One row of a batch as the JSON object `json_to_recordset` reads ({@link RAW_COLUMN_TYPES}' names). */
-function rowJson(row: UsageRow): Record<(typeof RAW_COLUMN_TYPES)[number][0], unknown> {
+function rowJson(row: UsageRow, units: RowUnits): Record<(typeof RAW_COLUMN_TYPES)[number][0], unknown> {
   return {
     key_id: row.keyId,
     owner_type: row.owner.type,
@@ -204,12 +205,12 @@ function rowJson(row: UsageRow): Record<(typeof RAW_COLUMN_TYPES)[number][0], un
     input_tokens: row.inputTokens,
     output_tokens: row.outputTokens,
     cached_tokens: row.cachedTokens,
-    cost_usd: roundCost(row.costUsd),
+    cost_usd: costText(units.cost),
     priced: row.priced,
     latency_ms: roundMs(row.latencyMs),
     success: row.success,
     created_at: row.at.toISOString(),
-    audio_seconds: roundAudio(row.audioSeconds),
+    audio_seconds: audioText(units.audio),
     gateway_token_id: row.gatewayTokenId ?? null,
     ttfb_ms: roundMs(row.ttfbMs),
     status_code: row.statusCode ?? null,
@@ -393,6 +394,42 @@ async function purgeInBatches(
   return deleted;
 }
 
+/** The claim of a batch id: without it (a retry after a lost commit answer) nothing is inserted. */
+const CLAIM =
+  'claim AS (INSERT INTO byok.usage_batches (id) VALUES ($2) ON CONFLICT (id) DO NOTHING RETURNING id)';
+
+/** The batch's roll-ups and gateway spend, summed by {@link batchSums} ($3 hourly, $4 daily, $5 spend). */
+const SUMS = `${ROLLUPS}, spend AS (
+   INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
+   SELECT token_id, month::date, requests, cost_usd
+     FROM json_to_recordset($5::json) AS t(token_id text, month text, requests bigint, cost_usd numeric)
+    WHERE EXISTS (SELECT 1 FROM claim)
+   ON CONFLICT (token_id, month) DO UPDATE SET
+     requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
+ )`;
+
+/** A batch whose ids nobody asked for, in one statement; answers one row when it was claimed. */
+const INSERT_BATCH = `WITH ${CLAIM}, raw AS (
+   INSERT INTO byok.key_usage (${RAW_COLUMNS})
+   SELECT ${RAW_COLUMNS} FROM ${BATCH_ROWS} WHERE EXISTS (SELECT 1 FROM claim)
+ ), ${SUMS}
+ SELECT 1 FROM claim`;
+
+/**
+ * A batch and the ids of the rows at the positions $6 lists (all when null), in one statement. Ids
+ * are drawn in `src` beside each row's position (a CTE with nextval is evaluated once), so the
+ * answer pairs id and position: no row order is assumed. The claim answers a row of its own (no
+ * id), so a batch whose ids were not asked for still says it was stored.
+ */
+const INSERT_BATCH_WITH_IDS = `WITH ${CLAIM}, src AS MATERIALIZED (
+   SELECT nextval('byok.key_usage_id_seq') AS id, u.* FROM ${BATCH_ROWS} WHERE EXISTS (SELECT 1 FROM claim)
+ ), raw AS (
+   INSERT INTO byok.key_usage (id, ${RAW_COLUMNS}) SELECT id, ${RAW_COLUMNS} FROM src
+ ), ${SUMS}
+ SELECT NULL AS id, '0' AS ord FROM claim
+ UNION ALL
+ SELECT id::text, ord::text FROM src WHERE $6::bigint[] IS NULL OR ord = ANY($6::bigint[])`;
+
 /** The SQL behind {@link UsageStore} (PostgreSQL and PGlite). */
 export const usageStore: UsageStore = {
   async keysForUsage(tx, lookups) {
@@ -443,34 +480,31 @@ export const usageStore: UsageStore = {
   },
 
   async insertBatch(tx, batchId, batch, idsOf) {
-    // One statement: the batch id is claimed first, and without the claim (a retry after a lost
-    // commit answer) nothing is inserted. Ids are drawn in `src` beside each row's position (a CTE
-    // with nextval is evaluated once), so the answer pairs id and position: no row order is assumed.
-    // The claim answers a row of its own (no id), so a batch whose ids nobody asked for still says it was stored.
+    const units = batch.map(rowUnits);
+    const sums = batchSums(batch, units);
+    const rowsJson = JSON.stringify(batch.map((row, i) => rowJson(row, units[i] as RowUnits)));
+    if (idsOf?.length === 0) {
+      const { rows } = await queryNamed(tx, 'byok_usage_insert_batch', INSERT_BATCH, [
+        rowsJson,
+        batchId,
+        sums.hourly,
+        sums.daily,
+        sums.spend,
+      ]);
+      return rows.length === 0 ? undefined : new Array<string>(batch.length);
+    }
     const { rows } = await queryNamed<{ id: string | null; ord: string }>(
       tx,
-      'byok_usage_insert_batch',
-      `WITH claim AS (
-         INSERT INTO byok.usage_batches (id) VALUES ($2) ON CONFLICT (id) DO NOTHING RETURNING id
-       ), src AS MATERIALIZED (
-         SELECT nextval('byok.key_usage_id_seq') AS id, u.*
-           FROM ${BATCH_ROWS}
-          WHERE EXISTS (SELECT 1 FROM claim)
-       ), raw AS (
-         INSERT INTO byok.key_usage (id, ${RAW_COLUMNS})
-         SELECT id, ${RAW_COLUMNS} FROM src
-       ), ${ROLLUPS}, spend AS (
-         INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
-         SELECT gateway_token_id, date_trunc('month', created_at AT TIME ZONE 'UTC')::date, sum(requests),
-           sum(coalesce(cost_usd, 0))
-         FROM src WHERE gateway_token_id IS NOT NULL GROUP BY 1, 2
-         ON CONFLICT (token_id, month) DO UPDATE SET
-           requests = s.requests + EXCLUDED.requests, cost_usd = s.cost_usd + EXCLUDED.cost_usd
-       )
-       SELECT NULL AS id, '0' AS ord FROM claim
-       UNION ALL
-       SELECT id::text, ord::text FROM src WHERE $3::bigint[] IS NULL OR ord = ANY($3::bigint[])`,
-      [JSON.stringify(batch.map(rowJson)), batchId, idsOf ? idsOf.map((position) => position + 1) : null],
+      'byok_usage_insert_batch_ids',
+      INSERT_BATCH_WITH_IDS,
+      [
+        rowsJson,
+        batchId,
+        sums.hourly,
+        sums.daily,
+        sums.spend,
+        idsOf ? idsOf.map((position) => position + 1) : null,
+      ],
     );
     if (rows.length === 0) return undefined;
     const ids = new Array<string>(batch.length);

@@ -1,0 +1,161 @@
+import type { UsageRow } from './usage-store.js';
+
+/**
+ * A batch's roll-ups, summed here rather than by the insert statement: PostgreSQL then adds one row
+ * per bucket instead of grouping every raw row three times (about a third of its CPU per usage row).
+ * Exact: costs and audio time are summed as integers of the unit the raw columns keep (1e-8 USD,
+ * 1e-3 s), and the raw rows are stored from the same integers, so roll-ups always equal their rows.
+ */
+
+const COST_SCALE = 8;
+const AUDIO_SCALE = 3;
+const HOUR_MS = 3_600_000;
+
+/** A decimal amount as an integer count of 10^-scale (rounded with `Math.round`; amounts here are never negative). */
+export const unitsOf = (amount: number, scale: number): bigint => BigInt(Math.round(amount * 10 ** scale));
+
+/** `units` × 10^-scale as an exact decimal string. */
+export function decimalOf(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
+  const cut = digits.length - scale;
+  return `${negative ? '-' : ''}${digits.slice(0, cut)}.${digits.slice(cut)}`;
+}
+
+/** One raw row's cost and audio time, as the integers the raw row and its roll-ups are written from. */
+export interface RowUnits {
+  cost: bigint | null;
+  audio: bigint | null;
+}
+
+export const rowUnits = (row: UsageRow): RowUnits => ({
+  cost: row.costUsd === null ? null : unitsOf(row.costUsd, COST_SCALE),
+  audio:
+    row.audioSeconds === null || row.audioSeconds === undefined
+      ? null
+      : unitsOf(row.audioSeconds, AUDIO_SCALE),
+});
+
+export const costText = (units: bigint | null): string | null =>
+  units === null ? null : decimalOf(units, COST_SCALE);
+export const audioText = (units: bigint | null): string | null =>
+  units === null ? null : decimalOf(units, AUDIO_SCALE);
+
+/** A roll-up row (hourly: `bucket` is the hour's ISO instant; daily: its UTC date). */
+interface RollupSum {
+  owner_type: string;
+  owner_id: string;
+  bucket: string;
+  provider: string;
+  key_id: string;
+  model: string;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cost: bigint;
+  unpriced_requests: number;
+  audio: bigint;
+}
+
+interface SpendSum {
+  token_id: string;
+  month: string;
+  requests: number;
+  cost: bigint;
+}
+
+/** The roll-up rows of a batch, JSON-ready for `json_to_recordset` (amounts as decimal strings). */
+export interface BatchSums {
+  hourly: string;
+  daily: string;
+  spend: string;
+}
+
+function add(sums: Map<string, RollupSum>, bucket: string, row: UsageRow, units: RowUnits): void {
+  const keyId = row.keyId ?? '';
+  const model = row.model ?? '';
+  // NUL cannot occur in PostgreSQL text, so it separates the parts unambiguously.
+  const id = `${row.owner.type}\0${row.owner.id}\0${bucket}\0${row.provider}\0${keyId}\0${model}`;
+  let sum = sums.get(id);
+  if (sum === undefined) {
+    sum = {
+      owner_type: row.owner.type,
+      owner_id: row.owner.id,
+      bucket,
+      provider: row.provider,
+      key_id: keyId,
+      model,
+      requests: 0,
+      errors: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      cached_tokens: 0,
+      cost: 0n,
+      unpriced_requests: 0,
+      audio: 0n,
+    };
+    sums.set(id, sum);
+  }
+  sum.requests += row.requests;
+  if (!row.success) sum.errors += row.requests;
+  sum.input_tokens += row.inputTokens;
+  sum.output_tokens += row.outputTokens;
+  sum.cached_tokens += row.cachedTokens;
+  if (units.cost !== null) sum.cost += units.cost;
+  if (!row.priced) sum.unpriced_requests += row.requests;
+  if (units.audio !== null) sum.audio += units.audio;
+}
+
+const rollupJson = (sums: Map<string, RollupSum>): string =>
+  JSON.stringify(
+    Array.from(sums.values(), ({ cost, audio, ...rest }) => ({
+      ...rest,
+      cost_usd: decimalOf(cost, COST_SCALE),
+      audio_seconds: decimalOf(audio, AUDIO_SCALE),
+    })),
+  );
+
+/** Sums `rows` (with their {@link rowUnits}, same order) per hour, UTC day and gateway token month. */
+export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[]): BatchSums {
+  const hourly = new Map<string, RollupSum>();
+  const daily = new Map<string, RollupSum>();
+  const spend = new Map<string, SpendSum>();
+  // Rows of one batch mostly share their hour: its labels are made once per distinct hour.
+  let lastHour = Number.NaN;
+  let hourIso = '';
+  let day = '';
+  let month = '';
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as UsageRow;
+    const rowUnit = units[i] as RowUnits;
+    const hour = Math.floor(row.at.getTime() / HOUR_MS);
+    if (hour !== lastHour) {
+      lastHour = hour;
+      hourIso = new Date(hour * HOUR_MS).toISOString();
+      // Cut at the separators, not at fixed offsets: years past 9999 are written with more digits.
+      day = hourIso.slice(0, hourIso.indexOf('T'));
+      month = `${day.slice(0, day.lastIndexOf('-'))}-01`;
+    }
+    add(hourly, hourIso, row, rowUnit);
+    add(daily, day, row, rowUnit);
+    if (row.gatewayTokenId) {
+      const id = `${row.gatewayTokenId}\0${month}`;
+      let sum = spend.get(id);
+      if (sum === undefined) {
+        sum = { token_id: row.gatewayTokenId, month, requests: 0, cost: 0n };
+        spend.set(id, sum);
+      }
+      sum.requests += row.requests;
+      if (rowUnit.cost !== null) sum.cost += rowUnit.cost;
+    }
+  }
+  return {
+    hourly: rollupJson(hourly),
+    daily: rollupJson(daily),
+    spend: JSON.stringify(
+      Array.from(spend.values(), ({ cost, ...rest }) => ({ ...rest, cost_usd: decimalOf(cost, COST_SCALE) })),
+    ),
+  };
+}
