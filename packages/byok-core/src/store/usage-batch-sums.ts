@@ -73,7 +73,8 @@ export interface BatchSums {
   spend: string;
 }
 
-function add(sums: Map<string, RollupSum>, bucket: string, row: UsageRow, units: RowUnits): void {
+/** The sum of `row`'s group in `sums` for `bucket`, made empty when it is the group's first row. */
+function sumOf(sums: Map<string, RollupSum>, bucket: string, row: UsageRow): RollupSum {
   const keyId = row.keyId ?? '';
   const model = row.model ?? '';
   // NUL cannot occur in PostgreSQL text, so it separates the parts unambiguously.
@@ -98,6 +99,10 @@ function add(sums: Map<string, RollupSum>, bucket: string, row: UsageRow, units:
     };
     sums.set(id, sum);
   }
+  return sum;
+}
+
+function add(sum: RollupSum, row: UsageRow, units: RowUnits): void {
   sum.requests += row.requests;
   if (!row.success) sum.errors += row.requests;
   sum.input_tokens += row.inputTokens;
@@ -107,6 +112,13 @@ function add(sums: Map<string, RollupSum>, bucket: string, row: UsageRow, units:
   if (!row.priced) sum.unpriced_requests += row.requests;
   if (units.audio !== null) sum.audio += units.audio;
 }
+
+const sameGroup = (a: UsageRow, b: UsageRow): boolean =>
+  a.owner.id === b.owner.id &&
+  a.owner.type === b.owner.type &&
+  a.provider === b.provider &&
+  a.keyId === b.keyId &&
+  a.model === b.model;
 
 const rollupJson = (sums: Map<string, RollupSum>): string =>
   JSON.stringify(
@@ -127,28 +139,41 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
   let hourIso = '';
   let day = '';
   let month = '';
+  // Consecutive rows of one group and hour (the usual run) reuse the previous row's sums.
+  let previous: UsageRow | undefined;
+  let hourlySum: RollupSum | undefined;
+  let dailySum: RollupSum | undefined;
+  let spendSum: SpendSum | undefined;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as UsageRow;
     const rowUnit = units[i] as RowUnits;
     const hour = Math.floor(row.at.getTime() / HOUR_MS);
-    if (hour !== lastHour) {
+    const sameHour = hour === lastHour;
+    if (!sameHour) {
       lastHour = hour;
       hourIso = new Date(hour * HOUR_MS).toISOString();
       // Cut at the separators, not at fixed offsets: years past 9999 are written with more digits.
       day = hourIso.slice(0, hourIso.indexOf('T'));
       month = `${day.slice(0, day.lastIndexOf('-'))}-01`;
     }
-    add(hourly, hourIso, row, rowUnit);
-    add(daily, day, row, rowUnit);
+    if (!sameHour || !hourlySum || !dailySum || !sameGroup(row, previous as UsageRow)) {
+      hourlySum = sumOf(hourly, hourIso, row);
+      dailySum = sumOf(daily, day, row);
+    }
+    previous = row;
+    add(hourlySum, row, rowUnit);
+    add(dailySum, row, rowUnit);
     if (row.gatewayTokenId) {
-      const id = `${row.gatewayTokenId}\0${month}`;
-      let sum = spend.get(id);
-      if (sum === undefined) {
-        sum = { token_id: row.gatewayTokenId, month, requests: 0, cost: 0n };
-        spend.set(id, sum);
+      if (!sameHour || spendSum?.token_id !== row.gatewayTokenId) {
+        const id = `${row.gatewayTokenId}\0${month}`;
+        spendSum = spend.get(id);
+        if (spendSum === undefined) {
+          spendSum = { token_id: row.gatewayTokenId, month, requests: 0, cost: 0n };
+          spend.set(id, spendSum);
+        }
       }
-      sum.requests += row.requests;
-      if (rowUnit.cost !== null) sum.cost += rowUnit.cost;
+      spendSum.requests += row.requests;
+      if (rowUnit.cost !== null) spendSum.cost += rowUnit.cost;
     }
   }
   return {

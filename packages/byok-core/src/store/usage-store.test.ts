@@ -129,6 +129,17 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
         }),
       );
     }
+    // A run of one group across an hour, a day and a month edge, two tokens taking turns: sums
+    // reused from row to row must split exactly there.
+    for (let k = 0; k < 12; k++) {
+      rows.push(
+        row(exact, Date.UTC(2025, 11, 31, 23, 10 * k), 1, {
+          gatewayTokenId: k % 3 === 0 ? 'gt_exact_a' : 'gt_exact_b',
+          costUsd: 0.1,
+          priced: true,
+        }),
+      );
+    }
     await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(0, 70), []));
     await db.transaction((tx) => usageStore.insertBatch(tx, `ub_${uniqueId()}`, rows.slice(70)));
     const sums = `sum(requests)::text AS requests, sum(CASE WHEN success THEN 0 ELSE requests END)::text AS errors,
@@ -165,7 +176,7 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
          FROM byok.key_usage WHERE owner_id = $1 AND gateway_token_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
       [exact.id],
     );
-    expect(spend.rows.length).toBe(5);
+    expect(spend.rows.length).toBe(7);
     expect(spend.rows).toEqual(rawSpend.rows);
   });
 
