@@ -81,7 +81,10 @@ export class SecretScrubber {
   /** Length of the longest tail of `data` that is a proper prefix of some secret. */
   #partialTail(data: Buffer): number {
     let longest = 0;
+    const last = data[data.length - 1];
     for (const secret of this.#secrets) {
+      // A tail that starts a secret ends with one of its bytes (an SSE chunk ends with a newline: none).
+      if (last === undefined || !secret.includes(last)) continue;
       const first = secret[0];
       // Only positions holding the secret's first byte can start a partial match.
       for (let i = Math.max(0, data.length - secret.length + 1); i < data.length - longest; i++) {

@@ -44,6 +44,32 @@ describe('usage tap', () => {
     expect(json.end()).toMatchObject({ inputTokens: 5, outputTokens: 1, model: 'gpt-6-lüna' });
   });
 
+  it('reads only the lines that carry usage, however often the text says "usage" and wherever chunks are cut', () => {
+    const talk = (content: string) =>
+      `data: ${JSON.stringify({ object: 'chat.completion.chunk', model: 'gpt-6-luna', choices: [{ delta: { content } }] })}\n\n`;
+    const stream = [
+      'event: usage-note\n',
+      talk('usage, usage and more usage'),
+      talk('no mention here'),
+      `data: ${JSON.stringify({ model: 'gpt-6-luna', choices: [], usage: { prompt_tokens: 1, completion_tokens: 1 } })}\n\n`,
+      talk('the "usage" above was early'),
+      `data: ${JSON.stringify({ model: 'gpt-6-luna', choices: [], usage: { prompt_tokens: 30, completion_tokens: 9 } })}\n\n`,
+      'data: [DONE]\n\n',
+    ].join('');
+    const all = bytes(stream);
+    for (const size of [1, 2, 3, 7, 64, all.length]) {
+      const tap = new UsageTap('text/event-stream');
+      for (let at = 0; at < all.length; at += size) tap.write(all.subarray(at, at + size));
+      expect(tap.end(), `chunks of ${size}`).toEqual({
+        inputTokens: 30,
+        outputTokens: 9,
+        cachedTokens: 0,
+        model: 'gpt-6-luna',
+        seen: true,
+      });
+    }
+  });
+
   it('reads a usage line that the stream leaves unterminated', () => {
     const tap = new UsageTap('text/event-stream');
     tap.write(bytes('data: {"usage":{"prompt_tokens":3,"completion_tokens":2}}'));

@@ -72,18 +72,22 @@ export class UsageTap {
       this.#started = true;
       if (hasBom(data)) data = data.subarray(3);
     }
-    // Lines are read in place; only the unterminated rest is kept for the next chunk. `usage` is
-    // searched for ahead of the lines, once per chunk: a chunk is scanned twice at most.
-    let from = 0;
-    let newline = data.indexOf(NEWLINE);
+    // Only the lines that mention usage are found (from each mention to the newlines around it),
+    // read in place; the unterminated rest is kept for the next chunk.
+    let rest = -1;
     let usage = data.indexOf(USAGE);
-    while (newline !== -1) {
-      while (usage !== -1 && usage < from) usage = data.indexOf(USAGE, from);
-      if (usage !== -1 && usage < newline) this.#line(data, from, newline);
-      from = newline + 1;
-      newline = data.indexOf(NEWLINE, from);
+    while (usage !== -1) {
+      const start = data.lastIndexOf(NEWLINE, usage) + 1;
+      const end = data.indexOf(NEWLINE, usage + USAGE.length);
+      if (end === -1) {
+        rest = start;
+        break;
+      }
+      this.#line(data, start, end);
+      usage = data.indexOf(USAGE, end + 1);
     }
-    if (from < data.length && data.length - from <= MAX_LINE_BYTES) this.#rest = data.subarray(from);
+    if (rest === -1) rest = data.lastIndexOf(NEWLINE) + 1;
+    if (rest < data.length && data.length - rest <= MAX_LINE_BYTES) this.#rest = data.subarray(rest);
   }
 
   /** Call once the answer ended (or was cut): reads a JSON answer, or the last unterminated line. */
