@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, util } from 'undici';
 import type { ClientGone } from './exchange.js';
 import { PASSED_RESPONSE_HEADERS } from './upstream.js';
 
@@ -169,7 +169,8 @@ function passedHeaders(raw: Buffer[] | string[] | null | undefined): Record<stri
   const out: Record<string, string> = {};
   if (!raw) return out;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = String(raw[i]).toLowerCase();
+    // undici's lookup answers a well-known name without decoding or lower-casing it.
+    const name = util.headerNameToString(raw[i] as Buffer | string);
     if (!PASSED.has(name)) continue;
     const value = (raw[i + 1] as Buffer | string).toString('latin1');
     const before = out[name];
