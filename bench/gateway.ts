@@ -1,8 +1,11 @@
 /**
  * The gateway beside the upstream itself, a bare undici pass-through proxy and Portkey's
  * open-source gateway, all in one run on the same fake upstream (answering at once and after
- * 20 ms; JSON and streamed): autocannon, 50 connections, BENCH_GATEWAY_SECONDS (default 5) per run,
- * each target its own process. Then the usage writer alone: events/s on PostgreSQL with an alert
+ * 20 ms; JSON and streamed): autocannon, 50 connections, each target its own process; per run a
+ * warm-up of BENCH_GATEWAY_WARMUP_SECONDS (default 2, the gateway's JIT needs more than 1 s) and
+ * BENCH_GATEWAY_SECONDS (default 5) measured; BENCH_GATEWAY_ROUNDS (default 3) rounds with the
+ * targets interleaved, each figure the median of its rounds (this shared machine drifts 20–30%
+ * between runs). Then the usage writer alone: events/s on PostgreSQL with an alert
  * armed, totals checked; and `recordUsage` (through the same writer) with BENCH_RECORD_CALLERS
  * (default 200) concurrent callers for BENCH_RECORD_SECONDS (default 5), beside raw single-row
  * INSERTs by as many callers on the same pool, totals checked.
@@ -34,6 +37,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const SERVERS = join(ROOT, 'bench/gateway-servers.ts');
 const DURATION_S = Number(process.env.BENCH_GATEWAY_SECONDS ?? 5);
+const WARMUP_S = Number(process.env.BENCH_GATEWAY_WARMUP_SECONDS ?? 2);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_GATEWAY_ROUNDS ?? 3));
 const CONNECTIONS = 50;
 const USER_KEY = 'sk-bench-0123456789abcdefghijklmnop';
 
@@ -131,7 +136,13 @@ function body(stream: boolean, slow: boolean): string {
   });
 }
 
-async function load(url: string, headers: Record<string, string>, payload: string): Promise<LoadResult> {
+/** One run against a target: a warm-up, then the measured run, with the target's CPU time over the measured run only. */
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  payload: string,
+  pid: number | undefined,
+): Promise<LoadResult & { cpuMsPerRequest: number | undefined }> {
   const options = {
     url,
     method: 'POST',
@@ -139,16 +150,30 @@ async function load(url: string, headers: Record<string, string>, payload: strin
     headers: { 'content-type': 'application/json', ...headers },
     body: payload,
   };
-  await autocannon({ ...options, duration: 1 }); // warm-up
+  await autocannon({ ...options, duration: WARMUP_S });
+  const before = cpuSeconds(pid);
   const run = autocannon({ ...options, duration: DURATION_S });
   const latencies: number[] = [];
   run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
   const result = await run;
+  const after = cpuSeconds(pid);
   latencies.sort((x, y) => x - y);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { ...result, p50: at(0.5), p99: at(0.99) };
+  const cpuMsPerRequest =
+    before === undefined || after === undefined
+      ? undefined
+      : ((after - before) * 1000) / Math.max(1, result.requests.total);
+  return { ...result, p50: at(0.5), p99: at(0.99), cpuMsPerRequest };
 }
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
 
 async function main(): Promise<void> {
   const scratch = await scratchDatabase();
@@ -219,21 +244,36 @@ async function main(): Promise<void> {
     for (const slow of [false, true]) {
       for (const stream of [false, true]) {
         const scenario = `${slow ? '20 ms' : 'at once'}, ${stream ? 'streamed' : 'JSON'}`;
+        // Rounds interleave the targets (each round in another order), so a drift of this shared
+        // machine falls on all of them; each figure is the median of its rounds.
+        const runs = new Map<string, (LoadResult & { cpuMsPerRequest: number | undefined })[]>();
+        for (let round = 0; round < ROUNDS; round++) {
+          const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target);
+          for (const target of order) {
+            const result = await load(target.url, target.headers, body(stream, slow), target.pid);
+            if (target.name === 'BYOK gateway') gatewayRequests += result.requests.total;
+            runs.set(target.name, [...(runs.get(target.name) ?? []), result]);
+          }
+        }
         const results = new Map<string, LoadResult>();
         for (const target of targets) {
-          const before = cpuSeconds(target.pid);
-          const result = await load(target.url, target.headers, body(stream, slow));
-          const after = cpuSeconds(target.pid);
-          // CPU per request of the target process alone (warm-up included in both): robust against a busy machine.
-          const cpuMs =
-            before === undefined || after === undefined
-              ? 'n/a'
-              : (
-                  ((after - before) * 1000) /
-                  Math.max(1, result.requests.total * (1 + 1 / DURATION_S))
-                ).toFixed(3);
+          const measured = runs.get(target.name) ?? [];
+          const cpu = measured.map((r) => r.cpuMsPerRequest).filter((v): v is number => v !== undefined);
+          const result: LoadResult = {
+            requests: {
+              average: median(measured.map((r) => r.requests.average)),
+              total: measured.reduce((n, r) => n + r.requests.total, 0),
+            },
+            latency: {
+              p50: median(measured.map((r) => r.latency.p50)),
+              p99: median(measured.map((r) => r.latency.p99)),
+            },
+            non2xx: measured.reduce((n, r) => n + r.non2xx, 0),
+            errors: measured.reduce((n, r) => n + r.errors, 0),
+            p50: median(measured.map((r) => r.p50)),
+            p99: median(measured.map((r) => r.p99)),
+          };
           results.set(target.name, result);
-          if (target.name === 'BYOK gateway') gatewayRequests += result.requests.total;
           rows.push({
             scenario,
             target: target.name,
@@ -241,7 +281,8 @@ async function main(): Promise<void> {
             'p99 ms': result.p99.toFixed(2),
             'req/s': result.requests.average.toFixed(0),
             'non-2xx/errors': `${result.non2xx}/${result.errors}`,
-            'CPU ms/req (process)': cpuMs,
+            'CPU ms/req (process)': cpu.length > 0 ? median(cpu).toFixed(3) : 'n/a',
+            'p50 by round': measured.map((r) => r.p50.toFixed(2)).join(' '),
           });
         }
         const a = results.get('upstream') as LoadResult;
@@ -274,12 +315,12 @@ async function main(): Promise<void> {
       lastFlushMs: number;
     };
     console.log(
-      `\nGateway vs upstream, bare undici proxy and Portkey — autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run, 127.0.0.1; packages ${BUILT ? 'as built (dist)' : 'from source via tsx (run `npm run build:server` to time what ships)'}; p50/p99 from each answer's own latency`,
+      `\nGateway vs upstream, bare undici proxy and Portkey — autocannon, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per run, ${ROUNDS} rounds interleaved (medians), 127.0.0.1; packages ${BUILT ? 'as built (dist)' : 'from source via tsx (run `npm run build:server` to time what ships)'}; p50/p99 from each answer's own latency`,
     );
     console.table(rows);
     console.table(verdicts);
     console.log(
-      `usage writer after the gateway runs: queue depth ${stats.queueDepth}, committed ${stats.committed} events in ${stats.batches} batches (gateway requests measured incl. warm-ups ≥ ${gatewayRequests}), last flush ${stats.lastFlushMs.toFixed(1)} ms`,
+      `usage writer after the gateway runs: queue depth ${stats.queueDepth}, committed ${stats.committed} events in ${stats.batches} batches (gateway requests measured, warm-ups not counted: ${gatewayRequests}), last flush ${stats.lastFlushMs.toFixed(1)} ms`,
     );
   } finally {
     for (const child of children) child.kill('SIGTERM');

@@ -20,11 +20,11 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string): SealedBox {
 }
 
 /** Opens a box sealed by `seal`; throws if the key, IV, tag, ciphertext or `aad` differ. */
-export function open(key: Buffer, box: SealedBox, aad: string | undefined): Buffer {
+export function open(key: Buffer, box: SealedBox, aad: string | Buffer | undefined): Buffer {
   if (box.iv.length !== IV_BYTES && box.iv.length !== 16) throw decryptionFailed('bad IV length');
   if (box.tag.length !== TAG_BYTES) throw decryptionFailed('bad tag length');
   const decipher = createDecipheriv('aes-256-gcm', key, box.iv, { authTagLength: TAG_BYTES });
-  if (aad !== undefined) decipher.setAAD(Buffer.from(aad, 'utf8'));
+  if (aad !== undefined) decipher.setAAD(typeof aad === 'string' ? Buffer.from(aad, 'utf8') : aad);
   decipher.setAuthTag(box.tag);
   return Buffer.concat([decipher.update(box.ciphertext), decipher.final()]);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decryptionFailed, isBYOKError } from '../errors/index.js';
-import { open, seal } from './aes-gcm.js';
+import { open, type SealedBox, seal } from './aes-gcm.js';
 import type { Keyring, MasterKey } from './keyring.js';
 
 /*
@@ -78,16 +78,37 @@ export function credentialDataKeyId(ciphertext: string): string | null {
   return end === -1 ? ciphertext.slice(4) : ciphertext.slice(4, end);
 }
 
-export function decryptCredential(dataKey: DataKey, ciphertext: string, binding: CredentialBinding): string {
+/**
+ * A credential ciphertext split and decoded, with the associated data of its row: what opening it
+ * needs besides its data key. Holds no plaintext, so a row's can be kept beside the row.
+ */
+export interface SealedCredential {
+  dataKeyId: string;
+  box: SealedBox;
+  aad: Buffer;
+}
+
+/** Splits a `ck1` ciphertext bound to `binding`. @throws `DECRYPTION_FAILED` when it is not one. */
+export function sealedCredential(ciphertext: string, binding: CredentialBinding): SealedCredential {
   const [version, dataKeyId, iv, tag, body] = ciphertext.split(':');
-  if (version !== 'ck1' || dataKeyId !== dataKey.id || !iv || !tag || !body) throw decryptionFailed();
+  if (version !== 'ck1' || !dataKeyId || !iv || !tag || !body) throw decryptionFailed();
+  return {
+    dataKeyId,
+    box: { iv: unb64(iv), tag: unb64(tag), ciphertext: unb64(body) },
+    aad: Buffer.from(credentialAad(binding), 'utf8'),
+  };
+}
+
+/** Opens a split credential with its data key. @throws `DECRYPTION_FAILED` on any mismatch. */
+export function openCredential(dataKey: DataKey, sealed: SealedCredential): string {
+  if (sealed.dataKeyId !== dataKey.id) throw decryptionFailed();
   try {
-    return open(
-      dataKey.key,
-      { iv: unb64(iv), tag: unb64(tag), ciphertext: unb64(body) },
-      credentialAad(binding),
-    ).toString('utf8');
+    return open(dataKey.key, sealed.box, sealed.aad).toString('utf8');
   } catch (error) {
     throw isBYOKError(error) ? error : decryptionFailed(error);
   }
+}
+
+export function decryptCredential(dataKey: DataKey, ciphertext: string, binding: CredentialBinding): string {
+  return openCredential(dataKey, sealedCredential(ciphertext, binding));
 }

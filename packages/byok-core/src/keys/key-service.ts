@@ -10,10 +10,12 @@ import type { KeyCache } from '../cache/index.js';
 import {
   credentialDataKeyId,
   type DataKey,
-  decryptCredential,
   type EncryptionService,
   encryptCredential,
   type Owner,
+  openCredential,
+  type SealedCredential,
+  sealedCredential,
 } from '../crypto/index.js';
 import { BYOKError, decryptionFailed, isBYOKError, keyNotFound, parseInput } from '../errors/index.js';
 import { newId } from '../ids/index.js';
@@ -72,6 +74,7 @@ export interface KeyCallOptions {
 export class KeyService {
   readonly #d: KeyServiceDeps;
   readonly #legacy: LegacyValuePolicy;
+  readonly #sealed = new WeakMap<KeyRow, SealedCredential>();
 
   constructor(deps: KeyServiceDeps) {
     this.#d = deps;
@@ -230,6 +233,19 @@ export class KeyService {
   }
 
   /** Decrypts with a data key already in hand (null: the legacy format, keyed by the master key). */
+  /**
+   * A row's ciphertext split and its associated data, made once per row object (cached rows are
+   * reused); ciphertext only, never plaintext. A row whose values changed is a new object.
+   */
+  #sealedOf(row: KeyRow, owner: Owner): SealedCredential {
+    let sealed = this.#sealed.get(row);
+    if (sealed === undefined) {
+      sealed = sealedCredential(row.ciphertext, { keyId: row.id, owner, provider: row.provider });
+      this.#sealed.set(row, sealed);
+    }
+    return sealed;
+  }
+
   #decryptWith(row: KeyRow, dataKey: DataKey | null): ActiveKey {
     const owner: Owner = { type: row.owner_type, id: row.owner_id };
     let keyData: KeyData;
@@ -238,9 +254,7 @@ export class KeyService {
         const plaintext = this.#d.encryption.decryptLegacy(row.ciphertext);
         keyData = plaintext.startsWith('{') ? (JSON.parse(plaintext) as KeyData) : { apiKey: plaintext };
       } else {
-        keyData = JSON.parse(
-          decryptCredential(dataKey, row.ciphertext, { keyId: row.id, owner, provider: row.provider }),
-        ) as KeyData;
+        keyData = JSON.parse(openCredential(dataKey, this.#sealedOf(row, owner))) as KeyData;
       }
     } catch (error) {
       this.#decryptionFailed(row, error);

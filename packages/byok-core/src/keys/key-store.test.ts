@@ -223,6 +223,8 @@ describe.each(databaseBackends)('key store on $name', (backend) => {
       'SELECT ciphertext FROM byok.keys WHERE id = $1',
       [source],
     );
+    // Each read once first: what a read keeps of a row (its ciphertext split, its associated data) must not carry over.
+    for (const id of [source, sameOwner, otherOwner]) expect((await manager.decryptKey(id)).id).toBe(id);
     for (const target of [sameOwner, otherOwner]) {
       await db().query('UPDATE byok.keys SET ciphertext = $2 WHERE id = $1', [target, rows[0]?.ciphertext]);
       expect(await codeOf(manager.decryptKey(target))).toBe('DECRYPTION_FAILED');
