@@ -167,59 +167,62 @@ function rollup(name: string, table: string, bucket: string, bucketType: string,
 const ROLLUPS = `
   ${rollup('hourly', 'usage_hourly', 'hour', 'timestamptz', '$3')}, ${rollup('daily', 'usage_daily', 'day', 'date', '$4')}`;
 
-/** The raw usage columns and their SQL types, in the order a batch row gives them. */
+/**
+ * The raw usage columns, their SQL types and the one-letter key a batch row gives each under (the
+ * batch is parsed by PostgreSQL: short keys are less of it to read).
+ */
 const RAW_COLUMN_TYPES = [
-  ['key_id', 'text'],
-  ['owner_type', 'text'],
-  ['owner_id', 'text'],
-  ['provider', 'text'],
-  ['model', 'text'],
-  ['requests', 'int'],
-  ['input_tokens', 'bigint'],
-  ['output_tokens', 'bigint'],
-  ['cached_tokens', 'bigint'],
-  ['cost_usd', 'numeric'],
-  ['priced', 'bool'],
-  ['latency_ms', 'int'],
-  ['success', 'bool'],
-  ['created_at', 'timestamptz'],
-  ['audio_seconds', 'numeric'],
-  ['gateway_token_id', 'text'],
-  ['ttfb_ms', 'int'],
-  ['status_code', 'int'],
+  ['key_id', 'text', 'a'],
+  ['owner_type', 'text', 'b'],
+  ['owner_id', 'text', 'c'],
+  ['provider', 'text', 'd'],
+  ['model', 'text', 'e'],
+  ['requests', 'int', 'f'],
+  ['input_tokens', 'bigint', 'g'],
+  ['output_tokens', 'bigint', 'h'],
+  ['cached_tokens', 'bigint', 'i'],
+  ['cost_usd', 'numeric', 'j'],
+  ['priced', 'bool', 'k'],
+  ['latency_ms', 'int', 'l'],
+  ['success', 'bool', 'm'],
+  ['created_at', 'timestamptz', 'n'],
+  ['audio_seconds', 'numeric', 'o'],
+  ['gateway_token_id', 'text', 'p'],
+  ['ttfb_ms', 'int', 'q'],
+  ['status_code', 'int', 'r'],
 ] as const;
 const RAW_COLUMNS = RAW_COLUMN_TYPES.map(([column]) => column).join(', ');
 
 const roundMs = (ms: number | null | undefined): number | null =>
   ms === null || ms === undefined ? null : Math.round(ms);
 
-/** One row of a batch as the JSON object `json_to_recordset` reads ({@link RAW_COLUMN_TYPES}' names). */
-function rowJson(row: UsageRow, units: RowUnits): Record<(typeof RAW_COLUMN_TYPES)[number][0], unknown> {
+/** One row of a batch as the JSON object `json_to_recordset` reads (the keys of {@link RAW_COLUMN_TYPES}). */
+function rowJson(row: UsageRow, units: RowUnits): Record<(typeof RAW_COLUMN_TYPES)[number][2], unknown> {
   return {
-    key_id: row.keyId,
-    owner_type: row.owner.type,
-    owner_id: row.owner.id,
-    provider: row.provider,
-    model: row.model,
-    requests: row.requests,
-    input_tokens: row.inputTokens,
-    output_tokens: row.outputTokens,
-    cached_tokens: row.cachedTokens,
-    cost_usd: costText(units.cost),
-    priced: row.priced,
-    latency_ms: roundMs(row.latencyMs),
-    success: row.success,
-    created_at: row.at.toISOString(),
-    audio_seconds: audioText(units.audio),
-    gateway_token_id: row.gatewayTokenId ?? null,
-    ttfb_ms: roundMs(row.ttfbMs),
-    status_code: row.statusCode ?? null,
+    a: row.keyId,
+    b: row.owner.type,
+    c: row.owner.id,
+    d: row.provider,
+    e: row.model,
+    f: row.requests,
+    g: row.inputTokens,
+    h: row.outputTokens,
+    i: row.cachedTokens,
+    j: costText(units.cost),
+    k: row.priced,
+    l: roundMs(row.latencyMs),
+    m: row.success,
+    n: row.at.toISOString(),
+    o: audioText(units.audio),
+    p: row.gatewayTokenId ?? null,
+    q: roundMs(row.ttfbMs),
+    r: row.statusCode ?? null,
   };
 }
 
-/** The batch's rows from its one JSON parameter (`$1`, an array of {@link rowJson}), each with its position `ord`. */
+/** The batch's rows from its one JSON parameter (`$1`, an array of {@link rowJson}), named as the columns, each with its position `ord`. */
 const BATCH_ROWS = `ROWS FROM (json_to_recordset($1::json) AS (${RAW_COLUMN_TYPES.map(
-  ([column, type]) => `${column} ${type}`,
+  ([, type, key]) => `${key} ${type}`,
 ).join(', ')})) WITH ORDINALITY AS u(${RAW_COLUMNS}, ord)`;
 
 interface SumsRow {
