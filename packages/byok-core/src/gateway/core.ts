@@ -182,15 +182,17 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
     return target;
   };
 
-  const authenticate = async (input: GatewayInput, dialect: Dialect): Promise<GatewayToken> => {
+  /** The presented token, or undefined when none was presented; a promise only when its row is not in memory. */
+  const authenticate = (
+    input: GatewayInput,
+    dialect: Dialect,
+  ): GatewayToken | undefined | Promise<GatewayToken | undefined> => {
     const authorization = input.header('authorization');
     const bearer = authorization ? BEARER.exec(authorization)?.[1] : undefined;
     const presented =
       dialect === 'anthropic' ? (input.header('x-api-key') ?? bearer) : (bearer ?? input.header('x-api-key'));
     if (!presented) throw new GatewayProblem('UNAUTHENTICATED', 'Missing gateway token');
-    const token = await tokens.authenticate(presented.trim());
-    if (!token) throw new GatewayProblem('UNAUTHENTICATED', 'Invalid, expired or revoked gateway token');
-    return token;
+    return tokens.authenticate(presented.trim());
   };
 
   /** The request body, parsed, and its bytes as they came (sent on untouched when nothing is rewritten). */
@@ -244,7 +246,9 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
     try {
       if (!endpoint)
         throw new GatewayProblem('NOT_FOUND', `No gateway route for ${method} ${path.slice(0, 200)}`);
-      const token = await authenticate(input, endpoint.dialect);
+      const found = authenticate(input, endpoint.dialect);
+      const token = found instanceof Promise ? await found : found;
+      if (!token) throw new GatewayProblem('UNAUTHENTICATED', 'Invalid, expired or revoked gateway token');
       if (endpoint.kind === 'models') return listModels(token);
       const { body, raw } = await readJson(input);
       const route = endpoint.dialect === 'anthropic' ? anthropicRoute(body.model) : routeModel(body.model);
@@ -399,7 +403,8 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
         // length) instead of relaying it chunk by chunk. Streams always go chunk by chunk.
         let bytes: Uint8Array;
         try {
-          bytes = await answer.body.whole();
+          // Usually the whole answer came with its headers: then it is taken without waiting.
+          bytes = answer.body.received() ?? (await answer.body.whole());
         } catch (error) {
           const cost = recordUsage(
             token,

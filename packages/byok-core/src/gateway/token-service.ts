@@ -117,6 +117,14 @@ function tokenOf(cached: Cached): GatewayToken {
   return token;
 }
 
+/** The token of a cached row when it may be used now: active and unexpired. */
+function usable(cached: Cached): GatewayToken | undefined {
+  const token = tokenOf(cached);
+  if (token.status !== 'active') return undefined;
+  if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return undefined;
+  return token;
+}
+
 export interface GatewayTokenServiceDeps {
   db: Database;
   audit: Pick<AuditLog, 'append'>;
@@ -264,24 +272,27 @@ export class GatewayTokenService {
   }
 
   /**
-   * The active, unexpired token row a presented token stands for, or undefined. Synchronous cache
-   * hit on the hot path; a miss reads the database once and caches the row.
+   * The active, unexpired token row a presented token stands for, or undefined: at once (no
+   * promise) when its row is in this process's cache, else after reading the shared cache or the
+   * database once and caching the row.
    */
-  async authenticate(presented: string): Promise<GatewayToken | undefined> {
+  authenticate(presented: string): GatewayToken | undefined | Promise<GatewayToken | undefined> {
     if (!TOKEN_SHAPE.test(presented)) return undefined;
     const tokenHash = hashGatewayToken(presented);
     const key = cacheKeyFor(tokenHash);
-    let cached = this.#d.cache.peek<Cached>(key) ?? (await this.#d.cache.get<Cached>(key));
+    const cached = this.#d.cache.peek<Cached>(key);
+    return cached ? usable(cached) : this.#load(key, tokenHash);
+  }
+
+  async #load(key: string, tokenHash: string): Promise<GatewayToken | undefined> {
+    let cached = await this.#d.cache.get<Cached>(key);
     if (!cached) {
       const row = await gatewayTokenStore.findByHash(this.#d.db, tokenHash);
       if (!row) return undefined;
       cached = { row };
       await this.#d.cache.set(key, cached);
     }
-    const token = tokenOf(cached);
-    if (token.status !== 'active') return undefined;
-    if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return undefined;
-    return token;
+    return usable(cached);
   }
 
   /** USD the token spent this UTC month, from committed usage. */

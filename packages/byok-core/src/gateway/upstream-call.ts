@@ -12,6 +12,9 @@ export interface BodySink {
   error(error: Error): void;
 }
 
+/** The sink of a body already taken whole by `received()`. */
+const DRAINED: BodySink = { data: () => true, end: () => undefined, error: () => undefined };
+
 /** An upstream answer's status and the headers worth passing on (lower-case names, repeats joined). */
 export interface UpstreamAnswer {
   statusCode: number;
@@ -56,6 +59,16 @@ export class UpstreamBody {
         error: reject,
       });
     });
+  }
+
+  /** The whole body when the upstream already finished it and nobody read it yet, else undefined. */
+  received(): Buffer | undefined {
+    if (!this.#done || this.#sink) return undefined;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#sink = DRAINED;
+    return held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
   }
 
   /** Sends the body to `sink`, what was held first. */
