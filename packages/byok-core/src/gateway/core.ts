@@ -182,7 +182,10 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
     return target;
   };
 
-  /** The presented token, or undefined when none was presented; a promise only when its row is not in memory. */
+  /**
+   * The token presented, or undefined when it is invalid, expired or revoked (none at all throws); a
+   * promise only when its row is not in memory.
+   */
   const authenticate = (
     input: GatewayInput,
     dialect: Dialect,
