@@ -12,10 +12,10 @@ const AUDIO_SCALE = 3;
 const HOUR_MS = 3_600_000;
 
 /** A decimal amount as an integer count of 10^-scale (rounded with `Math.round`; amounts here are never negative). */
-export const unitsOf = (amount: number, scale: number): bigint => BigInt(Math.round(amount * 10 ** scale));
+const unitsOf = (amount: number, scale: number): bigint => BigInt(Math.round(amount * 10 ** scale));
 
 /** `units` × 10^-scale as an exact decimal string. */
-export function decimalOf(units: bigint, scale: number): string {
+function decimalOf(units: bigint, scale: number): string {
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
   const cut = digits.length - scale;

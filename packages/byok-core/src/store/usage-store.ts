@@ -485,29 +485,22 @@ export const usageStore: UsageStore = {
   async insertBatch(tx, batchId, batch, idsOf) {
     const units = batch.map(rowUnits);
     const sums = batchSums(batch, units);
-    const rowsJson = JSON.stringify(batch.map((row, i) => rowJson(row, units[i] as RowUnits)));
+    const params = [
+      JSON.stringify(batch.map((row, i) => rowJson(row, units[i] as RowUnits))),
+      batchId,
+      sums.hourly,
+      sums.daily,
+      sums.spend,
+    ];
     if (idsOf?.length === 0) {
-      const { rows } = await queryNamed(tx, 'byok_usage_insert_batch', INSERT_BATCH, [
-        rowsJson,
-        batchId,
-        sums.hourly,
-        sums.daily,
-        sums.spend,
-      ]);
+      const { rows } = await queryNamed(tx, 'byok_usage_insert_batch', INSERT_BATCH, params);
       return rows.length === 0 ? undefined : new Array<string>(batch.length);
     }
     const { rows } = await queryNamed<{ id: string | null; ord: string }>(
       tx,
       'byok_usage_insert_batch_ids',
       INSERT_BATCH_WITH_IDS,
-      [
-        rowsJson,
-        batchId,
-        sums.hourly,
-        sums.daily,
-        sums.spend,
-        idsOf ? idsOf.map((position) => position + 1) : null,
-      ],
+      [...params, idsOf ? idsOf.map((position) => position + 1) : null],
     );
     if (rows.length === 0) return undefined;
     const ids = new Array<string>(batch.length);
