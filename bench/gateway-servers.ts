@@ -8,11 +8,16 @@
  *    PostgreSQL database, with one user, key and token.
  */
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createBYOKForStack2025 } from '@stack-2025/byok-core';
 import { createGatewayHandler } from '@stack-2025/byok-core/gateway';
 import pg from 'pg';
-import { Agent, request } from 'undici';
+
+// The proxy runs on the undici the gateway ships with (byok-core's), not whichever the repo root resolves.
+const { Agent, request } = createRequire(import.meta.resolve('@stack-2025/byok-core/gateway'))(
+  'undici',
+) as typeof import('undici');
 
 const mode = process.argv[2];
 const announce = (value: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(value)}\n`);

@@ -26,5 +26,8 @@ export function open(key: Buffer, box: SealedBox, aad: string | Buffer | undefin
   const decipher = createDecipheriv('aes-256-gcm', key, box.iv, { authTagLength: TAG_BYTES });
   if (aad !== undefined) decipher.setAAD(typeof aad === 'string' ? Buffer.from(aad, 'utf8') : aad);
   decipher.setAuthTag(box.tag);
-  return Buffer.concat([decipher.update(box.ciphertext), decipher.final()]);
+  const plaintext = decipher.update(box.ciphertext);
+  // GCM has no padding: `final` adds no bytes, it checks the tag (and throws when it does not match).
+  decipher.final();
+  return plaintext;
 }

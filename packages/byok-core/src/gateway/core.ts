@@ -167,17 +167,21 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
   });
 
   // Upstream targets depend only on the provider and endpoint (the overrides are fixed): resolved once each.
-  const targets = new Map<string, UpstreamTarget>();
+  const targets = new Map<UpstreamEndpoint, Map<ProviderType, UpstreamTarget>>();
   const targetOf = (provider: ProviderType, endpoint: UpstreamEndpoint): UpstreamTarget => {
-    const name = `${provider} ${endpoint.upstreamPath}`;
-    let target = targets.get(name);
+    let byProvider = targets.get(endpoint);
+    if (byProvider === undefined) {
+      byProvider = new Map();
+      targets.set(endpoint, byProvider);
+    }
+    let target = byProvider.get(provider);
     if (target === undefined) {
       const base = openAICompatibleBase(provider, overrides);
       // The Anthropic endpoints live beside its OpenAI-compatible `/v1`, not under it.
       const root = endpoint.dialect === 'anthropic' ? base.replace(/\/v1$/, '') : base;
       const url = new URL(`${root}${endpoint.upstreamPath}`);
       target = { origin: url.origin, path: `${url.pathname}${url.search}` };
-      targets.set(name, target);
+      byProvider.set(provider, target);
     }
     return target;
   };
@@ -444,7 +448,7 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
       const finish = (success: boolean) => {
         if (finished) return;
         finished = true;
-        gone.off('abort', onGone);
+        gone.off(onGone);
         const cost = recordUsage(
           token,
           route,
@@ -460,7 +464,7 @@ export function createGatewayCore(options: GatewayHandlerOptions): GatewayCore {
       };
       // The client went away mid-stream: undici aborts the upstream; what was seen so far is recorded.
       const onGone = () => finish(false);
-      gone.once('abort', onGone);
+      gone.on(onGone);
       const ok = status < 400;
       const stream: GatewayStream = {
         // A method, not a getter: an object literal with a getter cost ~8 µs of garbage collection per

@@ -1,17 +1,26 @@
-import { EventEmitter } from 'node:events';
 import { GatewayProblem } from './errors.js';
 
-/**
- * Fired once when the client goes away before its answer ended. An EventEmitter, which undici
- * takes as its `signal` to abort the upstream request: lighter than an AbortController per request.
- */
-export class ClientGone extends EventEmitter {
+/** Fired once when the client goes away before its answer ended: what is still waiting for it stops. */
+export class ClientGone {
   aborted = false;
+  #listeners: (() => void)[] = [];
+
+  /** Calls `listener` once when the client goes away (never, if it already went). */
+  on(listener: () => void): void {
+    if (!this.aborted) this.#listeners.push(listener);
+  }
+
+  off(listener: () => void): void {
+    const at = this.#listeners.indexOf(listener);
+    if (at !== -1) this.#listeners.splice(at, 1);
+  }
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.emit('abort');
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    for (const listener of listeners) listener();
   }
 }
 

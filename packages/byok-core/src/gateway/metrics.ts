@@ -1,5 +1,5 @@
-import { Gauge, Histogram, type Registry } from 'prom-client';
-import { counter, labelChildren } from '../metrics/counter.js';
+import { type Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { counter } from '../metrics/counter.js';
 import type { UsageWriter } from '../usage/usage-writer.js';
 
 /** What the gateway reports: labels are provider ids, status codes and fixed words only. */
@@ -8,6 +8,12 @@ export interface GatewayMetrics {
 }
 
 const byRegistry = new WeakMap<Registry, GatewayMetrics>();
+
+/** One provider's label children: its time-to-first-byte histogram and its request counts by status. */
+interface ProviderChildren {
+  ttfb: Histogram.Internal<'provider'>;
+  byStatus: Map<number, Counter.Internal>;
+}
 
 /**
  * `byok_gateway_requests_total{provider,status}`, `byok_gateway_ttfb_seconds{provider}`,
@@ -52,12 +58,28 @@ export function gatewayMetrics(registry: Registry, writer: UsageWriter): Gateway
       this.set(writer.stats().lastFlushMs / 1000);
     },
   });
-  const requestsBy = labelChildren((provider, status) => requests.labels(provider, status));
-  const ttfbBy = labelChildren((provider) => ttfb.labels(provider));
+  // Each provider's label children are made once (label sets are few): an update then skips
+  // prom-client's per-call label hashing. The library never resets these metrics, which would
+  // leave the kept children outside them.
+  const byProvider = new Map<string, ProviderChildren>();
+  const childrenOf = (provider: string): ProviderChildren => {
+    let children = byProvider.get(provider);
+    if (children === undefined) {
+      children = { ttfb: ttfb.labels(provider), byStatus: new Map() };
+      byProvider.set(provider, children);
+    }
+    return children;
+  };
   const metrics: GatewayMetrics = {
     request(provider, status, ttfbSeconds, overheadSeconds) {
-      requestsBy(provider, String(status)).inc();
-      if (ttfbSeconds !== null) ttfbBy(provider).observe(ttfbSeconds);
+      const children = childrenOf(provider);
+      let count = children.byStatus.get(status);
+      if (count === undefined) {
+        count = requests.labels(provider, String(status));
+        children.byStatus.set(status, count);
+      }
+      count.inc();
+      if (ttfbSeconds !== null) children.ttfb.observe(ttfbSeconds);
       if (overheadSeconds !== null) overhead.observe(overheadSeconds);
     },
   };

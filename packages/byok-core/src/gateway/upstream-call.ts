@@ -145,11 +145,11 @@ export function callUpstream(
     let answered = false;
     const onGone = () => abort?.(new Error('The client closed the request'));
     const settle = (error?: Error) => {
-      gone.off('abort', onGone);
+      gone.off(onGone);
       if (answered) body.finish(error);
       else if (error) reject(error);
     };
-    gone.once('abort', onGone);
+    gone.on(onGone);
     dispatcher.dispatch(
       {
         origin: options.origin,

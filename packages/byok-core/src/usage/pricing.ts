@@ -196,6 +196,11 @@ function isPeak(peak: NonNullable<PriceTable['providers'][string]['peak']>, at: 
   return peak.windows.some(([start, end]) => minutes >= minutesOf(start) && minutes < minutesOf(end));
 }
 
+/** Throws `INVALID_INPUT` unless `value` is a finite, non-negative number. */
+function checkCount(field: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw invalidInput(`${field} must be a non-negative number`);
+}
+
 /**
  * What a call cost, from the price table.
  *
@@ -210,9 +215,10 @@ export function priceUsage(input: PriceUsageInput, table: PriceTable = defaultPr
   const { inputTokens, outputTokens } = input;
   const cachedTokens = input.cachedTokens ?? 0;
   const requests = input.requests ?? 1;
-  for (const [field, value] of Object.entries({ inputTokens, outputTokens, cachedTokens, requests })) {
-    if (!Number.isFinite(value) || value < 0) throw invalidInput(`${field} must be a non-negative number`);
-  }
+  checkCount('inputTokens', inputTokens);
+  checkCount('outputTokens', outputTokens);
+  checkCount('cachedTokens', cachedTokens);
+  checkCount('requests', requests);
   if (cachedTokens > inputTokens) {
     throw invalidInput('cachedTokens is part of inputTokens and cannot be larger', { field: 'cachedTokens' });
   }
