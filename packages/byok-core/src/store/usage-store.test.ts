@@ -218,6 +218,90 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     expect(prepared).toBe(backend.name === 'pglite' ? 0 : 1);
   });
 
+  it('stores every column of a batch without ids exactly, awkward text included (COPY on pg, a statement on PGlite)', async () => {
+    const owner5: Owner = { type: 'user', id: `${uniqueId('copy')}\t\\N` };
+    const awkward = [
+      'tab\there',
+      'new\nline',
+      'return\r',
+      'back\\slash',
+      '\\N',
+      '\\.',
+      'quote " \' ,',
+      'naïve 模型 🚀',
+      '',
+    ];
+    const at = new Date(Date.UTC(2026, 1, 28, 23, 59, 59, 999));
+    const batch = awkward.map((model, i) =>
+      row(owner5, at.getTime(), i, {
+        model,
+        keyId: i === 0 ? null : `key\t${i}`,
+        gatewayTokenId: i % 2 === 0 ? `gt_${model}` : null,
+        ttfbMs: i === 1 ? null : 12.6,
+        statusCode: i === 2 ? null : 200 + i,
+        latencyMs: i === 3 ? null : 7.4,
+        costUsd: i === 4 ? null : 0.00000001 * (i + 1),
+      }),
+    );
+    // The connection's queries are watched: on pg the raw rows go by COPY (a query given a stream to submit).
+    let copies = 0;
+    await db.transaction((tx) => {
+      const watched = new Proxy(tx, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver);
+          if (name !== 'query' || typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (typeof (args[0] as { submit?: unknown } | null)?.submit === 'function') copies += 1;
+            return value.apply(target, args);
+          };
+        },
+      });
+      return usageStore.insertBatch(watched, `ub_${uniqueId()}`, batch, []);
+    });
+    expect(copies).toBe(backend.name === 'postgres' ? 1 : 0);
+    const { rows } = await db.query<Record<string, string | null>>(
+      `SELECT key_id, owner_type, owner_id, provider, model, requests::text, input_tokens::text, output_tokens::text,
+              cached_tokens::text, cost_usd::text, priced::text, latency_ms::text, success::text,
+              to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at, audio_seconds::text,
+              gateway_token_id, ttfb_ms::text, status_code::text
+         FROM byok.key_usage WHERE owner_id = $1 ORDER BY input_tokens`,
+      [owner5.id],
+    );
+    expect(rows).toEqual(
+      batch.map((r) => ({
+        key_id: r.keyId,
+        owner_type: 'user',
+        owner_id: owner5.id,
+        provider: r.provider,
+        model: r.model,
+        requests: String(r.requests),
+        input_tokens: String(r.inputTokens),
+        output_tokens: String(r.outputTokens),
+        cached_tokens: String(r.cachedTokens),
+        cost_usd: r.costUsd === null ? null : r.costUsd.toFixed(8),
+        priced: String(r.priced),
+        latency_ms: r.latencyMs === null ? null : String(Math.round(r.latencyMs)),
+        success: String(r.success),
+        at: '2026-02-28T23:59:59.999',
+        audio_seconds: r.audioSeconds == null ? null : (r.audioSeconds as number).toFixed(3),
+        gateway_token_id: r.gatewayTokenId ?? null,
+        ttfb_ms: r.ttfbMs == null ? null : String(Math.round(r.ttfbMs)),
+        status_code: r.statusCode == null ? null : String(r.statusCode),
+      })),
+    );
+    // The roll-ups came from the same rows, and the batch again adds nothing.
+    const sums = await usageStore.figures(db, {
+      owner: owner5,
+      from: new Date(at.getTime() - DAY),
+      to: new Date(at.getTime() + DAY),
+      providers: null,
+      groupBy: 'day',
+    });
+    expect(normal(sums.totals)).toEqual(
+      normal(await rawSums(db, owner5, new Date(at.getTime() - DAY), new Date(at.getTime() + DAY))),
+    );
+  });
+
   it('answers only the ids asked for, and still tells a stored batch from a repeated one', async () => {
     const owner3: Owner = { type: 'user', id: uniqueId('ids') };
     const batch = [row(owner3, now, 1), row(owner3, now, 2), row(owner3, now, 3)];
