@@ -285,6 +285,13 @@ async function main(): Promise<void> {
             'p50 by round': measured.map((r) => r.p50.toFixed(2)).join(' '),
           });
         }
+        // The same ratio within each round (its runs minutes apart at most, so a drift of the machine
+        // between rounds falls on both sides of it).
+        const byRound = (runs.get('BYOK gateway') ?? []).map((gateway, round) => {
+          const upstream = runs.get('upstream')?.[round]?.p50 ?? Number.NaN;
+          const proxy = runs.get('undici proxy')?.[round]?.p50 ?? Number.NaN;
+          return ((gateway.p50 - upstream) / (proxy - upstream)).toFixed(2);
+        });
         const a = results.get('upstream') as LoadResult;
         const b = results.get('undici proxy') as LoadResult;
         const c = results.get('BYOK gateway') as LoadResult;
@@ -296,6 +303,7 @@ async function main(): Promise<void> {
           'gateway overhead p50 ms': overheadC.toFixed(2),
           'proxy overhead p50 ms': overheadB.toFixed(2),
           'overhead vs proxy (goal ≤ 1.5x)': overheadB > 0 ? `${(overheadC / overheadB).toFixed(2)}x` : 'n/a',
+          'vs proxy by round': byRound.join(' '),
           'Portkey overhead p50 ms': d ? (d.p50 - a.p50).toFixed(2) : 'skipped',
           'overhead vs Portkey (goal ≤ 0.5x)': d
             ? `${(overheadC / Math.max(0.01, d.p50 - a.p50)).toFixed(2)}x`
