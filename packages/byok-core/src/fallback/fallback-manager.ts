@@ -408,6 +408,8 @@ export class FallbackManager {
         ? 'fallback_key'
         : 'user_key';
     this.#metrics.onKeyLookup(plan.provider, result);
+    // Built only when it is written: this runs on every request the gateway serves.
+    if (this.#d.logger.isLevelEnabled?.('debug') === false) return;
     this.#d.logger.debug(
       {
         keyId: key.keyId,

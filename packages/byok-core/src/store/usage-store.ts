@@ -232,10 +232,12 @@ function rowJson(values: readonly unknown[]): Record<string, unknown> {
 /** The raw rows of a batch as COPY text, one line each. */
 function copyLines(batch: readonly UsageRow[], units: readonly RowUnits[]): string {
   let text = '';
-  for (let i = 0; i < batch.length; i++)
-    text += `${rowValues(batch[i] as UsageRow, units[i] as RowUnits)
-      .map(copyField)
-      .join('\t')}\n`;
+  for (let i = 0; i < batch.length; i++) {
+    const values = rowValues(batch[i] as UsageRow, units[i] as RowUnits);
+    text += copyField(values[0]);
+    for (let column = 1; column < values.length; column++) text += `\t${copyField(values[column])}`;
+    text += '\n';
+  }
   return text;
 }
 
