@@ -1,4 +1,5 @@
 const EMPTY = Buffer.alloc(0);
+const REPLACEMENT = Buffer.from('[redacted]');
 
 /**
  * Replaces every occurrence of the secrets in a byte stream, also across chunk boundaries, while
@@ -9,7 +10,6 @@ const EMPTY = Buffer.alloc(0);
 export class SecretScrubber {
   readonly #secrets: Buffer[];
   readonly #texts: string[];
-  readonly #replacement = Buffer.from('[redacted]');
   #held: Buffer = EMPTY;
 
   constructor(secrets: readonly string[]) {
@@ -68,7 +68,7 @@ export class SecretScrubber {
       const parts: Buffer[] = [];
       let from = 0;
       while (at !== -1) {
-        parts.push(out.subarray(from, at), this.#replacement);
+        parts.push(out.subarray(from, at), REPLACEMENT);
         from = at + secret.length;
         at = out.indexOf(secret, from);
       }
