@@ -285,7 +285,7 @@ async function main(): Promise<void> {
             'p50 by round': measured.map((r) => r.p50.toFixed(2)).join(' '),
           });
         }
-        // The same ratio within each round (its runs minutes apart at most, so a drift of the machine
+        // The same ratio within each round (its runs within half a minute, so a drift of the machine
         // between rounds falls on both sides of it).
         const byRound = (runs.get('BYOK gateway') ?? []).map((gateway, round) => {
           const upstream = runs.get('upstream')?.[round]?.p50 ?? Number.NaN;
