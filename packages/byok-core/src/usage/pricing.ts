@@ -223,8 +223,7 @@ export function priceUsage(input: PriceUsageInput, table: PriceTable = defaultPr
     throw invalidInput('cachedTokens is part of inputTokens and cannot be larger', { field: 'cachedTokens' });
   }
   const audioSeconds = input.audioSeconds ?? 0;
-  if (!Number.isFinite(audioSeconds) || audioSeconds < 0)
-    throw invalidInput('audioSeconds must be a non-negative number');
+  checkCount('audioSeconds', audioSeconds);
   const providerTable = table.providers[input.provider];
   if (!providerTable || providerTable.costFromResponse || !input.model) return UNPRICED;
   // Audio billed by the minute: the audio time is the whole bill (tokens are not billed on top).
