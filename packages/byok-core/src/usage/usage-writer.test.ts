@@ -260,6 +260,20 @@ describe.each(databaseBackends)('usage writer on $name', (backend) => {
     await writer.close();
   });
 
+  it('writes at once for flush() called as the previous flush resolves (not after the timer)', async () => {
+    const ownerId = `writer_flush_${backend.name}_${Date.now()}`;
+    const writer = new UsageWriter({ db, logger: capturingLogger().logger, alerts, maxDelayMs: 60_000 });
+    const started = Date.now();
+    // Each flush is called from the continuation of the one before, while that drain is still ending.
+    for (let i = 0; i < 5; i++) {
+      writer.enqueue(event(ownerId, i));
+      await writer.flush();
+    }
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await totals(ownerId)).raw).toBe('5');
+    await writer.close();
+  });
+
   it('when full, drops the oldest queued usage, never one of the batch being written', async () => {
     const ownerId = `writer_full_${backend.name}_${Date.now()}`;
     let open!: () => void;

@@ -228,7 +228,10 @@ export class UsageWriter {
     this.#timer = undefined;
     this.#running = this.#drain().finally(() => {
       this.#running = undefined;
-      if (this.#queue.length > 0) this.#schedule();
+      if (this.#queue.length === 0) return;
+      // A caller may have started waiting while this drain was ending: it is not left to the timer.
+      if (this.#urgent()) this.#start();
+      else this.#schedule();
     });
   }
 
