@@ -1,3 +1,5 @@
+import { hasBom, rootTail } from './root-tail.js';
+
 /**
  * Reads the usage a provider reports while the answer streams past, without holding the answer:
  * OpenAI-shaped `usage` (chat completions, embeddings; the final chunk of a stream when
@@ -25,12 +27,13 @@ const num = (value: unknown): number =>
 
 /** Largest JSON answer (not streamed) read for its usage; bigger ones pass through unread. */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
+/** Smallest JSON answer whose usage is read from its tail (a smaller one is parsed as fast as searched). */
+const TAIL_READ_MIN_BYTES = 1024;
 /** Longest SSE line kept while looking for usage (a line with usage is short). */
 const MAX_LINE_BYTES = 1024 * 1024;
 
 /** A stream may start with a byte order mark, which neither SSE nor JSON counts as content. */
 const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-const hasBom = (data: Buffer): boolean => data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
 
 const NEWLINE = 0x0a;
 const DATA = Buffer.from('data:');
@@ -99,10 +102,11 @@ export class UsageTap {
     } else if (this.#jsonBytes > 0 && this.#jsonBytes <= MAX_JSON_BYTES) {
       const parts = this.#jsonParts;
       const whole = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-      const text = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString('utf8');
+      const data = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength);
       this.#jsonParts = [];
       try {
-        this.#object(JSON.parse(withoutBom(text)));
+        const tail = data.length >= TAIL_READ_MIN_BYTES ? rootTail(data) : undefined;
+        this.#object(tail ?? JSON.parse(withoutBom(data.toString('utf8'))));
       } catch {
         // not JSON: no usage to read
       }
