@@ -115,6 +115,12 @@ describe('openai SDK.happy', () => {
     const client = new OpenAI({ apiKey: token, baseURL: `${world.url}/v1`, maxRetries: 0 });
     const embedding = await client.embeddings.create({ model: 'openai/gpt-6-luna', input: ['a', 'b'] });
     expect(embedding.data).toHaveLength(2);
+    // An answer over 1 KiB: its usage is read from its tail, not by parsing it whole.
+    const many = await client.embeddings.create({
+      model: 'openai/gpt-6-luna',
+      input: Array.from({ length: 40 }, (_, i) => `text ${i}`),
+    });
+    expect(many.data).toHaveLength(40);
     const response = await client.responses.create({ model: 'gpt-6-luna', input: 'hi' });
     expect(response.output_text).toBe('Hello from the fake provider.');
     const events = await client.responses.create({ model: 'gpt-6-luna', input: 'hi', stream: true });
@@ -124,6 +130,7 @@ describe('openai SDK.happy', () => {
     expect(streamed).toBe('Hello from the fake provider.');
     const rows = await usageOf(world.system, id);
     expect(rows.map((r) => [r.input_tokens, r.output_tokens, r.cached_tokens])).toEqual([
+      [String(chat.promptTokens), '0', '0'],
       [String(chat.promptTokens), '0', '0'],
       [String(chat.promptTokens), String(chat.completionTokens), String(chat.cachedTokens)],
       [String(chat.promptTokens), String(chat.completionTokens), String(chat.cachedTokens)],
