@@ -128,30 +128,31 @@ describe('the root usage and model of a JSON answer, read from its bytes (rootTa
       model: embeddings.model,
       usage: embeddings.usage,
     });
-    const embeddingsTap = new UsageTap('application/json');
-    embeddingsTap.write(Buffer.from(JSON.stringify(embeddings)));
-    expect(embeddingsTap.end()).toEqual({
+    const tapped = (answer: unknown) => {
+      const tap = new UsageTap('application/json');
+      tap.write(Buffer.from(JSON.stringify(answer)));
+      return tap.end();
+    };
+    expect(tapped(embeddings)).toEqual({
       inputTokens: 8,
       outputTokens: 0,
       cachedTokens: 0,
       model: 'text-embedding-9',
       seen: true,
     });
-    // A tool call has a `type`, Anthropic's answer is `type: message`: both are parsed whole.
+    // A tool call has a `type` key (so has Anthropic's answer): such answers are parsed whole.
     const tool = { ...chat, choices: [{ message: { tool_calls: [{ type: 'function' }] } }] };
     expect(rootTail(Buffer.from(JSON.stringify(tool)))).toBeUndefined();
-    const tap = new UsageTap('application/json');
-    tap.write(Buffer.from(JSON.stringify(tool)));
-    expect(tap.end()).toMatchObject({
+    expect(tapped(tool)).toMatchObject({
       inputTokens: 12,
       outputTokens: 7,
       cachedTokens: 4,
       model: 'gpt-6-luna',
     });
-    // A model key nested after a bracket (not next to usage) is not taken for the root's.
     // A model with escaped quotes and backslashes is read as JSON.parse reads it.
     const quoted = '{"model":"a\\"b\\\\","usage":{"prompt_tokens":1}}';
     expect(rootTail(Buffer.from(quoted))).toEqual(JSON.parse(quoted));
+    // A model key nested after a bracket (not next to usage) is not taken for the root's.
     const nested = '{"choices":[{"model":"inner"}],"id":"x","usage":{"prompt_tokens":1}}';
     expect(rootTail(Buffer.from(nested))).toBeUndefined();
   });
