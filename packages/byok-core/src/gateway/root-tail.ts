@@ -68,9 +68,8 @@ function rootModel(data: Buffer, root: number, usageKey: number): string | undef
     const at = data.indexOf(byte, root + 1);
     return at !== -1 && at < key;
   };
-  const beforeUsage =
-    data[skipSpace(data, close + 1)] === COMMA &&
-    skipSpace(data, skipSpace(data, close + 1) + 1) === usageKey;
+  const next = skipSpace(data, close + 1);
+  const beforeUsage = data[next] === COMMA && skipSpace(data, next + 1) === usageKey;
   if (!beforeUsage && (opened(OPEN_BRACE) || opened(OPEN_BRACKET))) return UNPROVEN;
   return JSON.parse(data.toString('utf8', value, close + 1)) as string;
 }
@@ -79,9 +78,8 @@ function rootModel(data: Buffer, root: number, usageKey: number): string | undef
  * The root members a JSON answer's usage is read from (`model`, `usage`), without parsing the whole
  * answer (an embeddings answer can be megabytes of numbers) — only when the bytes prove that
  * `JSON.parse` would give the same: no `type` key anywhere (it selects another reading), no `\u`
- * escape (a key spelt with one could be any of these), and the
- * last `"usage"` a key whose value runs to the root's closing brace (so it is the root's last member,
- * the one `JSON.parse` keeps). Undefined when not proven: the caller parses the whole answer. An
+ * escape (a key spelt with one could be any of these), and the last `"usage"` a key whose value
+ * runs to the root's closing brace (so it is the root's last member, the one `JSON.parse` keeps). Undefined when not proven: the caller parses the whole answer. An
  * answer that is not valid JSON elsewhere still has its trailing usage read.
  */
 export function rootTail(data: Buffer): { model?: string; usage: unknown } | undefined {
