@@ -184,7 +184,7 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     const id = `ub_${uniqueId()}`;
     const owner2: Owner = { type: 'user', id: uniqueId('batch') };
     const batch = [row(owner2, now, 1), row(owner2, now, 2)];
-    const ids = await db.transaction((tx) => usageStore.insertBatch(tx, id, batch));
+    const ids = (await db.transaction((tx) => usageStore.insertBatch(tx, id, batch)))?.ids;
     expect(await db.transaction((tx) => usageStore.insertBatch(tx, id, batch))).toBeUndefined();
     // One id per row, in the rows' order: each names the row that was given at its position.
     expect(ids).toHaveLength(2);
@@ -302,11 +302,35 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     );
   });
 
+  it("answers the batch's owners that have an alert, with or without ids asked for", async () => {
+    const quiet: Owner = { type: 'user', id: uniqueId('quiet') };
+    const alerted: Owner = { type: 'workspace', id: uniqueId('alerted') };
+    // Alerted twice over (two alerts), and a same-id owner of the other type without any.
+    for (const n of [1, 2])
+      await db.query(
+        `INSERT INTO byok.usage_alerts (id, owner_type, owner_id, alert_type, threshold_value, threshold_period, notification_channels)
+         VALUES ($1, $2, $3, 'requests', 1000000, 'daily', '{}')`,
+        [uniqueId(`alert${n}`), alerted.type, alerted.id],
+      );
+    const sameId: Owner = { type: 'user', id: alerted.id };
+    const batch = [row(quiet, now, 1), row(alerted, now, 2), row(sameId, now, 3), row(alerted, now - DAY, 4)];
+    for (const idsOf of [[], [0], undefined]) {
+      const stored = await db.transaction((tx) =>
+        usageStore.insertBatch(tx, `ub_${uniqueId()}`, batch, idsOf),
+      );
+      expect(stored?.alertedOwners, String(idsOf)).toEqual([alerted]);
+    }
+    const none = await db.transaction((tx) =>
+      usageStore.insertBatch(tx, `ub_${uniqueId()}`, [row(quiet, now, 5), row(sameId, now, 6)], [1]),
+    );
+    expect(none?.alertedOwners).toEqual([]);
+  });
+
   it('answers only the ids asked for, and still tells a stored batch from a repeated one', async () => {
     const owner3: Owner = { type: 'user', id: uniqueId('ids') };
     const batch = [row(owner3, now, 1), row(owner3, now, 2), row(owner3, now, 3)];
     const id = `ub_${uniqueId()}`;
-    const ids = await db.transaction((tx) => usageStore.insertBatch(tx, id, batch, [1]));
+    const ids = (await db.transaction((tx) => usageStore.insertBatch(tx, id, batch, [1])))?.ids;
     expect(ids?.[0]).toBeUndefined();
     expect(ids?.[2]).toBeUndefined();
     const { rows: stored } = await db.query<{ input_tokens: string }>(
@@ -316,11 +340,10 @@ describe.each(databaseBackends)('usage store on $name', (backend) => {
     expect(stored.map((r) => r.input_tokens)).toEqual([String(batch[1]?.inputTokens)]);
     // None asked: stored (an empty answer, not undefined); the same batch again: undefined, nothing added.
     const silent = `ub_${uniqueId()}`;
-    expect(await db.transaction((tx) => usageStore.insertBatch(tx, silent, batch, []))).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(await db.transaction((tx) => usageStore.insertBatch(tx, silent, batch, []))).toEqual({
+      ids: [undefined, undefined, undefined],
+      alertedOwners: [],
+    });
     expect(await db.transaction((tx) => usageStore.insertBatch(tx, silent, batch, []))).toBeUndefined();
     const { rows: counted } = await db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM byok.key_usage WHERE owner_id = $1',

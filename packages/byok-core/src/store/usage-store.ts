@@ -93,6 +93,14 @@ export interface UsageKeyFound {
   deletedByOwner: boolean;
 }
 
+/** What {@link UsageStore.insertBatch} stored. */
+export interface StoredBatch {
+  /** The new rows' ids by position (only at the positions asked for). */
+  ids: string[];
+  /** The batch's owners that have at least one alert: only their alerts need checking. */
+  alertedOwners: Owner[];
+}
+
 /** Where usage rows, their hourly and daily roll-ups and their retention live. Every read is by owner. */
 export interface UsageStore {
   /** The keys of a batch's events, in one query: one answer per lookup, in the lookups' order. */
@@ -100,15 +108,15 @@ export interface UsageStore {
   /**
    * Inserts a non-empty batch (raw rows, hourly and daily roll-ups, gateway spend) once per
    * `batchId`, in one statement: the new rows' ids by position in `rows` (only at the positions
-   * `idsOf` lists, when given), or undefined when that batch id was already stored (a retry after
-   * a lost commit answer).
+   * `idsOf` lists, when given) and the batch's owners that have an alert, or undefined when that
+   * batch id was already stored (a retry after a lost commit answer).
    */
   insertBatch(
     tx: SqlClient,
     batchId: string,
     rows: readonly UsageRow[],
     idsOf?: readonly number[],
-  ): Promise<string[] | undefined>;
+  ): Promise<StoredBatch | undefined>;
   /** Forgets batch ids older than a day. */
   forgetOldBatchIds(tx: SqlClient): Promise<void>;
   /** Sums of the owner's usage in [from, to), by bucket, provider and key and in total, in one query. */
@@ -425,8 +433,19 @@ async function purgeInBatches(
 const CLAIM =
   'claim AS (INSERT INTO byok.usage_batches (id) VALUES ($2) ON CONFLICT (id) DO NOTHING RETURNING id)';
 
-/** The batch's roll-ups and gateway spend, summed by {@link batchSums} ($3 hourly, $4 daily, $5 spend). */
-const SUMS = `${ROLLUPS}, spend AS (
+/**
+ * The batch's owners (those of its hourly sums, $3) that have an alert, as two arrays (null for none),
+ * read in the insert's statement so that a batch whose owners have none takes no lock and no query more.
+ */
+const ALERTED = `(SELECT array_agg(a.owner_type) FROM alerted a) AS alerted_types,
+   (SELECT array_agg(a.owner_id) FROM alerted a) AS alerted_ids`;
+
+/** The batch's roll-ups and gateway spend, summed by {@link batchSums} ($3 hourly, $4 daily, $5 spend), and its alerted owners. */
+const SUMS = `${ROLLUPS}, alerted AS (
+   SELECT DISTINCT a.owner_type, a.owner_id FROM byok.usage_alerts a
+     JOIN json_to_recordset($3::json) AS o(owner_type text, owner_id text)
+       ON a.owner_type = o.owner_type AND a.owner_id = o.owner_id
+ ), spend AS (
    INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
    SELECT token_id, month::date, requests, cost_usd
      FROM json_to_recordset($5::json) AS t(token_id text, month text, requests bigint, cost_usd numeric)
@@ -440,22 +459,31 @@ const INSERT_BATCH = `WITH ${CLAIM}, raw AS (
    INSERT INTO byok.key_usage (${RAW_COLUMNS})
    SELECT ${RAW_COLUMNS} FROM ${BATCH_ROWS} WHERE EXISTS (SELECT 1 FROM claim)
  ), ${SUMS}
- SELECT 1 FROM claim`;
+ SELECT ${ALERTED} FROM claim`;
 
 /**
  * A batch and the ids of the rows at the positions $6 lists (all when null), in one statement. Ids
  * are drawn in `src` beside each row's position (a CTE with nextval is evaluated once), so the
  * answer pairs id and position: no row order is assumed. The claim answers a row of its own (no
- * id), so a batch whose ids were not asked for still says it was stored.
+ * id, the alerted owners), so a batch whose ids were not asked for still says it was stored.
  */
 const INSERT_BATCH_WITH_IDS = `WITH ${CLAIM}, src AS MATERIALIZED (
    SELECT nextval('byok.key_usage_id_seq') AS id, u.* FROM ${BATCH_ROWS} WHERE EXISTS (SELECT 1 FROM claim)
  ), raw AS (
    INSERT INTO byok.key_usage (id, ${RAW_COLUMNS}) SELECT id, ${RAW_COLUMNS} FROM src
  ), ${SUMS}
- SELECT NULL AS id, '0' AS ord FROM claim
+ SELECT NULL AS id, '0' AS ord, ${ALERTED} FROM claim
  UNION ALL
- SELECT id::text, ord::text FROM src WHERE $6::bigint[] IS NULL OR ord = ANY($6::bigint[])`;
+ SELECT id::text, ord::text, NULL::text[], NULL::text[] FROM src WHERE $6::bigint[] IS NULL OR ord = ANY($6::bigint[])`;
+
+/** The claim's answer row: the batch's alerted owners (see {@link ALERTED}). */
+interface AlertedRow {
+  alerted_types: Owner['type'][] | null;
+  alerted_ids: string[] | null;
+}
+
+const alertedOwners = (row: AlertedRow | undefined): Owner[] =>
+  (row?.alerted_types ?? []).map((type, i) => ({ type, id: row?.alerted_ids?.[i] as string }));
 
 /** The SQL behind {@link UsageStore} (PostgreSQL and PGlite). */
 export const usageStore: UsageStore = {
@@ -520,12 +548,12 @@ export const usageStore: UsageStore = {
       sums.spend,
     ];
     if (idsOf?.length === 0) {
-      const { rows } = await queryNamed(tx, 'byok_usage_insert_batch', INSERT_BATCH, params);
+      const { rows } = await queryNamed<AlertedRow>(tx, 'byok_usage_insert_batch', INSERT_BATCH, params);
       if (rows.length === 0) return undefined;
       if (copy) await copy(COPY_RAW, copyLines(batch, units));
-      return new Array<string>(batch.length);
+      return { ids: new Array<string>(batch.length), alertedOwners: alertedOwners(rows[0]) };
     }
-    const { rows } = await queryNamed<{ id: string | null; ord: string }>(
+    const { rows } = await queryNamed<AlertedRow & { id: string | null; ord: string }>(
       tx,
       'byok_usage_insert_batch_ids',
       INSERT_BATCH_WITH_IDS,
@@ -533,8 +561,12 @@ export const usageStore: UsageStore = {
     );
     if (rows.length === 0) return undefined;
     const ids = new Array<string>(batch.length);
-    for (const row of rows) if (row.id !== null) ids[Number(row.ord) - 1] = row.id;
-    return ids;
+    let claim: AlertedRow | undefined;
+    for (const row of rows) {
+      if (row.id === null) claim = row;
+      else ids[Number(row.ord) - 1] = row.id;
+    }
+    return { ids, alertedOwners: alertedOwners(claim) };
   },
 
   async forgetOldBatchIds(tx) {

@@ -60,6 +60,15 @@ describe.each(databaseBackends)('usage writer on $name', (backend) => {
     return rows[0] as Record<string, string>;
   }
 
+  /** An alert on the owner: `requests` a day (by default never reached). */
+  async function armAlert(ownerId: string, requests = 1_000_000) {
+    await db.query(
+      `INSERT INTO byok.usage_alerts (id, owner_type, owner_id, alert_type, threshold_value, threshold_period, notification_channels)
+       VALUES ($1, 'user', $2, 'requests', $3, 'daily', '{}')`,
+      [`alert_${ownerId}`, ownerId, requests],
+    );
+  }
+
   it('writes many events in few batches, roll-ups equal to the raw rows, nothing counted twice', async () => {
     const ownerId = `writer_${backend.name}_${Date.now()}`;
     const writer = new UsageWriter({ db, logger: capturingLogger().logger, alerts, maxBatch: 500 });
@@ -105,6 +114,41 @@ describe.each(databaseBackends)('usage writer on $name', (backend) => {
       "SELECT cost_usd::text FROM byok.gateway_token_spend WHERE token_id = 'gt_cost'",
     );
     expect(Number(rows[0]?.cost_usd)).toBeCloseTo(0.75);
+    await writer.close();
+  });
+
+  it("checks the alerts of the batch's owners that have one, and fires them in the batch that crosses", async () => {
+    const ownerId = `writer_alert_${backend.name}_${Date.now()}`;
+    const quietId = `writer_quiet_${backend.name}_${Date.now()}`;
+    await armAlert(ownerId, 3);
+    const checked: string[] = [];
+    const counting: typeof alerts = Object.create(alerts);
+    counting.checkAlerts = (tx, owner, at) => {
+      checked.push(owner.id);
+      return alerts.checkAlerts(tx, owner, at);
+    };
+    const fired = async () =>
+      (
+        await db.query<{ period: string | null }>(
+          'SELECT last_fired_period AS period FROM byok.usage_alerts WHERE owner_id = $1',
+          [ownerId],
+        )
+      ).rows[0]?.period ?? null;
+    const writer = new UsageWriter({
+      db,
+      logger: capturingLogger().logger,
+      alerts: counting,
+      maxDelayMs: 60_000,
+    });
+    writer.enqueue(event(ownerId, 1));
+    writer.enqueue(event(quietId, 2));
+    await writer.flush();
+    expect(checked).toEqual([ownerId]);
+    expect(await fired()).toBeNull();
+    for (let i = 3; i < 7; i++) writer.enqueue(event(ownerId, i));
+    await writer.flush();
+    expect(await fired()).not.toBeNull();
+    expect((await totals(ownerId)).raw).toBe('5');
     await writer.close();
   });
 

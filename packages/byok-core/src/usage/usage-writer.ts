@@ -55,7 +55,10 @@ const eventOf = (item: Queued): UsageWriteEvent | undefined => (item instanceof 
 export interface UsageWriterOptions {
   db: Database;
   logger: Logger;
-  /** Alerts are checked once per owner and day of usage per batch, inside the batch's transaction; delivered after commit. */
+  /**
+   * Alerts are checked once per owner that has any and day of usage per batch, inside the batch's
+   * transaction; delivered after commit.
+   */
   alerts: Pick<AlertService, 'checkAlerts' | 'deliver'>;
   /** Most events in one transaction. Default 5,000. */
   maxBatch?: number;
@@ -92,7 +95,8 @@ const DAY_MS = 86_400_000;
  * with `enqueue` (synchronous, no I/O) and goes on. One transaction per batch inserts every raw row
  * with one multi-row statement, adds the hourly and daily roll-ups and the gateway tokens' monthly spend
  * grouped (one row per group, so one batch never touches a row twice), records the batch id, and
- * checks each owner's alerts once per day of usage in the batch.
+ * checks the alerts of each owner that has any once per day of usage in the batch (the insert
+ * answers which owners have alerts, so the others cost no query).
  *
  * Exactly once: a batch id is stored in the same transaction, so a batch retried after a commit
  * whose answer was lost is skipped, not counted twice. A failed batch is retried (with backoff)
@@ -357,13 +361,15 @@ export class UsageWriter {
         events.push(event);
       }
       if (events.length === 0) return { ids: [], notifications: [] };
-      const ids = await this.#store.insertBatch(tx, batchId, events, idsOf);
-      if (!ids) return { ids, notifications: [] };
+      const stored = await this.#store.insertBatch(tx, batchId, events, idsOf);
+      if (!stored) return { ids: undefined, notifications: [] };
       if (purge) await this.#store.forgetOldBatchIds(tx);
-      // Once per owner and UTC day of usage (a day fixes its daily, weekly and monthly periods), so
-      // back-dated usage checks the periods it falls in.
+      // Once per alerted owner and UTC day of usage (a day fixes its daily, weekly and monthly
+      // periods), so back-dated usage checks the periods it falls in. Owners without alerts: no query.
+      const alerted = new Set(stored.alertedOwners.map((owner) => `${owner.type}:${owner.id}`));
       const checks = new Map<string, { owner: Owner; at: Date }>();
       for (const e of events) {
+        if (!alerted.has(`${e.owner.type}:${e.owner.id}`)) continue;
         checks.set(`${Math.floor(e.at.getTime() / DAY_MS)}:${e.owner.type}:${e.owner.id}`, {
           owner: e.owner,
           at: e.at,
@@ -373,7 +379,7 @@ export class UsageWriter {
       for (const { owner, at } of checks.values()) {
         notifications.push(...(await this.#alerts.checkAlerts(tx, owner, at)));
       }
-      return { ids, notifications };
+      return { ids: stored.ids, notifications };
     });
   }
 
