@@ -200,8 +200,9 @@ export class GatewayTokenService {
   }
 
   /**
-   * The token's usage over a rolling window ending `now`, by UTC day and by model, read from the
-   * raw usage rows (committed usage: a batch lands within seconds).
+   * The token's usage over a rolling window ending `now`, by UTC day and by model: whole hours from
+   * the token's hourly roll-ups, the edges from raw usage rows (committed usage: a batch lands within
+   * seconds).
    * @throws BYOKError `NOT_FOUND` for a missing token or another owner's.
    * @example
    * const { totals, byDay, byModel } = await tokens.usage('gt_…', 'user_123', '7d');
@@ -216,7 +217,11 @@ export class GatewayTokenService {
     const row = await gatewayTokenStore.find(this.#d.db, id, toOwner(owner));
     if (!row) throw tokenNotFound(id);
     const from = new Date(now.getTime() - RANGE_DAYS[range] * DAY_MS);
-    return toUsageReport(id, { from, to: now }, await gatewayTokenStore.usageSums(this.#d.db, id, from, now));
+    return toUsageReport(
+      id,
+      { from, to: now },
+      await gatewayTokenStore.usageSums(this.#d.db, id, toOwner(owner), from, now),
+    );
   }
 
   async update(

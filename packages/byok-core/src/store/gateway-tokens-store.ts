@@ -2,6 +2,8 @@ import type { Owner } from '../crypto/index.js';
 import type { GatewayToken } from '../gateway/types.js';
 import type { SqlClient } from './types.js';
 
+const HOUR_MS = 3_600_000;
+
 /** A `byok.gateway_tokens` row. */
 export interface GatewayTokenRow {
   id: string;
@@ -97,7 +99,7 @@ export interface GatewayTokensStore {
   update(tx: SqlClient, id: string, owner: Owner, fields: TokenFields): Promise<GatewayTokenRow | undefined>;
   /** Marks revoked (the first revocation time is kept). */
   revoke(tx: SqlClient, id: string, owner: Owner): Promise<GatewayTokenRow | undefined>;
-  /** Deletes the token and its spend rows; false when the owner has no such token. */
+  /** Deletes the token, its spend rows and its hourly usage roll-ups; false when the owner has no such token. */
   delete(tx: SqlClient, id: string, owner: Owner): Promise<boolean>;
   /**
    * USD the token spent in the UTC month starting `month` (committed usage only). Keyed by the id
@@ -106,10 +108,11 @@ export interface GatewayTokensStore {
   spend(db: SqlClient, tokenId: string, month: string): Promise<number>;
   /**
    * The token's usage in [from, to) by UTC day, by provider and model, and in total (the total row
-   * is always there, with null sums when there was none). Keyed by the id of a token the caller has
-   * already found for its owner, so it takes no owner.
+   * is always there, with null sums when there was none): whole hours from the token's hourly
+   * roll-ups, the sub-hour edges from raw rows (found through `owner`'s index: a token's usage is
+   * always its owner's). The caller has already found the token for its owner.
    */
-  usageSums(db: SqlClient, tokenId: string, from: Date, to: Date): Promise<TokenUsageSumsRow[]>;
+  usageSums(db: SqlClient, tokenId: string, owner: Owner, from: Date, to: Date): Promise<TokenUsageSumsRow[]>;
 }
 
 export const gatewayTokensStore: GatewayTokensStore = {
@@ -208,6 +211,7 @@ export const gatewayTokensStore: GatewayTokensStore = {
     );
     if (rows.length === 0) return false;
     await tx.query('DELETE FROM byok.gateway_token_spend WHERE token_id = $1', [id]);
+    await tx.query('DELETE FROM byok.gateway_token_hourly WHERE token_id = $1', [id]);
     return true;
   },
 
@@ -219,19 +223,30 @@ export const gatewayTokensStore: GatewayTokensStore = {
     return rows[0] ? Number(rows[0].cost_usd) : 0;
   },
 
-  async usageSums(db, tokenId, from, to) {
-    // The provider column is grouped in every by-model row, so a null provider marks the other groups.
+  async usageSums(db, tokenId, owner, from, to) {
+    // [from, firstHour) and [lastHour, to) from raw rows, [firstHour, lastHour) from the roll-ups; a
+    // window within one hour is all raw rows. The provider column is grouped in every by-model row,
+    // so a null provider marks the other groups.
+    const firstHour = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+    const lastHour = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+    const [hoursFrom, hoursTo] = firstHour < lastHour ? [new Date(firstHour), new Date(lastHour)] : [to, to];
     const { rows } = await db.query<TokenUsageSumsRow>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, sum(requests)::text AS requests,
-              sum(CASE WHEN success THEN 0 ELSE requests END)::text AS errors,
-              sum(input_tokens)::text AS input_tokens, sum(output_tokens)::text AS output_tokens,
-              sum(cost_usd)::text AS cost, sum(CASE WHEN priced THEN 0 ELSE requests END)::text AS unpriced
-         FROM (SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, provider, model, requests, success,
-                      input_tokens, output_tokens, cost_usd, priced
-                 FROM byok.key_usage WHERE gateway_token_id = $1 AND created_at >= $2 AND created_at < $3) AS u
+              sum(errors)::text AS errors, sum(input_tokens)::text AS input_tokens,
+              sum(output_tokens)::text AS output_tokens, sum(cost_usd)::text AS cost, sum(unpriced)::text AS unpriced
+         FROM (SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, provider, model, requests,
+                      CASE WHEN success THEN 0 ELSE requests END AS errors, input_tokens, output_tokens, cost_usd,
+                      CASE WHEN priced THEN 0 ELSE requests END AS unpriced
+                 FROM byok.key_usage
+                WHERE owner_type = $2 AND owner_id = $3 AND gateway_token_id = $1
+                  AND ((created_at >= $4 AND created_at < $5) OR (created_at >= $6 AND created_at < $7))
+               UNION ALL
+               SELECT date_trunc('day', hour AT TIME ZONE 'UTC'), provider, NULLIF(model, ''), requests, errors,
+                      input_tokens, output_tokens, cost_usd, unpriced_requests
+                 FROM byok.gateway_token_hourly WHERE token_id = $1 AND hour >= $5 AND hour < $6) AS u
         GROUP BY GROUPING SETS ((day), (provider, model), ())
         ORDER BY day, provider, model`,
-      [tokenId, from, to],
+      [tokenId, owner.type, owner.id, from, hoursFrom, hoursTo, to],
     );
     return rows;
   },

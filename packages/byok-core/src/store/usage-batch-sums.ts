@@ -66,11 +66,26 @@ interface SpendSum {
   cost: bigint;
 }
 
+/** A gateway token's hourly roll-up row (`hour`: the hour's ISO instant; `model`: '' for none). */
+interface TokenHourSum {
+  token_id: string;
+  hour: string;
+  provider: string;
+  model: string;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost: bigint;
+  unpriced_requests: number;
+}
+
 /** The roll-up rows of a batch, JSON-ready for `json_to_recordset` (amounts as decimal strings). */
 export interface BatchSums {
   hourly: string;
   daily: string;
   spend: string;
+  tokenHourly: string;
 }
 
 /** The sum of `row`'s group in `sums` for `bucket`, made empty when it is the group's first row. */
@@ -113,6 +128,34 @@ function add(sum: RollupSum, row: UsageRow, units: RowUnits): void {
   if (units.audio !== null) sum.audio += units.audio;
 }
 
+/** The sum of `row`'s token, hour, provider and model in `sums`, made empty when it is the first. */
+function tokenHourOf(
+  sums: Map<string, TokenHourSum>,
+  tokenId: string,
+  hour: string,
+  row: UsageRow,
+): TokenHourSum {
+  const model = row.model ?? '';
+  const id = `${tokenId}\0${hour}\0${row.provider}\0${model}`;
+  let sum = sums.get(id);
+  if (sum === undefined) {
+    sum = {
+      token_id: tokenId,
+      hour,
+      provider: row.provider,
+      model,
+      requests: 0,
+      errors: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      cost: 0n,
+      unpriced_requests: 0,
+    };
+    sums.set(id, sum);
+  }
+  return sum;
+}
+
 const sameGroup = (a: UsageRow, b: UsageRow): boolean =>
   a.owner.id === b.owner.id &&
   a.owner.type === b.owner.type &&
@@ -129,11 +172,12 @@ const rollupJson = (sums: Map<string, RollupSum>): string =>
     })),
   );
 
-/** Sums `rows` (with their {@link rowUnits}, same order) per hour, UTC day and gateway token month. */
+/** Sums `rows` (with their {@link rowUnits}, same order) per hour, UTC day, gateway token month and gateway token hour. */
 export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[]): BatchSums {
   const hourly = new Map<string, RollupSum>();
   const daily = new Map<string, RollupSum>();
   const spend = new Map<string, SpendSum>();
+  const tokenHourly = new Map<string, TokenHourSum>();
   // Rows of one batch mostly share their hour: its labels are made once per distinct hour.
   let lastHour = Number.NaN;
   let hourIso = '';
@@ -144,6 +188,7 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
   let hourlySum: RollupSum | undefined;
   let dailySum: RollupSum | undefined;
   let spendSum: SpendSum | undefined;
+  let tokenHourSum: TokenHourSum | undefined;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as UsageRow;
     const rowUnit = units[i] as RowUnits;
@@ -156,7 +201,8 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
       day = hourIso.slice(0, hourIso.indexOf('T'));
       month = `${day.slice(0, day.lastIndexOf('-'))}-01`;
     }
-    if (!sameHour || !hourlySum || !dailySum || !sameGroup(row, previous as UsageRow)) {
+    const sameRun = sameHour && previous !== undefined && sameGroup(row, previous);
+    if (!sameRun || !hourlySum || !dailySum) {
       hourlySum = sumOf(hourly, hourIso, row);
       dailySum = sumOf(daily, day, row);
     }
@@ -174,6 +220,14 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
       }
       spendSum.requests += row.requests;
       if (rowUnit.cost !== null) spendSum.cost += rowUnit.cost;
+      if (!sameRun || tokenHourSum?.token_id !== row.gatewayTokenId)
+        tokenHourSum = tokenHourOf(tokenHourly, row.gatewayTokenId, hourIso, row);
+      tokenHourSum.requests += row.requests;
+      if (!row.success) tokenHourSum.errors += row.requests;
+      tokenHourSum.input_tokens += row.inputTokens;
+      tokenHourSum.output_tokens += row.outputTokens;
+      if (rowUnit.cost !== null) tokenHourSum.cost += rowUnit.cost;
+      if (!row.priced) tokenHourSum.unpriced_requests += row.requests;
     }
   }
   return {
@@ -181,6 +235,12 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
     daily: rollupJson(daily),
     spend: JSON.stringify(
       Array.from(spend.values(), ({ cost, ...rest }) => ({ ...rest, cost_usd: decimalOf(cost, COST_SCALE) })),
+    ),
+    tokenHourly: JSON.stringify(
+      Array.from(tokenHourly.values(), ({ cost, ...rest }) => ({
+        ...rest,
+        cost_usd: decimalOf(cost, COST_SCALE),
+      })),
     ),
   };
 }

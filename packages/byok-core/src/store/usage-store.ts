@@ -440,11 +440,26 @@ const CLAIM =
 const ALERTED = `(SELECT array_agg(a.owner_type) FROM alerted a) AS alerted_types,
    (SELECT array_agg(a.owner_id) FROM alerted a) AS alerted_ids`;
 
-/** The batch's roll-ups and gateway spend, summed by {@link batchSums} ($3 hourly, $4 daily, $5 spend), and its alerted owners. */
+/**
+ * The batch's roll-ups, gateway spend and gateway token hours, summed by {@link batchSums} ($3 hourly,
+ * $4 daily, $5 spend, $6 token hours), and its alerted owners.
+ */
 const SUMS = `${ROLLUPS}, alerted AS (
    SELECT DISTINCT a.owner_type, a.owner_id FROM byok.usage_alerts a
      JOIN json_to_recordset($3::json) AS o(owner_type text, owner_id text)
        ON a.owner_type = o.owner_type AND a.owner_id = o.owner_id
+ ), token_hourly AS (
+   INSERT INTO byok.gateway_token_hourly AS t (token_id, hour, provider, model, requests, errors, input_tokens,
+     output_tokens, cost_usd, unpriced_requests)
+   SELECT token_id, hour::timestamptz, provider, model, requests, errors, input_tokens, output_tokens, cost_usd,
+          unpriced_requests
+     FROM json_to_recordset($6::json) AS h(token_id text, hour text, provider text, model text, requests bigint,
+       errors bigint, input_tokens bigint, output_tokens bigint, cost_usd numeric, unpriced_requests bigint)
+    WHERE EXISTS (SELECT 1 FROM claim)
+   ON CONFLICT (token_id, hour, provider, model) DO UPDATE SET
+     requests = t.requests + EXCLUDED.requests, errors = t.errors + EXCLUDED.errors,
+     input_tokens = t.input_tokens + EXCLUDED.input_tokens, output_tokens = t.output_tokens + EXCLUDED.output_tokens,
+     cost_usd = t.cost_usd + EXCLUDED.cost_usd, unpriced_requests = t.unpriced_requests + EXCLUDED.unpriced_requests
  ), spend AS (
    INSERT INTO byok.gateway_token_spend AS s (token_id, month, requests, cost_usd)
    SELECT token_id, month::date, requests, cost_usd
@@ -462,7 +477,7 @@ const INSERT_BATCH = `WITH ${CLAIM}, raw AS (
  SELECT ${ALERTED} FROM claim`;
 
 /**
- * A batch and the ids of the rows at the positions $6 lists (all when null), in one statement. Ids
+ * A batch and the ids of the rows at the positions $7 lists (all when null), in one statement. Ids
  * are drawn in `src` beside each row's position (a CTE with nextval is evaluated once), so the
  * answer pairs id and position: no row order is assumed. The claim answers a row of its own (no
  * id, the alerted owners), so a batch whose ids were not asked for still says it was stored.
@@ -474,7 +489,7 @@ const INSERT_BATCH_WITH_IDS = `WITH ${CLAIM}, src AS MATERIALIZED (
  ), ${SUMS}
  SELECT NULL AS id, '0' AS ord, ${ALERTED} FROM claim
  UNION ALL
- SELECT id::text, ord::text, NULL::text[], NULL::text[] FROM src WHERE $6::bigint[] IS NULL OR ord = ANY($6::bigint[])`;
+ SELECT id::text, ord::text, NULL::text[], NULL::text[] FROM src WHERE $7::bigint[] IS NULL OR ord = ANY($7::bigint[])`;
 
 /** The claim's answer row: the batch's alerted owners (see {@link ALERTED}). */
 interface AlertedRow {
@@ -546,6 +561,7 @@ export const usageStore: UsageStore = {
       sums.hourly,
       sums.daily,
       sums.spend,
+      sums.tokenHourly,
     ];
     if (idsOf?.length === 0) {
       const { rows } = await queryNamed<AlertedRow>(tx, 'byok_usage_insert_batch', INSERT_BATCH, params);
