@@ -106,7 +106,7 @@ export interface UsageStore {
   /** The keys of a batch's events, in one query: one answer per lookup, in the lookups' order. */
   keysForUsage(tx: SqlClient, lookups: readonly UsageKeyLookup[]): Promise<UsageKeyFound[]>;
   /**
-   * Inserts a non-empty batch (raw rows, hourly and daily roll-ups, gateway spend) once per
+   * Inserts a non-empty batch (raw rows, hourly and daily roll-ups, gateway spend and token hours) once per
    * `batchId`, in one statement: the new rows' ids by position in `rows` (only at the positions
    * `idsOf` lists, when given) and the batch's owners that have an alert, or undefined when that
    * batch id was already stored (a retry after a lost commit answer).
@@ -434,11 +434,11 @@ const CLAIM =
   'claim AS (INSERT INTO byok.usage_batches (id) VALUES ($2) ON CONFLICT (id) DO NOTHING RETURNING id)';
 
 /**
- * The batch's owners (those of its hourly sums, $3) that have an alert, as two arrays (null for none),
- * read in the insert's statement so that a batch whose owners have none takes no lock and no query more.
+ * The batch's owners (those of its hourly sums, $3) that have an alert, as a JSON array of owners (null
+ * for none), read in the insert's statement so that a batch whose owners have none takes no lock and
+ * no query more.
  */
-const ALERTED = `(SELECT array_agg(a.owner_type) FROM alerted a) AS alerted_types,
-   (SELECT array_agg(a.owner_id) FROM alerted a) AS alerted_ids`;
+const ALERTED = `(SELECT json_agg(json_build_object('type', a.owner_type, 'id', a.owner_id)) FROM alerted a) AS alerted`;
 
 /**
  * The batch's roll-ups, gateway spend and gateway token hours, summed by {@link batchSums} ($3 hourly,
@@ -489,16 +489,14 @@ const INSERT_BATCH_WITH_IDS = `WITH ${CLAIM}, src AS MATERIALIZED (
  ), ${SUMS}
  SELECT NULL AS id, '0' AS ord, ${ALERTED} FROM claim
  UNION ALL
- SELECT id::text, ord::text, NULL::text[], NULL::text[] FROM src WHERE $7::bigint[] IS NULL OR ord = ANY($7::bigint[])`;
+ SELECT id::text, ord::text, NULL::json FROM src WHERE $7::bigint[] IS NULL OR ord = ANY($7::bigint[])`;
 
 /** The claim's answer row: the batch's alerted owners (see {@link ALERTED}). */
 interface AlertedRow {
-  alerted_types: Owner['type'][] | null;
-  alerted_ids: string[] | null;
+  alerted: Owner[] | null;
 }
 
-const alertedOwners = (row: AlertedRow | undefined): Owner[] =>
-  (row?.alerted_types ?? []).map((type, i) => ({ type, id: row?.alerted_ids?.[i] as string }));
+const alertedOwners = (row: AlertedRow | undefined): Owner[] => row?.alerted ?? [];
 
 /** The SQL behind {@link UsageStore} (PostgreSQL and PGlite). */
 export const usageStore: UsageStore = {
