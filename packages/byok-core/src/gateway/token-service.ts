@@ -214,13 +214,14 @@ export class GatewayTokenService {
     now = new Date(),
   ): Promise<GatewayTokenUsageReport> {
     const range = parseInput(z.enum(TIME_RANGES), timeRange, 'time range');
-    const row = await gatewayTokenStore.find(this.#d.db, id, toOwner(owner));
+    const ownerOfToken = toOwner(owner);
+    const row = await gatewayTokenStore.find(this.#d.db, id, ownerOfToken);
     if (!row) throw tokenNotFound(id);
     const from = new Date(now.getTime() - RANGE_DAYS[range] * DAY_MS);
     return toUsageReport(
       id,
       { from, to: now },
-      await gatewayTokenStore.usageSums(this.#d.db, id, toOwner(owner), from, now),
+      await gatewayTokenStore.usageSums(this.#d.db, id, ownerOfToken, from, now),
     );
   }
 

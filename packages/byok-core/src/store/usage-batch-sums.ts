@@ -66,19 +66,11 @@ interface SpendSum {
   cost: bigint;
 }
 
-/** A gateway token's hourly roll-up row (`hour`: the hour's ISO instant; `model`: '' for none). */
-interface TokenHourSum {
-  token_id: string;
-  hour: string;
-  provider: string;
-  model: string;
-  requests: number;
-  errors: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost: bigint;
-  unpriced_requests: number;
-}
+/**
+ * A gateway token's hourly roll-up row: a {@link RollupSum} (`bucket`: the hour's ISO instant) grouped
+ * by token, provider and model. Its owner and key are its first row's, and nothing reads them.
+ */
+type TokenHourSum = RollupSum & { token_id: string };
 
 /** The roll-up rows of a batch, JSON-ready for `json_to_recordset` (amounts as decimal strings). */
 export interface BatchSums {
@@ -88,30 +80,31 @@ export interface BatchSums {
   tokenHourly: string;
 }
 
+/** Zero sums for `row`'s group in `bucket`. */
+const emptySum = (row: UsageRow, bucket: string): RollupSum => ({
+  owner_type: row.owner.type,
+  owner_id: row.owner.id,
+  bucket,
+  provider: row.provider,
+  key_id: row.keyId ?? '',
+  model: row.model ?? '',
+  requests: 0,
+  errors: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cached_tokens: 0,
+  cost: 0n,
+  unpriced_requests: 0,
+  audio: 0n,
+});
+
 /** The sum of `row`'s group in `sums` for `bucket`, made empty when it is the group's first row. */
 function sumOf(sums: Map<string, RollupSum>, bucket: string, row: UsageRow): RollupSum {
-  const keyId = row.keyId ?? '';
-  const model = row.model ?? '';
   // NUL cannot occur in PostgreSQL text, so it separates the parts unambiguously.
-  const id = `${row.owner.type}\0${row.owner.id}\0${bucket}\0${row.provider}\0${keyId}\0${model}`;
+  const id = `${row.owner.type}\0${row.owner.id}\0${bucket}\0${row.provider}\0${row.keyId ?? ''}\0${row.model ?? ''}`;
   let sum = sums.get(id);
   if (sum === undefined) {
-    sum = {
-      owner_type: row.owner.type,
-      owner_id: row.owner.id,
-      bucket,
-      provider: row.provider,
-      key_id: keyId,
-      model,
-      requests: 0,
-      errors: 0,
-      input_tokens: 0,
-      output_tokens: 0,
-      cached_tokens: 0,
-      cost: 0n,
-      unpriced_requests: 0,
-      audio: 0n,
-    };
+    sum = emptySum(row, bucket);
     sums.set(id, sum);
   }
   return sum;
@@ -135,22 +128,10 @@ function tokenHourOf(
   hour: string,
   row: UsageRow,
 ): TokenHourSum {
-  const model = row.model ?? '';
-  const id = `${tokenId}\0${hour}\0${row.provider}\0${model}`;
+  const id = `${tokenId}\0${hour}\0${row.provider}\0${row.model ?? ''}`;
   let sum = sums.get(id);
   if (sum === undefined) {
-    sum = {
-      token_id: tokenId,
-      hour,
-      provider: row.provider,
-      model,
-      requests: 0,
-      errors: 0,
-      input_tokens: 0,
-      output_tokens: 0,
-      cost: 0n,
-      unpriced_requests: 0,
-    };
+    sum = { ...emptySum(row, hour), token_id: tokenId };
     sums.set(id, sum);
   }
   return sum;
@@ -163,7 +144,7 @@ const sameGroup = (a: UsageRow, b: UsageRow): boolean =>
   a.keyId === b.keyId &&
   a.model === b.model;
 
-const rollupJson = (sums: Map<string, RollupSum>): string =>
+const rollupJson = (sums: ReadonlyMap<string, RollupSum>): string =>
   JSON.stringify(
     Array.from(sums.values(), ({ cost, audio, ...rest }) => ({
       ...rest,
@@ -222,12 +203,7 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
       if (rowUnit.cost !== null) spendSum.cost += rowUnit.cost;
       if (!sameRun || tokenHourSum?.token_id !== row.gatewayTokenId)
         tokenHourSum = tokenHourOf(tokenHourly, row.gatewayTokenId, hourIso, row);
-      tokenHourSum.requests += row.requests;
-      if (!row.success) tokenHourSum.errors += row.requests;
-      tokenHourSum.input_tokens += row.inputTokens;
-      tokenHourSum.output_tokens += row.outputTokens;
-      if (rowUnit.cost !== null) tokenHourSum.cost += rowUnit.cost;
-      if (!row.priced) tokenHourSum.unpriced_requests += row.requests;
+      add(tokenHourSum, row, rowUnit);
     }
   }
   return {
@@ -236,11 +212,6 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
     spend: JSON.stringify(
       Array.from(spend.values(), ({ cost, ...rest }) => ({ ...rest, cost_usd: decimalOf(cost, COST_SCALE) })),
     ),
-    tokenHourly: JSON.stringify(
-      Array.from(tokenHourly.values(), ({ cost, ...rest }) => ({
-        ...rest,
-        cost_usd: decimalOf(cost, COST_SCALE),
-      })),
-    ),
+    tokenHourly: rollupJson(tokenHourly),
   };
 }

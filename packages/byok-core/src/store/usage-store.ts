@@ -451,9 +451,9 @@ const SUMS = `${ROLLUPS}, alerted AS (
  ), token_hourly AS (
    INSERT INTO byok.gateway_token_hourly AS t (token_id, hour, provider, model, requests, errors, input_tokens,
      output_tokens, cost_usd, unpriced_requests)
-   SELECT token_id, hour::timestamptz, provider, model, requests, errors, input_tokens, output_tokens, cost_usd,
+   SELECT token_id, bucket::timestamptz, provider, model, requests, errors, input_tokens, output_tokens, cost_usd,
           unpriced_requests
-     FROM json_to_recordset($6::json) AS h(token_id text, hour text, provider text, model text, requests bigint,
+     FROM json_to_recordset($6::json) AS h(token_id text, bucket text, provider text, model text, requests bigint,
        errors bigint, input_tokens bigint, output_tokens bigint, cost_usd numeric, unpriced_requests bigint)
     WHERE EXISTS (SELECT 1 FROM claim)
    ON CONFLICT (token_id, hour, provider, model) DO UPDATE SET

@@ -368,7 +368,7 @@ export class UsageWriter {
       // periods), so back-dated usage checks the periods it falls in. Owners without alerts: no query.
       const alerted = new Set(stored.alertedOwners.map((owner) => `${owner.type}:${owner.id}`));
       const checks = new Map<string, { owner: Owner; at: Date }>();
-      for (const e of events) {
+      for (const e of alerted.size > 0 ? events : []) {
         if (!alerted.has(`${e.owner.type}:${e.owner.id}`)) continue;
         checks.set(`${Math.floor(e.at.getTime() / DAY_MS)}:${e.owner.type}:${e.owner.id}`, {
           owner: e.owner,
