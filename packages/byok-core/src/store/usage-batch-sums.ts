@@ -98,17 +98,24 @@ const emptySum = (row: UsageRow, bucket: string): RollupSum => ({
   audio: 0n,
 });
 
-/** The sum of `row`'s group in `sums` for `bucket`, made empty when it is the group's first row. */
-function sumOf(sums: Map<string, RollupSum>, bucket: string, row: UsageRow): RollupSum {
-  // NUL cannot occur in PostgreSQL text, so it separates the parts unambiguously.
-  const id = `${row.owner.type}\0${row.owner.id}\0${bucket}\0${row.provider}\0${row.keyId ?? ''}\0${row.model ?? ''}`;
+/** The sum kept in `sums` under `id`, made by `empty` when it is the group's first row. */
+function groupSum<S>(sums: Map<string, S>, id: string, empty: () => S): S {
   let sum = sums.get(id);
   if (sum === undefined) {
-    sum = emptySum(row, bucket);
+    sum = empty();
     sums.set(id, sum);
   }
   return sum;
 }
+
+/** The sum of `row`'s group in `sums` for `bucket`. */
+const sumOf = (sums: Map<string, RollupSum>, bucket: string, row: UsageRow): RollupSum =>
+  // NUL cannot occur in PostgreSQL text, so it separates the parts unambiguously.
+  groupSum(
+    sums,
+    `${row.owner.type}\0${row.owner.id}\0${bucket}\0${row.provider}\0${row.keyId ?? ''}\0${row.model ?? ''}`,
+    () => emptySum(row, bucket),
+  );
 
 function add(sum: RollupSum, row: UsageRow, units: RowUnits): void {
   sum.requests += row.requests;
@@ -121,21 +128,30 @@ function add(sum: RollupSum, row: UsageRow, units: RowUnits): void {
   if (units.audio !== null) sum.audio += units.audio;
 }
 
-/** The sum of `row`'s token, hour, provider and model in `sums`, made empty when it is the first. */
-function tokenHourOf(
+/** The sum of `row`'s token, hour, provider and model in `sums`. */
+const tokenHourOf = (
   sums: Map<string, TokenHourSum>,
   tokenId: string,
   hour: string,
   row: UsageRow,
-): TokenHourSum {
-  const id = `${tokenId}\0${hour}\0${row.provider}\0${row.model ?? ''}`;
-  let sum = sums.get(id);
-  if (sum === undefined) {
-    sum = { ...emptySum(row, hour), token_id: tokenId };
-    sums.set(id, sum);
-  }
-  return sum;
-}
+): TokenHourSum =>
+  groupSum(sums, `${tokenId}\0${hour}\0${row.provider}\0${row.model ?? ''}`, () => ({
+    ...emptySum(row, hour),
+    token_id: tokenId,
+  }));
+
+/** Whether `sum` is the one {@link tokenHourOf} answers for this token, hour and row. */
+const isTokenHourOf = (
+  sum: TokenHourSum | undefined,
+  tokenId: string,
+  hour: string,
+  row: UsageRow,
+): sum is TokenHourSum =>
+  sum !== undefined &&
+  sum.token_id === tokenId &&
+  sum.bucket === hour &&
+  sum.provider === row.provider &&
+  sum.model === (row.model ?? '');
 
 const sameGroup = (a: UsageRow, b: UsageRow): boolean =>
   a.owner.id === b.owner.id &&
@@ -201,7 +217,8 @@ export function batchSums(rows: readonly UsageRow[], units: readonly RowUnits[])
       }
       spendSum.requests += row.requests;
       if (rowUnit.cost !== null) spendSum.cost += rowUnit.cost;
-      if (!sameRun || tokenHourSum?.token_id !== row.gatewayTokenId)
+      // Compared with the sum itself, not the previous row: rows without a token may come between.
+      if (!isTokenHourOf(tokenHourSum, row.gatewayTokenId, hourIso, row))
         tokenHourSum = tokenHourOf(tokenHourly, row.gatewayTokenId, hourIso, row);
       add(tokenHourSum, row, rowUnit);
     }
