@@ -366,9 +366,10 @@ export class UsageWriter {
       if (purge) await this.#store.forgetOldBatchIds(tx);
       // Once per alerted owner and UTC day of usage (a day fixes its daily, weekly and monthly
       // periods), so back-dated usage checks the periods it falls in. Owners without alerts: no query.
+      if (stored.alertedOwners.length === 0) return { ids: stored.ids, notifications: [] };
       const alerted = new Set(stored.alertedOwners.map((owner) => `${owner.type}:${owner.id}`));
       const checks = new Map<string, { owner: Owner; at: Date }>();
-      for (const e of alerted.size > 0 ? events : []) {
+      for (const e of events) {
         if (!alerted.has(`${e.owner.type}:${e.owner.id}`)) continue;
         checks.set(`${Math.floor(e.at.getTime() / DAY_MS)}:${e.owner.type}:${e.owner.id}`, {
           owner: e.owner,
